@@ -1,0 +1,180 @@
+// The shared vocabulary of the pipeline. Raw types (ParsedFeed, ParsedEntry) come out of parse/,
+// model types (Item, Story) come out of normalize/ and cluster/; they meet in one adapter
+// (normalize/normalize-feed.ts).
+
+/** A feed the user follows, as resolved from config.json. */
+export interface Source {
+  /** Stable, user-chosen id (`[a-z0-9-]+`). Items and state are keyed by it. */
+  id: string;
+  /** Display name of the outlet, shown in the merged feed. */
+  name: string;
+  /** Absolute http(s) URL, or an absolute file path (relative paths are resolved against the config file). */
+  url: string;
+  /** Higher wins when choosing a story's representative article (default 0). */
+  priority: number;
+}
+
+/** What the fetch stage hands on: bytes plus what the transport said about them. */
+export interface FetchedDocument {
+  /** The URL or file path finally read (after redirects). */
+  url: string;
+  /** HTTP status (200 for files). */
+  status: number;
+  /** Response headers, lower-case names (empty for files). */
+  headers: Record<string, string>;
+  body: Uint8Array;
+  /** `Content-Type` charset parameter, if any. */
+  contentTypeCharset?: string;
+  durationMs: number;
+}
+
+/** Decoded text plus how the encoding was chosen. */
+export interface DecodedDocument {
+  text: string;
+  encoding: string;
+  /** Where the encoding came from. */
+  encodingSource: 'bom' | 'http' | 'prolog' | 'default' | 'sniffed';
+}
+
+export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
+
+export interface ParsedLink {
+  href: string;
+  rel?: string;
+  type?: string;
+  title?: string;
+  length?: number;
+}
+
+export interface ParsedPerson {
+  name?: string;
+  email?: string;
+  uri?: string;
+}
+
+/** A text construct as the feed gave it: `html` content is (possibly escaped) markup, `text` is plain. */
+export interface ParsedText {
+  value: string;
+  type: 'text' | 'html' | 'xhtml';
+}
+
+/** One entry as the feed library gave it, before any cleaning. Dates are the raw strings. */
+export interface ParsedEntry {
+  /** guid / atom:id / JSON Feed id, raw. */
+  id?: string;
+  title?: ParsedText;
+  /** Every link of the entry (RSS <link> becomes rel=alternate). */
+  links: ParsedLink[];
+  authors: ParsedPerson[];
+  published?: string;
+  updated?: string;
+  summary?: ParsedText;
+  content?: ParsedText;
+  categories: string[];
+  language?: string;
+  /** xml:base in effect for this entry, if the document declared one. */
+  base?: string;
+}
+
+/** A feed as parsed, format-independent, before normalisation. */
+export interface ParsedFeed {
+  format: FeedFormat;
+  /** e.g. "2.0", "1.0", "0.3", "1.1" */
+  version?: string;
+  title?: string;
+  /** The site's home page (alternate link). */
+  link?: string;
+  /** The feed's own URL if it declares one (rel=self / feed_url). */
+  selfUrl?: string;
+  language?: string;
+  updated?: string;
+  base?: string;
+  entries: ParsedEntry[];
+  /** Set when the document was malformed and recovered by a lenient path. */
+  recovered?: boolean;
+}
+
+/** Where an item's date came from (first hit of the fallback chain). */
+export type DateSource = 'published' | 'updated' | 'fetched' | 'none';
+
+/** One article, normalised. The unit everything downstream works on. */
+export interface Item {
+  /** Stable id: sha-based, derived from source id + the entry's guid (or canonical URL, or title+date). */
+  id: string;
+  sourceId: string;
+  sourceName: string;
+  /** The entry's own id as the feed gave it (guid/atom:id), if any. */
+  guid: string | null;
+  /** Canonical article URL: absolute, tracking parameters removed; null when the entry has none. */
+  url: string | null;
+  /** Plain text. Never empty: falls back to the summary's first words, then "(untitled)". */
+  title: string;
+  /** Plain text, whitespace-collapsed, at most ~500 characters. */
+  summary: string;
+  /** Sanitised HTML (no scripts, handlers, javascript: URLs; relative URLs resolved). */
+  contentHtml: string;
+  /** Plain text of the content, for clustering. */
+  contentText: string;
+  authors: string[];
+  categories: string[];
+  /** ISO 8601 UTC (`2015-03-27T11:29:00.000Z`) or null. */
+  published: string | null;
+  updated: string | null;
+  /** The date used for ordering and clustering windows: published ?? updated ?? null. */
+  date: string | null;
+  dateSource: DateSource;
+  language: string | null;
+}
+
+/** An item's membership in a story, with the evidence for it. */
+export interface StoryMember {
+  itemId: string;
+  /** Similarity to the story when the item joined (1 for the founding item). */
+  score: number;
+  /** Top shared terms that justified the join (empty for the founding item). */
+  terms: string[];
+}
+
+/** A story: articles from one or more outlets about the same event. */
+export interface Story {
+  /** Minted once (`urn:uuid:…`-free short id), stored, never derived from changing text. */
+  id: string;
+  members: StoryMember[];
+  /** The item whose headline and link represent the story. */
+  representativeItemId: string;
+  /** ISO UTC: when the story first appeared (earliest member date, else first-seen time). */
+  published: string;
+  /** ISO UTC: when the story last changed (a member joined, the headline changed). */
+  updated: string;
+}
+
+/** Per-source result of one run, written to status.json. */
+export interface SourceOutcome {
+  sourceId: string;
+  sourceName: string;
+  url: string;
+  status: 'ok' | 'not-modified' | 'failed';
+  /** Items in the document this run. */
+  itemsSeen: number;
+  /** Items not stored before this run. */
+  newItems: number;
+  /** Typed error code (e.g. `fetch/http-status`) and message, when failed. */
+  error: { code: string; message: string; stage: string } | null;
+  /** Non-fatal notes, e.g. "malformed feed, recovered 3 items". */
+  warnings: string[];
+  durationMs: number;
+}
+
+/** What one run did: the summary line and status.json come from this. */
+export interface RunReport {
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  sources: SourceOutcome[];
+  items: number;
+  newItems: number;
+  stories: number;
+  feedWritten: boolean;
+  feedChanged: boolean;
+  outputPath: string;
+}
