@@ -178,3 +178,26 @@ export interface RunReport {
   feedChanged: boolean;
   outputPath: string;
 }
+
+/** A story with its member items resolved, as the renderers need it. */
+export interface StoryView {
+  story: Story;
+  /** Member items, in the order they joined the story. */
+  items: Item[];
+  /** The representative item (also in `items`). */
+  representative: Item;
+}
+
+/** Feed-level metadata for the renderers. */
+export interface FeedMeta {
+  /** Atom feed id (an IRI, e.g. `urn:storyfeed:demo` or the public URL). */
+  id: string;
+  title: string;
+  subtitle?: string;
+  /** Public URL of the feed itself (rel="self"). */
+  selfUrl: string;
+  /** Public URL of the HTML page (rel="alternate"), if any. */
+  siteUrl?: string;
+  author: string;
+  generator: { name: string; version: string; uri: string };
+}
