@@ -1,0 +1,91 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { ConfigError } from '../lib/errors.js';
+import type { LogLevel } from '../lib/logger.js';
+import type { Source } from '../model.js';
+import { configSchema } from './schema.js';
+import { VERSION, PROJECT_URL } from '../version.js';
+
+/** Configuration with defaults filled in and every path absolute: what the stages receive slices of. */
+export interface ResolvedConfig {
+  configPath: string;
+  sources: Source[];
+  schedule: { cron: string; timezone: string };
+  output: {
+    dir: string;
+    feedPath: string;
+    statusPath: string;
+    title: string;
+    subtitle?: string;
+    id: string;
+    selfUrl: string;
+    author: string;
+    maxStories: number;
+  };
+  cluster: { windowHours: number; threshold: number; sameSourceThreshold: number };
+  fetch: { timeoutMs: number; maxBytes: number; concurrency: number; userAgent: string };
+  store: { path: string; lockPath: string };
+  log: { level: LogLevel };
+}
+
+/** Returns the validated, defaulted configuration, or throws a ConfigError naming every problem. */
+export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues), { cause: parsed.error });
+  const c = parsed.data;
+  const baseDir = resolve(configPath, '..');
+  const dir = resolve(baseDir, c.output.dir);
+  const storePath = c.store.path === ':memory:' ? ':memory:' : resolve(baseDir, c.store.path);
+  return {
+    configPath: resolve(configPath),
+    sources: c.sources.map((s) => ({ id: s.id, name: s.name, url: resolveSourceUrl(s.url, baseDir), priority: s.priority })),
+    schedule: { cron: c.schedule.cron, timezone: c.schedule.timezone },
+    output: {
+      dir,
+      feedPath: resolve(dir, 'feed.atom'),
+      statusPath: resolve(dir, 'status.json'),
+      title: c.output.title,
+      ...(c.output.subtitle !== undefined ? { subtitle: c.output.subtitle } : {}),
+      id: c.output.id,
+      selfUrl: c.output.selfUrl,
+      author: c.output.author,
+      maxStories: c.output.maxStories,
+    },
+    cluster: { ...c.cluster },
+    fetch: {
+      timeoutMs: c.fetch.timeoutMs,
+      maxBytes: c.fetch.maxBytes,
+      concurrency: c.fetch.concurrency,
+      userAgent: c.fetch.userAgent ?? `storyfeed/${VERSION} (+${PROJECT_URL})`,
+    },
+    store: { path: storePath, lockPath: storePath === ':memory:' ? resolve(dir, '.storyfeed.lock') : `${storePath}.lock` },
+    log: { level: c.log.level },
+  };
+}
+
+/** An http(s) URL stays as it is; a file: URL or a path becomes an absolute path. */
+function resolveSourceUrl(url: string, baseDir: string): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  if (url.startsWith('file://')) return fileURLToPath(url);
+  return isAbsolute(url) ? url : resolve(baseDir, url);
+}
+
+/** Formats zod issues as `sources[2].url: message`, one per problem, in document order. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = formatPath(issue.path);
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${path || '(root)'}: ${message}`;
+  });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}

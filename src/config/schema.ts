@@ -1,0 +1,107 @@
+import { validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+
+// The shape of config.json. Defaults live here and nowhere else; `resolveConfig` turns the parsed
+// value into a ResolvedConfig with absolute paths.
+
+const isTimezone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false; // Intl throws RangeError for unknown zones: that is the answer we want.
+  }
+};
+
+const isHttpUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false; // not a URL at all: the caller reports it
+  }
+};
+
+/** A source's url: an http(s) URL, or a file path (relative to the config file). */
+const sourceUrl = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || isHttpUrl(v) || v.startsWith('file://'), {
+    message: 'must be an http(s) URL or a file path',
+  });
+
+export const sourceSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, "-" or "_", starting with a letter or digit'),
+  name: z.string().trim().min(1, 'must not be empty'),
+  url: sourceUrl,
+  priority: z.number().int().min(-100).max(100).default(0),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    sources: z.array(sourceSchema).min(1, 'must list at least one source'),
+    schedule: z
+      .strictObject({
+        cron: z
+          .string()
+          .refine((v) => validateCron(v), { message: 'is not a valid cron expression (e.g. "*/30 * * * *")' })
+          .default('*/30 * * * *'),
+        timezone: z.string().refine(isTimezone, { message: 'is not a known IANA time zone (e.g. "UTC", "Europe/Berlin")' }).default('UTC'),
+      })
+      .prefault({}),
+    output: z
+      .strictObject({
+        dir: z.string().min(1).default('output'),
+        title: z.string().trim().min(1).default('storyfeed'),
+        subtitle: z.string().optional(),
+        id: z
+          .string()
+          .refine((v) => /^[a-z][a-z0-9+.-]*:/i.test(v), { message: 'must be an absolute IRI such as "urn:storyfeed:my-news" or a URL' })
+          .default('urn:storyfeed:feed'),
+        selfUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080/feed.atom'),
+        author: z.string().trim().min(1).default('storyfeed'),
+        maxStories: z.number().int().min(1).max(10_000).default(100),
+      })
+      .prefault({}),
+    cluster: z
+      .strictObject({
+        windowHours: z.number().positive().max(24 * 365).default(72),
+        threshold: z.number().gt(0).lt(1).default(0.3),
+        sameSourceThreshold: z.number().gt(0).max(1).default(0.6),
+      })
+      .prefault({}),
+    fetch: z
+      .strictObject({
+        timeoutMs: z.number().int().min(100).max(600_000).default(20_000),
+        maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+        concurrency: z.number().int().min(1).max(64).default(4),
+        userAgent: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    store: z
+      .strictObject({
+        path: z.string().min(1).default('state/storyfeed.db'),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.sources.forEach((source, index) => {
+      const first = seen.get(source.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['sources', index, 'id'], message: `duplicates sources[${first}].id "${source.id}"` });
+      } else seen.set(source.id, index);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

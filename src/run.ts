@@ -1,0 +1,188 @@
+import type { ResolvedConfig } from './config/resolve-config.js';
+import { clusterItems, finishStory } from './cluster/cluster-items.js';
+import { decodeBytes } from './fetch/decode-bytes.js';
+import { fetchSource } from './fetch/fetch-source.js';
+import { describeError } from './lib/errors.js';
+import type { Logger } from './lib/logger.js';
+import { mapLimit } from './lib/map-limit.js';
+import { acquireRunLock } from './lib/run-lock.js';
+import type { FeedMeta, Item, RunReport, Source, SourceOutcome, Story, StoryView } from './model.js';
+import { normalizeFeed } from './normalize/normalize-feed.js';
+import { parseFeed } from './parse/parse-feed.js';
+import { renderAtom } from './render/render-atom.js';
+import { openStore, type Store } from './store/open-store.js';
+import { PROJECT_URL, VERSION } from './version.js';
+import { writeFileAtomic } from './write/write-file-atomic.js';
+
+export interface RunDeps {
+  logger: Logger;
+  /** The clock; injected so tests are reproducible. */
+  now?: () => Date;
+  fetch?: typeof fetch;
+}
+
+/** What reading one source produced: its items (if any) and its outcome. */
+interface SourceResult {
+  items: Item[];
+  outcome: SourceOutcome;
+}
+
+/**
+ * Runs the pipeline once: sources → fetch → decode → parse → normalize → store → cluster → render → write.
+ * A failing source is recorded and skipped; a failure to write the feed throws (the previous feed stays).
+ */
+export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<RunReport> {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger;
+  const started = now();
+  const lock = acquireRunLock(config.store.lockPath);
+  let store: Store | undefined;
+  try {
+    store = openStore(config.store.path, config.sources);
+    const fetchedAt = started.toISOString();
+
+    const results = await mapLimit(config.sources, config.fetch.concurrency, (source) => readSource(source, config, deps, fetchedAt));
+
+    const st = store;
+    const { inserted, changed } = st.upsertItems(
+      results.flatMap((r) => r.items),
+      fetchedAt,
+    );
+    const insertedBySource = new Map<string, number>();
+    for (const item of inserted) insertedBySource.set(item.sourceId, (insertedBySource.get(item.sourceId) ?? 0) + 1);
+    for (const r of results) {
+      r.outcome.newItems = insertedBySource.get(r.outcome.sourceId) ?? 0;
+      saveSourceOutcome(st, r.outcome, fetchedAt);
+    }
+
+    // Cluster only what is new; stories from earlier runs keep their ids and members.
+    const existing = st.liveStories();
+    const memberIds = existing.flatMap((s) => s.members.map((m) => m.itemId));
+    const itemMap = new Map<string, Item>();
+    for (const item of st.getItems(memberIds)) itemMap.set(item.id, item);
+    for (const item of [...inserted, ...changed]) itemMap.set(item.id, item);
+    const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
+    const { changed: changedStories } = clusterItems({ stories: existing, items: itemMap, newItems: inserted, priorities }, config.cluster);
+    // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
+    const touched = new Set(changedStories.map((s) => s.id));
+    const changedIds = new Set(changed.map((i) => i.id));
+    for (const story of existing) {
+      if (touched.has(story.id) || !story.members.some((m) => changedIds.has(m.itemId))) continue;
+      const members = story.members.map((m) => itemMap.get(m.itemId)).filter((i): i is Item => i !== undefined);
+      changedStories.push(finishStory(story, members, priorities));
+    }
+    st.saveStories(changedStories, fetchedAt);
+
+    const views = selectStoryViews(st.liveStories(), itemMap, config.output.maxStories).map((v) => ({
+      ...v,
+      story: { ...v.story, id: storyEntryId(v.story.id) },
+    }));
+    const xml = renderAtom(views, feedMeta(config), started);
+    const written = await writeFileAtomic(config.output.feedPath, xml);
+
+    const finished = now();
+    const report: RunReport = {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      sources: results.map((r) => r.outcome),
+      items: st.countItems(),
+      newItems: inserted.length,
+      stories: views.length,
+      feedWritten: true,
+      feedChanged: written.changed,
+      outputPath: config.output.feedPath,
+    };
+    await writeFileAtomic(config.output.statusPath, JSON.stringify(report, null, 2) + '\n');
+    const failed = report.sources.filter((s) => s.status === 'failed').length;
+    log.info('run finished', {
+      sources: report.sources.length,
+      failed,
+      items: report.items,
+      newItems: report.newItems,
+      stories: report.stories,
+      feedChanged: report.feedChanged,
+      durationMs: report.durationMs,
+    });
+    return report;
+  } finally {
+    store?.close();
+    lock.release();
+  }
+}
+
+/** Fetches, decodes, parses and normalises one source; never throws (failures become the outcome). */
+async function readSource(source: Source, config: ResolvedConfig, deps: RunDeps, fetchedAt: string): Promise<SourceResult> {
+  const t0 = Date.now();
+  const base = { sourceId: source.id, sourceName: source.name, url: source.url };
+  try {
+    const doc = await fetchSource(source, config.fetch, deps.fetch ? { fetch: deps.fetch } : undefined);
+    const decoded = decodeBytes(doc.body, {
+      ...(doc.headers['content-type'] !== undefined ? { contentType: doc.headers['content-type'] } : {}),
+      ...(doc.contentTypeCharset !== undefined ? { contentTypeCharset: doc.contentTypeCharset } : {}),
+    });
+    const feed = parseFeed(decoded.text);
+    const baseUrl = /^https?:/i.test(doc.url) ? doc.url : undefined;
+    const { items, warnings } = normalizeFeed(feed, source, { fetchedAt, ...(baseUrl ? { baseUrl } : {}) });
+    if (feed.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
+    for (const w of warnings) deps.logger.debug('source warning', { sourceId: source.id, warning: w });
+    return {
+      items,
+      outcome: { ...base, status: 'ok', itemsSeen: items.length, newItems: 0, error: null, warnings, durationMs: Date.now() - t0 },
+    };
+  } catch (error) {
+    const described = describeError(error);
+    deps.logger.warn('source failed', { sourceId: source.id, stage: described.stage, code: described.code, error: described.message });
+    return {
+      items: [],
+      outcome: { ...base, status: 'failed', itemsSeen: 0, newItems: 0, error: described, warnings: [], durationMs: Date.now() - t0 },
+    };
+  }
+}
+
+function saveSourceOutcome(store: Store, outcome: SourceOutcome, at: string): void {
+  const prev = store.getSourceState(outcome.sourceId);
+  const ok = outcome.status !== 'failed';
+  store.saveSourceState({
+    id: outcome.sourceId,
+    url: outcome.url,
+    name: outcome.sourceName,
+    lastStatus: outcome.status,
+    lastError: outcome.error?.message ?? null,
+    lastFetchedAt: at,
+    lastSuccessAt: ok ? at : (prev?.lastSuccessAt ?? null),
+    consecutiveFailures: ok ? 0 : (prev?.consecutiveFailures ?? 0) + 1,
+    etag: prev?.etag ?? null,
+    lastModified: prev?.lastModified ?? null,
+    bodyHash: prev?.bodyHash ?? null,
+  });
+}
+
+/** Returns the newest-changed stories (updated desc, then id) with their items resolved. */
+export function selectStoryViews(stories: readonly Story[], items: ReadonlyMap<string, Item>, max: number): StoryView[] {
+  const views: StoryView[] = [];
+  for (const story of stories) {
+    const members = story.members.map((m) => items.get(m.itemId)).filter((i): i is Item => i !== undefined);
+    const representative = items.get(story.representativeItemId) ?? members[0];
+    if (!representative) continue;
+    views.push({ story, items: members, representative });
+  }
+  views.sort((a, b) => (a.story.updated < b.story.updated ? 1 : a.story.updated > b.story.updated ? -1 : a.story.id < b.story.id ? -1 : 1));
+  return views.slice(0, max);
+}
+
+/** The Atom entry id of a story: a URN on the stored story id, so it survives a move of the server. */
+export function storyEntryId(storyId: string): string {
+  return `urn:storyfeed:story:${storyId}`;
+}
+
+function feedMeta(config: ResolvedConfig): FeedMeta {
+  return {
+    id: config.output.id,
+    title: config.output.title,
+    ...(config.output.subtitle !== undefined ? { subtitle: config.output.subtitle } : {}),
+    selfUrl: config.output.selfUrl,
+    author: config.output.author,
+    generator: { name: 'storyfeed', version: VERSION, uri: PROJECT_URL },
+  };
+}

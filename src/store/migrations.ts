@@ -1,0 +1,61 @@
+// Schema migrations, applied in order; PRAGMA user_version records how many have run.
+// Never edit a shipped migration: add a new one.
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: foundation schema
+  `
+  CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    name TEXT NOT NULL,
+    last_status TEXT,
+    last_error TEXT,
+    last_fetched_at TEXT,
+    last_success_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT
+  );
+  CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    guid TEXT,
+    url TEXT,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    content_html TEXT NOT NULL,
+    content_text TEXT NOT NULL,
+    authors TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    published TEXT,
+    updated TEXT,
+    date TEXT,
+    date_source TEXT NOT NULL,
+    language TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+  );
+  CREATE INDEX items_source ON items(source_id);
+  CREATE INDEX items_date ON items(date);
+  CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    representative_item_id TEXT NOT NULL,
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    retired_into TEXT
+  );
+  CREATE INDEX stories_updated ON stories(updated);
+  CREATE TABLE story_members (
+    item_id TEXT PRIMARY KEY,
+    story_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    score REAL NOT NULL,
+    terms TEXT NOT NULL,
+    joined_at TEXT NOT NULL
+  );
+  CREATE INDEX story_members_story ON story_members(story_id, position);
+  `,
+];

@@ -1,0 +1,294 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { StoreError } from '../lib/errors.js';
+import type { Item, Source, Story, StoryMember } from '../model.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** Per-source fetch state kept between runs. */
+export interface SourceState {
+  id: string;
+  url: string;
+  name: string;
+  lastStatus: string | null;
+  lastError: string | null;
+  lastFetchedAt: string | null;
+  lastSuccessAt: string | null;
+  consecutiveFailures: number;
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+}
+
+/** What upserting a batch of items did. */
+export interface UpsertResult {
+  /** Items never stored before, in input order. */
+  inserted: Item[];
+  /** Items stored before whose content changed. */
+  changed: Item[];
+}
+
+/** The SQLite state: sources' fetch state, items, stories and their members. */
+export interface Store {
+  readonly path: string;
+  upsertItems(items: Item[], seenAt: string): UpsertResult;
+  getItems(ids: readonly string[]): Item[];
+  allItems(): Item[];
+  countItems(): number;
+  /** Live (not retired) stories with their members in join order. */
+  liveStories(): Story[];
+  getStories(ids: readonly string[]): Story[];
+  /** Writes stories and their members (insert or replace), in one transaction. */
+  saveStories(stories: Story[], joinedAt: string): void;
+  getSourceState(id: string): SourceState | null;
+  saveSourceState(state: SourceState): void;
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+interface ItemRow {
+  id: string;
+  source_id: string;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  summary: string;
+  content_html: string;
+  content_text: string;
+  authors: string;
+  categories: string;
+  published: string | null;
+  updated: string | null;
+  date: string | null;
+  date_source: string;
+  language: string | null;
+  content_hash: string;
+  first_seen_at: string;
+  source_name: string | null;
+}
+
+/** Opens (creating and migrating as needed) the state database at `path` (':memory:' for tests). */
+export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'name' | 'url'>[] = []): Store {
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError('store/open-failed', `cannot open the state database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+
+  // Source names live in config; keep a copy so items read back carry their outlet's current name.
+  const upsertSource = db.prepare(
+    `INSERT INTO sources (id, url, name) VALUES (@id, @url, @name)
+     ON CONFLICT(id) DO UPDATE SET url = excluded.url, name = excluded.name`,
+  );
+  db.transaction(() => sources.forEach((s) => upsertSource.run({ id: s.id, url: s.url, name: s.name })))();
+
+  const selectItem = db.prepare(`SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id = ?`);
+  const selectHash = db.prepare(`SELECT content_hash, date, date_source FROM items WHERE id = ?`);
+  const insertItem = db.prepare(
+    `INSERT INTO items (id, source_id, guid, url, title, summary, content_html, content_text, authors, categories,
+       published, updated, date, date_source, language, content_hash, first_seen_at, last_seen_at)
+     VALUES (@id, @source_id, @guid, @url, @title, @summary, @content_html, @content_text, @authors, @categories,
+       @published, @updated, @date, @date_source, @language, @content_hash, @seen_at, @seen_at)`,
+  );
+  const updateItem = db.prepare(
+    `UPDATE items SET guid=@guid, url=@url, title=@title, summary=@summary, content_html=@content_html,
+       content_text=@content_text, authors=@authors, categories=@categories, published=@published, updated=@updated,
+       date=@date, date_source=@date_source, language=@language, content_hash=@content_hash, last_seen_at=@seen_at
+     WHERE id=@id`,
+  );
+  const touchItem = db.prepare(`UPDATE items SET last_seen_at = ? WHERE id = ?`);
+  const selectStory = db.prepare(`SELECT * FROM stories WHERE id = ?`);
+  const selectMembers = db.prepare(`SELECT * FROM story_members WHERE story_id = ? ORDER BY position`);
+  const upsertStory = db.prepare(
+    `INSERT INTO stories (id, representative_item_id, published, updated, created_at)
+     VALUES (@id, @rep, @published, @updated, @at)
+     ON CONFLICT(id) DO UPDATE SET representative_item_id = excluded.representative_item_id,
+       published = excluded.published, updated = excluded.updated`,
+  );
+  const upsertMember = db.prepare(
+    `INSERT INTO story_members (item_id, story_id, position, score, terms, joined_at)
+     VALUES (@item_id, @story_id, @position, @score, @terms, @at)
+     ON CONFLICT(item_id) DO UPDATE SET story_id = excluded.story_id, position = excluded.position`,
+  );
+  const selectSource = db.prepare(`SELECT * FROM sources WHERE id = ?`);
+  const saveSource = db.prepare(
+    `INSERT INTO sources (id, url, name, last_status, last_error, last_fetched_at, last_success_at, consecutive_failures, etag, last_modified, body_hash)
+     VALUES (@id, @url, @name, @lastStatus, @lastError, @lastFetchedAt, @lastSuccessAt, @consecutiveFailures, @etag, @lastModified, @bodyHash)
+     ON CONFLICT(id) DO UPDATE SET url=excluded.url, name=excluded.name, last_status=excluded.last_status,
+       last_error=excluded.last_error, last_fetched_at=excluded.last_fetched_at, last_success_at=excluded.last_success_at,
+       consecutive_failures=excluded.consecutive_failures, etag=excluded.etag, last_modified=excluded.last_modified,
+       body_hash=excluded.body_hash`,
+  );
+
+  const toStory = (row: { id: string; representative_item_id: string; published: string; updated: string }): Story => ({
+    id: row.id,
+    representativeItemId: row.representative_item_id,
+    published: row.published,
+    updated: row.updated,
+    members: (selectMembers.all(row.id) as { item_id: string; score: number; terms: string }[]).map(
+      (m): StoryMember => ({ itemId: m.item_id, score: m.score, terms: JSON.parse(m.terms) as string[] }),
+    ),
+  });
+
+  const store: Store = {
+    path,
+    upsertItems(items, seenAt) {
+      const inserted: Item[] = [];
+      const changed: Item[] = [];
+      db.transaction(() => {
+        for (const item of items) {
+          const existing = selectHash.get(item.id) as { content_hash: string; date: string | null; date_source: string } | undefined;
+          // An undated item keeps the date it was first seen with, so re-fetching it changes nothing.
+          const stable = existing && item.dateSource === 'fetched' && existing.date_source === 'fetched' ? { ...item, date: existing.date } : item;
+          const hash = contentHash(stable);
+          if (!existing) {
+            insertItem.run(itemParams(stable, hash, seenAt));
+            inserted.push(stable);
+          } else if (existing.content_hash !== hash) {
+            updateItem.run(itemParams(stable, hash, seenAt));
+            changed.push(stable);
+          } else {
+            touchItem.run(seenAt, item.id);
+          }
+        }
+      })();
+      return { inserted, changed };
+    },
+    getItems(ids) {
+      const out: Item[] = [];
+      for (const id of ids) {
+        const row = selectItem.get(id) as ItemRow | undefined;
+        if (row) out.push(rowToItem(row));
+      }
+      return out;
+    },
+    allItems() {
+      const rows = db.prepare(`SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id ORDER BY i.date, i.id`).all() as ItemRow[];
+      return rows.map(rowToItem);
+    },
+    countItems() {
+      return (db.prepare(`SELECT COUNT(*) AS n FROM items`).get() as { n: number }).n;
+    },
+    liveStories() {
+      const rows = db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY created_at, id`).all() as Parameters<typeof toStory>[0][];
+      return rows.map(toStory);
+    },
+    getStories(ids) {
+      return ids.flatMap((id) => {
+        const row = selectStory.get(id) as Parameters<typeof toStory>[0] | undefined;
+        return row ? [toStory(row)] : [];
+      });
+    },
+    saveStories(stories, joinedAt) {
+      db.transaction(() => {
+        for (const story of stories) {
+          upsertStory.run({ id: story.id, rep: story.representativeItemId, published: story.published, updated: story.updated, at: joinedAt });
+          story.members.forEach((m, position) =>
+            upsertMember.run({ item_id: m.itemId, story_id: story.id, position, score: m.score, terms: JSON.stringify(m.terms), at: joinedAt }),
+          );
+        }
+      })();
+    },
+    getSourceState(id) {
+      const row = selectSource.get(id) as Record<string, unknown> | undefined;
+      if (!row) return null;
+      return {
+        id: row.id as string,
+        url: row.url as string,
+        name: row.name as string,
+        lastStatus: (row.last_status as string | null) ?? null,
+        lastError: (row.last_error as string | null) ?? null,
+        lastFetchedAt: (row.last_fetched_at as string | null) ?? null,
+        lastSuccessAt: (row.last_success_at as string | null) ?? null,
+        consecutiveFailures: row.consecutive_failures as number,
+        etag: (row.etag as string | null) ?? null,
+        lastModified: (row.last_modified as string | null) ?? null,
+        bodyHash: (row.body_hash as string | null) ?? null,
+      };
+    },
+    saveSourceState(state) {
+      saveSource.run(state);
+    },
+    transaction(fn) {
+      return db.transaction(fn)();
+    },
+    close() {
+      db.close();
+    },
+  };
+  return store;
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new StoreError('store/too-new', `the state database was written by a newer storyfeed (schema ${version}, this one knows ${MIGRATIONS.length})`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+function contentHash(item: Item): string {
+  const h = createHash('sha256');
+  for (const v of [item.guid, item.url, item.title, item.summary, item.contentHtml, item.published, item.updated, item.date, item.language, item.sourceId]) {
+    h.update(v ?? '\u0000');
+    h.update('\u0001');
+  }
+  h.update(JSON.stringify([item.authors, item.categories]));
+  return h.digest('hex');
+}
+
+function itemParams(item: Item, hash: string, seenAt: string) {
+  return {
+    id: item.id,
+    source_id: item.sourceId,
+    guid: item.guid,
+    url: item.url,
+    title: item.title,
+    summary: item.summary,
+    content_html: item.contentHtml,
+    content_text: item.contentText,
+    authors: JSON.stringify(item.authors),
+    categories: JSON.stringify(item.categories),
+    published: item.published,
+    updated: item.updated,
+    date: item.date,
+    date_source: item.dateSource,
+    language: item.language,
+    content_hash: hash,
+    seen_at: seenAt,
+  };
+}
+
+function rowToItem(row: ItemRow): Item {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    sourceName: row.source_name ?? row.source_id,
+    guid: row.guid,
+    url: row.url,
+    title: row.title,
+    summary: row.summary,
+    contentHtml: row.content_html,
+    contentText: row.content_text,
+    authors: JSON.parse(row.authors) as string[],
+    categories: JSON.parse(row.categories) as string[],
+    published: row.published,
+    updated: row.updated,
+    date: row.date,
+    dateSource: row.date_source as Item['dateSource'],
+    language: row.language,
+  };
+}
