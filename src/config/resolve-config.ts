@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../lib/errors.js';
 import type { LogLevel } from '../lib/logger.js';
 import type { Source } from '../model.js';
-import { configSchema } from './schema.js';
+import { configSchema, findDuplicateSourceIds } from './schema.js';
 import { VERSION, PROJECT_URL } from '../version.js';
 
 /** Configuration with defaults filled in and every path absolute: what the stages receive slices of. */
@@ -32,7 +32,8 @@ export interface ResolvedConfig {
 /** Returns the validated, defaulted configuration, or throws a ConfigError naming every problem. */
 export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues), { cause: parsed.error });
+  const problems = [...(parsed.success ? [] : formatIssues(parsed.error.issues)), ...findDuplicateSourceIds(raw)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems, { cause: parsed.error });
   const c = parsed.data;
   const baseDir = resolve(configPath, '..');
   const dir = resolve(baseDir, c.output.dir);

@@ -27,7 +27,7 @@ const sourceUrl = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || isHttpUrl(v) || v.startsWith('file://'), {
+  .refine((v) => !/^[a-z][a-z0-9+.-]+:/i.test(v) || isHttpUrl(v) || v.startsWith('file://'), {
     message: 'must be an http(s) URL or a file path',
   });
 
@@ -92,16 +92,23 @@ export const configSchema = z
         level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
       })
       .prefault({}),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.sources.forEach((source, index) => {
-      const first = seen.get(source.id);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['sources', index, 'id'], message: `duplicates sources[${first}].id "${source.id}"` });
-      } else seen.set(source.id, index);
-    });
   });
+
+/** Problems zod cannot see while other keys are invalid (it skips refinements then): duplicate source ids. */
+export function findDuplicateSourceIds(raw: unknown): string[] {
+  const sources = (raw as { sources?: unknown } | null)?.sources;
+  if (!Array.isArray(sources)) return [];
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  sources.forEach((source: unknown, index) => {
+    const id = (source as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return;
+    const first = seen.get(id);
+    if (first !== undefined) problems.push(`sources[${index}].id: duplicates sources[${first}].id "${id}"`);
+    else seen.set(id, index);
+  });
+  return problems;
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;

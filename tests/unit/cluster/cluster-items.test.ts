@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { clusterItems, mintStoryId, type ClusterOptions } from '../../../src/cluster/cluster-items.js';
+import type { Item, Story } from '../../../src/model.js';
+import { makeItem } from '../../helpers/make-item.js';
+
+const options: ClusterOptions = { windowHours: 72, threshold: 0.3, sameSourceThreshold: 0.6 };
+
+const quake = (id: string, sourceId: string, title: string, date = '2015-03-27T10:00:00.000Z') =>
+  makeItem({
+    id,
+    sourceId,
+    title,
+    published: date,
+    date,
+    contentText:
+      'A magnitude 6.1 earthquake struck near the coastal town of Valdoria early on Friday, damaging the harbour and the old lighthouse. Rescue teams searched collapsed buildings.',
+  });
+const budget = (id: string, sourceId: string) =>
+  makeItem({
+    id,
+    sourceId,
+    title: 'Parliament passes the railway budget after a long night of votes',
+    contentText: 'Lawmakers approved spending on new railway lines and station upgrades, with the finance minister promising cheaper tickets.',
+  });
+
+function run(items: Item[], stories: Story[] = [], newItems: Item[] = items) {
+  const map = new Map(items.map((i) => [i.id, i]));
+  return clusterItems({ stories, items: map, newItems }, options).changed;
+}
+
+describe('clusterItems', () => {
+  it('groups reports of one event from different outlets and separates another story', () => {
+    const items = [quake('q1', 'a', 'Earthquake hits Valdoria harbour'), quake('q2', 'b', 'Valdoria earthquake damages lighthouse'), budget('r1', 'c')];
+    const stories = run(items);
+    expect(stories.map((s) => s.members.map((m) => m.itemId))).toEqual([['q1', 'q2'], ['r1']]);
+    expect(stories[0]!.members[1]!.score).toBeGreaterThan(0.3);
+    expect(stories[0]!.members[1]!.terms.length).toBeGreaterThan(0);
+  });
+
+  it('is deterministic whatever the input order', () => {
+    const items = [quake('q1', 'a', 'Earthquake hits Valdoria harbour'), quake('q2', 'b', 'Valdoria earthquake damages lighthouse'), budget('r1', 'c')];
+    expect(run([...items].reverse())).toEqual(run(items));
+  });
+
+  it('mints story ids from the founding item and keeps existing ids', () => {
+    const q1 = quake('q1', 'a', 'Earthquake hits Valdoria harbour');
+    const [first] = run([q1]);
+    expect(first!.id).toBe(mintStoryId('q1'));
+    const q2 = quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-27T12:00:00.000Z');
+    const grown = run([q1, q2], [first!], [q2]);
+    expect(grown).toHaveLength(1);
+    expect(grown[0]!.id).toBe(first!.id);
+    expect(grown[0]!.members.map((m) => m.itemId)).toEqual(['q1', 'q2']);
+    expect(grown[0]!.updated).toBe('2015-03-27T12:00:00.000Z');
+    expect(grown[0]!.published).toBe('2015-03-27T10:00:00.000Z');
+  });
+
+  it('does not join items further apart than the window', () => {
+    const items = [quake('q1', 'a', 'Earthquake hits Valdoria harbour'), quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-04-10T10:00:00.000Z')];
+    expect(run(items)).toHaveLength(2);
+  });
+
+  it('needs stronger evidence to join two items of the same outlet', () => {
+    const a = makeItem({ id: 'x1', sourceId: 'a', title: 'Valdoria earthquake: rescue teams search rubble', contentText: 'Rescue teams in Valdoria searched rubble.' });
+    const b = makeItem({ id: 'x2', sourceId: 'a', title: 'Valdoria harbour reopens to fishing boats', contentText: 'Fishing boats returned to Valdoria harbour.' });
+    const stories = run([a, b]);
+    expect(stories).toHaveLength(2);
+  });
+
+  it('prefers a higher-priority outlet as representative, then the earliest article', () => {
+    const q1 = quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-27T10:00:00.000Z');
+    const q2 = quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-27T11:00:00.000Z');
+    const map = new Map([q1, q2].map((i) => [i.id, i]));
+    expect(clusterItems({ stories: [], items: map, newItems: [q1, q2] }, options).changed[0]!.representativeItemId).toBe('q1');
+    expect(clusterItems({ stories: [], items: map, newItems: [q1, q2], priorities: { b: 5 } }, options).changed[0]!.representativeItemId).toBe('q2');
+  });
+});

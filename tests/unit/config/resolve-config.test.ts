@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { resolveConfig } from '../../../src/config/resolve-config.js';
+import { ConfigError } from '../../../src/lib/errors.js';
+
+const minimal = () => ({ sources: [{ id: 'a', name: 'Outlet A', url: 'sources/a.xml' }] });
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    resolveConfig(raw, '/srv/storyfeed/config.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveConfig', () => {
+  it('fills defaults and resolves paths against the config file', () => {
+    const c = resolveConfig(minimal(), '/srv/storyfeed/config.json');
+    expect(c.sources).toEqual([{ id: 'a', name: 'Outlet A', url: '/srv/storyfeed/sources/a.xml', priority: 0 }]);
+    expect(c.schedule).toEqual({ cron: '*/30 * * * *', timezone: 'UTC' });
+    expect(c.output.feedPath).toBe('/srv/storyfeed/output/feed.atom');
+    expect(c.output.statusPath).toBe('/srv/storyfeed/output/status.json');
+    expect(c.store.path).toBe('/srv/storyfeed/state/storyfeed.db');
+    expect(c.store.lockPath).toBe('/srv/storyfeed/state/storyfeed.db.lock');
+    expect(c.fetch.timeoutMs).toBe(20_000);
+    expect(c.fetch.maxBytes).toBe(10 * 1024 * 1024);
+    expect(c.fetch.userAgent).toMatch(/^storyfeed\/\d+\.\d+\.\d+ \(\+https?:\/\/.+\)$/);
+    expect(c.cluster.windowHours).toBe(72);
+  });
+
+  it('keeps http(s) source URLs and converts file: URLs to paths', () => {
+    const c = resolveConfig(
+      { sources: [{ id: 'h', name: 'H', url: 'https://example.org/feed.xml' }, { id: 'f', name: 'F', url: 'file:///data/f.xml' }] },
+      '/x/config.json',
+    );
+    expect(c.sources.map((s) => s.url)).toEqual(['https://example.org/feed.xml', '/data/f.xml']);
+  });
+
+  it.each([
+    [{ sources: [] }, ['sources: must list at least one source']],
+    [{ sources: [{ id: 'a', name: 'A', url: 'ftp://x/y' }] }, ['sources[0].url: must be an http(s) URL or a file path']],
+    [{ sources: [{ id: 'Bad Id', name: 'A', url: 'a.xml' }] }, [expect.stringMatching(/^sources\[0\]\.id: must be 1-64 characters/)]],
+    [{ ...minimal(), schedule: { cron: 'every day' } }, [expect.stringMatching(/^schedule\.cron: is not a valid cron expression/)]],
+    [{ ...minimal(), schedule: { timezone: 'Mars/Olympus' } }, [expect.stringMatching(/^schedule\.timezone: is not a known IANA time zone/)]],
+    [{ ...minimal(), output: { maxStories: 0 } }, [expect.stringMatching(/^output\.maxStories: /)]],
+    [{ ...minimal(), outptu: {} }, ['(root): unknown key "outptu"']],
+  ])('reports %j as %j', (raw, expected) => {
+    expect(problemsOf(raw)).toEqual(expected);
+  });
+
+  it('names every problem at once, with its key', () => {
+    const problems = problemsOf({
+      sources: [
+        { id: 'a', name: 'A', url: 'a.xml' },
+        { id: 'b', name: '', url: 'b.xml' },
+        { id: 'a', name: 'Again', url: 'mailto:x@y' },
+      ],
+      fetch: { timeoutMs: -1 },
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toContain('sources[1].name: must not be empty');
+    expect(problems.join('\n')).toContain('sources[2].id: duplicates sources[0].id "a"');
+    expect(problems.join('\n')).toContain('fetch.timeoutMs:');
+    expect(problems.some((p) => p.startsWith('sources[2].url'))).toBe(true);
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'storyfeed-config-'));
+
+  it('refuses a missing file with a ConfigError', async () => {
+    await expect(loadConfig(join(dir(), 'nope.json'))).rejects.toThrow(/file not found/);
+  });
+
+  it('refuses invalid JSON with a ConfigError', async () => {
+    const path = join(dir(), 'config.json');
+    writeFileSync(path, '{"sources": [');
+    await expect(loadConfig(path)).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadConfig(path)).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('loads a valid file', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'config.json'), JSON.stringify(minimal()));
+    const c = await loadConfig(join(d, 'config.json'));
+    expect(c.sources[0]!.url).toBe(join(d, 'sources/a.xml'));
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { StoreError } from '../../../src/lib/errors.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { MIGRATIONS } from '../../../src/store/migrations.js';
+import { makeItem } from '../../helpers/make-item.js';
+
+const sources = [{ id: 'src', name: 'Source', url: '/x.xml' }];
+
+describe('openStore', () => {
+  it('creates and migrates a new database file, and reopens it', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'storyfeed-store-')), 'nested', 'state.db');
+    const store = openStore(path, sources);
+    store.upsertItems([makeItem({ id: 'a' })], '2026-01-01T00:00:00.000Z');
+    store.close();
+    const again = openStore(path, sources);
+    expect(again.countItems()).toBe(1);
+    again.close();
+    const db = new Database(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a database from a newer schema', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'storyfeed-store-')), 'state.db');
+    const db = new Database(path);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => openStore(path)).toThrow(StoreError);
+  });
+
+  it('tells inserted, changed and unchanged items apart', () => {
+    const store = openStore(':memory:', sources);
+    const first = store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b' })], '2026-01-01T00:00:00.000Z');
+    expect(first.inserted.map((i) => i.id)).toEqual(['a', 'b']);
+    const second = store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b', title: 'Corrected' }), makeItem({ id: 'c' })], '2026-01-02T00:00:00.000Z');
+    expect(second.inserted.map((i) => i.id)).toEqual(['c']);
+    expect(second.changed.map((i) => i.id)).toEqual(['b']);
+    expect(store.getItems(['b'])[0]!.title).toBe('Corrected');
+    expect(store.getItems(['b'])[0]!.sourceName).toBe('Source');
+  });
+
+  it('keeps the first-seen date of an undated item', () => {
+    const store = openStore(':memory:', sources);
+    const undated = (at: string) => makeItem({ id: 'u', published: null, date: at, dateSource: 'fetched' });
+    store.upsertItems([undated('2026-01-01T00:00:00.000Z')], '2026-01-01T00:00:00.000Z');
+    const again = store.upsertItems([undated('2026-01-02T00:00:00.000Z')], '2026-01-02T00:00:00.000Z');
+    expect(again.changed).toEqual([]);
+    expect(store.getItems(['u'])[0]!.date).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('round-trips items and stories with their members', () => {
+    const store = openStore(':memory:', sources);
+    const item = makeItem({ id: 'a', authors: ['Ann', 'Bo'], categories: ['music'], summary: 's', contentHtml: '<p>x</p>', contentText: 'x' });
+    store.upsertItems([item, makeItem({ id: 'b' })], '2026-01-01T00:00:00.000Z');
+    expect(store.getItems(['a'])[0]).toEqual(item);
+    store.saveStories(
+      [{ id: 's1', representativeItemId: 'a', published: 'p', updated: 'u', members: [{ itemId: 'a', score: 1, terms: [] }, { itemId: 'b', score: 0.5, terms: ['x', 'y'] }] }],
+      '2026-01-01T00:00:00.000Z',
+    );
+    expect(store.liveStories()).toEqual([
+      { id: 's1', representativeItemId: 'a', published: 'p', updated: 'u', members: [{ itemId: 'a', score: 1, terms: [] }, { itemId: 'b', score: 0.5, terms: ['x', 'y'] }] },
+    ]);
+  });
+
+  it('keeps per-source fetch state', () => {
+    const store = openStore(':memory:', sources);
+    expect(store.getSourceState('src')).toMatchObject({ id: 'src', consecutiveFailures: 0, lastStatus: null });
+    store.saveSourceState({ ...store.getSourceState('src')!, lastStatus: 'failed', lastError: 'boom', consecutiveFailures: 2 });
+    expect(store.getSourceState('src')).toMatchObject({ lastStatus: 'failed', lastError: 'boom', consecutiveFailures: 2 });
+    expect(store.getSourceState('nope')).toBeNull();
+  });
+});
