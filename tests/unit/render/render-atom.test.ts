@@ -1,0 +1,335 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderAtom } from '../../../src/render/render-atom.js';
+import { makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import { isPythonAvailable, readAtomStrictly, type StrictAtom, type StrictEntry } from './read-atom-strictly.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const goldenPath = join(repoRoot, 'tests', 'golden', 'render', 'feed.atom');
+const schemaPath = resolve(repoRoot, '..', 'shared', 'schemas', 'atom.rnc');
+const fixedNow = new Date('2024-06-01T00:00:00.000Z');
+const pythonAvailable = isPythonAvailable();
+const dates = { published: '2024-05-01T10:00:00.000Z', updated: '2024-05-01T10:00:00.000Z' };
+
+/** Returns true when jing runs, waiting a little in case it is being installed right now. */
+function findJing(): boolean {
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    if (spawnSync('jing', [], { encoding: 'utf8' }).error === undefined) return true;
+    spawnSync('sleep', ['3']);
+  }
+  return false;
+}
+
+/** Returns the strictly parsed document, failing the test when it is not well-formed. */
+function readBack(xml: string): Required<StrictAtom> {
+  const parsed = readAtomStrictly(xml);
+  expect(parsed.error).toBeUndefined();
+  expect(parsed.ok).toBe(true);
+  return parsed as Required<StrictAtom>;
+}
+
+/** Returns the only entry of a strictly parsed one-story feed. */
+function onlyEntry(xml: string): StrictEntry {
+  const entries = readBack(xml).entries;
+  expect(entries).toHaveLength(1);
+  return entries[0]!;
+}
+
+describe('renderAtom golden file', () => {
+  it('matches tests/golden/render/feed.atom', () => {
+    const xml = renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow);
+    if (process.env.UPDATE_GOLDEN === '1') {
+      mkdirSync(dirname(goldenPath), { recursive: true });
+      writeFileSync(goldenPath, xml, 'utf8');
+    }
+    if (!existsSync(goldenPath)) {
+      expect.fail(`golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+    }
+    expect(xml).toBe(readFileSync(goldenPath, 'utf8'));
+  });
+});
+
+describe('renderAtom determinism', () => {
+  it('renders the same input to the identical string', () => {
+    const first = renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow);
+    const second = renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow);
+    expect(second).toBe(first);
+  });
+
+  it('does not depend on now when there are stories', () => {
+    const earlier = renderAtom(makeGoldenStories(), makeFeedMeta(), new Date('2000-01-01T00:00:00Z'));
+    const later = renderAtom(makeGoldenStories(), makeFeedMeta(), new Date('2099-01-01T00:00:00Z'));
+    expect(later).toBe(earlier);
+  });
+});
+
+describe.skipIf(!pythonAvailable)('renderAtom feed level', () => {
+  it('writes a UTF-8 prolog and an Atom root', () => {
+    const xml = renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow);
+    expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n')).toBe(true);
+    expect(readBack(xml).root).toBe('{http://www.w3.org/2005/Atom}feed');
+  });
+
+  it('sets id, title, subtitle, self and alternate links, generator and author', () => {
+    const { feed } = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow));
+    expect(feed.id).toBe('urn:storyfeed:test');
+    expect(feed.title).toBe('storyfeed test feed');
+    expect(feed.subtitle).toBe('The same story from many outlets, merged');
+    expect(feed.links).toEqual([
+      { href: 'https://feeds.example/storyfeed.atom', rel: 'self', type: 'application/atom+xml' },
+      { href: 'https://feeds.example/', rel: 'alternate', type: 'text/html' },
+    ]);
+    expect(feed.generator).toEqual({
+      text: 'storyfeed',
+      attributes: { uri: 'https://github.com/example/storyfeed', version: '0.1.0' },
+    });
+    expect(feed.authors).toEqual(['storyfeed']);
+  });
+
+  it('omits subtitle and the alternate link when not configured', () => {
+    const meta = makeFeedMeta();
+    delete meta.subtitle;
+    delete meta.siteUrl;
+    const { feed } = readBack(renderAtom(makeGoldenStories(), meta, fixedNow));
+    expect(feed.subtitle).toBeNull();
+    expect(feed.links.map((link) => link.rel)).toEqual(['self']);
+  });
+
+  it('sets feed updated to the latest story.updated whatever the story order', () => {
+    const stories = makeGoldenStories().reverse();
+    const { feed } = readBack(renderAtom(stories, makeFeedMeta(), fixedNow));
+    expect(feed.updated).toBe('2024-05-01T12:00:00.000Z');
+  });
+
+  it('uses now as feed updated only when there are no stories', () => {
+    const parsed = readBack(renderAtom([], makeFeedMeta(), fixedNow));
+    expect(parsed.feed.updated).toBe('2024-06-01T00:00:00.000Z');
+    expect(parsed.entries).toEqual([]);
+  });
+
+  it('keeps the given story order', () => {
+    const stories = makeGoldenStories();
+    const reversed = [...stories].reverse();
+    const { entries } = readBack(renderAtom(reversed, makeFeedMeta(), fixedNow));
+    expect(entries.map((entry) => entry.id)).toEqual(reversed.map((view) => view.story.id));
+  });
+});
+
+describe.skipIf(!pythonAvailable)('renderAtom entries', () => {
+  it('uses the story id as given and the representative title', () => {
+    const [bridge] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
+    expect(bridge?.id).toBe('urn:storyfeed:story:bridge01');
+    expect(bridge?.title).toBe('Harbour bridge reopens after two-year repair');
+    expect(bridge?.titleType).toBe('text');
+    expect(bridge?.published).toBe('2024-05-01T06:30:00.000Z');
+    expect(bridge?.updated).toBe('2024-05-01T09:15:00.000Z');
+  });
+
+  it('links the representative as alternate and every member as related, titled "outlet: headline"', () => {
+    const [bridge] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
+    expect(bridge?.links).toEqual([
+      { href: 'https://a.example/news/bridge-reopens', rel: 'alternate', type: 'text/html' },
+      {
+        href: 'https://a.example/news/bridge-reopens',
+        rel: 'related',
+        type: 'text/html',
+        title: 'Outlet A: Harbour bridge reopens after two-year repair',
+      },
+      {
+        href: 'https://b.example/2024/05/01/bridge?ref=home&id=7',
+        rel: 'related',
+        type: 'text/html',
+        title: 'Outlet B: Bridge "finally" open: what changes for commuters',
+      },
+      {
+        href: 'https://c.example/a/123',
+        rel: 'related',
+        type: 'text/html',
+        title: 'Outlet C: Bridge reopening: traffic back to normal',
+      },
+    ]);
+  });
+
+  it('uses the chosen representative, not the first member', () => {
+    const first = makeItem({ id: 'x1', title: 'First in', url: 'https://a.example/1' });
+    const chosen = makeItem({ id: 'x2', sourceId: 'b', sourceName: 'B', title: 'Chosen', url: 'https://b.example/2' });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [first, chosen], dates, chosen)], makeFeedMeta(), fixedNow));
+    expect(entry.title).toBe('Chosen');
+    expect(entry.links.filter((link) => link.rel === 'alternate')).toEqual([
+      { href: 'https://b.example/2', rel: 'alternate', type: 'text/html' },
+    ]);
+  });
+
+  it('omits the alternate link and related links of members without a url', () => {
+    const noUrl = makeItem({ id: 'n', url: null });
+    const withUrl = makeItem({ id: 'w', sourceId: 'b', sourceName: 'B', url: 'https://b.example/w', title: 'W' });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [noUrl, withUrl], dates)], makeFeedMeta(), fixedNow));
+    expect(entry.links).toEqual([{ href: 'https://b.example/w', rel: 'related', type: 'text/html', title: 'B: W' }]);
+  });
+
+  it('never links a non-http(s) url', () => {
+    const item = makeItem({ url: 'javascript:alert(1)' });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [item], dates)], makeFeedMeta(), fixedNow));
+    expect(entry.links).toEqual([]);
+    expect(entry.content).not.toContain('javascript:');
+  });
+
+  it('merges member authors in order without duplicates', () => {
+    const [bridge] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
+    expect(bridge?.authors).toEqual(['Jane Doe', 'John Roe']);
+  });
+
+  it('names the outlets as authors when no member has one', () => {
+    const a = makeItem({ id: 'a', authors: [] });
+    const b = makeItem({ id: 'b', sourceId: 'b', sourceName: 'Outlet B', authors: [] });
+    const a2 = makeItem({ id: 'a2', authors: [] });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [a, b, a2], dates)], makeFeedMeta(), fixedNow));
+    expect(entry.authors).toEqual(['Outlet A', 'Outlet B']);
+  });
+
+  it('merges member categories in order without duplicates', () => {
+    const [bridge] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
+    expect(bridge?.categories).toEqual(['Transport', 'Local', 'City']);
+  });
+
+  it('summarises a multi-outlet story by its outlets and a single-outlet story by its summary', () => {
+    const [bridge, council] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
+    expect(bridge?.summary).toBe('Reported by 3 outlets: Outlet A, Outlet B, Outlet C.');
+    expect(bridge?.summaryType).toBe('text');
+    expect(council?.summary).toBe('The vote was 7 to 4.');
+  });
+
+  it('counts outlets, not articles, in the summary', () => {
+    const a1 = makeItem({ id: 'a1', summary: 'Only outlet A.' });
+    const a2 = makeItem({ id: 'a2', url: 'https://a.example/2' });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [a1, a2], dates)], makeFeedMeta(), fixedNow));
+    expect(entry.summary).toBe('Only outlet A.');
+  });
+
+  it('lists every member article in the html content from plain-text fields', () => {
+    const [bridge] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
+    expect(bridge?.contentType).toBe('html');
+    const html = bridge?.content ?? '';
+    expect(html.match(/<li>/g)).toHaveLength(3);
+    expect(html).toContain('<strong>Outlet B</strong>');
+    expect(html).toContain(
+      '<a href="https://b.example/2024/05/01/bridge?ref=home&amp;id=7">Bridge &quot;finally&quot; open: what changes for commuters</a>',
+    );
+    expect(html).toContain('<time datetime="2024-05-01T07:05:00.000Z">2024-05-01 07:05 UTC</time>');
+    expect(html).toContain('<p>Commuters &lt;3 the new cycle lane.</p>');
+    expect(html).toContain('<p>The bridge carries 40,000 vehicles a day &amp; reopened at 6am.</p>');
+    expect(html).not.toContain('must never be copied');
+  });
+});
+
+describe.skipIf(!pythonAvailable)('renderAtom escaping', () => {
+  it('keeps & and " in attribute values exact', () => {
+    const item = makeItem({
+      sourceName: 'Smith & "Sons"',
+      url: 'https://a.example/?a=1&b="2"&c=&amp;',
+      title: "Q&A: 'it\"s' <fine>",
+      categories: ['R&D "lab"'],
+    });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [item], dates)], makeFeedMeta(), fixedNow));
+    expect(entry.links[0]).toEqual({ href: 'https://a.example/?a=1&b="2"&c=&amp;', rel: 'alternate', type: 'text/html' });
+    expect(entry.links[1]?.title).toBe('Smith & "Sons": Q&A: \'it"s\' <fine>');
+    expect(entry.categories).toEqual(['R&D "lab"']);
+  });
+
+  it('keeps ]]> in titles, summaries and content exact', () => {
+    const item = makeItem({ title: 'a]]>b ]]]]> c', summary: 'x ]]> y <![CDATA[ z' });
+    const xml = renderAtom([makeStoryView('urn:s:1', [item], dates)], makeFeedMeta(), fixedNow);
+    const entry = onlyEntry(xml);
+    expect(entry.title).toBe('a]]>b ]]]]> c');
+    expect(entry.summary).toBe('x ]]> y <![CDATA[ z');
+    expect(entry.content).toContain('<p>x ]]&gt; y &lt;![CDATA[ z</p>');
+  });
+
+  it('keeps < and & in titles exact, without whitespace added around them', () => {
+    const item = makeItem({ title: '<b>Breaking</b> & "more" < less', authors: ['Tom & <Jerry>'] });
+    const meta = makeFeedMeta({ id: 'https://feeds.example/feed?a=1&b=2', title: 'News <&> views' });
+    const parsed = readBack(renderAtom([makeStoryView('urn:s:1', [item], dates)], meta, fixedNow));
+    expect(parsed.feed.id).toBe('https://feeds.example/feed?a=1&b=2');
+    expect(parsed.feed.title).toBe('News <&> views');
+    expect(parsed.entries[0]?.title).toBe('<b>Breaking</b> & "more" < less');
+    expect(parsed.entries[0]?.authors).toEqual(['Tom & <Jerry>']);
+  });
+
+  it('keeps a literal &apos; in text exact (feedsmith would turn it into an apostrophe)', () => {
+    const item = makeItem({ title: 'It&apos;s <here>', summary: 'Don&apos;t', sourceName: 'A&apos;B' });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [item], dates)], makeFeedMeta(), fixedNow));
+    expect(entry.title).toBe('It&apos;s <here>');
+    expect(entry.summary).toBe('Don&apos;t');
+    expect(entry.links[1]?.title).toBe('A&apos;B: It&apos;s <here>');
+    expect(entry.content).toContain('<p>Don&amp;apos;t</p>');
+  });
+
+  it('emits no CDATA sections', () => {
+    const xml = renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow);
+    expect(xml).not.toContain('<![CDATA[');
+  });
+
+  it('strips XML-invalid control characters from every string', () => {
+    const item = makeItem({
+      title: 'Bad\u0000 \u0008title\uFFFE\uD800',
+      summary: 'sum\u001Bmary',
+      sourceName: 'Out\u0007let',
+      authors: ['Au\u0001thor'],
+      categories: ['ca\u000Bt'],
+      url: 'https://a.example/\u0002x',
+    });
+    const meta = makeFeedMeta({ title: 'Feed\u0003', author: 'me\u0004' });
+    const xml = renderAtom([makeStoryView('urn:s:1\u0005', [item], dates)], meta, fixedNow);
+    const parsed = readBack(xml);
+    const entry = parsed.entries[0];
+    expect(parsed.feed.title).toBe('Feed');
+    expect(parsed.feed.authors).toEqual(['me']);
+    expect(entry?.id).toBe('urn:s:1');
+    expect(entry?.title).toBe('Bad title');
+    expect(entry?.summary).toBe('summary');
+    expect(entry?.authors).toEqual(['Author']);
+    expect(entry?.categories).toEqual(['cat']);
+    expect(entry?.links[0]?.href).toBe('https://a.example/x');
+    expect(entry?.links[1]?.title).toBe('Outlet: Bad title');
+  });
+
+  it('falls back to "(untitled)" when nothing printable is left of a title', () => {
+    const item = makeItem({ title: '\u0000\u0001 ' });
+    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [item], dates)], makeFeedMeta(), fixedNow));
+    expect(entry.title).toBe('(untitled)');
+  });
+});
+
+const schemaExists = existsSync(schemaPath);
+const jingAvailable = schemaExists && findJing();
+
+describe('renderAtom schema', () => {
+  it.skipIf(!schemaExists || !jingAvailable)('validates against the Atom RELAX NG schema with jing', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'storyfeed-jing-'));
+    try {
+      const stories = makeGoldenStories();
+      stories.push(
+        makeStoryView('urn:s:tricky', [makeItem({ title: 'a]]>b <c> & "d"', url: 'https://x.example/?a=1&b=2' })], dates),
+      );
+      const files = {
+        full: renderAtom(stories, makeFeedMeta(), fixedNow),
+        empty: renderAtom([], makeFeedMeta({ subtitle: undefined, siteUrl: undefined }), fixedNow),
+      };
+      for (const [name, xml] of Object.entries(files)) {
+        const file = join(directory, `${name}.atom`);
+        writeFileSync(file, xml, 'utf8');
+        const result = spawnSync('jing', ['-c', schemaPath, file], { encoding: 'utf8' });
+        // The Debian jing wrapper warns on stderr about optional jars it cannot find; only real diagnostics count.
+        const diagnostics = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line && !line.startsWith('[warning]'));
+        expect(diagnostics, `${name} feed`).toEqual([]);
+        expect(result.status, `${name} feed`).toBe(0);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
