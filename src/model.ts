@@ -109,7 +109,7 @@ export interface Item {
   url: string | null;
   /** Plain text. Never empty: falls back to the summary's first words, then "(untitled)". */
   title: string;
-  /** Plain text, whitespace-collapsed, at most ~500 characters. */
+  /** Plain text, whitespace-collapsed, at most 300 characters (cut at a word boundary with "…"). */
   summary: string;
   /** Sanitised HTML (no scripts, handlers, javascript: URLs; relative URLs resolved). */
   contentHtml: string;
@@ -120,7 +120,7 @@ export interface Item {
   /** ISO 8601 UTC (`2015-03-27T11:29:00.000Z`) or null. */
   published: string | null;
   updated: string | null;
-  /** The date used for ordering and clustering windows: published ?? updated ?? null. */
+  /** The date used for ordering: published ?? updated ?? the time it was first fetched (see dateSource). */
   date: string | null;
   dateSource: DateSource;
   language: string | null;

@@ -1,0 +1,73 @@
+// Plain text out of feed markup, for titles, summaries and the clustering stage.
+import { Parser } from 'htmlparser2';
+import type { ParsedText } from '../model.js';
+
+/** Elements whose content is never readable text (code, styling, fallbacks, templates). */
+const SKIPPED_ELEMENTS: ReadonlySet<string> = new Set([
+  'script', 'style', 'template', 'noscript', 'svg', 'math', 'head', 'iframe', 'object', 'embed', 'select', 'textarea',
+]);
+
+/** Elements that start a new line: their boundaries must separate words ("<p>a</p><p>b</p>" → "a b"). */
+const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption',
+  'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p',
+  'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'img', 'body', 'html',
+]);
+
+/** Returns `text` with every whitespace run (including NBSP and line breaks) collapsed to one space, trimmed. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Returns `text` with HTML character references decoded (`&amp;` → `&`, `&#8217;` → `’`) and nothing else changed. */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  // htmlparser2 (already our HTML parser) decodes references in text; escaping `<` keeps markup-like
+  // text literal. This avoids importing `entities` directly, which package.json does not declare.
+  const chunks: string[] = [];
+  const parser = new Parser({ ontext: (chunk) => chunks.push(chunk) }, { decodeEntities: true });
+  parser.write(text.replace(/</g, '&lt;'));
+  parser.end();
+  return chunks.join('');
+}
+
+/** Returns `html` with CDATA wrappers removed but their content kept, to be parsed as markup. */
+export function unwrapCdata(html: string): string {
+  // Feeds that escape a CDATA section (`&lt;![CDATA[&lt;p&gt;…]]&gt;`) hand us `<![CDATA[<p>…]]>` as HTML;
+  // an HTML parser would take it for a bogus comment and drop the whole article.
+  return html.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+}
+
+/** Returns the readable text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed. */
+export function htmlToText(html: string): string {
+  const chunks: string[] = [];
+  let skipDepth = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (SKIPPED_ELEMENTS.has(name)) skipDepth++;
+        else if (BLOCK_ELEMENTS.has(name)) chunks.push('\n');
+      },
+      onclosetag(name) {
+        if (SKIPPED_ELEMENTS.has(name)) skipDepth = Math.max(0, skipDepth - 1);
+        else if (BLOCK_ELEMENTS.has(name)) chunks.push('\n');
+      },
+      ontext(text) {
+        if (skipDepth === 0) chunks.push(text);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(unwrapCdata(html));
+  parser.end();
+  return collapseWhitespace(chunks.join(''));
+}
+
+/** Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has entities decoded. */
+export function textFromParsed(text: ParsedText | undefined): string {
+  if (text === undefined) return '';
+  // A `text` construct is plain already; "<b>" in it is literal. Entities are still decoded because
+  // feeds often escape twice (`AT&amp;amp;T` in the XML, `AT&amp;T` after it).
+  if (text.type === 'text') return collapseWhitespace(decodeEntities(text.value));
+  return htmlToText(text.value);
+}

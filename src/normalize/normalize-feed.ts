@@ -1,0 +1,182 @@
+// The adapter from parse's raw shapes to the model: ParsedFeed/ParsedEntry → Item. Pure: the fetch
+// time comes in through `context`, nothing here reads a clock, the network or the disk.
+import type { DateSource, Item, ParsedFeed, ParsedLink, ParsedText, Source } from '../model.js';
+import { canonicalUrl } from './canonical-url.js';
+import { textFromParsed } from './html-to-text.js';
+import { findItemKey, itemId } from './item-id.js';
+import { dedupeCaseInsensitive, normalizeAuthors } from './normalize-authors.js';
+import { parseDate } from './parse-date.js';
+import { sanitizeParsed } from './sanitize-content.js';
+import { firstWords, truncateText } from './truncate-text.js';
+
+/** Longest summary, in characters (including the closing "…"). */
+export const SUMMARY_MAX_CHARS = 300;
+/** Words of the summary used as a title when the entry has none. */
+export const FALLBACK_TITLE_WORDS = 12;
+/** Title of last resort, for an entry with neither title nor text. */
+export const UNTITLED = '(untitled)';
+
+/** What normalisation needs to know about the run besides the document. */
+export interface NormalizeContext {
+  /** ISO 8601 time the document was fetched: the date of last resort. */
+  fetchedAt: string;
+  /** URL the document was finally read from (after redirects), for resolving relative links. */
+  baseUrl?: string;
+}
+
+/** Link relations that never point at the article itself (RFC 4287 §4.2.7.2, RFC 5023, WebSub). */
+const NON_ARTICLE_RELS: ReadonlySet<string> = new Set(['enclosure', 'self', 'edit', 'edit-media', 'replies', 'hub', 'license']);
+
+/** Returns the items of a parsed feed in document order (duplicate ids dropped) and a warning per fallback taken. */
+export function normalizeFeed(
+  feed: ParsedFeed,
+  source: Pick<Source, 'id' | 'name' | 'url'>,
+  context: NormalizeContext,
+): { items: Item[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const items: Item[] = [];
+  const firstIndexById = new Map<string, number>();
+  const outerBase = findBaseUrl(feed.base, context.baseUrl ?? (isHttpUrl(source.url) ? source.url : undefined));
+  const fetchedAt = parseDate(context.fetchedAt)?.toISOString() ?? null;
+
+  feed.entries.forEach((entry, index) => {
+    const label = `entry ${index + 1}`;
+    const note = (message: string): void => {
+      warnings.push(`${label}: ${message}`);
+    };
+    const base = findBaseUrl(entry.base, outerBase);
+    const guid = entry.id?.trim() || null;
+    const url = findEntryUrl(entry.links, base) ?? findGuidUrl(guid);
+
+    const summaryText = textFromParsed(entry.summary);
+    const contentText = textFromParsed(entry.content);
+    const bodyText = summaryText || contentText;
+    const ownTitle = textFromParsed(entry.title);
+    let title = ownTitle;
+    if (title === '' && bodyText !== '') {
+      title = firstWords(bodyText, FALLBACK_TITLE_WORDS);
+      note('no title; used the first words of the summary');
+    } else if (title === '') {
+      title = UNTITLED;
+      note(`no title and no summary; used "${UNTITLED}"`);
+    }
+
+    const published = findEntryDate(entry.published, 'published', note);
+    const updated = findEntryDate(entry.updated, 'updated', note);
+    const { date, dateSource } = findItemDate(published, updated, fetchedAt);
+
+    const { kind, key } = findItemKey({
+      guid,
+      url,
+      title: ownTitle,
+      rawDate: entry.published?.trim() || entry.updated?.trim(),
+      content: (entry.content?.value ?? entry.summary?.value ?? '').trim(),
+    });
+    if (kind === 'content') note('no id, link or title; identified by a hash of its content');
+    const id = itemId(source.id, key);
+    const first = firstIndexById.get(id);
+    if (first !== undefined) {
+      note(`same ${kind} as entry ${first + 1}; dropped as a duplicate`);
+      return;
+    }
+    firstIndexById.set(id, index);
+
+    items.push({
+      id,
+      sourceId: source.id,
+      sourceName: source.name,
+      guid,
+      url,
+      title,
+      summary: truncateText(bodyText, SUMMARY_MAX_CHARS),
+      contentHtml: findContentHtml([entry.content, entry.summary], base),
+      contentText: contentText || summaryText,
+      authors: normalizeAuthors(entry.authors),
+      categories: dedupeCaseInsensitive(entry.categories.map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '')),
+      published,
+      updated,
+      date,
+      dateSource,
+      language: entry.language?.trim() || feed.language?.trim() || null,
+    });
+  });
+  return { items, warnings };
+}
+
+/** Returns `raw` resolved against `fallback` when it makes an http(s) URL (xml:base may itself be relative), else `fallback`. */
+function findBaseUrl(raw: string | undefined, fallback: string | undefined): string | undefined {
+  const trimmed = raw?.trim();
+  if (!trimmed) return fallback;
+  try {
+    const url = fallback === undefined ? new URL(trimmed) : new URL(trimmed, fallback);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : fallback;
+  } catch {
+    // A malformed xml:base is ignored, as browsers ignore a malformed <base href>.
+    return fallback;
+  }
+}
+
+/** Returns the canonical URL of the entry's article: the first rel=alternate link, else the first link that is not an enclosure, self, edit… */
+function findEntryUrl(links: readonly ParsedLink[], base: string | undefined): string | null {
+  // RFC 4287 §4.2.7.2: a link without rel is rel="alternate".
+  const rel = (link: ParsedLink): string => link.rel?.trim().toLowerCase() || 'alternate';
+  for (const link of links) {
+    if (rel(link) !== 'alternate') continue;
+    const url = canonicalUrl(link.href, base);
+    if (url !== null) return url;
+  }
+  for (const link of links) {
+    if (NON_ARTICLE_RELS.has(rel(link))) continue;
+    const url = canonicalUrl(link.href, base);
+    if (url !== null) return url;
+  }
+  return null;
+}
+
+/** Returns the guid as the article URL when it is an absolute http(s) URL (RSS 2.0 guid isPermaLink defaults to true). */
+function findGuidUrl(guid: string | null): string | null {
+  return guid !== null && isHttpUrl(guid) ? canonicalUrl(guid) : null;
+}
+
+/** Returns an entry date as ISO UTC, or null (with a warning) when it is missing, unparseable or a placeholder. */
+function findEntryDate(raw: string | undefined, field: 'published' | 'updated', note: (message: string) => void): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const date = parseDate(raw);
+  if (date === null) {
+    note(`${field} date "${raw.trim()}" not understood; ignored`);
+    return null;
+  }
+  // 1970-01-01 and Go's zero time (0001-01-01) are what feed generators write for "no date".
+  if (date.getTime() <= 0) {
+    note(`${field} date "${raw.trim()}" is a placeholder; ignored`);
+    return null;
+  }
+  return date.toISOString();
+}
+
+/** Returns the first date of the chain published → updated → fetched, and which one it was. */
+function findItemDate(
+  published: string | null,
+  updated: string | null,
+  fetchedAt: string | null,
+): { date: string | null; dateSource: DateSource } {
+  if (published !== null) return { date: published, dateSource: 'published' };
+  if (updated !== null) return { date: updated, dateSource: 'updated' };
+  if (fetchedAt !== null) return { date: fetchedAt, dateSource: 'fetched' };
+  return { date: null, dateSource: 'none' };
+}
+
+/** Returns the sanitised HTML of the first construct that leaves something after sanitising, else ''. */
+function findContentHtml(candidates: readonly (ParsedText | undefined)[], base: string | undefined): string {
+  for (const candidate of candidates) {
+    if (candidate === undefined || candidate.value.trim() === '') continue;
+    const html = sanitizeParsed(candidate, base);
+    if (html !== '') return html;
+  }
+  return '';
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text.trim());
+}
+

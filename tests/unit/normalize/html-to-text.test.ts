@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { collapseWhitespace, decodeEntities, htmlToText, textFromParsed, unwrapCdata } from '../../../src/normalize/html-to-text.js';
+import type { ParsedText } from '../../../src/model.js';
+
+describe('htmlToText', () => {
+  const cases: [name: string, html: string, want: string][] = [
+    ['plain text passes through', 'Hello world', 'Hello world'],
+    ['named entities', 'Tom &amp; Jerry &lt;3 &quot;cheese&quot; &eacute;t&eacute; &hellip;', 'Tom & Jerry <3 "cheese" été …'],
+    ['numeric entities', '&#8220;Quoted&#8221; &#x2014; &#39;s', '\u201cQuoted\u201d \u2014 \'s'],
+    ['entity without semicolon (HTML legacy)', 'AT&ampT &copy 2015', 'AT&T © 2015'],
+    ['nbsp collapses like a space', 'a&nbsp;&nbsp; b', 'a b'],
+    ['nested inline tags join without spaces', '<p>Un<b>bel<i>iev</i>able</b></p>', 'Unbelievable'],
+    ['block elements separate words', '<p>One</p><p>Two</p><div>Three</div><h2>Four</h2>', 'One Two Three Four'],
+    ['br separates words', 'line<br>break<br/>again', 'line break again'],
+    ['list items separate words', '<ul><li>a</li><li>b</li></ul>', 'a b'],
+    ['table cells separate words', '<table><tr><td>x</td><td>y</td></tr></table>', 'x y'],
+    ['script content removed', 'before<script>var x = "<p>no</p>";</script>after', 'beforeafter'],
+    ['style content removed', '<style>p { color: red }</style><p>text</p>', 'text'],
+    ['noscript and template removed', '<noscript>enable js</noscript><template>t</template>ok', 'ok'],
+    ['comments removed', 'a<!-- hidden -->b', 'ab'],
+    ['CDATA wrapper kept as markup', '<![CDATA[<p>Inside</p><p>CDATA</p>]]>', 'Inside CDATA'],
+    ['whitespace and newlines collapsed, trimmed', '\n  <p>  lots   of\n\n space </p>  \n', 'lots of space'],
+    ['attributes never leak into text', '<a href="http://x" title="t">link</a> <img src="a.png" alt="alt">', 'link'],
+    ['unclosed tags', '<p>open <b>bold', 'open bold'],
+    ['a lone < is text', 'a < b and c > d', 'a < b and c > d'],
+    ['empty', '', ''],
+  ];
+
+  it.each(cases)('%s', (_name, html, want) => {
+    expect(htmlToText(html)).toBe(want);
+  });
+});
+
+describe('textFromParsed', () => {
+  const make = (value: string, type: ParsedText['type']): ParsedText => ({ value, type });
+
+  it.each([
+    ['undefined', undefined, ''],
+    ['text: markup is literal, not stripped', make('Use <b> for bold', 'text'), 'Use <b> for bold'],
+    ['text: double-escaped entities decoded', make('AT&amp;T &lt;3', 'text'), 'AT&T <3'],
+    ['text: whitespace collapsed', make('  two\n lines ', 'text'), 'two lines'],
+    ['html: tags stripped', make('<p>Hello <em>there</em></p>', 'html'), 'Hello there'],
+    ['html: escaped markup after XML decoding', make('Fish &amp; <b>Chips</b>', 'html'), 'Fish & Chips'],
+    ['xhtml: tags stripped', make('<div xmlns="http://www.w3.org/1999/xhtml"><p>X</p></div>', 'xhtml'), 'X'],
+  ] as const)('%s', (_name, text, want) => {
+    expect(textFromParsed(text)).toBe(want);
+  });
+});
+
+describe('helpers', () => {
+  it('collapseWhitespace collapses every kind of space', () => {
+    expect(collapseWhitespace('\t a\u00a0\u2003b\r\n c ')).toBe('a b c');
+  });
+
+  it.each([
+    ['named, numeric and hex references', 'a &amp; b &#8217; &#x2014; &eacute;', 'a & b \u2019 \u2014 é'],
+    ['markup stays literal', '<b>x</b> &lt;i&gt;', '<b>x</b> <i>'],
+    ['no ampersand, unchanged', '  spaced  ', '  spaced  '],
+    ['a bare ampersand stays', 'R & D', 'R & D'],
+  ])('decodeEntities: %s', (_name, text, want) => {
+    expect(decodeEntities(text)).toBe(want);
+  });
+
+  it('unwrapCdata keeps the content of every section', () => {
+    expect(unwrapCdata('<![CDATA[a]]> and <![CDATA[<b>b</b>]]>')).toBe('a and <b>b</b>');
+  });
+});
