@@ -1,104 +1,96 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Command } from './commands/command.js';
+import { EXIT } from './commands/command.js';
+import { daemonCommand } from './commands/daemon-command.js';
+import { runCommand } from './commands/run-command.js';
 import { loadConfig } from './config/load-config.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
-import { startDaemon } from './daemon.js';
-import { ConfigError, LockError, StoryfeedError, describeError } from './lib/errors.js';
-import { createLogger, type LogLevel, type Logger } from './lib/logger.js';
-import { runOnce } from './run.js';
+import { ConfigError } from './lib/errors.js';
+import { createLogger, type LogLevel } from './lib/logger.js';
 import { VERSION } from './version.js';
 
-/** Exit codes (documented in the README). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 75 } as const;
+export { EXIT } from './commands/command.js';
 
-const HELP = `storyfeed ${VERSION} — many outlets' feeds in, one Atom feed of stories out
+/** Every subcommand, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = [runCommand, daemonCommand];
 
-Usage:
-  storyfeed run     [--config PATH]   fetch every source once and write the merged feed (for system cron)
-  storyfeed daemon  [--config PATH]   run now, then on the cron schedule in the config, until SIGINT/SIGTERM
+const GLOBAL_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} satisfies ParseArgsConfig['options'];
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
+
+function help(): string {
+  return `storyfeed ${VERSION} — many outlets' feeds in, one Atom feed of stories out
+
+Usage: storyfeed <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.synopsis}`).join('\n')}
 
 Options:
-  -c, --config PATH   configuration file (default: ./config.json)
+  -c, --config PATH   configuration file (default: $STORYFEED_CONFIG or ./config.json)
       --log-level L   debug | info | warn | error | silent (overrides the config)
   -h, --help          show this help
   -v, --version       show the version
 
-Exit codes: 0 feed written, 1 run failed (previous feed left in place), 2 bad usage or configuration,
-75 another run holds the lock (try again later).
+Exit codes: 0 done (for run: feed written), 1 failed (previous output left in place),
+2 bad usage or configuration, 75 another run holds the lock (try again later).
 `;
+}
 
 /** Runs the command line and returns the process exit code; the only reader of argv and env. */
 export async function main(argv: string[], io: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
-  const out = io.stdout ?? ((s: string) => void process.stdout.write(s));
-  const err = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  const stdout = io.stdout ?? ((s: string) => void process.stdout.write(s));
+  const stderr = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  const name = argv.find((a) => !a.startsWith('-'));
+  const command = COMMANDS.find((c) => c.name === name);
+
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) } });
   } catch (error) {
-    err(`storyfeed: ${(error as Error).message}\n\n${HELP}`);
+    stderr(`storyfeed: ${(error as Error).message}\n\n${help()}`);
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    out(HELP);
-    return EXIT.ok;
-  }
   if (values.version) {
-    out(`${VERSION}\n`);
+    stdout(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const command = positionals[0];
-  if (command !== 'run' && command !== 'daemon') {
-    err(command ? `storyfeed: unknown command "${command}"\n\n${HELP}` : HELP);
+  if (values.help || !name) {
+    (values.help ? stdout : stderr)(help());
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  if (!command) {
+    stderr(`storyfeed: unknown command "${name}"\n\n${help()}`);
     return EXIT.usage;
   }
-  const levelOverride = values['log-level'];
-  if (levelOverride !== undefined && !['debug', 'info', 'warn', 'error', 'silent'].includes(levelOverride)) {
-    err(`storyfeed: --log-level must be one of debug, info, warn, error, silent\n`);
+  const level = values['log-level'];
+  if (level !== undefined && (typeof level !== 'string' || !LEVELS.includes(level))) {
+    stderr(`storyfeed: --log-level must be one of ${LEVELS.join(', ')}\n`);
     return EXIT.usage;
   }
 
-  let config: ResolvedConfig;
+  const configPath = typeof values.config === 'string' ? values.config : (process.env.STORYFEED_CONFIG ?? 'config.json');
   try {
-    config = await loadConfig(values.config ?? process.env.STORYFEED_CONFIG ?? 'config.json');
+    return await command.handler({
+      values,
+      args: positionals.slice(1),
+      configPath,
+      loadConfig: () => loadConfig(configPath),
+      makeLogger: (config?: ResolvedConfig) => createLogger({ level: (level as LogLevel | undefined) ?? config?.log.level ?? 'info' }),
+      stdout,
+      stderr,
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
-      err(`storyfeed: ${error.message}\n`);
+      stderr(`storyfeed: ${error.message}\n`);
       return EXIT.usage;
     }
     throw error;
-  }
-  const logger = createLogger({ level: (levelOverride as LogLevel | undefined) ?? config.log.level });
-
-  if (command === 'run') return runCommand(config, logger, out);
-  const daemon = startDaemon(config, () => runOnce(config, { logger }), logger);
-  await daemon.done;
-  return EXIT.ok;
-}
-
-async function runCommand(config: ResolvedConfig, logger: Logger, out: (s: string) => void): Promise<number> {
-  try {
-    const report = await runOnce(config, { logger });
-    const failed = report.sources.filter((s) => s.status === 'failed');
-    out(
-      `wrote ${report.outputPath}: ${report.stories} stories from ${report.sources.length - failed.length}/${report.sources.length} sources` +
-        ` (${report.newItems} new items${report.feedChanged ? '' : ', feed unchanged'})\n`,
-    );
-    for (const f of failed) out(`  failed: ${f.sourceId}: ${f.error?.message ?? 'unknown error'}\n`);
-    return EXIT.ok;
-  } catch (error) {
-    const d = describeError(error);
-    logger.error('run failed', d);
-    if (error instanceof LockError) return EXIT.locked;
-    if (!(error instanceof StoryfeedError)) logger.error('unexpected error', { stack: (error as Error).stack });
-    return EXIT.failed;
   }
 }

@@ -21,8 +21,9 @@ describe('storyfeed CLI', () => {
   it('prints help and exits 0', async () => {
     const c = capture();
     expect(await main(['--help'], c.io)).toBe(EXIT.ok);
-    expect(c.out.join('')).toMatch(/storyfeed run .*--config PATH/);
-    expect(c.out.join('')).toMatch(/storyfeed daemon/);
+    expect(c.out.join('')).toMatch(/^ {2}run +fetch every source once/m);
+    expect(c.out.join('')).toMatch(/^ {2}daemon +run now, then on the cron schedule/m);
+    expect(c.out.join('')).toMatch(/-c, --config PATH/);
   });
 
   it('refuses an unknown command with the usage exit code', async () => {
