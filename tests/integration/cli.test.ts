@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { acquireRunLock } from '../../src/lib/run-lock.js';
@@ -72,9 +72,6 @@ describe('storyfeed CLI', () => {
 });
 
 describe('a killed run', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  }, 120_000);
 
   it('leaves the previous feed intact and does not block the next run', async () => {
     const { configPath } = writeTempConfig();

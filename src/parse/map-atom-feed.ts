@@ -1,0 +1,102 @@
+import type { AtomFeed } from 'feedsmith';
+import type { ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson, ParsedText } from '../model.js';
+import { resolveBase } from './resolve-base.js';
+import { textType } from './text-type.js';
+import { uniquePersons, uniqueStrings } from './unique.js';
+
+type AtomLinkLike = { href?: string; rel?: string; type?: string; title?: string; length?: number };
+type AtomPersonLike = { name?: string; email?: string; uri?: string };
+
+// What feedsmith gives for Atom (3.0.1): text constructs with their `type` attribute as written, values
+// entity-decoded once (so `type="text"` is plain text and `type="html"` is markup), xhtml with the wrapping
+// <div> (and any xhtml: prefix) removed; Atom 0.3 folded into 1.0 names (`issued`, then `created` → published,
+// `modified` → updated) with its MIME `type`s passed through (mapped by textType); xml:lang/xml:base of the
+// feed, each entry and each text construct. It does not give: Atom 0.3 `mode` (so `mode="base64"` arrives
+// undecoded), xml:base on <link>/<author>. It reads `hreflang`, but ParsedLink has no field for it.
+
+/** Returns the ParsedFeed for a feedsmith Atom 1.0 / 0.3 feed. */
+export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undefined): ParsedFeed {
+  const base = feed.xml?.base;
+  const language = feed.xml?.lang ?? feed.dc?.languages?.[0];
+  const feedAuthors = (feed.authors ?? []).map(mapAtomPerson);
+  const links = (feed.links ?? []).flatMap(mapAtomLinks);
+  const parsed: ParsedFeed = {
+    format: 'atom',
+    entries: (feed.entries ?? []).map((entry) => mapEntry(entry, { base, language, authors: feedAuthors })),
+  };
+  if (version !== undefined) parsed.version = version;
+  if (feed.title?.value !== undefined) parsed.title = feed.title.value;
+  const link = findAlternateLink(links);
+  if (link !== undefined) parsed.link = link;
+  const selfUrl = links.find((candidate) => candidate.rel === 'self')?.href;
+  if (selfUrl !== undefined) parsed.selfUrl = selfUrl;
+  if (language !== undefined) parsed.language = language;
+  if (feed.updated !== undefined) parsed.updated = feed.updated;
+  if (base !== undefined) parsed.base = base;
+  return parsed;
+}
+
+/** Returns the links of an Atom `<link>` (none when it has no href), keeping rel, type, title and length. */
+export function mapAtomLinks(link: AtomLinkLike): ParsedLink[] {
+  if (link.href === undefined) return [];
+  const parsed: ParsedLink = { href: link.href };
+  if (link.rel !== undefined) parsed.rel = link.rel;
+  if (link.type !== undefined) parsed.type = link.type;
+  if (link.title !== undefined) parsed.title = link.title;
+  if (link.length !== undefined) parsed.length = link.length;
+  return [parsed];
+}
+
+/** Returns an Atom person (name, email, uri) as a ParsedPerson. */
+export function mapAtomPerson(person: AtomPersonLike): ParsedPerson {
+  const parsed: ParsedPerson = {};
+  if (person.name !== undefined) parsed.name = person.name;
+  if (person.email !== undefined) parsed.email = person.email;
+  if (person.uri !== undefined) parsed.uri = person.uri;
+  return parsed;
+}
+
+/** Returns an Atom text construct as ParsedText, or undefined when it is empty or not textual. */
+export function mapAtomText(text: { value?: string; type?: string } | undefined): ParsedText | undefined {
+  if (text?.value === undefined) return undefined;
+  const type = textType(text.type);
+  return type === undefined ? undefined : { value: text.value, type };
+}
+
+/** Returns the home-page link among `links`: RFC 4287 §4.2.7.2, a missing rel means "alternate"; HTML preferred. */
+export function findAlternateLink(links: ParsedLink[]): string | undefined {
+  const alternates = links.filter((link) => link.rel === undefined || link.rel === 'alternate');
+  return (alternates.find((link) => link.type === undefined || link.type.includes('html')) ?? alternates[0])?.href;
+}
+
+interface AtomContext {
+  base: string | undefined;
+  language: string | undefined;
+  authors: ParsedPerson[];
+}
+
+function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext): ParsedEntry {
+  // RFC 4287 §4.2.1: an entry without authors takes those of its atom:source, then those of the feed.
+  const ownAuthors = [...(entry.authors ?? []), ...(entry.authors === undefined ? (entry.source?.authors ?? []) : [])].map(mapAtomPerson);
+  const parsed: ParsedEntry = {
+    links: (entry.links ?? []).flatMap(mapAtomLinks),
+    authors: uniquePersons(ownAuthors.length > 0 ? ownAuthors : context.authors),
+    categories: uniqueStrings([...(entry.categories ?? []).map((category) => category.label ?? category.term), ...(entry.dc?.subjects ?? [])]),
+  };
+  if (entry.id !== undefined) parsed.id = entry.id;
+  const title = mapAtomText(entry.title);
+  if (title !== undefined) parsed.title = title;
+  if (entry.published !== undefined) parsed.published = entry.published;
+  if (entry.updated !== undefined) parsed.updated = entry.updated;
+  const summary = mapAtomText(entry.summary);
+  if (summary !== undefined) parsed.summary = summary;
+  // RFC 4287 §4.1.3.2: content with `src` is out of line and has no value; the entry's summary stands in.
+  const content = mapAtomText(entry.content);
+  if (content !== undefined) parsed.content = content;
+  // xml:lang and xml:base are inherited by nested elements (XML 1.0 §2.12, XML Base §4.2).
+  const language = entry.xml?.lang ?? entry.dc?.languages?.[0] ?? context.language;
+  if (language !== undefined) parsed.language = language;
+  const base = resolveBase(entry.xml?.base, context.base);
+  if (base !== undefined) parsed.base = base;
+  return parsed;
+}

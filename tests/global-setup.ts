@@ -1,0 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+/** Builds dist/ once before the suite, for the tests that run bin/storyfeed.js as a real process. */
+export default function setup(): void {
+  const root = resolve(import.meta.dirname, '..');
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
