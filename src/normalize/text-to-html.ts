@@ -1,14 +1,8 @@
-// Plain text (a `text` construct, JSON Feed content_text) turned into markup that means the same thing.
+import { escapeHtml } from '../lib/escape-html.js';
 
-/** Returns `text` with the five HTML-significant characters (& < > " ') replaced by entities. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
+
+// Plain text (a `text` construct, JSON Feed content_text) turned into markup that means the same thing.
 
 /** Returns plain text as HTML: escaped, blank-line-separated paragraphs in `<p>`, single newlines as `<br>`. */
 export function textToHtml(text: string): string {

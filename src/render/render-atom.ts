@@ -1,7 +1,7 @@
 import { generateAtomFeed, type AtomFeed } from 'feedsmith';
 import type { FeedMeta, Item, StoryView } from '../model.js';
-import { escapeHtml } from './escape-html.js';
-import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
+import { escapeHtml } from '../lib/escape-html.js';
+import { stripInvalidXmlChars } from '../lib/strip-invalid-xml-chars.js';
 
 type AtomEntry = AtomFeed.Entry<Date, true>;
 type AtomLink = AtomFeed.Link<Date, true>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripInvalidXmlChars } from '../../../src/render/strip-invalid-xml-chars.js';
+import { stripInvalidXmlChars } from '../../../src/lib/strip-invalid-xml-chars.js';
 
 describe('stripInvalidXmlChars', () => {
   it.each([
