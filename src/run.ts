@@ -1,15 +1,11 @@
 import type { ResolvedConfig } from './config/resolve-config.js';
 import { clusterItems, finishStory } from './cluster/cluster-items.js';
-import { decodeBytes } from './fetch/decode-bytes.js';
-import { fetchSource } from './fetch/fetch-source.js';
-import { describeError } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
 import { mapLimit } from './lib/map-limit.js';
 import { acquireRunLock } from './lib/run-lock.js';
-import type { FeedMeta, Item, RunReport, Source, SourceOutcome, Story, StoryView } from './model.js';
-import { normalizeFeed } from './normalize/normalize-feed.js';
-import { parseFeed } from './parse/parse-feed.js';
+import type { FeedMeta, Item, RunReport, Story, StoryView } from './model.js';
 import { renderAtom } from './render/render-atom.js';
+import { readSource } from './read-source.js';
 import { openStore, type Store } from './store/open-store.js';
 import { PROJECT_URL, VERSION } from './version.js';
 import { writeFileAtomic } from './write/write-file-atomic.js';
@@ -19,12 +15,6 @@ export interface RunDeps {
   /** The clock; injected so tests are reproducible. */
   now?: () => Date;
   fetch?: typeof fetch;
-}
-
-/** What reading one source produced: its items (if any) and its outcome. */
-interface SourceResult {
-  items: Item[];
-  outcome: SourceOutcome;
 }
 
 /**
@@ -39,11 +29,13 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
   let store: Store | undefined;
   try {
     store = openStore(config.store.path, config.sources);
+    const st = store;
     const fetchedAt = started.toISOString();
 
-    const results = await mapLimit(config.sources, config.fetch.concurrency, (source) => readSource(source, config, deps, fetchedAt));
+    const results = await mapLimit(config.sources, config.fetch.concurrency, (source) =>
+      readSource(source, st.getSourceState(source.id), config.fetch, { logger: log, fetchedAt, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+    );
 
-    const st = store;
     const { inserted, changed } = st.upsertItems(
       results.flatMap((r) => r.items),
       fetchedAt,
@@ -52,7 +44,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     for (const item of inserted) insertedBySource.set(item.sourceId, (insertedBySource.get(item.sourceId) ?? 0) + 1);
     for (const r of results) {
       r.outcome.newItems = insertedBySource.get(r.outcome.sourceId) ?? 0;
-      saveSourceOutcome(st, r.outcome, fetchedAt);
+      st.saveSourceState(r.state);
     }
 
     // Cluster only what is new; stories from earlier runs keep their ids and members.
@@ -109,53 +101,6 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     store?.close();
     lock.release();
   }
-}
-
-/** Fetches, decodes, parses and normalises one source; never throws (failures become the outcome). */
-async function readSource(source: Source, config: ResolvedConfig, deps: RunDeps, fetchedAt: string): Promise<SourceResult> {
-  const t0 = Date.now();
-  const base = { sourceId: source.id, sourceName: source.name, url: source.url };
-  try {
-    const doc = await fetchSource(source, config.fetch, deps.fetch ? { fetch: deps.fetch } : undefined);
-    const decoded = decodeBytes(doc.body, {
-      ...(doc.headers['content-type'] !== undefined ? { contentType: doc.headers['content-type'] } : {}),
-      ...(doc.contentTypeCharset !== undefined ? { contentTypeCharset: doc.contentTypeCharset } : {}),
-    });
-    const feed = parseFeed(decoded.text);
-    const baseUrl = /^https?:/i.test(doc.url) ? doc.url : undefined;
-    const { items, warnings } = normalizeFeed(feed, source, { fetchedAt, ...(baseUrl ? { baseUrl } : {}) });
-    if (feed.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
-    for (const w of warnings) deps.logger.debug('source warning', { sourceId: source.id, warning: w });
-    return {
-      items,
-      outcome: { ...base, status: 'ok', itemsSeen: items.length, newItems: 0, error: null, warnings, durationMs: Date.now() - t0 },
-    };
-  } catch (error) {
-    const described = describeError(error);
-    deps.logger.warn('source failed', { sourceId: source.id, stage: described.stage, code: described.code, error: described.message });
-    return {
-      items: [],
-      outcome: { ...base, status: 'failed', itemsSeen: 0, newItems: 0, error: described, warnings: [], durationMs: Date.now() - t0 },
-    };
-  }
-}
-
-function saveSourceOutcome(store: Store, outcome: SourceOutcome, at: string): void {
-  const prev = store.getSourceState(outcome.sourceId);
-  const ok = outcome.status !== 'failed';
-  store.saveSourceState({
-    id: outcome.sourceId,
-    url: outcome.url,
-    name: outcome.sourceName,
-    lastStatus: outcome.status,
-    lastError: outcome.error?.message ?? null,
-    lastFetchedAt: at,
-    lastSuccessAt: ok ? at : (prev?.lastSuccessAt ?? null),
-    consecutiveFailures: ok ? 0 : (prev?.consecutiveFailures ?? 0) + 1,
-    etag: prev?.etag ?? null,
-    lastModified: prev?.lastModified ?? null,
-    bodyHash: prev?.bodyHash ?? null,
-  });
 }
 
 /** Returns the newest-changed stories (updated desc, then id) with their items resolved. */
