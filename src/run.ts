@@ -36,10 +36,12 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       readSource(source, st.getSourceState(source.id), config.fetch, { logger: log, fetchedAt, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
     );
 
-    const { inserted, changed } = st.upsertItems(
-      results.flatMap((r) => r.items),
-      fetchedAt,
-    );
+    // Retention is measured from the newest article seen (never past now), so an archive such as the
+    // 2015 demo keeps its stories; articles older than the cutoff are not taken in at all.
+    const fetchedItems = results.flatMap((r) => r.items);
+    const cutoff = retentionCutoff(st.newestItemDate(), fetchedItems, started, config.store.retentionDays);
+    const fresh = fetchedItems.filter((i) => !hasOwnDate(i) || (i.date ?? '') >= cutoff);
+    const { inserted, changed } = st.upsertItems(fresh, fetchedAt);
     const insertedBySource = new Map<string, number>();
     for (const item of inserted) insertedBySource.set(item.sourceId, (insertedBySource.get(item.sourceId) ?? 0) + 1);
     for (const r of results) {
@@ -64,6 +66,9 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       changedStories.push(finishStory(story, members, priorities));
     }
     st.saveStories(changedStories, fetchedAt);
+    const forgetBefore = new Date(Date.parse(cutoff) - config.store.retentionDays * DAY_MS).toISOString();
+    const pruned = st.prune(cutoff, forgetBefore);
+    if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });
 
     const views = selectStoryViews(st.liveStories(), itemMap, config.output.maxStories).map((v) => ({
       ...v,
@@ -101,6 +106,21 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     store?.close();
     lock.release();
   }
+}
+
+const DAY_MS = 86_400_000;
+
+function hasOwnDate(item: Item): boolean {
+  return item.dateSource === 'published' || item.dateSource === 'updated';
+}
+
+/** Returns the retention cutoff (ISO): `retentionDays` before the newest own item date, capped at now. */
+export function retentionCutoff(storedNewest: string | null, incoming: readonly Item[], now: Date, retentionDays: number): string {
+  let newest = storedNewest;
+  for (const item of incoming) if (hasOwnDate(item) && item.date !== null && (newest === null || item.date > newest)) newest = item.date;
+  // With no dated article at all (feeds without dates), retention counts from now.
+  const reference = newest === null ? now.getTime() : Math.min(Date.parse(newest), now.getTime());
+  return new Date(reference - retentionDays * DAY_MS).toISOString();
 }
 
 /** Returns the newest-changed stories (updated desc, then id) with their items resolved. */

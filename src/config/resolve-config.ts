@@ -16,6 +16,10 @@ export interface ResolvedConfig {
     dir: string;
     feedPath: string;
     statusPath: string;
+    /** JSON Feed 1.1 next to the Atom feed. */
+    jsonFeedPath: string;
+    /** The static HTML page for people. */
+    htmlPath: string;
     title: string;
     subtitle?: string;
     id: string;
@@ -25,8 +29,10 @@ export interface ResolvedConfig {
   };
   cluster: { windowHours: number; threshold: number; sameSourceThreshold: number };
   fetch: { timeoutMs: number; maxBytes: number; concurrency: number; userAgent: string };
-  store: { path: string; lockPath: string };
+  store: { path: string; lockPath: string; retentionDays: number };
   log: { level: LogLevel };
+  /** Where `storyfeed serve` / `daemon --serve` listen. */
+  serve: { host: string; port: number };
 }
 
 /** Returns the validated, defaulted configuration, or throws a ConfigError naming every problem. */
@@ -46,6 +52,8 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       dir,
       feedPath: resolve(dir, 'feed.atom'),
       statusPath: resolve(dir, 'status.json'),
+      jsonFeedPath: resolve(dir, 'feed.json'),
+      htmlPath: resolve(dir, 'index.html'),
       title: c.output.title,
       ...(c.output.subtitle !== undefined ? { subtitle: c.output.subtitle } : {}),
       id: c.output.id,
@@ -60,8 +68,13 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       concurrency: c.fetch.concurrency,
       userAgent: c.fetch.userAgent ?? `storyfeed/${VERSION} (+${PROJECT_URL})`,
     },
-    store: { path: storePath, lockPath: storePath === ':memory:' ? resolve(dir, '.storyfeed.lock') : `${storePath}.lock` },
+    store: {
+      path: storePath,
+      lockPath: storePath === ':memory:' ? resolve(dir, '.storyfeed.lock') : `${storePath}.lock`,
+      retentionDays: c.store.retentionDays,
+    },
     log: { level: c.log.level },
+    serve: { host: c.serve.host, port: c.serve.port },
   };
 }
 

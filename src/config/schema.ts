@@ -85,11 +85,18 @@ export const configSchema = z
     store: z
       .strictObject({
         path: z.string().min(1).default('state/storyfeed.db'),
+        retentionDays: z.number().positive().max(36_500).default(30),
       })
       .prefault({}),
     log: z
       .strictObject({
         level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+      })
+      .prefault({}),
+    serve: z
+      .strictObject({
+        host: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8080),
       })
       .prefault({}),
   });

@@ -58,4 +58,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_members_story ON story_members(story_id, position);
   `,
+  // 2: retention — ids of pruned items, so an old article still listed by its feed is not taken as new
+  `
+  CREATE TABLE pruned_items (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL
+  );
+  CREATE INDEX pruned_items_date ON pruned_items(date);
+  `,
 ];

@@ -29,6 +29,12 @@ export interface UpsertResult {
   changed: Item[];
 }
 
+/** What a prune removed. */
+export interface PruneResult {
+  stories: number;
+  items: number;
+}
+
 /** The SQLite state: sources' fetch state, items, stories and their members. */
 export interface Store {
   readonly path: string;
@@ -41,6 +47,13 @@ export interface Store {
   getStories(ids: readonly string[]): Story[];
   /** Writes stories and their members (insert or replace), in one transaction. */
   saveStories(stories: Story[], joinedAt: string): void;
+  /** The newest date an item carries of its own (not a fetch date), or null. */
+  newestItemDate(): string | null;
+  /**
+   * Deletes stories last changed before `cutoff` with their items, and items in no story dated before it;
+   * remembers pruned item ids (until `forgetBefore`) so an old article still listed by its feed is not taken as new.
+   */
+  prune(cutoff: string, forgetBefore: string): PruneResult;
   getSourceState(id: string): SourceState | null;
   saveSourceState(state: SourceState): void;
   transaction<T>(fn: () => T): T;
@@ -92,6 +105,7 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
 
   const selectItem = db.prepare(`SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id = ?`);
   const selectHash = db.prepare(`SELECT content_hash, date, date_source FROM items WHERE id = ?`);
+  const selectPruned = db.prepare(`SELECT 1 FROM pruned_items WHERE id = ?`);
   const insertItem = db.prepare(
     `INSERT INTO items (id, source_id, guid, url, title, summary, content_html, content_text, authors, categories,
        published, updated, date, date_source, language, content_hash, first_seen_at, last_seen_at)
@@ -145,6 +159,7 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       const changed: Item[] = [];
       db.transaction(() => {
         for (const item of items) {
+          if (selectPruned.get(item.id)) continue; // pruned by retention: stays gone
           const existing = selectHash.get(item.id) as { content_hash: string; date: string | null; date_source: string } | undefined;
           // An undated item keeps the date it was first seen with, so re-fetching it changes nothing.
           const stable = existing && item.dateSource === 'fetched' && existing.date_source === 'fetched' ? { ...item, date: existing.date } : item;
@@ -195,6 +210,35 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
             upsertMember.run({ item_id: m.itemId, story_id: story.id, position, score: m.score, terms: JSON.stringify(m.terms), at: joinedAt }),
           );
         }
+      })();
+    },
+    newestItemDate() {
+      const row = db.prepare(`SELECT MAX(date) AS d FROM items WHERE date_source IN ('published', 'updated')`).get() as { d: string | null };
+      return row.d;
+    },
+    prune(cutoff, forgetBefore) {
+      return db.transaction((): PruneResult => {
+        const old = db.prepare(`SELECT id FROM stories WHERE updated < ?`).all(cutoff) as { id: string }[];
+        let itemCount = 0;
+        const tombstone = db.prepare(`INSERT OR REPLACE INTO pruned_items (id, date) SELECT id, COALESCE(date, ?) FROM items WHERE id = ?`);
+        const deleteItem = db.prepare(`DELETE FROM items WHERE id = ?`);
+        for (const { id } of old) {
+          for (const m of db.prepare(`SELECT item_id FROM story_members WHERE story_id = ?`).all(id) as { item_id: string }[]) {
+            tombstone.run(cutoff, m.item_id);
+            itemCount += deleteItem.run(m.item_id).changes;
+          }
+          db.prepare(`DELETE FROM story_members WHERE story_id = ?`).run(id);
+          db.prepare(`DELETE FROM stories WHERE id = ?`).run(id);
+        }
+        const orphans = db
+          .prepare(`SELECT id FROM items WHERE date < ? AND id NOT IN (SELECT item_id FROM story_members)`)
+          .all(cutoff) as { id: string }[];
+        for (const { id } of orphans) {
+          tombstone.run(cutoff, id);
+          itemCount += deleteItem.run(id).changes;
+        }
+        db.prepare(`DELETE FROM pruned_items WHERE date < ?`).run(forgetBefore);
+        return { stories: old.length, items: itemCount };
       })();
     },
     getSourceState(id) {
