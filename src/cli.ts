@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Command } from './commands/command.js';
 import { EXIT } from './commands/command.js';
 import { daemonCommand } from './commands/daemon-command.js';
+import { explainCommand } from './commands/explain-command.js';
 import { runCommand } from './commands/run-command.js';
 import { loadConfig } from './config/load-config.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
@@ -12,7 +13,7 @@ import { VERSION } from './version.js';
 export { EXIT } from './commands/command.js';
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, daemonCommand];
+export const COMMANDS: readonly Command[] = [runCommand, daemonCommand, explainCommand];
 
 const GLOBAL_OPTIONS = {
   config: { type: 'string', short: 'c' },

@@ -1,0 +1,47 @@
+import { openStore } from '../store/open-store.js';
+import { storyEntryId } from '../run.js';
+import { EXIT, type Command } from './command.js';
+
+/** `storyfeed explain STORY_ID`: why a story's articles were grouped (score and shared terms per member). */
+export const explainCommand: Command = {
+  name: 'explain',
+  synopsis: 'explain   STORY_ID  show why a story\'s articles were grouped (similarity and shared terms)',
+  options: { json: { type: 'boolean' } },
+  async handler(ctx) {
+    const wanted = ctx.args[0];
+    if (!wanted) {
+      ctx.stderr('storyfeed explain: give a story id (from the feed\'s <id>, e.g. urn:storyfeed:story:0123abcd…)\n');
+      return EXIT.usage;
+    }
+    const id = wanted.replace(/^urn:storyfeed:story:/, '');
+    const config = await ctx.loadConfig();
+    const store = openStore(config.store.path);
+    try {
+      const [story] = store.getStories([id]);
+      if (!story) {
+        ctx.stderr(`storyfeed explain: no story "${id}" in ${config.store.path}\n`);
+        return EXIT.failed;
+      }
+      const items = new Map(store.getItems(story.members.map((m) => m.itemId)).map((i) => [i.id, i]));
+      const members = story.members.map((m) => {
+        const item = items.get(m.itemId);
+        return { itemId: m.itemId, outlet: item?.sourceName ?? '?', title: item?.title ?? '?', url: item?.url ?? null, date: item?.date ?? null, score: m.score, sharedTerms: m.terms };
+      });
+      if (ctx.values.json) {
+        ctx.stdout(JSON.stringify({ id: story.id, entryId: storyEntryId(story.id), representativeItemId: story.representativeItemId, published: story.published, updated: story.updated, members }, null, 2) + '\n');
+        return EXIT.ok;
+      }
+      const rep = items.get(story.representativeItemId);
+      ctx.stdout(`story ${story.id} (${storyEntryId(story.id)})\n`);
+      ctx.stdout(`headline: ${rep?.title ?? '?'} — ${rep?.sourceName ?? '?'}\n`);
+      ctx.stdout(`published ${story.published}, updated ${story.updated}, ${members.length} articles\n\n`);
+      members.forEach((m, i) => {
+        const why = i === 0 ? 'founded the story' : `joined with similarity ${m.score.toFixed(3)}; shared terms: ${m.sharedTerms.join(', ') || '(none recorded)'}`;
+        ctx.stdout(`${i + 1}. ${m.outlet}: ${m.title}\n   ${m.date ?? 'undated'}  ${m.url ?? ''}\n   ${why}\n`);
+      });
+      return EXIT.ok;
+    } finally {
+      store.close();
+    }
+  },
+};

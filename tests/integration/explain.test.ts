@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EXIT, main } from '../../src/cli.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { runOnce } from '../../src/run.js';
+import { writeTempConfig } from '../helpers/demo-config.js';
+import { readAtom } from '../helpers/read-atom.js';
+
+describe('storyfeed explain', () => {
+  it('shows every member of the seed story with its score and shared terms', async () => {
+    const { configPath } = writeTempConfig();
+    const config = await loadConfig(configPath);
+    await runOnce(config, { logger: silentLogger });
+    const seed = readAtom(readFileSync(config.output.feedPath, 'utf8')).entries.find((e) => e.related.length === 5)!;
+    const out: string[] = [];
+    const code = await main(['explain', seed.id, '--json', '--config', configPath], { stdout: (s) => void out.push(s), stderr: () => {} });
+    expect(code).toBe(EXIT.ok);
+    const explained = JSON.parse(out.join('')) as { entryId: string; members: { score: number; sharedTerms: string[]; outlet: string }[] };
+    expect(explained.entryId).toBe(seed.id);
+    expect(explained.members).toHaveLength(5);
+    for (const m of explained.members.slice(1)) {
+      expect(m.score).toBeGreaterThan(0);
+      expect(m.sharedTerms.length).toBeGreaterThan(0);
+    }
+    const text: string[] = [];
+    await main(['explain', seed.id, '--config', configPath], { stdout: (s) => void text.push(s), stderr: () => {} });
+    expect(text.join('')).toMatch(/joined with similarity \d\.\d{3}; shared terms: \w+/);
+  });
+
+  it('says so for an unknown story', async () => {
+    const { configPath } = writeTempConfig();
+    const err: string[] = [];
+    expect(await main(['explain', 'nope', '--config', configPath], { stdout: () => {}, stderr: (s) => void err.push(s) })).toBe(EXIT.failed);
+    expect(err.join('')).toContain('no story "nope"');
+  });
+});
