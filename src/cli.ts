@@ -3,7 +3,10 @@ import type { Command } from './commands/command.js';
 import { EXIT } from './commands/command.js';
 import { daemonCommand } from './commands/daemon-command.js';
 import { explainCommand } from './commands/explain-command.js';
+import { parseCommand } from './commands/parse-command.js';
 import { runCommand } from './commands/run-command.js';
+import { sourcesCommand } from './commands/sources-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { loadConfig } from './config/load-config.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
 import { ConfigError } from './lib/errors.js';
@@ -13,7 +16,7 @@ import { VERSION } from './version.js';
 export { EXIT } from './commands/command.js';
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, daemonCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [runCommand, daemonCommand, explainCommand, serveCommand, parseCommand, sourcesCommand];
 
 const GLOBAL_OPTIONS = {
   config: { type: 'string', short: 'c' },

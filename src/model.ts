@@ -26,6 +26,8 @@ export interface FetchedDocument {
   /** `Content-Type` charset parameter, if any. */
   contentTypeCharset?: string;
   durationMs: number;
+  /** Redirect hops followed to reach `url`, in order (absent when there were none). */
+  redirects?: { status: number; from: string; to: string }[];
 }
 
 /** Decoded text plus how the encoding was chosen. */
@@ -44,6 +46,8 @@ export interface ParsedLink {
   type?: string;
   title?: string;
   length?: number;
+  /** Language of the linked resource (Atom `hreflang`). */
+  hreflang?: string;
 }
 
 export interface ParsedPerson {
@@ -74,6 +78,8 @@ export interface ParsedEntry {
   language?: string;
   /** xml:base in effect for this entry, if the document declared one. */
   base?: string;
+  /** RSS `<guid isPermaLink>`: false when the feed says the guid is not the item's URL. */
+  guidIsPermaLink?: boolean;
 }
 
 /** A feed as parsed, format-independent, before normalisation. */
@@ -92,6 +98,10 @@ export interface ParsedFeed {
   entries: ParsedEntry[];
   /** Set when the document was malformed and recovered by a lenient path. */
   recovered?: boolean;
+  /** The title as a text construct (with its type), when the format says whether it is markup. */
+  titleText?: ParsedText;
+  /** Feed-level authors (Atom feed authors, RSS managingEditor / dc:creator / itunes:author, JSON Feed authors). */
+  authors?: ParsedPerson[];
 }
 
 /** Where an item's date came from (first hit of the fallback chain). */
@@ -153,7 +163,8 @@ export interface SourceOutcome {
   sourceId: string;
   sourceName: string;
   url: string;
-  status: 'ok' | 'not-modified' | 'failed';
+  /** `skipped`: not polled this run (back-off, Retry-After, minimum interval, 410 Gone, run budget); see skipReason. */
+  status: 'ok' | 'not-modified' | 'failed' | 'skipped';
   /** Items in the document this run. */
   itemsSeen: number;
   /** Items not stored before this run. */
@@ -163,6 +174,12 @@ export interface SourceOutcome {
   /** Non-fatal notes, e.g. "malformed feed, recovered 3 items". */
   warnings: string[];
   durationMs: number;
+  /** Why a `skipped` source was not polled. */
+  skipReason?: 'back-off' | 'retry-after' | 'min-interval' | 'gone' | 'run-budget';
+  /** ISO UTC: the earliest time the source will be polled again, when that is later than the next run. */
+  nextPollAt?: string;
+  /** The URL fetched when it is not the configured one (a promoted permanent redirect). */
+  fetchUrl?: string;
 }
 
 /** What one run did: the summary line and status.json come from this. */

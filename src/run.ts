@@ -1,11 +1,13 @@
 import type { ResolvedConfig } from './config/resolve-config.js';
 import { clusterItems, finishStory } from './cluster/cluster-items.js';
 import type { Logger } from './lib/logger.js';
-import { mapLimit } from './lib/map-limit.js';
 import { acquireRunLock } from './lib/run-lock.js';
 import type { FeedMeta, Item, RunReport, Story, StoryView } from './model.js';
 import { renderAtom } from './render/render-atom.js';
-import { readSource } from './read-source.js';
+import { renderHtmlPage } from './render/render-html-page.js';
+import { renderJsonFeed } from './render/render-json-feed.js';
+import { readSources } from './read-source.js';
+import { createTerminalProgress, type RunProgress } from './fetch/run-progress.js';
 import { openStore, type Store } from './store/open-store.js';
 import { PROJECT_URL, VERSION } from './version.js';
 import { writeFileAtomic } from './write/write-file-atomic.js';
@@ -15,6 +17,8 @@ export interface RunDeps {
   /** The clock; injected so tests are reproducible. */
   now?: () => Date;
   fetch?: typeof fetch;
+  /** Progress of the fetch phase; default: a progress line when stderr is a terminal; false: none (cron, daemon). */
+  progress?: RunProgress | false;
 }
 
 /**
@@ -32,9 +36,13 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const st = store;
     const fetchedAt = started.toISOString();
 
-    const results = await mapLimit(config.sources, config.fetch.concurrency, (source) =>
-      readSource(source, st.getSourceState(source.id), config.fetch, { logger: log, fetchedAt, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
-    );
+    // Global and per-host limits, back-off and the run budget live in readSources (issue #5).
+    const results = await readSources(config.sources, (id) => st.getSourceState(id), config.fetch, {
+      logger: log,
+      fetchedAt,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      progress: deps.progress === false ? undefined : (deps.progress ?? createTerminalProgress(process.stderr)),
+    });
 
     // Retention is measured from the newest article seen (never past now), so an archive such as the
     // 2015 demo keeps its stories; articles older than the cutoff are not taken in at all.
@@ -74,8 +82,12 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       ...v,
       story: { ...v.story, id: storyEntryId(v.story.id) },
     }));
-    const xml = renderAtom(views, feedMeta(config), started);
+    // The page and the JSON Feed sit next to the Atom feed (as `storyfeed serve` and any static host serve output/).
+    const meta: FeedMeta = { ...feedMeta(config), siteUrl: new URL('./', config.output.selfUrl).href };
+    const xml = renderAtom(views, meta, started);
     const written = await writeFileAtomic(config.output.feedPath, xml);
+    await writeFileAtomic(config.output.jsonFeedPath, renderJsonFeed(views, { ...meta, selfUrl: new URL('feed.json', meta.selfUrl).href }, started));
+    await writeFileAtomic(config.output.htmlPath, renderHtmlPage(views, meta, started));
 
     const finished = now();
     const report: RunReport = {

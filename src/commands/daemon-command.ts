@@ -1,16 +1,42 @@
 import { startDaemon } from '../daemon.js';
+import { StoryfeedError, describeError } from '../lib/errors.js';
 import { runOnce } from '../run.js';
+import { serveOutput, type OutputServer } from '../serve/serve-output.js';
 import { EXIT, type Command } from './command.js';
+import { SERVE_OPTIONS, resolveServeOptions } from './serve-command.js';
 
-/** `storyfeed daemon`: run now, then on the configured cron schedule until SIGINT/SIGTERM. */
+/** `storyfeed daemon`: run now, then on the configured cron schedule until SIGINT/SIGTERM; with --serve, also serve output/. */
 export const daemonCommand: Command = {
   name: 'daemon',
-  synopsis: 'daemon    run now, then on the cron schedule in the config, until SIGINT/SIGTERM',
+  synopsis: 'daemon    run now, then on the cron schedule in the config, until SIGINT/SIGTERM [--serve [--host H] [--port N]]',
+  options: { serve: { type: 'boolean' }, ...SERVE_OPTIONS },
   async handler(ctx) {
     const config = await ctx.loadConfig();
+    const wantsServe = ctx.values.serve === true;
+    if (!wantsServe && (ctx.values.host !== undefined || ctx.values.port !== undefined)) {
+      ctx.stderr('storyfeed: --host and --port need --serve\n');
+      return EXIT.usage;
+    }
+    const serveOptions = wantsServe ? resolveServeOptions(ctx.values, config) : undefined;
+    if (typeof serveOptions === 'string') {
+      ctx.stderr(`storyfeed: ${serveOptions}\n`);
+      return EXIT.usage;
+    }
     const logger = ctx.makeLogger(config);
+    let server: OutputServer | undefined;
+    if (serveOptions) {
+      // Listen before scheduling: a port in use fails the start instead of leaving a daemon nobody can read.
+      try {
+        server = await serveOutput(serveOptions, { logger });
+      } catch (error) {
+        logger.error('serve failed', describeError(error));
+        if (!(error instanceof StoryfeedError)) throw error;
+        return EXIT.failed;
+      }
+    }
     const daemon = startDaemon(config, () => runOnce(config, { logger }), logger);
     await daemon.done;
+    await server?.close();
     return EXIT.ok;
   },
 };

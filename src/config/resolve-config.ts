@@ -28,7 +28,29 @@ export interface ResolvedConfig {
     maxStories: number;
   };
   cluster: { windowHours: number; threshold: number; sameSourceThreshold: number };
-  fetch: { timeoutMs: number; maxBytes: number; concurrency: number; userAgent: string };
+  fetch: {
+    timeoutMs: number;
+    maxBytes: number;
+    concurrency: number;
+    userAgent: string;
+    /** Per hop, until response headers (connection included). */
+    headersTimeoutMs: number;
+    maxRedirects: number;
+    /** Requests in flight to one host name at a time. */
+    perHostConcurrency: number;
+    /** Least time between the starts of two requests to one host name. */
+    hostSpacingMs: number;
+    /** Wall-time budget of all fetching in one run; sources not done by then are cut off or skipped. */
+    runBudgetMs: number;
+    /** First back-off delay after a failure; doubles per consecutive failure, with jitter… */
+    backoffBaseMs: number;
+    /** …up to this. */
+    backoffMaxMs: number;
+    /** Cap on the minimum poll interval a feed may ask for (<ttl>, Cache-Control max-age); 0 ignores them. */
+    maxFeedIntervalMs: number;
+    /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
+    redirectPromoteAfter: number;
+  };
   store: { path: string; lockPath: string; retentionDays: number };
   log: { level: LogLevel };
   /** Where `storyfeed serve` / `daemon --serve` listen. */
@@ -67,6 +89,15 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       maxBytes: c.fetch.maxBytes,
       concurrency: c.fetch.concurrency,
       userAgent: c.fetch.userAgent ?? `storyfeed/${VERSION} (+${PROJECT_URL})`,
+      headersTimeoutMs: c.fetch.headersTimeoutMs,
+      maxRedirects: c.fetch.maxRedirects,
+      perHostConcurrency: c.fetch.perHostConcurrency,
+      hostSpacingMs: c.fetch.hostSpacingMs,
+      runBudgetMs: c.fetch.runBudgetMs,
+      backoffBaseMs: c.fetch.backoffBaseMs,
+      backoffMaxMs: c.fetch.backoffMaxMs,
+      maxFeedIntervalMs: c.fetch.maxFeedIntervalMs,
+      redirectPromoteAfter: c.fetch.redirectPromoteAfter,
     },
     store: {
       path: storePath,

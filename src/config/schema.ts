@@ -80,6 +80,15 @@ export const configSchema = z
         maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
         concurrency: z.number().int().min(1).max(64).default(4),
         userAgent: z.string().min(1).optional(),
+        headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        maxRedirects: z.number().int().min(0).max(20).default(5),
+        perHostConcurrency: z.number().int().min(1).max(16).default(1),
+        hostSpacingMs: z.number().int().min(0).max(60_000).default(250),
+        runBudgetMs: z.number().int().min(1_000).max(24 * 3_600_000).default(300_000),
+        backoffBaseMs: z.number().int().min(0).max(24 * 3_600_000).default(300_000),
+        backoffMaxMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(24 * 3_600_000),
+        maxFeedIntervalMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(6 * 3_600_000),
+        redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
       })
       .prefault({}),
     store: z

@@ -7,12 +7,18 @@
 //   fetch/file-not-found        ENOENT / ENOTDIR
 //   fetch/file-error            any other file-system error (EACCES, EISDIR, …)
 //   fetch/too-large             body (file or HTTP, after content decoding) exceeds maxBytes
-//   fetch/timeout               headers + body not received within timeoutMs
-//   fetch/http-status           non-2xx final response; `status` is set
-//   fetch/network               DNS, connection, TLS, reset, redirect-loop errors; `cause` is set
+//   fetch/timeout               headers + body not received within timeoutMs (the total budget)
+//   fetch/headers-timeout       no response headers (connection included) within headersTimeoutMs
+//   fetch/connect-timeout       the runtime gave up connecting (undici's own connect timeout)
+//   fetch/http-status           non-2xx, non-304 final response; `status` is set (HttpStatusError)
+//   fetch/gone                  HTTP 410 (HttpStatusError)
+//   fetch/rate-limited          HTTP 429 (HttpStatusError, with `retryAfter`)
+//   fetch/bad-redirect          a 3xx without a usable http(s) Location
+//   fetch/redirect-loop         a redirect back to a URL already visited in this exchange
+//   fetch/too-many-redirects    more than maxRedirects hops
+//   fetch/network               DNS, connection, TLS, reset errors; `cause` is set
 //
-// All HTTP lives in `fetchHttp`, so conditional GET, a redirect policy, back-off and per-host limits
-// can be added there without touching the file path or the callers.
+// A 304 Not Modified is returned as a document with status 304 and an empty body (RFC 9111 §4.3.4).
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
@@ -24,11 +30,41 @@ import { parseContentTypeCharset } from './parse-content-type-charset.js';
 
 /** Limits and identity for one fetch, the `fetch` slice of the resolved config. */
 export interface FetchOptions {
-  /** One deadline for the whole exchange: connection, headers and body. */
+  /** One deadline for the whole exchange: connection, redirects, headers and body. */
   timeoutMs: number;
+  /** Deadline for each hop's response headers, connection included (unset or ≥ timeoutMs: only the total applies). */
+  headersTimeoutMs?: number;
   /** Largest body accepted, counted after Content-Encoding is undone. */
   maxBytes: number;
+  /** Redirect hops followed before giving up (default 5). */
+  maxRedirects?: number;
   userAgent: string;
+}
+
+/** Validators from the last 200, sent as If-None-Match / If-Modified-Since. */
+export interface FetchConditions {
+  etag?: string | null;
+  lastModified?: string | null;
+}
+
+/** One redirect hop as followed. */
+export interface RedirectHop {
+  status: number;
+  from: string;
+  to: string;
+}
+
+/** A non-2xx HTTP answer: the status, the URL that gave it, and Retry-After as sent (RFC 9110 §10.2.3). */
+export class HttpStatusError extends FetchError {
+  readonly url: string;
+  readonly retryAfter?: string;
+
+  constructor(code: string, message: string, options: { status: number; url: string; retryAfter?: string }) {
+    super(code, message, { status: options.status });
+    this.name = 'HttpStatusError';
+    this.url = options.url;
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+  }
 }
 
 /** Injectable world, for tests. */
@@ -46,14 +82,21 @@ const ACCEPT =
 // Files are read in pieces of at most this size once the stat-size guess is used up.
 const FILE_CHUNK_BYTES = 64 * 1024;
 
+const DEFAULT_MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 type Target = { kind: 'file'; path: string } | { kind: 'http'; url: URL };
 type Transported = Omit<FetchedDocument, 'durationMs'>;
 
-/** Returns the bytes of a source (an http(s) URL, an absolute file path or a file: URL), or throws a FetchError. */
+/**
+ * Returns the bytes of a source (an http(s) URL, an absolute file path or a file: URL) — or, for a
+ * conditional GET the server answers with 304, a status-304 document with an empty body — or throws a FetchError.
+ */
 export async function fetchSource(
   source: Pick<Source, 'id' | 'url'>,
   options: FetchOptions,
   deps: FetchSourceDeps = {},
+  conditions: FetchConditions = {},
 ): Promise<FetchedDocument> {
   const now = deps.now ?? (() => performance.now());
   const startedMs = now();
@@ -61,7 +104,7 @@ export async function fetchSource(
   const transported =
     target.kind === 'file'
       ? { ...(await readFileCapped(target.path, options.maxBytes)), url: source.url }
-      : await fetchHttp(target.url, options, deps.fetch ?? globalThis.fetch);
+      : await fetchHttp(target.url, options, deps.fetch ?? globalThis.fetch, conditions);
   return { ...transported, durationMs: Math.max(0, Math.round(now() - startedMs)) };
 }
 
@@ -126,60 +169,112 @@ function fileError(error: unknown, path: string): FetchError {
   return new FetchError('fetch/file-error', `cannot read file ${path} (${code ?? 'unknown error'})`, { cause: error });
 }
 
-async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetch): Promise<Transported> {
-  const shownUrl = redactUrl(url);
+async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetch, conditions: FetchConditions): Promise<Transported> {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  // Which deadline fired, so the error says which budget was spent.
+  let expired: 'total' | 'headers' | undefined;
+  const expire = (which: 'total' | 'headers') => {
+    expired ??= which;
     controller.abort();
-  }, options.timeoutMs);
+  };
+  const totalTimer = setTimeout(() => expire('total'), options.timeoutMs);
+  let headersTimer: NodeJS.Timeout | undefined;
   // Raced against every await, so the deadline holds even for an injected fetch that ignores `signal`.
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
   aborted.catch(() => undefined); // handled by whichever race is pending; this only silences the orphan case
-  const failure = (error: unknown, doing: string): FetchError => {
+  const failure = (error: unknown, doing: string, where: URL): FetchError => {
     if (error instanceof FetchError) return error;
-    if (timedOut) {
-      return new FetchError('fetch/timeout', `no complete response from ${shownUrl} within ${options.timeoutMs} ms`, {
-        cause: error,
-      });
+    const shown = redactUrl(where);
+    if (expired === 'total') {
+      return new FetchError('fetch/timeout', `no complete response from ${shown} within ${options.timeoutMs} ms`, { cause: error });
     }
-    return new FetchError('fetch/network', `network error ${doing} ${shownUrl} (${describeCause(error)})`, { cause: error });
+    if (expired === 'headers') {
+      return new FetchError('fetch/headers-timeout', `no response headers from ${shown} within ${options.headersTimeoutMs} ms`, { cause: error });
+    }
+    if (causeCode(error) === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new FetchError('fetch/connect-timeout', `could not connect to ${shown} in time`, { cause: error });
+    }
+    return new FetchError('fetch/network', `network error ${doing} ${shown} (${describeCause(error)})`, { cause: error });
   };
 
+  const requestHeaders: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: ACCEPT,
+    // undici offers br only over https; it decodes all three either way, so ask for all three.
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  // RFC 9110 §13.1: conditional GET with the validators of the last 200.
+  if (conditions.etag) requestHeaders['if-none-match'] = conditions.etag;
+  if (conditions.lastModified) requestHeaders['if-modified-since'] = conditions.lastModified;
+
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const redirects: RedirectHop[] = [];
+  const visited = new Set<string>([url.href]);
+  let current = url;
   try {
     let response: Response;
-    try {
-      response = await Promise.race([
-        fetchImpl(url.href, {
-          method: 'GET',
-          headers: { 'user-agent': options.userAgent, accept: ACCEPT },
-          // fetch default: follow up to 20 redirects; `response.url` is the final one.
-          redirect: 'follow',
-          signal: controller.signal,
-        }),
-        aborted,
-      ]);
-    } catch (error) {
-      throw failure(error, 'fetching');
+    for (;;) {
+      if (options.headersTimeoutMs !== undefined && options.headersTimeoutMs < options.timeoutMs) {
+        headersTimer = setTimeout(() => expire('headers'), options.headersTimeoutMs);
+      }
+      try {
+        response = await Promise.race([
+          // Redirects are followed here, not by fetch, so that each hop is counted, checked and recorded.
+          fetchImpl(current.href, { method: 'GET', headers: requestHeaders, redirect: 'manual', signal: controller.signal }),
+          aborted,
+        ]);
+      } catch (error) {
+        throw failure(error, 'fetching', current);
+      } finally {
+        clearTimeout(headersTimer);
+      }
+      if (!REDIRECT_STATUSES.has(response.status)) break;
+      // The body of a redirect is not wanted; cancelling frees the connection (its failure changes nothing).
+      response.body?.cancel().catch(() => undefined);
+      const location = response.headers.get('location');
+      const next = location === null ? undefined : parseHttpUrl(location, current);
+      if (!next) {
+        throw new FetchError('fetch/bad-redirect', `HTTP ${response.status} from ${redactUrl(current)} without a usable http(s) Location`, {
+          status: response.status,
+        });
+      }
+      redirects.push({ status: response.status, from: current.href, to: next.href });
+      if (visited.has(next.href)) {
+        throw new FetchError('fetch/redirect-loop', `redirect loop: ${redirects.map((r) => redactUrl(r.from)).join(' → ')} → ${redactUrl(next)}`, {
+          status: response.status,
+        });
+      }
+      if (redirects.length > maxRedirects) {
+        throw new FetchError('fetch/too-many-redirects', `more than ${maxRedirects} redirects from ${redactUrl(url)}`, { status: response.status });
+      }
+      visited.add(next.href);
+      current = next;
     }
 
-    const finalUrl = response.url || url.href;
+    const shownUrl = redactUrl(current);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
     });
+    const hops = redirects.length > 0 ? { redirects } : {};
+
+    // RFC 9111 §4.3.4: a 304 is an answer, not an error; the caller keeps its stored body and validators.
+    if (response.status === 304) {
+      response.body?.cancel().catch(() => undefined); // a 304 has no body; nothing to lose
+      return { url: current.href, status: 304, headers, body: new Uint8Array(0), ...hops };
+    }
 
     if (response.status < 200 || response.status > 299) {
       controller.abort(); // the body is not wanted; free the connection
       const statusText = response.statusText || STATUS_CODES[response.status] || '';
-      throw new FetchError(
-        'fetch/http-status',
-        `HTTP ${response.status}${statusText ? ' ' + statusText : ''} from ${redactUrl(finalUrl)}`,
-        { status: response.status },
-      );
+      const code = response.status === 410 ? 'fetch/gone' : response.status === 429 ? 'fetch/rate-limited' : 'fetch/http-status';
+      throw new HttpStatusError(code, `HTTP ${response.status}${statusText ? ' ' + statusText : ''} from ${shownUrl}`, {
+        status: response.status,
+        url: current.href,
+        ...(headers['retry-after'] !== undefined ? { retryAfter: headers['retry-after'] } : {}),
+      });
     }
 
     // Content-Length counts encoded bytes; only without Content-Encoding does it equal what maxBytes caps.
@@ -192,24 +287,27 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
 
     let body: Uint8Array;
     try {
+      // undici undoes gzip, deflate and br while streaming, so the cap counts decoded bytes: a bomb stops at maxBytes.
       body = await readBodyCapped(response.body, options.maxBytes, aborted, () => {
         controller.abort();
         return tooLarge(shownUrl, options.maxBytes);
       });
     } catch (error) {
-      throw failure(error, 'reading body from');
+      throw failure(error, 'reading body from', current);
     }
 
     const contentTypeCharset = parseContentTypeCharset(headers['content-type']);
     return {
-      url: finalUrl,
+      url: current.href,
       status: response.status,
       headers,
       body,
       ...(contentTypeCharset !== undefined ? { contentTypeCharset } : {}),
+      ...hops,
     };
   } finally {
-    clearTimeout(timer);
+    clearTimeout(totalTimer);
+    clearTimeout(headersTimer);
   }
 }
 
@@ -240,6 +338,22 @@ async function readBodyCapped(
 function tooLarge(where: string, maxBytes: number, actualBytes?: number): FetchError {
   const size = actualBytes === undefined ? `more than ${maxBytes}` : `${actualBytes}`;
   return new FetchError('fetch/too-large', `${where} is ${size} bytes, over maxBytes ${maxBytes}`);
+}
+
+/** Returns `text` parsed as an http(s) URL relative to `base`, or undefined. */
+function parseHttpUrl(text: string, base: URL): URL | undefined {
+  try {
+    const url = new URL(text, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined; // not a URL: the caller reports a bad redirect
+  }
+}
+
+function causeCode(error: unknown): string | undefined {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const code = cause && typeof cause === 'object' ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 // undici reports `TypeError: fetch failed` with the useful part (ENOTFOUND, ECONNREFUSED, cert errors) in `cause`.

@@ -4,7 +4,7 @@ import { resolveBase } from './resolve-base.js';
 import { textType } from './text-type.js';
 import { uniquePersons, uniqueStrings } from './unique.js';
 
-type AtomLinkLike = { href?: string; rel?: string; type?: string; title?: string; length?: number };
+type AtomLinkLike = { href?: string; rel?: string; type?: string; title?: string; length?: number; hreflang?: string };
 type AtomPersonLike = { name?: string; email?: string; uri?: string };
 
 // What feedsmith gives for Atom (3.0.1): text constructs with their `type` attribute as written, values
@@ -12,7 +12,7 @@ type AtomPersonLike = { name?: string; email?: string; uri?: string };
 // <div> (and any xhtml: prefix) removed; Atom 0.3 folded into 1.0 names (`issued`, then `created` → published,
 // `modified` → updated) with its MIME `type`s passed through (mapped by textType); xml:lang/xml:base of the
 // feed, each entry and each text construct. It does not give: Atom 0.3 `mode` (so `mode="base64"` arrives
-// undecoded), xml:base on <link>/<author>. It reads `hreflang`, but ParsedLink has no field for it.
+// undecoded), xml:base on <link>/<author>.
 
 /** Returns the ParsedFeed for a feedsmith Atom 1.0 / 0.3 feed. */
 export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undefined): ParsedFeed {
@@ -26,6 +26,9 @@ export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undef
   };
   if (version !== undefined) parsed.version = version;
   if (feed.title?.value !== undefined) parsed.title = feed.title.value;
+  const titleText = mapAtomText(feed.title);
+  if (titleText !== undefined) parsed.titleText = titleText;
+  if (feedAuthors.length > 0) parsed.authors = uniquePersons(feedAuthors);
   const link = findAlternateLink(links);
   if (link !== undefined) parsed.link = link;
   const selfUrl = links.find((candidate) => candidate.rel === 'self')?.href;
@@ -44,6 +47,7 @@ export function mapAtomLinks(link: AtomLinkLike): ParsedLink[] {
   if (link.type !== undefined) parsed.type = link.type;
   if (link.title !== undefined) parsed.title = link.title;
   if (link.length !== undefined) parsed.length = link.length;
+  if (link.hreflang !== undefined) parsed.hreflang = link.hreflang;
   return [parsed];
 }
 

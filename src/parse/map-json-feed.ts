@@ -14,7 +14,11 @@ export function mapJsonFeed(feed: JsonFeed.Feed<string>, version: string | undef
     entries: (feed.items ?? []).map((item) => mapItem(item, { language: feed.language, authors: feedAuthors })),
   };
   if (version !== undefined) parsed.version = version;
-  if (feed.title !== undefined) parsed.title = feed.title;
+  if (feed.title !== undefined) {
+    parsed.title = feed.title;
+    parsed.titleText = { value: feed.title, type: 'text' };
+  }
+  if (feedAuthors.length > 0) parsed.authors = feedAuthors;
   if (feed.home_page_url !== undefined) parsed.link = feed.home_page_url;
   if (feed.feed_url !== undefined) parsed.selfUrl = feed.feed_url;
   if (feed.language !== undefined) parsed.language = feed.language;

@@ -16,7 +16,11 @@ export function mapRdfFeed(feed: RdfFeed.Feed<string>, version: string | undefin
   };
   if (version !== undefined) parsed.version = version;
   const title = feed.title ?? feed.dc?.titles?.[0];
-  if (title !== undefined) parsed.title = title;
+  if (title !== undefined) {
+    parsed.title = title;
+    parsed.titleText = { value: title, type: 'html' };
+  }
+  if (feedAuthors.length > 0) parsed.authors = feedAuthors;
   const link = feed.link ?? findAlternateLink(atomLinks);
   if (link !== undefined) parsed.link = link;
   // channel/@rdf:about is "most commonly" the home page or the feed (RSS 1.0 §5.3.1), too vague for selfUrl.

@@ -32,7 +32,11 @@ export function mapRssFeed(feed: RssFeed.Feed<string>, version: string | undefin
   };
   if (version !== undefined) parsed.version = version;
   const title = feed.title ?? feed.dc?.titles?.[0];
-  if (title !== undefined) parsed.title = title;
+  if (title !== undefined) {
+    parsed.title = title;
+    parsed.titleText = { value: title, type: 'html' };
+  }
+  if (feedAuthors.length > 0) parsed.authors = feedAuthors;
   const link = feed.link ?? findAlternateLink(atomLinks);
   if (link !== undefined) parsed.link = link;
   const selfUrl = atomLinks.find((candidate) => candidate.rel === 'self')?.href;
@@ -101,6 +105,7 @@ function mapItem(item: RssFeed.Item<string>, context: RssContext): ParsedEntry {
     categories: uniqueStrings([...(item.categories ?? []).map((category) => category.name), ...(item.dc?.subjects ?? [])]),
   };
   if (guid !== undefined) parsed.id = guid;
+  if (item.guid?.isPermaLink !== undefined) parsed.guidIsPermaLink = item.guid.isPermaLink;
   // RSS titles are often escaped markup (`AT&amp;amp;T`, `&lt;em&gt;`), so they are HTML, not plain text.
   const title = item.title ?? item.dc?.titles?.[0];
   if (title !== undefined) parsed.title = { value: title, type: 'html' };

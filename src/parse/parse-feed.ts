@@ -1,11 +1,12 @@
 import { DetectError, MalformedError, ParseError as LibraryParseError, parseAtomFeed, parseJsonFeed, parseRdfFeed, parseRssFeed } from 'feedsmith';
 import { ParseError } from '../lib/errors.js';
 import type { ParsedFeed } from '../model.js';
-import { detectDocument } from './detect-document.js';
+import { detectDocument, type DetectedDocument } from './detect-document.js';
 import { mapAtomFeed } from './map-atom-feed.js';
 import { mapJsonFeed } from './map-json-feed.js';
 import { mapRdfFeed } from './map-rdf-feed.js';
 import { mapRssFeed } from './map-rss-feed.js';
+import { repairXml } from './repair-xml.js';
 import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
 
 // The only file that calls the feed library; the map-*-feed.ts adapters only read its output types.
@@ -16,30 +17,98 @@ import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
 // after a complete element, unquoted attributes (silently dropped), junk after the root, a bare `&`, and
 // mismatched or stray closing tags. The last is not repair: any end tag closes the innermost open element, so
 // `<item><title>a</title></b><link>…` moves the link to the channel and can drop later items without an error.
-// It rejects a `<` in text and a document truncated inside an element.
+// It rejects a `<` in text and a document truncated inside an element: those go to the lenient path
+// (repair-xml.ts) and come back with `recovered: true`.
 
 /** Returns the feed in `text` (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 1.0/0.3 or JSON Feed 1.0/1.1) as a ParsedFeed; throws ParseError `parse/empty`, `parse/not-a-feed` or `parse/malformed`. */
 export function parseFeed(text: string): ParsedFeed {
-  const document = detectDocument(stripInvalidXmlChars(text));
-  switch (document.format) {
+  const stripped = stripInvalidXmlChars(text);
+  let document: DetectedDocument;
+  try {
+    document = detectDocument(stripped);
+  } catch (error) {
+    // Text before the root element (a PHP warning, a stray byte): the feed behind it may still be readable.
+    const root = error instanceof ParseError && error.code === 'parse/malformed' ? stripped.search(FEED_START) : -1;
+    if (root <= 0) throw error;
+    return recoverFeed(stripped.slice(root), error as ParseError);
+  }
+  if (document.format === 'json') {
+    const items = document.json['items'];
+    const feed = callLibrary('JSON Feed', () => parseJsonFeed(document.json), Array.isArray(items) && items.length > 0);
+    return feed === undefined ? emptyFeed('json', document.version) : mapJsonFeed(feed, document.version);
+  }
+  // No DTD is read: entities it declares (billion laughs, external SYSTEM entities) are never expanded.
+  const xml = removeDoctype(document.xml);
+  try {
+    return parseXmlFeed(document.format, document.version, xml);
+  } catch (error) {
+    if (!(error instanceof ParseError) || error.code !== 'parse/malformed') throw error;
+    return recoverFeed(xml, error);
+  }
+}
+
+// Where a feed's XML starts, for documents with junk before it.
+const FEED_START = /<\?xml\s|<(?:[\w.-]+:)?(?:rss|feed|rdf)[\s>]/i;
+
+function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefined, xml: string): ParsedFeed {
+  switch (format) {
     case 'rss': {
-      const feed = callLibrary('RSS', () => parseRssFeed(document.xml), hasXmlEntries(document.xml));
-      return feed === undefined ? emptyFeed('rss', document.version) : mapRssFeed(feed, document.version);
+      const feed = callLibrary('RSS', () => parseRssFeed(xml), hasXmlEntries(xml));
+      return feed === undefined ? emptyFeed('rss', version) : mapRssFeed(feed, version);
     }
     case 'rdf': {
-      const feed = callLibrary('RSS 1.0 (RDF)', () => parseRdfFeed(document.xml), hasXmlEntries(document.xml));
-      return feed === undefined ? emptyFeed('rdf', document.version) : mapRdfFeed(feed, document.version);
+      const feed = callLibrary('RSS 1.0 (RDF)', () => parseRdfFeed(xml), hasXmlEntries(xml));
+      return feed === undefined ? emptyFeed('rdf', version) : mapRdfFeed(feed, version);
     }
     case 'atom': {
-      const feed = callLibrary('Atom', () => parseAtomFeed(document.xml), hasXmlEntries(document.xml));
-      return feed === undefined ? emptyFeed('atom', document.version) : mapAtomFeed(feed, document.version);
-    }
-    case 'json': {
-      const items = document.json['items'];
-      const feed = callLibrary('JSON Feed', () => parseJsonFeed(document.json), Array.isArray(items) && items.length > 0);
-      return feed === undefined ? emptyFeed('json', document.version) : mapJsonFeed(feed, document.version);
+      const feed = callLibrary('Atom', () => parseAtomFeed(xml), hasXmlEntries(xml));
+      return feed === undefined ? emptyFeed('atom', version) : mapAtomFeed(feed, version);
     }
   }
+}
+
+// The leniency rule (rowanmanning/feed-parser): throw only when nothing usable can be pulled out. The
+// malformed document is repaired by a forgiving reader and parsed again; if that yields neither a title
+// nor an entry, the original error stands.
+function recoverFeed(xml: string, cause: ParseError): ParsedFeed {
+  let document: DetectedDocument;
+  try {
+    document = detectDocument(repairXml(xml));
+  } catch {
+    // The repaired text is not a feed either: report the original problem, which says more.
+    throw cause;
+  }
+  if (document.format === 'json') throw cause;
+  let feed: ParsedFeed;
+  try {
+    feed = parseXmlFeed(document.format, document.version, document.xml);
+  } catch {
+    // Still unreadable after repair: the original error describes the document.
+    throw cause;
+  }
+  if (feed.entries.length === 0 && feed.title === undefined) throw cause;
+  return { ...feed, recovered: true };
+}
+
+/** Returns `xml` without its DOCTYPE declaration (and internal subset), so no DTD entity is ever defined. */
+export function removeDoctype(xml: string): string {
+  const start = xml.search(/<!DOCTYPE\b/i);
+  if (start === -1) return xml;
+  // Only a DOCTYPE before the root element is a declaration; later the text is content.
+  const firstElement = xml.search(/<[A-Za-z_]/);
+  if (firstElement !== -1 && firstElement < start) return xml;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let index = start + 9; index < xml.length; index++) {
+    const char = xml[index];
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '[') depth++;
+    else if (char === ']') depth--;
+    else if (char === '>' && depth <= 0) return xml.slice(0, start) + xml.slice(index + 1);
+  }
+  return xml.slice(0, start);
 }
 
 // Returns undefined when the library found nothing in a document whose root element says it is a feed

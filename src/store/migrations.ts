@@ -66,4 +66,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pruned_items_date ON pruned_items(date);
   `,
+  // 3: polling state for conditional GET, back-off, redirects and 410 Gone (issue #5)
+  `
+  ALTER TABLE sources ADD COLUMN last_error_code TEXT;
+  ALTER TABLE sources ADD COLUMN item_count INTEGER;
+  ALTER TABLE sources ADD COLUMN next_poll_at TEXT;
+  ALTER TABLE sources ADD COLUMN next_poll_reason TEXT;
+  ALTER TABLE sources ADD COLUMN fetch_url TEXT;
+  ALTER TABLE sources ADD COLUMN fetch_url_from TEXT;
+  ALTER TABLE sources ADD COLUMN redirect_url TEXT;
+  ALTER TABLE sources ADD COLUMN redirect_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sources ADD COLUMN gone_url TEXT;
+  `,
 ];

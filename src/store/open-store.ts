@@ -19,7 +19,37 @@ export interface SourceState {
   etag: string | null;
   lastModified: string | null;
   bodyHash: string | null;
+  /** Code of the last error (`fetch/timeout`…), null after a success. */
+  lastErrorCode?: string | null;
+  /** Items in the last document parsed. */
+  itemCount?: number | null;
+  /** ISO UTC: do not poll before this (back-off, Retry-After, the feed's ttl / max-age). */
+  nextPollAt?: string | null;
+  /** Why nextPollAt is set: 'back-off' | 'retry-after' | 'min-interval'. */
+  nextPollReason?: string | null;
+  /** A promoted permanent redirect: the URL fetched instead of the configured one… */
+  fetchUrl?: string | null;
+  /** …as long as the configured URL is still this one. */
+  fetchUrlFrom?: string | null;
+  /** A permanent redirect target seen on `redirectCount` consecutive polls, not yet promoted. */
+  redirectUrl?: string | null;
+  redirectCount?: number;
+  /** The URL that answered 410 Gone: the source is disabled while it would still fetch this URL. */
+  goneUrl?: string | null;
 }
+
+// Defaults for the optional SourceState fields, so callers that predate them still save a full row.
+const SOURCE_STATE_DEFAULTS = {
+  lastErrorCode: null,
+  itemCount: null,
+  nextPollAt: null,
+  nextPollReason: null,
+  fetchUrl: null,
+  fetchUrlFrom: null,
+  redirectUrl: null,
+  redirectCount: 0,
+  goneUrl: null,
+} as const;
 
 /** What upserting a batch of items did. */
 export interface UpsertResult {
@@ -134,12 +164,17 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   );
   const selectSource = db.prepare(`SELECT * FROM sources WHERE id = ?`);
   const saveSource = db.prepare(
-    `INSERT INTO sources (id, url, name, last_status, last_error, last_fetched_at, last_success_at, consecutive_failures, etag, last_modified, body_hash)
-     VALUES (@id, @url, @name, @lastStatus, @lastError, @lastFetchedAt, @lastSuccessAt, @consecutiveFailures, @etag, @lastModified, @bodyHash)
+    `INSERT INTO sources (id, url, name, last_status, last_error, last_fetched_at, last_success_at, consecutive_failures, etag, last_modified, body_hash,
+       last_error_code, item_count, next_poll_at, next_poll_reason, fetch_url, fetch_url_from, redirect_url, redirect_count, gone_url)
+     VALUES (@id, @url, @name, @lastStatus, @lastError, @lastFetchedAt, @lastSuccessAt, @consecutiveFailures, @etag, @lastModified, @bodyHash,
+       @lastErrorCode, @itemCount, @nextPollAt, @nextPollReason, @fetchUrl, @fetchUrlFrom, @redirectUrl, @redirectCount, @goneUrl)
      ON CONFLICT(id) DO UPDATE SET url=excluded.url, name=excluded.name, last_status=excluded.last_status,
        last_error=excluded.last_error, last_fetched_at=excluded.last_fetched_at, last_success_at=excluded.last_success_at,
        consecutive_failures=excluded.consecutive_failures, etag=excluded.etag, last_modified=excluded.last_modified,
-       body_hash=excluded.body_hash`,
+       body_hash=excluded.body_hash, last_error_code=excluded.last_error_code, item_count=excluded.item_count,
+       next_poll_at=excluded.next_poll_at, next_poll_reason=excluded.next_poll_reason, fetch_url=excluded.fetch_url,
+       fetch_url_from=excluded.fetch_url_from, redirect_url=excluded.redirect_url, redirect_count=excluded.redirect_count,
+       gone_url=excluded.gone_url`,
   );
 
   const toStory = (row: { id: string; representative_item_id: string; published: string; updated: string }): Story => ({
@@ -256,10 +291,19 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
         etag: (row.etag as string | null) ?? null,
         lastModified: (row.last_modified as string | null) ?? null,
         bodyHash: (row.body_hash as string | null) ?? null,
+        lastErrorCode: (row.last_error_code as string | null) ?? null,
+        itemCount: (row.item_count as number | null) ?? null,
+        nextPollAt: (row.next_poll_at as string | null) ?? null,
+        nextPollReason: (row.next_poll_reason as string | null) ?? null,
+        fetchUrl: (row.fetch_url as string | null) ?? null,
+        fetchUrlFrom: (row.fetch_url_from as string | null) ?? null,
+        redirectUrl: (row.redirect_url as string | null) ?? null,
+        redirectCount: (row.redirect_count as number | null) ?? 0,
+        goneUrl: (row.gone_url as string | null) ?? null,
       };
     },
     saveSourceState(state) {
-      saveSource.run(state);
+      saveSource.run({ ...SOURCE_STATE_DEFAULTS, ...state });
     },
     transaction(fn) {
       return db.transaction(fn)();

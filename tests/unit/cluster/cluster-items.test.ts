@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clusterItems, mintStoryId, type ClusterOptions } from '../../../src/cluster/cluster-items.js';
+import { clusterItems, DEFAULT_CLUSTER_OPTIONS, mintStoryId, type ClusterOptions } from '../../../src/cluster/cluster-items.js';
 import type { Item, Story } from '../../../src/model.js';
 import { makeItem } from '../../helpers/make-item.js';
 
-const options: ClusterOptions = { windowHours: 72, threshold: 0.3, sameSourceThreshold: 0.6 };
+const options: ClusterOptions = { ...DEFAULT_CLUSTER_OPTIONS };
 
 const quake = (id: string, sourceId: string, title: string, date = '2015-03-27T10:00:00.000Z') =>
   makeItem({
@@ -73,5 +73,27 @@ describe('clusterItems', () => {
     const map = new Map([q1, q2].map((i) => [i.id, i]));
     expect(clusterItems({ stories: [], items: map, newItems: [q1, q2] }, options).changed[0]!.representativeItemId).toBe('q1');
     expect(clusterItems({ stories: [], items: map, newItems: [q1, q2], priorities: { b: 5 } }, options).changed[0]!.representativeItemId).toBe('q2');
+  });
+});
+
+describe('clusterItems evidence', () => {
+  it('lets an outlet join its own story on strong evidence (a shared long passage)', () => {
+    const text =
+      'Officials in Valdoria said on Friday that the harbour would stay closed until engineers had inspected every pier, and that fishing boats should anchor outside the breakwater until further notice.';
+    const a = makeItem({ id: 'x1', sourceId: 'a', title: 'Valdoria harbour stays closed after earthquake', contentText: text });
+    const b = makeItem({ id: 'x2', sourceId: 'a', title: 'Update: Valdoria harbour stays closed after earthquake', contentText: text });
+    expect(run([a, b]).map((s) => s.members.map((m) => m.itemId))).toEqual([['x1', 'x2']]);
+  });
+
+  it('places undated items without any time constraint', () => {
+    const undated = (id: string, sourceId: string, title: string, date: string) => ({ ...quake(id, sourceId, title, date), dateSource: 'none' as const });
+    const items = [undated('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-27T10:00:00.000Z'), undated('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-06-27T10:00:00.000Z')];
+    expect(run(items)).toHaveLength(1);
+  });
+
+  it('rejects a join model trained on other features', () => {
+    const map = new Map([[budget('r1', 'c').id, budget('r1', 'c')]]);
+    const model = { features: ['cosAll'], weights: [1], bias: 0 };
+    expect(() => clusterItems({ stories: [], items: map, newItems: [...map.values()] }, { ...options, model })).toThrow(/join model features/);
   });
 });

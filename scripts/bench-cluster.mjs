@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Clustering speed benchmark (not a test): clusters the whole dev set as one stream, then the set
+// repeated twice (second copy: new ids, dates shifted by a year when present) to check near-linear
+// growth, and reports peak memory. Targets: 1x under 3 s, 2x at most 2.3x the 1x time.
+//
+//   node scripts/bench-cluster.mjs [--runs N]
+//
+// Needs dist/ (npm run build). Skips with a message when ../shared is absent.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const goldPath = join(root, '..', 'shared', 'eval', 'story-clusters', 'dev.jsonl.gz');
+if (!existsSync(goldPath)) {
+  console.log(`bench:cluster skipped: ${goldPath} not found (the dev set lives outside the repo)`);
+  process.exit(0);
+}
+const args = process.argv.slice(2);
+const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 3);
+const { clusterArticles } = await import(join(root, 'dist', 'cluster', 'cluster-file.js'));
+
+const pick = ({ id, title, description, body, outlet, url, published }) => ({ id, title, description, body, outlet, url, published });
+const once = gunzipSync(readFileSync(goldPath)).toString('utf8').split('\n').filter(Boolean).map((l) => pick(JSON.parse(l)));
+const YEAR_MS = 365 * 24 * 3_600_000;
+const twice = [
+  ...once,
+  ...once.map((a) => ({ ...a, id: `${a.id}#2`, published: a.published ? new Date(Date.parse(a.published) + YEAR_MS).toISOString() : a.published })),
+];
+
+function time(records) {
+  let best = Infinity;
+  let stories = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const out = clusterArticles(records);
+    best = Math.min(best, performance.now() - t0);
+    stories = new Set(out.map((a) => a.story)).size;
+  }
+  return { ms: Math.round(best), stories };
+}
+
+const one = time(once);
+const two = time(twice);
+const ratio = two.ms / one.ms;
+console.log(`1x: ${once.length} articles → ${one.stories} stories in ${one.ms} ms (best of ${runs})`);
+console.log(`2x: ${twice.length} articles → ${two.stories} stories in ${two.ms} ms (ratio ${ratio.toFixed(2)})`);
+const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+console.log(`peak RSS ${maxRssMb} MB`);
+console.log(JSON.stringify({ articles: once.length, ms1x: one.ms, ms2x: two.ms, ratio: Math.round(ratio * 100) / 100, maxRssMb, ok1x: one.ms < 3000, okRatio: ratio <= 2.3 }));

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { StoryfeedError } from '../lib/errors.js';
+import type { Item } from '../model.js';
+import { writeFileAtomic } from '../write/write-file-atomic.js';
+import { clusterItems, DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from './cluster-items.js';
+
+// `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with exactly
+// the code the pipeline uses. Reads only id, title, description, body, outlet, url and published;
+// every other field (a gold `story_id` above all) is ignored.
+
+/** One input article as the file gives it. */
+export interface ArticleRecord {
+  id: string;
+  title?: string | null;
+  description?: string | null;
+  body?: string | null;
+  outlet?: string | null;
+  url?: string | null;
+  published?: string | null;
+}
+
+/** One output line: the article and the story it was placed in. */
+export interface StoryAssignment {
+  id: string;
+  story: string;
+}
+
+/**
+ * Clusters the articles of a JSON-lines file (gzip when the name ends in .gz) as one stream and writes
+ * one `{"id", "story"}` line per article, in input order; returns the counts and the clustering time.
+ */
+export async function clusterFile(
+  inPath: string,
+  outPath: string,
+  options: Partial<ClusterOptions> = {},
+): Promise<{ articles: number; stories: number; durationMs: number }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(inPath);
+  } catch (error) {
+    throw new StoryfeedError('cluster', 'cluster/read-failed', `cannot read ${inPath}: ${(error as Error).message}`, { cause: error });
+  }
+  const text = (inPath.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  const records = parseArticleLines(text, inPath);
+  const started = performance.now();
+  const assignments = clusterArticles(records, options);
+  const durationMs = Math.round(performance.now() - started);
+  await writeFileAtomic(outPath, assignments.map((a) => JSON.stringify(a)).join('\n') + (assignments.length ? '\n' : ''));
+  return { articles: records.length, stories: new Set(assignments.map((a) => a.story)).size, durationMs };
+}
+
+/** Returns the articles of JSON-lines text; throws one error listing every unusable line. */
+export function parseArticleLines(text: string, name = 'input'): ArticleRecord[] {
+  const out: ArticleRecord[] = [];
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      problems.push(`line ${i + 1}: not JSON`);
+      return;
+    }
+    const r = value as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || (typeof r.id !== 'string' && typeof r.id !== 'number')) {
+      problems.push(`line ${i + 1}: no id`);
+      return;
+    }
+    const id = String(r.id);
+    if (ids.has(id)) {
+      problems.push(`line ${i + 1}: duplicate id ${id}`);
+      return;
+    }
+    ids.add(id);
+    const str = (k: string): string | null => (typeof r[k] === 'string' ? (r[k] as string) : null);
+    out.push({ id, title: str('title'), description: str('description'), body: str('body'), outlet: str('outlet'), url: str('url'), published: str('published') });
+  });
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; … ${problems.length - 10} more` : '');
+    throw new StoryfeedError('cluster', 'cluster/bad-input', `${name}: ${problems.length} unusable lines: ${shown}`);
+  }
+  return out;
+}
+
+/** Returns the story of every article, in input order: one stream in publication order, undated in input order. */
+export function clusterArticles(records: readonly ArticleRecord[], options: Partial<ClusterOptions> = {}): StoryAssignment[] {
+  // Items get positional ids, so "date, then id" is "date, then input order", and nothing in an
+  // article's own id (which may encode a label) can influence the result.
+  const width = String(records.length).length;
+  const items = records.map((r, i) => articleItem(r, String(i).padStart(width, '0')));
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const { changed } = clusterItems({ stories: [], items: byId, newItems: items }, { ...DEFAULT_CLUSTER_OPTIONS, ...options });
+  const storyOf = new Map<string, string>();
+  for (const story of changed) for (const m of story.members) storyOf.set(m.itemId, story.id);
+  return records.map((r, i) => ({ id: r.id, story: storyOf.get(items[i]!.id)! }));
+}
+
+function articleItem(r: ArticleRecord, id: string): Item {
+  const time = r.published ? Date.parse(r.published) : Number.NaN;
+  const date = Number.isNaN(time) ? null : new Date(time).toISOString();
+  const summary = (r.description ?? '').replace(/\s+/g, ' ').trim();
+  const title = (r.title ?? '').replace(/\s+/g, ' ').trim() || summary.split(' ').slice(0, 12).join(' ') || '(untitled)';
+  return {
+    id,
+    // No outlet: an outlet of its own, so no same-outlet rule applies.
+    sourceId: r.outlet ? `outlet:${r.outlet.toLowerCase()}` : `article:${id}`,
+    sourceName: r.outlet ?? '',
+    guid: null,
+    url: r.url ?? null,
+    title,
+    summary,
+    contentHtml: '',
+    contentText: r.body ?? '',
+    authors: [],
+    categories: [],
+    published: date,
+    updated: null,
+    date,
+    dateSource: date ? 'published' : 'none',
+    language: null,
+  };
+}

@@ -1,0 +1,31 @@
+import { FEATURE_NAMES } from './story-index.js';
+
+/** A logistic-regression join decision over the similarity features of an item and a story. */
+export interface JoinModel {
+  /** Feature names, in FEATURE_NAMES order (checked, so stale weights cannot be applied silently). */
+  features: readonly string[];
+  weights: readonly number[];
+  bias: number;
+}
+
+// Trained offline by scripts/train-cluster.mjs on the dev set (../shared/eval/story-clusters), both parts
+// weighted equally; see the script's header for the procedure. A handful of numbers, no per-article data.
+export const DEFAULT_JOIN_MODEL: JoinModel = {
+  features: [...FEATURE_NAMES],
+  weights: [9.5284, -4.2088, 1.1415, 0.2148, 0.4817, 0.2527, 15.1576],
+  bias: -3.7216,
+};
+
+/** Returns the probability that an item belongs to a story, given their features. */
+export function joinProbability(model: JoinModel, features: readonly number[]): number {
+  let z = model.bias;
+  for (let i = 0; i < features.length; i++) z += (model.weights[i] ?? 0) * features[i]!;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Throws when a model was trained on other features than this code computes. */
+export function checkJoinModel(model: JoinModel): void {
+  if (model.features.length !== FEATURE_NAMES.length || model.features.some((f, i) => f !== FEATURE_NAMES[i]) || model.weights.length !== FEATURE_NAMES.length) {
+    throw new Error(`cluster: join model features [${model.features.join(', ')}] do not match [${FEATURE_NAMES.join(', ')}]`);
+  }
+}
