@@ -160,3 +160,13 @@ describe('sources list', () => {
     expect(out).toMatch(/^down {2}Down\n.*\n {2}status: failed {2}items: - {2}next poll: \S+Z \(back-off\)\n {2}error: fetch: HTTP 503/m);
   });
 });
+
+describe('config editing of an empty sources array', () => {
+  it('lays the entry out with the file\'s indent and keeps the other keys byte for byte', () => {
+    const text = '{\n    "sources": [],\n    "output": { "title": "T" }\n}\n';
+    const out = addSourcesToConfigText(text, [{ id: 'a', name: 'A', url: 'a.xml' }]);
+    expect(JSON.parse(out).sources).toEqual([{ id: 'a', name: 'A', url: 'a.xml' }]);
+    expect(out.endsWith('    "output": { "title": "T" }\n}\n')).toBe(true);
+    expect(out).toContain('\n            "id": "a"');
+  });
+});
