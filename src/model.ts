@@ -194,6 +194,8 @@ export interface RunReport {
   feedWritten: boolean;
   feedChanged: boolean;
   outputPath: string;
+  /** Milliseconds per stage: fetch/parse/normalize summed over sources, readWall/store/cluster/render/write wall times. */
+  stageMs?: Record<'fetch' | 'parse' | 'normalize' | 'readWall' | 'store' | 'cluster' | 'render' | 'write', number>;
 }
 
 /** A story with its member items resolved, as the renderers need it. */

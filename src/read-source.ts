@@ -23,6 +23,15 @@ export interface SourceResult {
   items: Item[];
   outcome: SourceOutcome;
   state: SourceState;
+  /** Milliseconds spent in each stage for this source (0 for a stage not reached). */
+  timings: SourceTimings;
+}
+
+export interface SourceTimings {
+  fetchMs: number;
+  /** Decoding bytes to text and parsing the text. */
+  parseMs: number;
+  normalizeMs: number;
 }
 
 /** The `fetch` slice of the config readSource needs; the polling policy fields default as in the schema. */
@@ -88,6 +97,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
   const url = effectiveUrl(source, previous);
   const base = { sourceId: source.id, sourceName: source.name, url: source.url, ...(url !== source.url ? { fetchUrl: url } : {}) };
   const elapsed = () => Math.max(0, Math.round(monotonic() - t0));
+  const timings: SourceTimings = { fetchMs: 0, parseMs: 0, normalizeMs: 0 };
 
   const skip = skipReasonFor(source, previous, nowMs) ?? (deps.deadlineMs !== undefined && t0 >= deps.deadlineMs ? 'run-budget' : undefined);
   if (skip) {
@@ -107,7 +117,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
       ...(skip !== 'gone' && skip !== 'run-budget' && previous?.nextPollAt ? { nextPollAt: previous.nextPollAt } : {}),
     };
     deps.logger.info('source skipped', { sourceId: source.id, reason: skip, nextPollAt: outcome.nextPollAt });
-    return { items: [], outcome, state: previous ?? initialState(source) };
+    return { items: [], outcome, state: previous ?? initialState(source), timings };
   }
 
   const remainingMs = deps.deadlineMs === undefined ? Infinity : Math.max(1, Math.floor(deps.deadlineMs - t0));
@@ -129,10 +139,13 @@ export async function readSource(source: Source, previous: SourceState | null, o
 
   let doc: FetchedDocument | undefined;
   try {
+    let mark = monotonic();
     doc = await fetchSource({ id: source.id, url }, fetchOptions, deps.fetch ? { fetch: deps.fetch } : {}, {
       etag: previous?.etag ?? null,
       lastModified: previous?.lastModified ?? null,
     });
+    timings.fetchMs = monotonic() - mark;
+    mark = monotonic();
     const redirect = trackRedirect(source, previous, doc, policy.promoteAfter, warnings, deps.logger);
     const headers = doc.headers;
     // RFC 9111 §4.3.4: a 304 keeps the stored validators, updated by any the 304 itself carries.
@@ -144,7 +157,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
     if (doc.status === 304) {
       const interval = isHttp ? feedMinIntervalMs({ ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}) }, policy.maxFeedIntervalMs) : 0;
       const outcome = notModified(base, warnings, elapsed(), interval, nowMs);
-      return { items: [], outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash: previous?.bodyHash ?? null, itemCount: previous?.itemCount ?? null, interval }) };
+      return { items: [], outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash: previous?.bodyHash ?? null, itemCount: previous?.itemCount ?? null, interval }), timings };
     }
 
     const bodyHash = createHash('sha256').update(doc.body).digest('hex');
@@ -160,12 +173,15 @@ export async function readSource(source: Source, previous: SourceState | null, o
     // The same bytes as the last successful parse: nothing can have changed, so parsing is skipped.
     if (previous?.bodyHash === bodyHash) {
       const outcome = notModified(base, warnings, elapsed(), interval, nowMs);
-      return { items: [], outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: previous.itemCount ?? null, interval }) };
+      return { items: [], outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: previous.itemCount ?? null, interval }), timings };
     }
 
     const feed = parseFeed(decoded.text);
+    timings.parseMs = monotonic() - mark;
+    mark = monotonic();
     const baseUrl = /^https?:/i.test(doc.url) ? doc.url : undefined;
     const normalized = normalizeFeed(feed, source, { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}) });
+    timings.normalizeMs = monotonic() - mark;
     const items = normalized.items;
     warnings.push(...normalized.warnings);
     if (feed.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
@@ -180,7 +196,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
       durationMs: elapsed(),
       ...(interval > 0 ? { nextPollAt: new Date(nowMs + interval).toISOString() } : {}),
     };
-    return { items, outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: items.length, interval }) };
+    return { items, outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: items.length, interval }), timings };
   } catch (error) {
     const described = describeError(error);
     deps.logger.warn('source failed', { sourceId: source.id, stage: described.stage, code: described.code, error: described.message });
@@ -229,7 +245,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
       redirectUrl: null,
       redirectCount: 0,
     };
-    return { items: [], outcome, state };
+    return { items: [], outcome, state, timings };
   }
 }
 

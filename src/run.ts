@@ -36,6 +36,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const st = store;
     const fetchedAt = started.toISOString();
 
+    const clock = stageClock();
     // Global and per-host limits, back-off and the run budget live in readSources (issue #5).
     const results = await readSources(config.sources, (id) => st.getSourceState(id), config.fetch, {
       logger: log,
@@ -44,6 +45,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       progress: deps.progress === false ? undefined : (deps.progress ?? createTerminalProgress(process.stderr)),
     });
 
+    clock.lap('read');
     // Retention is measured from the newest article seen (never past now), so an archive such as the
     // 2015 demo keeps its stories; articles older than the cutoff are not taken in at all.
     const fetchedItems = results.flatMap((r) => r.items);
@@ -57,6 +59,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       st.saveSourceState(r.state);
     }
 
+    clock.lap('store');
     // Cluster only what is new; stories from earlier runs keep their ids and members.
     const existing = st.liveStories();
     const memberIds = existing.flatMap((s) => s.members.map((m) => m.itemId));
@@ -73,11 +76,13 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       const members = story.members.map((m) => itemMap.get(m.itemId)).filter((i): i is Item => i !== undefined);
       changedStories.push(finishStory(story, members, priorities));
     }
+    clock.lap('cluster');
     st.saveStories(changedStories, fetchedAt);
     const forgetBefore = new Date(Date.parse(cutoff) - config.store.retentionDays * DAY_MS).toISOString();
     const pruned = st.prune(cutoff, forgetBefore);
     if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });
 
+    clock.lap('store');
     const views = selectStoryViews(st.liveStories(), itemMap, config.output.maxStories).map((v) => ({
       ...v,
       story: { ...v.story, id: storyEntryId(v.story.id) },
@@ -85,9 +90,13 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // The page and the JSON Feed sit next to the Atom feed (as `storyfeed serve` and any static host serve output/).
     const meta: FeedMeta = { ...feedMeta(config), siteUrl: new URL('./', config.output.selfUrl).href };
     const xml = renderAtom(views, meta, started);
+    const json = renderJsonFeed(views, { ...meta, selfUrl: new URL('feed.json', meta.selfUrl).href }, started);
+    const html = renderHtmlPage(views, meta, started);
+    clock.lap('render');
     const written = await writeFileAtomic(config.output.feedPath, xml);
-    await writeFileAtomic(config.output.jsonFeedPath, renderJsonFeed(views, { ...meta, selfUrl: new URL('feed.json', meta.selfUrl).href }, started));
-    await writeFileAtomic(config.output.htmlPath, renderHtmlPage(views, meta, started));
+    await writeFileAtomic(config.output.jsonFeedPath, json);
+    await writeFileAtomic(config.output.htmlPath, html);
+    clock.lap('write');
 
     const finished = now();
     const report: RunReport = {
@@ -101,6 +110,17 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       feedWritten: true,
       feedChanged: written.changed,
       outputPath: config.output.feedPath,
+      stageMs: {
+        // fetch, parse and normalize are summed over sources (they overlap in time); the rest are wall times.
+        fetch: round1(results.reduce((t, r) => t + r.timings.fetchMs, 0)),
+        parse: round1(results.reduce((t, r) => t + r.timings.parseMs, 0)),
+        normalize: round1(results.reduce((t, r) => t + r.timings.normalizeMs, 0)),
+        readWall: round1(clock.total('read')),
+        store: round1(clock.total('store')),
+        cluster: round1(clock.total('cluster')),
+        render: round1(clock.total('render')),
+        write: round1(clock.total('write')),
+      },
     };
     await writeFileAtomic(config.output.statusPath, JSON.stringify(report, null, 2) + '\n');
     const failed = report.sources.filter((s) => s.status === 'failed').length;
@@ -121,6 +141,24 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
 }
 
 const DAY_MS = 86_400_000;
+
+/** Wall-clock laps by stage name (a stage may be lapped more than once; totals add up). */
+function stageClock() {
+  let mark = performance.now();
+  const totals = new Map<string, number>();
+  return {
+    lap(stage: string) {
+      const t = performance.now();
+      totals.set(stage, (totals.get(stage) ?? 0) + (t - mark));
+      mark = t;
+    },
+    total: (stage: string) => totals.get(stage) ?? 0,
+  };
+}
+
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
 
 function hasOwnDate(item: Item): boolean {
   return item.dateSource === 'published' || item.dateSource === 'updated';
