@@ -67,7 +67,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     for (const item of st.getItems(memberIds)) itemMap.set(item.id, item);
     for (const item of [...inserted, ...changed]) itemMap.set(item.id, item);
     const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
-    const { changed: changedStories } = clusterItems({ stories: existing, items: itemMap, newItems: inserted, priorities }, config.cluster);
+    const { changed: changedStories, retired = [] } = clusterItems({ stories: existing, items: itemMap, newItems: inserted, priorities }, config.cluster);
     // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
     const touched = new Set(changedStories.map((s) => s.id));
     const changedIds = new Set(changed.map((i) => i.id));
@@ -77,7 +77,12 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       changedStories.push(finishStory(story, members, priorities));
     }
     clock.lap('cluster');
-    st.saveStories(changedStories, fetchedAt);
+    st.transaction(() => {
+      st.saveStories(changedStories, fetchedAt);
+      // Two stories found to be one: the older id lives on with every member; the other is never emitted again.
+      for (const r of retired) st.retireStory(r.id, r.into);
+    });
+    if (retired.length > 0) log.info('stories merged', { merged: retired.length });
     const forgetBefore = new Date(Date.parse(cutoff) - config.store.retentionDays * DAY_MS).toISOString();
     const pruned = st.prune(cutoff, forgetBefore);
     if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });

@@ -47,6 +47,11 @@ export interface ClusterInput {
 export interface ClusterResult {
   /** Stories created or grown by this call, with members in join order. */
   changed: Story[];
+  /**
+   * Stories found to be the same as another: `id` is retired into `into` (the older story, which is
+   * in `changed` with the retired story's members appended). A retired id is never emitted again.
+   */
+  retired?: { id: string; into: string }[];
 }
 
 const MS_PER_HOUR = 3_600_000;

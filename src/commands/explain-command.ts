@@ -17,7 +17,10 @@ export const explainCommand: Command = {
     const config = await ctx.loadConfig();
     const store = openStore(config.store.path);
     try {
-      const [story] = store.getStories([id]);
+      // A story merged into an older one is explained as that one.
+      const live = store.resolveStoryId(id);
+      if (live !== null && live !== id) ctx.stdout(`story ${id} was merged into ${live}\n`);
+      const [story] = store.getStories([live ?? id]);
       if (!story) {
         ctx.stderr(`storyfeed explain: no story "${id}" in ${config.store.path}\n`);
         return EXIT.failed;

@@ -77,6 +77,10 @@ export interface Store {
   getStories(ids: readonly string[]): Story[];
   /** Writes stories and their members (insert or replace), in one transaction. */
   saveStories(stories: Story[], joinedAt: string): void;
+  /** Marks story `id` as retired into `into`; its members must already be saved under `into`. */
+  retireStory(id: string, into: string): void;
+  /** The story a retired id now lives in (following chains), or the id itself when live, or null when unknown. */
+  resolveStoryId(id: string): string | null;
   /** The newest date an item carries of its own (not a fetch date), or null. */
   newestItemDate(): string | null;
   /**
@@ -275,6 +279,21 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
         db.prepare(`DELETE FROM pruned_items WHERE date < ?`).run(forgetBefore);
         return { stories: old.length, items: itemCount };
       })();
+    },
+    retireStory(id, into) {
+      db.prepare(`UPDATE stories SET retired_into = ? WHERE id = ?`).run(into, id);
+    },
+    resolveStoryId(id) {
+      const seen = new Set<string>();
+      let current: string | null = id;
+      while (current !== null && !seen.has(current)) {
+        seen.add(current);
+        const row = db.prepare(`SELECT retired_into FROM stories WHERE id = ?`).get(current) as { retired_into: string | null } | undefined;
+        if (!row) return null;
+        if (row.retired_into === null) return current;
+        current = row.retired_into;
+      }
+      return null;
     },
     getSourceState(id) {
       const row = selectSource.get(id) as Record<string, unknown> | undefined;

@@ -74,3 +74,18 @@ describe('openStore', () => {
     expect(store.getSourceState('nope')).toBeNull();
   });
 });
+
+describe('retired stories', () => {
+  it('are not live any more and resolve to the story they were merged into', () => {
+    const store = openStore(':memory:', sources);
+    store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b' })], '2026-01-01T00:00:00.000Z');
+    const story = (id: string, items: string[]) => ({ id, representativeItemId: items[0]!, published: 'p', updated: 'u', members: items.map((itemId) => ({ itemId, score: 1, terms: [] })) });
+    store.saveStories([story('old', ['a']), story('new', ['b'])], '2026-01-01T00:00:00.000Z');
+    store.saveStories([story('old', ['a', 'b'])], '2026-01-02T00:00:00.000Z');
+    store.retireStory('new', 'old');
+    expect(store.liveStories().map((s) => [s.id, s.members.map((m) => m.itemId)])).toEqual([['old', ['a', 'b']]]);
+    expect(store.resolveStoryId('new')).toBe('old');
+    expect(store.resolveStoryId('old')).toBe('old');
+    expect(store.resolveStoryId('nope')).toBeNull();
+  });
+});
