@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Command } from './commands/command.js';
 import { EXIT } from './commands/command.js';
+import { clusterCommand } from './commands/cluster-command.js';
 import { daemonCommand } from './commands/daemon-command.js';
 import { explainCommand } from './commands/explain-command.js';
 import { parseCommand } from './commands/parse-command.js';
@@ -16,7 +17,7 @@ import { VERSION } from './version.js';
 export { EXIT } from './commands/command.js';
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, daemonCommand, explainCommand, serveCommand, parseCommand, sourcesCommand];
+export const COMMANDS: readonly Command[] = [runCommand, daemonCommand, explainCommand, serveCommand, parseCommand, sourcesCommand, clusterCommand];
 
 const GLOBAL_OPTIONS = {
   config: { type: 'string', short: 'c' },

@@ -1,0 +1,25 @@
+import { clusterFile } from '../cluster/cluster-file.js';
+import { EXIT, type Command } from './command.js';
+
+/** `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with the pipeline's clusterer. */
+export const clusterCommand: Command = {
+  name: 'cluster',
+  synopsis: 'cluster   --in FILE.jsonl[.gz] --out FILE.jsonl  cluster a file of articles as one stream (one {"id","story"} line each)',
+  options: { in: { type: 'string' }, out: { type: 'string' } },
+  async handler(ctx) {
+    const inPath = ctx.values.in;
+    const outPath = ctx.values.out;
+    if (typeof inPath !== 'string' || typeof outPath !== 'string') {
+      ctx.stderr('storyfeed cluster: both --in FILE.jsonl[.gz] and --out FILE.jsonl are required\n');
+      return EXIT.usage;
+    }
+    try {
+      const result = await clusterFile(inPath, outPath);
+      ctx.stdout(`clustered ${result.articles} articles into ${result.stories} stories in ${Math.round(result.durationMs)} ms → ${outPath}\n`);
+      return EXIT.ok;
+    } catch (error) {
+      ctx.stderr(`storyfeed cluster: ${(error as Error).message}\n`);
+      return EXIT.failed;
+    }
+  },
+};
