@@ -34,7 +34,8 @@ export const daemonCommand: Command = {
         return EXIT.failed;
       }
     }
-    const daemon = startDaemon(config, () => runOnce(config, { logger }), logger);
+    // Daemon mode logs lines only: no progress line, even when started on a terminal.
+    const daemon = startDaemon(config, () => runOnce(config, { logger, progress: false }), logger);
     await daemon.done;
     await server?.close();
     return EXIT.ok;
