@@ -60,6 +60,17 @@ export interface ParsedPerson {
 export interface ParsedText {
   value: string;
   type: 'text' | 'html' | 'xhtml';
+  /** xml:base declared on this construct (or its xhtml div), resolved against the enclosing base when possible. */
+  base?: string;
+  /** xml:lang declared on this construct (or its xhtml div); otherwise the entry's or feed's language applies. */
+  language?: string;
+}
+
+/** A category as the feed gave it: Atom `term`/`scheme`/`label`, RSS `<category domain>` text/domain, dc:subject text. */
+export interface ParsedCategory {
+  term: string;
+  scheme?: string;
+  label?: string;
 }
 
 /** One entry as the feed library gave it, before any cleaning. Dates are the raw strings. */
@@ -75,6 +86,8 @@ export interface ParsedEntry {
   summary?: ParsedText;
   content?: ParsedText;
   categories: string[];
+  /** The categories with their parts (term, scheme, label), in document order, when the format has them. */
+  tags?: ParsedCategory[];
   language?: string;
   /** xml:base in effect for this entry, if the document declared one. */
   base?: string;

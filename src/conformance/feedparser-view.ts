@@ -2,22 +2,22 @@
 //
 // | feedparser path                                   | storyfeed field                              | how compared |
 // |---------------------------------------------------|----------------------------------------------|--------------|
-// | bozo                                              | ParsedFeed.recovered, or the parse failed    | boolean |
+// | bozo                                              | ParsedFeed.recovered, findEncodingWarning, or the parse failed | boolean |
 // | encoding                                          | DecodedDocument.encoding                     | same encoding after WHATWG label resolution |
 // | version                                           | ParsedFeed.format + version                  | feedparser code (rss20, atom10, rss091 n/u alike) |
 // | feed.title, feed.title_detail.value               | FeedInfo.title (plain text)                  | expected as plain text (markup dropped if html) |
 // | feed.title_detail.type                            | ParsedFeed.titleText.type                    | text/plain, text/html, application/xhtml+xml |
 // | feed.link                                         | FeedInfo.url (canonical)                     | expected parsed as a URL, fragment dropped |
-// | feed.language, feed.*_detail.language             | FeedInfo.language                            | exact |
-// | feed.*_detail.base                                | ParsedFeed.base resolved against the doc URL | exact |
+// | feed.language, feed.*_detail.language             | FeedInfo.language (title_detail: ParsedFeed.titleText.language first) | exact |
+// | feed.*_detail.base                                | ParsedFeed.base (title_detail: titleText.base first), resolved against the doc URL | exact |
 // | feed.updated / feed.updated_parsed                | ParsedFeed.updated (raw) / FeedInfo.updated  | raw string / UTC 9-tuple |
 // | feed.author, feed.author_detail.name, authors[i]  | FeedInfo.authors (display names)             | expected as a display name ("Name (email)" → Name) |
 // | feed.author_detail.email / .href / .url           | ParsedFeed.authors[0].email / .uri           | exact |
 // | entries[i]                                        | Item i (and ParsedEntry i)                   | |
-// | …title, title_detail.value                        | Item.title (plain text)                      | expected as plain text (markup dropped if html) |
+// | …title, title_detail.value                        | Item.title (plain text); '' when the entry's title has no text (Item.title is then a fallback) | expected as plain text (markup dropped if html) |
 // | …title_detail.type / summary_detail.type / content[0].type | ParsedText.type                     | MIME form |
-// | …*_detail.language, content[0].language           | Item.language (one language per item)        | exact |
-// | …*_detail.base, content[0].base                   | ParsedEntry.base resolved against the doc URL| exact |
+// | …*_detail.language, content[0].language           | ParsedText.language (xml:lang on the construct), else Item.language | exact |
+// | …*_detail.base, content[0].base                   | ParsedText.base, else ParsedEntry.base, resolved against the doc URL | exact |
 // | …link                                             | Item.url (canonical)                         | expected parsed as a URL, fragment dropped |
 // | …links[j].href/rel/type/title, enclosures[j].*    | ParsedEntry.links (href resolved)            | exact (enclosures: rel=enclosure links) |
 // | …comments                                         | ParsedEntry.links rel=replies                | resolved href |
@@ -28,10 +28,12 @@
 // | …published_parsed, issued_parsed / updated_parsed, modified_parsed | Item.published / .updated   | UTC 9-tuple |
 // | …summary, description, summary_detail.value       | feedparser: summary, else content. One construct: Item.contentHtml (exact HTML) when markup, Item.summary when plain text. Both present: Item.summary vs the expected HTML's text. Item.summary is ≤ 300 chars, so a longer expected text matches on the cut prefix. |
 // | …content[0].value                                 | Item.contentHtml (html/xhtml, exact) or Item.contentText (text) | |
-// | …tags[k].term, category                           | Item.categories[k]                           | exact |
+// | …tags[k].term / .scheme / .label                  | ParsedEntry.tags[k] (else Item.categories[k] for the term) | exact |
+// | …category                                         | Item.categories[0] (label ?? term)           | exact |
 // | anything else (subtitle, rights, generator, itunes_*, source, contributors, geo, media, psc, …) | — | not applicable: the model has no such field |
 import { Parser } from 'htmlparser2';
 import { encodingForLabel } from '../fetch/encoding-for-label.js';
+import { textFromParsed } from '../normalize/html-to-text.js';
 import type { FeedReport } from '../commands/parse-command.js';
 import type { Item, ParsedEntry, ParsedPerson, ParsedText } from '../model.js';
 import { Unsupported, deepEqual, type ExprView, type PathValue } from './python-expr.js';
@@ -45,6 +47,8 @@ export interface DocumentResult {
   error: unknown;
   /** Encoding decodeBytes chose (also known when parsing failed). */
   encoding: string;
+  /** findEncodingWarning (decode-bytes.ts): the encoding information was unusable or wrong. */
+  encodingWarning: string | undefined;
   /** The URL relative references resolve against (Content-Location, else the file URL). */
   baseUrl: string;
 }
@@ -59,7 +63,7 @@ interface Field {
 export function feedparserView(result: DocumentResult): ExprView {
   return {
     name(name) {
-      if (name === 'bozo') return result.error !== null || result.report?.parsed.recovered === true;
+      if (name === 'bozo') return result.error !== null || result.report?.parsed.recovered === true || result.encodingWarning !== undefined;
       if (name === 'encoding') return { kind: 'path', segments: ['@encoding'] } satisfies PathValue;
       if (name === 'version') return result.report === null ? '' : versionCode(result.report);
       throw new Unsupported(`name ${name}`);
@@ -144,8 +148,8 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
     case 'title_detail':
       if (second === 'value') return { get: () => feed?.title, expected: (value) => plainText(value, titleType()) };
       if (second === 'type') return { get: () => (parsed?.titleText === undefined ? undefined : mimeType(parsed.titleText.type)) };
-      if (second === 'language') return { get: () => feed?.language ?? undefined };
-      if (second === 'base') return { get: () => resolveBase(parsed?.base, result.baseUrl) };
+      if (second === 'language') return { get: () => parsed?.titleText?.language ?? feed?.language ?? undefined };
+      if (second === 'base') return { get: () => resolveBase(parsed?.titleText?.base ?? parsed?.base, result.baseUrl) };
       break;
     case 'link':
       if (path.length === 1) return { get: () => feed?.url ?? undefined, expected: canonicalExpected };
@@ -201,16 +205,19 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
   const [first, second, third] = path;
   const key = `entries.${normalizeKey(path.map(String))}`;
   const base = (): string | undefined => resolveBase(entry.base, result.baseUrl);
+  // A construct's own xml:base / xml:lang, else the entry's (see ParsedText.base / .language).
+  const constructBase = (text: ParsedText | undefined): string | undefined => resolveUrl(text?.base, base()) ?? base();
+  const constructLanguage = (text: ParsedText | undefined): string | undefined => text?.language ?? item.language ?? undefined;
   const summarySource = (): ParsedText | undefined => entry.summary ?? entry.content;
   switch (first) {
     case 'title':
-      if (path.length === 1) return { get: () => (entry.title === undefined ? undefined : item.title), expected: (value) => plainText(value, entry.title?.type ?? 'html') };
+      if (path.length === 1) return { get: () => entryTitle(item, entry), expected: (value) => plainText(value, entry.title?.type ?? 'html') };
       break;
     case 'title_detail':
-      if (second === 'value') return { get: () => (entry.title === undefined ? undefined : item.title), expected: (value) => plainText(value, entry.title?.type ?? 'html') };
+      if (second === 'value') return { get: () => entryTitle(item, entry), expected: (value) => plainText(value, entry.title?.type ?? 'html') };
       if (second === 'type') return { get: () => (entry.title === undefined ? undefined : mimeType(entry.title.type)) };
-      if (second === 'language') return { get: () => item.language ?? undefined };
-      if (second === 'base') return { get: base };
+      if (second === 'language') return { get: () => constructLanguage(entry.title) };
+      if (second === 'base') return { get: () => constructBase(entry.title) };
       break;
     case 'summary':
     case 'description':
@@ -219,8 +226,8 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
     case 'summary_detail':
       if (second === 'value') return summaryField(item, entry);
       if (second === 'type') return { get: () => mimeType(summarySource()?.type) };
-      if (second === 'language') return { get: () => item.language ?? undefined };
-      if (second === 'base') return { get: base };
+      if (second === 'language') return { get: () => constructLanguage(summarySource()) };
+      if (second === 'base') return { get: () => constructBase(summarySource()) };
       break;
     case 'content':
       if (typeof second === 'number' && typeof third === 'string' && path.length === 3) {
@@ -236,8 +243,8 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
           };
         }
         if (third === 'type') return { get: () => mimeType(content()?.type) };
-        if (third === 'language') return { get: () => (content() === undefined ? undefined : (item.language ?? undefined)) };
-        if (third === 'base') return { get: () => (content() === undefined ? undefined : base()) };
+        if (third === 'language') return { get: () => (content() === undefined ? undefined : constructLanguage(content())) };
+        if (third === 'base') return { get: () => (content() === undefined ? undefined : constructBase(content())) };
       }
       break;
     case 'link':
@@ -289,13 +296,23 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       if (path.length === 1) return { get: () => timeTuple(item.updated) };
       break;
     case 'tags':
-      if (typeof second === 'number' && third === 'term') return { get: () => item.categories[second] };
+      // ParsedEntry.tags keeps term/scheme/label apart; Item.categories holds label ?? term, for formats without tags.
+      if (typeof second === 'number' && third === 'term') return { get: () => (entry.tags === undefined ? item.categories[second] : entry.tags[second]?.term) };
+      if (typeof second === 'number' && (third === 'scheme' || third === 'label')) return { get: () => entry.tags?.[second]?.[third] };
       break;
     case 'category':
       if (path.length === 1) return { get: () => item.categories[0] };
       break;
   }
   throw new NotApplicable(key);
+}
+
+// Item.title is never empty: when the entry's own title has no text (`<img …/>` only), normalize substitutes the
+// summary's first words or "(untitled)". feedparser's title is then markup without text, so compare the title's
+// own text ('') rather than the substitute.
+function entryTitle(item: Item, entry: ParsedEntry): string | undefined {
+  if (entry.title === undefined) return undefined;
+  return textFromParsed(entry.title) === '' ? '' : item.title;
 }
 
 // feedparser's summary is the summary construct, else the content; see the table at the top.

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeFeed, type FeedReport } from '../commands/parse-command.js';
-import { decodeBytes } from '../fetch/decode-bytes.js';
+import { decodeBytes, findEncodingWarning } from '../fetch/decode-bytes.js';
 import { encodingForLabel } from '../fetch/encoding-for-label.js';
 import { ParseError } from '../lib/errors.js';
 import { parseFeed } from '../parse/parse-feed.js';
@@ -21,6 +21,25 @@ const DOCUMENT_URL_PREFIX = 'http://127.0.0.1:8097/tests/';
 /** A fixed fetch time, so undated items are dated deterministically. */
 const FETCHED_AT = '2000-01-01T00:00:00.000Z';
 
+/**
+ * Failures we keep on purpose: storyfeed follows a newer standard or a stricter safety rule than feedparser.
+ * They still count as failed; the report lists them apart, with the reason.
+ */
+export const DELIBERATE_FAILURES: readonly { pattern: RegExp; reason: string }[] = [
+  { pattern: /^encoding\/http_text_(?:xml|atom_xml|rss_xml)_(?:default|bogus_charset|bogus_param|epe_default|qs)\.xml$/, reason: 'text/* XML without a usable charset is UTF-8 (RFC 7303 §3), not us-ascii (RFC 3023)' },
+  { pattern: /^encoding\/http_application_atom_xml_gb2312_/, reason: 'gb2312 is decoded as GBK (WHATWG Encoding Standard), feedparser says gb18030' },
+  { pattern: /^entities\/(?:lang|rang)\.xml$/, reason: '&lang;/&rang; are the HTML5 characters U+27E8/U+27E9, not HTML4 U+2329/U+232A' },
+  { pattern: /^wellformed\/base\/http_.*content_location\.xml$/, reason: 'Content-Location is not used as the base URL (RFC 9110 §8.7 discourages it; browsers ignore it)' },
+  { pattern: /^wellformed\/sanitize\/acceptable_element_form\.xml$/, reason: 'sanitizer: <form> is removed (an active element), feedparser keeps it' },
+  { pattern: /^wellformed\/sanitize\/acceptable_attribute_class\.xml$/, reason: 'sanitize-html drops an empty class attribute (not configurable); harmless' },
+  { pattern: /_base64_2\.xml$/, reason: 'a text construct has entities decoded once more (feeds escape twice), so "&lt;blink&gt;" in plain text reads "<blink>"' },
+];
+
+/** Returns the reason a failing file is a deliberate difference, if it is one. */
+export function deliberateReason(file: string): string | undefined {
+  return DELIBERATE_FAILURES.find(({ pattern }) => pattern.test(file))?.reason;
+}
+
 /** One corpus file's header comment. */
 export interface CorpusCase {
   file: string;
@@ -28,7 +47,12 @@ export interface CorpusCase {
   expect: string;
   headers: Record<string, string>;
   skipUnless: string | undefined;
+  /** Microsoft CDF (root element <CHANNEL>): a format our model has no FeedFormat for, so its assertions are n.a. */
+  cdf: boolean;
 }
+
+/** A document whose root element, after the prolog and comments, is CDF's <CHANNEL>. */
+const CDF_ROOT = /^\uFEFF?(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<CHANNEL[\s>]/;
 
 export type Outcome = 'passed' | 'failed' | 'na';
 
@@ -53,7 +77,7 @@ export function readCase(file: string, bytes: Uint8Array): CorpusCase {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return { file, description: field('Description')[0] ?? '', expect: field('Expect')[0] ?? '', headers, skipUnless: field('SkipUnless')[0] };
+  return { file, description: field('Description')[0] ?? '', expect: field('Expect')[0] ?? '', headers, skipUnless: field('SkipUnless')[0], cdf: CDF_ROOT.test(text) };
 }
 
 function headerText(bytes: Uint8Array): string {
@@ -112,8 +136,9 @@ export function runDocument(bytes: Uint8Array, corpusCase: CorpusCase, relativeP
     // Only timed here; the error itself is the one describeFeed reported above.
   }
   const parseMs = performance.now() - parseStarted;
-  const encoding = report?.decoded.encoding ?? decodeBytes(bytes, contentType !== undefined ? { contentType } : {}).encoding;
-  return { result: { report, error, encoding, baseUrl: documentUrl }, ms, parseMs };
+  const hints = contentType !== undefined ? { contentType } : {};
+  const encoding = report?.decoded.encoding ?? decodeBytes(bytes, hints).encoding;
+  return { result: { report, error, encoding, encodingWarning: findEncodingWarning(bytes, hints), baseUrl: documentUrl }, ms, parseMs };
 }
 
 /** Returns the outcome of one case: its Expect evaluated over our result, or n.a. with the reason. */
@@ -121,6 +146,7 @@ export function judgeCase(corpusCase: CorpusCase, result: DocumentResult): { out
   const skip = skipReason(corpusCase.skipUnless);
   if (skip !== undefined) return { outcome: 'na', reason: skip };
   if (corpusCase.expect === '') return { outcome: 'na', reason: 'no Expect line' };
+  if (corpusCase.cdf) return { outcome: 'na', reason: 'CDF document (FeedFormat has no CDF: storyfeed reads RSS, RDF, Atom and JSON Feed only)' };
   if (result.error !== null && !(result.error instanceof ParseError)) {
     return { outcome: 'failed', reason: `crash: ${result.error instanceof Error ? result.error.message : String(result.error)}` };
   }
@@ -183,6 +209,7 @@ function main(argv: string[]): number {
   const unsafe: string[] = [];
   let maxMs = 0;
   let maxFirstMs = 0;
+  let deliberateCount = 0;
   let maxParseMs = 0;
   let maxParseFile = '';
   let maxFile = '';
@@ -214,7 +241,10 @@ function main(argv: string[]): number {
     counts[outcome]++;
     if (outcome === 'na') naReasons.set(reason ?? '?', (naReasons.get(reason ?? '?') ?? 0) + 1);
     if (outcome === 'failed') {
-      failures.push(`  FAIL ${file}${reason ? ` (${reason})` : ''}\n       expect: ${corpusCase.expect}\n       got:    ${describeActual(result.report, result.error)}`);
+      const deliberate = deliberateReason(file);
+      if (deliberate !== undefined) deliberateCount++;
+      const label = deliberate === undefined ? 'FAIL' : 'FAIL (deliberate)';
+      failures.push(`  ${label} ${file}${reason ? ` (${reason})` : ''}${deliberate ? `\n       why:    ${deliberate}` : ''}\n       expect: ${corpusCase.expect}\n       got:    ${describeActual(result.report, result.error)}`);
     }
   }
 
@@ -266,7 +296,7 @@ function main(argv: string[]): number {
       out(`floors written to ${floorsPath}`);
     }
   }
-  out(`conformance: ${passed} passed, ${failed} failed, ${na} not applicable`);
+  out(`conformance: ${passed} passed, ${failed} failed (${deliberateCount} deliberate, see DELIBERATE_FAILURES), ${na} not applicable`);
   return status;
 }
 

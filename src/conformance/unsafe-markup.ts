@@ -6,6 +6,7 @@ import type { FeedReport } from '../commands/parse-command.js';
 const ACTIVE_ELEMENTS = new Set(['script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'link', 'meta', 'base', 'form', 'svg', 'math']);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'cite', 'action', 'formaction', 'background', 'poster', 'data', 'codebase', 'longdesc', 'usemap', 'dynsrc', 'lowsrc', 'xlink:href']);
 const DANGEROUS_CSS = /expression\s*\(|url\s*\(|behavio(u)?r\s*:|-moz-binding|javascript:|@import/i;
+const SAFE_CSS = /^(\s*[a-z][a-z-]*\s*:(?:[#%.,!\w\s-]|'[\w\s]+'|"[\w\s]+"|\([\d%,.\s]+\))+;)*\s*$/i;
 
 /** Returns a description of every piece of unsafe markup in the report's items (empty when all are safe). */
 export function findUnsafeMarkup(report: FeedReport): string[] {
@@ -29,7 +30,8 @@ export function unsafeHtml(html: string): string[] {
         for (const [attribute, value] of Object.entries(attributes)) {
           if (/^on/i.test(attribute)) problems.push(`${name}[${attribute}] event handler`);
           if (attribute === 'style' && DANGEROUS_CSS.test(value)) problems.push(`${name}[style] ${value}`);
-          if (attribute === 'style') problems.push(`${name}[style] kept`);
+          // A kept style may only be plain `property: value;` declarations (no escapes, comments, quotes or functions).
+          if (attribute === 'style' && !SAFE_CSS.test(value)) problems.push(`${name}[style] not plain declarations: ${value.slice(0, 60)}`);
           if (URL_ATTRIBUTES.has(attribute) || attribute === 'srcset') {
             // Browsers ignore control characters and whitespace inside a scheme (`jav&#x09;ascript:`).
             const scheme = value.replace(/[\u0000-\u0020]/g, '').toLowerCase();

@@ -47,8 +47,11 @@ export function decodeBytes(body: Uint8Array, hints: { contentType?: string; con
     return jsonWide ? decodeWith(bytes, jsonWide, 'sniffed') : decodeWith(bytes, UTF8, 'default');
   }
 
-  const label = hints.contentTypeCharset ?? parseContentTypeCharset(hints.contentType);
+  // A label in single quotes (`charset='us-ascii'`) is not RFC 9110 syntax but is common and unambiguous.
+  const label = (hints.contentTypeCharset ?? parseContentTypeCharset(hints.contentType))?.trim().replace(/^'(.*)'$/, '$1');
   const http = label === undefined ? undefined : encodingForLabel(label);
+  const declared = findPrologEncoding(bytes);
+  const prolog = declared === undefined ? undefined : encodingForLabel(declared);
   if (http && fitsBytes(http, bytes, wide)) {
     const refined = http.byteOrderUnspecified && wide && unitBytes(wide) === unitBytes(http) ? wide : http;
     return decodeWith(bytes, { name: refined.name, codec: refined.codec }, 'http');
@@ -57,12 +60,55 @@ export function decodeBytes(body: Uint8Array, hints: { contentType?: string; con
   // The declaration inside a UTF-16/32 document can only name that family; the byte pattern is more precise.
   if (wide) return decodeWith(bytes, wide, 'sniffed');
 
-  const declared = findPrologEncoding(bytes);
-  const prolog = declared === undefined ? undefined : encodingForLabel(declared);
   // XML 1.0 Appendix F: a document whose first bytes are ASCII `<?xm` cannot be UTF-16/32, whatever it declares.
   if (prolog && unitBytes(prolog) === 1) return decodeWith(bytes, prolog, 'prolog');
 
   return decodeWith(bytes, UTF8, 'default');
+}
+
+/**
+ * Returns why the encoding information of a body is unusable or wrong — an unknown charset or prolog label, a
+ * non-XML media type, bytes invalid in the UTF-8 that decodeBytes fell back to — or undefined when it is sound.
+ * (feedparser calls such a document "bozo"; decodeBytes itself still decodes it, by the rules above.)
+ */
+export function findEncodingWarning(body: Uint8Array, hints: { contentType?: string; contentTypeCharset?: string } = {}): string | undefined {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (sniffBom(bytes) !== undefined) return undefined;
+  const contentType = hints.contentType;
+  const httpLabel = (hints.contentTypeCharset ?? parseContentTypeCharset(contentType))?.trim().replace(/^'(.*)'$/, '$1');
+  const http = httpLabel === undefined ? undefined : encodingForLabel(httpLabel);
+  const declared = findPrologEncoding(bytes);
+  const prolog = declared === undefined ? undefined : encodingForLabel(declared);
+  return findLabelWarning(contentType, httpLabel, http, declared, prolog) ?? invalidBytesWarning(bytes, decodeBytes(body, hints));
+}
+
+function findLabelWarning(
+  contentType: string | undefined,
+  httpLabel: string | undefined,
+  http: EncodingInfo | undefined,
+  declared: string | undefined,
+  prolog: EncodingInfo | undefined,
+): string | undefined {
+  if (httpLabel !== undefined && httpLabel !== '' && http === undefined) return `unknown charset ${JSON.stringify(httpLabel)} in Content-Type`;
+  if (declared !== undefined && prolog === undefined) return `unknown encoding ${JSON.stringify(declared)} in the XML declaration`;
+  // RFC 7303: text/plain, text/html… are not XML media types; the body is read as XML anyway.
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== undefined && mediaType !== '' && !/xml|[/+]json$|^application\/(?:rss|atom|rdf|feed)|^text\/(?:rss|atom)/.test(mediaType)) {
+    return `Content-Type ${mediaType} is not an XML media type`;
+  }
+  return undefined;
+}
+
+/** Returns a warning when a UTF-8 document holds bytes that are not UTF-8 (they became U+FFFD). */
+function invalidBytesWarning(bytes: Buffer, decoded: DecodedDocument): string | undefined {
+  if (decoded.encoding !== 'UTF-8' || !decoded.text.includes('\uFFFD')) return undefined;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return undefined;
+  } catch {
+    // The bytes are not UTF-8: that is the warning.
+    return 'bytes invalid in UTF-8 replaced with U+FFFD';
+  }
 }
 
 function decodeWith(bytes: Buffer, encoding: EncodingInfo, encodingSource: DecodedDocument['encodingSource']): DecodedDocument {

@@ -4,6 +4,7 @@ import type { ParsedFeed } from '../model.js';
 import { canonicalUrl } from './canonical-url.js';
 import { collapseWhitespace, decodeEntities, textFromParsed } from './html-to-text.js';
 import { normalizeAuthors } from './normalize-authors.js';
+import { normalizeLanguage } from './normalize-language.js';
 import { parseDate } from './parse-date.js';
 
 /** What storyfeed makes of a feed's own metadata. */
@@ -34,7 +35,7 @@ export function normalizeFeedInfo(feed: ParsedFeed, baseUrl?: string): FeedInfo 
     title,
     url: canonicalUrl(feed.link, base),
     selfUrl: absoluteUrl(feed.selfUrl, base),
-    language: feed.language?.trim() || null,
+    language: normalizeLanguage(feed.language),
     updated: parseDate(feed.updated)?.toISOString() ?? null,
     authors: normalizeAuthors(feed.authors ?? []),
     recovered: feed.recovered === true,

@@ -5,6 +5,7 @@ import { canonicalUrl } from './canonical-url.js';
 import { textFromParsed } from './html-to-text.js';
 import { findItemKey, itemId } from './item-id.js';
 import { dedupeCaseInsensitive, normalizeAuthors } from './normalize-authors.js';
+import { normalizeLanguage } from './normalize-language.js';
 import { parseDate } from './parse-date.js';
 import { sanitizeParsed } from './sanitize-content.js';
 import { firstWords, truncateText } from './truncate-text.js';
@@ -97,7 +98,7 @@ export function normalizeFeed(
       updated,
       date,
       dateSource,
-      language: entry.language?.trim() || feed.language?.trim() || null,
+      language: normalizeLanguage(entry.language) ?? normalizeLanguage(feed.language),
     });
   });
   return { items, warnings };
@@ -170,7 +171,8 @@ function findItemDate(
 function findContentHtml(candidates: readonly (ParsedText | undefined)[], base: string | undefined): string {
   for (const candidate of candidates) {
     if (candidate === undefined || candidate.value.trim() === '') continue;
-    const html = sanitizeParsed(candidate, base);
+    // A construct's own xml:base (resolved against the entry's) applies to its relative references.
+    const html = sanitizeParsed(candidate, findBaseUrl(candidate.base, base));
     if (html !== '') return html;
   }
   return '';

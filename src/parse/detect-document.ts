@@ -108,7 +108,7 @@ function findRootElement(xml: string): RootElement | undefined {
       if (end === -1) return undefined;
       index = end + 3;
     } else if (xml.startsWith('<!', start)) {
-      if (/^<!doctype\s+html\b/i.test(xml.slice(start, start + 20))) return { name: 'html', attributes: {} };
+      // Even a DOCTYPE naming html is skipped: the root element decides (a feed behind a stray XHTML DOCTYPE is a feed).
       index = skipDeclaration(xml, start + 2);
     } else {
       return readStartTag(xml, start);

@@ -1,11 +1,13 @@
 import type { AtomFeed } from 'feedsmith';
-import type { ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson, ParsedText } from '../model.js';
+import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson, ParsedText } from '../model.js';
+import { decodeBase64Text } from './legacy-constructs.js';
 import { resolveBase } from './resolve-base.js';
 import { textType } from './text-type.js';
 import { uniquePersons, uniqueStrings } from './unique.js';
 
 type AtomLinkLike = { href?: string; rel?: string; type?: string; title?: string; length?: number; hreflang?: string };
 type AtomPersonLike = { name?: string; email?: string; uri?: string };
+type AtomTextLike = { value?: string; type?: string; xml?: { base?: string; lang?: string } };
 
 // What feedsmith gives for Atom (3.0.1): text constructs with their `type` attribute as written, values
 // entity-decoded once (so `type="text"` is plain text and `type="html"` is markup), xhtml with the wrapping
@@ -26,7 +28,7 @@ export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undef
   };
   if (version !== undefined) parsed.version = version;
   if (feed.title?.value !== undefined) parsed.title = feed.title.value;
-  const titleText = mapAtomText(feed.title);
+  const titleText = mapAtomText(feed.title, base);
   if (titleText !== undefined) parsed.titleText = titleText;
   if (feedAuthors.length > 0) parsed.authors = uniquePersons(feedAuthors);
   const link = findAlternateLink(links);
@@ -60,11 +62,33 @@ export function mapAtomPerson(person: AtomPersonLike): ParsedPerson {
   return parsed;
 }
 
+/** Returns an Atom `<category>` with its term (none when it has no term). */
+export function mapAtomCategory(category: { term?: string; scheme?: string; label?: string }): ParsedCategory[] {
+  if (category.term === undefined) return [];
+  const parsed: ParsedCategory = { term: category.term };
+  if (category.scheme !== undefined) parsed.scheme = category.scheme;
+  if (category.label !== undefined) parsed.label = category.label;
+  return [parsed];
+}
+
 /** Returns an Atom text construct as ParsedText, or undefined when it is empty or not textual. */
-export function mapAtomText(text: { value?: string; type?: string } | undefined): ParsedText | undefined {
+export function mapAtomText(text: AtomTextLike | undefined, outerBase?: string): ParsedText | undefined {
   if (text?.value === undefined) return undefined;
+  let parsed: ParsedText;
   const type = textType(text.type);
-  return type === undefined ? undefined : { value: text.value, type };
+  if (type !== undefined) {
+    parsed = { value: text.value, type };
+  } else {
+    // RFC 4287 §4.1.3.3: any other media type is base64-encoded; shown as plain text when it decodes to UTF-8 text.
+    const decoded = decodeBase64Text(text.value);
+    if (decoded === undefined) return undefined;
+    parsed = { value: decoded, type: 'text' };
+  }
+  // xml:base and xml:lang may be declared on the construct itself (XML Base §4.2, XML 1.0 §2.12).
+  const base = text.xml?.base === undefined ? undefined : resolveBase(text.xml.base, outerBase);
+  if (base !== undefined) parsed.base = base;
+  if (text.xml?.lang !== undefined) parsed.language = text.xml.lang;
+  return parsed;
 }
 
 /** Returns the home-page link among `links`: RFC 4287 §4.2.7.2, a missing rel means "alternate"; HTML preferred. */
@@ -87,20 +111,22 @@ function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext): ParsedEn
     authors: uniquePersons(ownAuthors.length > 0 ? ownAuthors : context.authors),
     categories: uniqueStrings([...(entry.categories ?? []).map((category) => category.label ?? category.term), ...(entry.dc?.subjects ?? [])]),
   };
+  const tags = [...(entry.categories ?? []).flatMap(mapAtomCategory), ...(entry.dc?.subjects ?? []).map((term) => ({ term }))];
+  if (tags.length > 0) parsed.tags = tags;
   if (entry.id !== undefined) parsed.id = entry.id;
-  const title = mapAtomText(entry.title);
+  const entryBase = resolveBase(entry.xml?.base, context.base);
+  const title = mapAtomText(entry.title, entryBase);
   if (title !== undefined) parsed.title = title;
   if (entry.published !== undefined) parsed.published = entry.published;
   if (entry.updated !== undefined) parsed.updated = entry.updated;
-  const summary = mapAtomText(entry.summary);
+  const summary = mapAtomText(entry.summary, entryBase);
   if (summary !== undefined) parsed.summary = summary;
   // RFC 4287 §4.1.3.2: content with `src` is out of line and has no value; the entry's summary stands in.
-  const content = mapAtomText(entry.content);
+  const content = mapAtomText(entry.content, entryBase);
   if (content !== undefined) parsed.content = content;
   // xml:lang and xml:base are inherited by nested elements (XML 1.0 §2.12, XML Base §4.2).
   const language = entry.xml?.lang ?? entry.dc?.languages?.[0] ?? context.language;
   if (language !== undefined) parsed.language = language;
-  const base = resolveBase(entry.xml?.base, context.base);
-  if (base !== undefined) parsed.base = base;
+  if (entryBase !== undefined) parsed.base = entryBase;
   return parsed;
 }

@@ -1,5 +1,5 @@
 import type { RssFeed } from 'feedsmith';
-import type { ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson } from '../model.js';
+import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson } from '../model.js';
 import { findAlternateLink, mapAtomLinks, mapAtomPerson } from './map-atom-feed.js';
 import { resolveBase } from './resolve-base.js';
 import { uniquePersons, uniqueStrings } from './unique.js';
@@ -104,6 +104,11 @@ function mapItem(item: RssFeed.Item<string>, context: RssContext): ParsedEntry {
     authors: ownAuthors.length > 0 ? ownAuthors : context.authors.map((person) => ({ ...person })),
     categories: uniqueStrings([...(item.categories ?? []).map((category) => category.name), ...(item.dc?.subjects ?? [])]),
   };
+  const tags: ParsedCategory[] = [
+    ...(item.categories ?? []).flatMap((category) => (category.name === undefined ? [] : [category.domain === undefined ? { term: category.name } : { term: category.name, scheme: category.domain }])),
+    ...(item.dc?.subjects ?? []).map((term) => ({ term })),
+  ];
+  if (tags.length > 0) parsed.tags = tags;
   if (guid !== undefined) parsed.id = guid;
   if (item.guid?.isPermaLink !== undefined) parsed.guidIsPermaLink = item.guid.isPermaLink;
   // RSS titles are often escaped markup (`AT&amp;amp;T`, `&lt;em&gt;`), so they are HTML, not plain text.

@@ -6,6 +6,7 @@ import { mapAtomFeed } from './map-atom-feed.js';
 import { mapJsonFeed } from './map-json-feed.js';
 import { mapRdfFeed } from './map-rdf-feed.js';
 import { mapRssFeed } from './map-rss-feed.js';
+import { decodeBase64Constructs, liftItemBodies } from './legacy-constructs.js';
 import { repairXml } from './repair-xml.js';
 import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
 
@@ -53,7 +54,8 @@ const FEED_START = /<\?xml\s|<(?:[\w.-]+:)?(?:rss|feed|rdf)[\s>]/i;
 function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefined, xml: string): ParsedFeed {
   switch (format) {
     case 'rss': {
-      const feed = callLibrary('RSS', () => parseRssFeed(xml), hasXmlEntries(xml));
+      const lifted = liftItemBodies(xml);
+      const feed = callLibrary('RSS', () => parseRssFeed(lifted), hasXmlEntries(xml));
       return feed === undefined ? emptyFeed('rss', version) : mapRssFeed(feed, version);
     }
     case 'rdf': {
@@ -61,7 +63,8 @@ function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefine
       return feed === undefined ? emptyFeed('rdf', version) : mapRdfFeed(feed, version);
     }
     case 'atom': {
-      const feed = callLibrary('Atom', () => parseAtomFeed(xml), hasXmlEntries(xml));
+      const decoded = decodeBase64Constructs(xml);
+      const feed = callLibrary('Atom', () => parseAtomFeed(decoded), hasXmlEntries(xml));
       return feed === undefined ? emptyFeed('atom', version) : mapAtomFeed(feed, version);
     }
   }
@@ -86,7 +89,7 @@ function recoverFeed(xml: string, cause: ParseError): ParsedFeed {
     // Still unreadable after repair: the original error describes the document.
     throw cause;
   }
-  if (feed.entries.length === 0 && feed.title === undefined) throw cause;
+  if (feed.entries.length === 0 && feed.title === undefined && feed.link === undefined) throw cause;
   return { ...feed, recovered: true };
 }
 

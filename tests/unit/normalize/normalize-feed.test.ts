@@ -136,7 +136,7 @@ describe('normalizeFeed: Atom with xml:base', () => {
     const { items } = normalizeFeed(atomFeed(), source({ url: '/home/me/feeds/blog.atom' }), { fetchedAt: FETCHED_AT });
     expect(items[0]?.url).toBe('https://blog.example.com/posts/2015/post-1.html');
     expect(items[0]?.contentHtml).toBe(
-      '<div><p>See <img src="https://blog.example.com/posts/2015/diagram.png" alt="diagram" /> and <a href="https://blog.example.com/about">me</a>.</p></div>',
+      '<div><p>See <img alt="diagram" src="https://blog.example.com/posts/2015/diagram.png" /> and <a href="https://blog.example.com/about">me</a>.</p></div>',
     );
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeContent, sanitizeParsed } from '../../../src/normalize/sanitize-content.js';
+import { sanitizeContent, sanitizeParsed, sanitizeStyle } from '../../../src/normalize/sanitize-content.js';
 import { escapeHtml, textToHtml } from '../../../src/normalize/text-to-html.js';
 
 const BASE = 'https://news.example.org/2015/03/story.html';
@@ -9,7 +9,8 @@ describe('sanitizeContent', () => {
     ['formatting kept', '<p>A <strong>b</strong> <em>c</em> <code>d</code></p>', '<p>A <strong>b</strong> <em>c</em> <code>d</code></p>'],
     ['script removed with its content', '<p>a</p><script>alert(1)</script><p>b</p>', '<p>a</p><p>b</p>'],
     ['style element removed with its content', '<style>p{display:none}</style><p>x</p>', '<p>x</p>'],
-    ['style attribute removed', '<p style="color:red">x</p>', '<p>x</p>'],
+    ['style attribute kept through the CSS filter', '<p style="color:red">x</p>', '<p style="color: red;">x</p>'],
+    ['style with url() or expression() reduced to its safe declarations', '<p style="color: red; background: url(javascript:x)">x</p><p style="width: expression(alert(1))">y</p>', '<p style="color: red;">x</p><p>y</p>'],
     ['onclick removed', '<p onclick="steal()">x</p>', '<p>x</p>'],
     ['onerror removed from img', `<img src="https://i.example/a.png" onerror="steal()">`, '<img src="https://i.example/a.png" />'],
     ['javascript: href removed', '<a href="javascript:alert(1)">x</a>', '<a>x</a>'],
@@ -19,17 +20,22 @@ describe('sanitizeContent', () => {
     ['http, https and mailto hrefs kept', '<a href="http://a.example/">1</a><a href="mailto:ed@example.org">2</a>', '<a href="http://a.example/">1</a><a href="mailto:ed@example.org">2</a>'],
     ['relative href resolved', '<a href="../other.html">o</a>', '<a href="https://news.example.org/2015/other.html">o</a>'],
     ['fragment href resolved against the article', '<a href="#fn1">1</a>', '<a href="https://news.example.org/2015/03/story.html#fn1">1</a>'],
-    ['relative img src resolved', '<img src="/img/a.png" alt="A">', '<img src="https://news.example.org/img/a.png" alt="A" />'],
+    ['relative img src resolved (attributes sorted, as feedparser writes them)', '<img src="/img/a.png" alt="A">', '<img alt="A" src="https://news.example.org/img/a.png" />'],
     ['protocol-relative src resolved', '<img src="//cdn.example.net/a.png">', '<img src="https://cdn.example.net/a.png" />'],
     ['data:image kept on img', '<img src="data:image/png;base64,iVBORw0KGgo=">', '<img src="data:image/png;base64,iVBORw0KGgo=" />'],
     ['data: non-image removed from img (and the empty img dropped)', '<p><img src="data:text/html;base64,PHNjcmlwdD4="></p>', '<p></p>'],
     ['data:image not allowed on links', '<a href="data:image/png;base64,AAAA">x</a>', '<a>x</a>'],
     ['javascript: img src dropped with the img', '<p><img src="javascript:alert(1)">t</p>', '<p>t</p>'],
-    ['iframe, object, embed, form removed', '<iframe src="https://evil.example/"></iframe><object data="x"></object><embed src="y"><form action="z"><input name="q"></form>', ''],
-    ['unknown tag unwrapped, text kept', '<custom-el>kept</custom-el> <font color="red">red</font>', 'kept red'],
-    ['class and id attributes removed', '<p class="x" id="y">t</p>', '<p>t</p>'],
+    ['iframe, object, embed, form removed (their text kept, as feedparser does)', '<iframe src="https://evil.example/"></iframe><object data="x">alt</object><embed src="y"><form action="z"><input name="q"></form>', 'alt<input name="q" />'],
+    ['applet removed with its text', '<p>a<applet code="x.class">applet text</applet>b</p>', '<p>ab</p>'],
+    ['unknown tag unwrapped, text kept', '<custom-el>kept</custom-el> <blink>red</blink>', 'kept red'],
+    ['feedparser-acceptable presentational tag kept', '<font color="red">red</font>', '<font color="red">red</font>'],
+    ['empty acceptable attribute kept with its empty value', '<span abbr="">x</span>', '<span abbr="">x</span>'],
+    ['javascript: in any URL attribute removed', '<span background="javascript:x" dynsrc="vbscript:y">z</span>', '<span>z</span>'],
+    ['class and id attributes kept', '<p class="x" id="y">t</p>', '<p class="x" id="y">t</p>'],
+    ['unknown attributes removed', '<p data-x="1" foo="bar">t</p>', '<p>t</p>'],
     ['table markup kept', '<table><tr><td colspan="2">c</td></tr></table>', '<table><tr><td colspan="2">c</td></tr></table>'],
-    ['figure kept', '<figure><img src="https://i.example/a.png" alt=""><figcaption>Cap</figcaption></figure>', '<figure><img src="https://i.example/a.png" alt="" /><figcaption>Cap</figcaption></figure>'],
+    ['figure kept', '<figure><img src="https://i.example/a.png" alt=""><figcaption>Cap</figcaption></figure>', '<figure><img alt="" src="https://i.example/a.png" /><figcaption>Cap</figcaption></figure>'],
     ['text is escaped', '<p>5 &lt; 6 &amp; 7</p>', '<p>5 &lt; 6 &amp; 7</p>'],
     ['CDATA-wrapped markup survives', '<![CDATA[<p>hi</p>]]>', '<p>hi</p>'],
   ];
@@ -75,5 +81,20 @@ describe('textToHtml', () => {
 
   it('escapeHtml escapes the five special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+describe('sanitizeStyle (feedparser CSS filter)', () => {
+  it.each([
+    ['acceptable property kept, reformatted', 'color:red', 'color: red;'],
+    ['unknown property dropped', 'position: absolute; color: red', 'color: red;'],
+    ['margin with acceptable keywords kept', 'margin: 0 auto', 'margin: 0 auto;'],
+    ['border with a non-keyword value dropped', 'border: thick groove', ''],
+    ['url() removed', 'background-color: red; background-image: url(http://x.example/a.png)', 'background-color: red;'],
+    ['expression() fails the gauntlet', 'width: expression(alert(1))', ''],
+    ['backslash escapes fail the gauntlet', 'color: \\72 ed', ''],
+    ['comments fail the gauntlet', 'color: red /* x */', ''],
+  ])('%s', (_name, style, want) => {
+    expect(sanitizeStyle(style)).toBe(want);
   });
 });

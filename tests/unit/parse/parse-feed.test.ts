@@ -30,6 +30,7 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
           published: 'Fri, 27 Mar 2015 11:29:00 GMT',
           summary: { value: '<p>A storm hit the coast.</p>', type: 'html' },
           categories: ['Weather', 'UK'],
+          tags: [{ term: 'Weather' }, { term: 'UK', scheme: 'https://news.example.com/tags' }],
           language: 'en-gb',
         },
         {
@@ -60,6 +61,7 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
           summary: { value: 'Short <em>teaser</em>.', type: 'html' },
           content: { value: '<p>The <strong>full</strong> post &amp; text.</p>', type: 'html' },
           categories: ['Opinion'],
+          tags: [{ term: 'Opinion' }],
         },
       ],
     },
@@ -189,6 +191,7 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
           summary: { value: 'Stocks up & bonds down.', type: 'text' },
           content: { value: '<p>Stocks <b>up</b> &amp; bonds down.</p>', type: 'xhtml' },
           categories: ['Economy', 'stocks'],
+          tags: [{ term: 'economy', label: 'Economy' }, { term: 'stocks' }],
           language: 'en',
         },
         {

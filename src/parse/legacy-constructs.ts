@@ -1,0 +1,60 @@
+// Text-level rewrites, before the feed library sees the document, for old constructs it does not know:
+// - Atom 0.3 `mode="base64"` text constructs (feedsmith does not read `mode`, so the base64 text would be
+//   shown as is): decoded in place and written as escaped text;
+// - RSS item bodies given as `<body>` / `<xhtml:body>` (inline XHTML) or `<fullitem>` (escaped HTML), which
+//   feedparser maps to the item's content: rewritten as `content:encoded`, which feedsmith reads.
+
+const CONTENT_NS = 'http://purl.org/rss/1.0/modules/content/';
+
+/** Atom 0.3 text constructs that may carry `mode`. */
+const BASE64_CONSTRUCT = /<((?:[\w.-]+:)?(?:title|subtitle|tagline|summary|content|info|rights|copyright))(\s[^>]*?)\bmode\s*=\s*(["'])base64\3([^>]*)>([\s\S]*?)<\/\1\s*>/g;
+
+/** Returns `xml` with every Atom 0.3 `mode="base64"` text construct decoded (as escaped text, mode="escaped"). */
+export function decodeBase64Constructs(xml: string): string {
+  if (!/\bmode\s*=\s*["']base64/.test(xml)) return xml;
+  return xml.replace(BASE64_CONSTRUCT, (whole, name: string, before: string, _quote: string, after: string, text: string) => {
+    const decoded = decodeBase64Text(text);
+    if (decoded === undefined) return whole;
+    return `<${name}${before}mode="escaped"${after}>${escapeXmlText(decoded)}</${name}>`;
+  });
+}
+
+/** Returns the UTF-8 text in a base64 string, or undefined when it is not base64 or not UTF-8 text. */
+export function decodeBase64Text(text: string): string | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(compact, 'base64'));
+  } catch {
+    // Binary data (an image in an atom:content): nothing we can show as text.
+    return undefined;
+  }
+}
+
+/** An RSS item body feedparser knows: `<body>` / `<xhtml:body>` (markup inside) or `<fullitem>` (escaped markup). */
+const ITEM_BODY = /<((?:[\w.-]+:)?body|fullitem)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
+
+/** Returns `xml` with each item's `<body>`, `<xhtml:body>` or `<fullitem>` rewritten as `content:encoded` (when the item has none). */
+export function liftItemBodies(xml: string): string {
+  if (!/<(?:[\w.-]+:)?body[\s>]|<fullitem[\s>]/.test(xml)) return xml;
+  return xml.replace(/(<item[\s>][\s\S]*?<\/item\s*>)/g, (item: string) => {
+    if (/<(?:[\w.-]+:)?encoded[\s>]/.test(item)) return item;
+    let lifted = false;
+    return item.replace(ITEM_BODY, (_whole, name: string, _attributes: string | undefined, inner: string) => {
+      if (lifted) return '';
+      lifted = true;
+      // <fullitem> holds escaped HTML already; a body holds the markup itself, kept verbatim in CDATA.
+      const value = name === 'fullitem' ? inner : `<![CDATA[${stripXhtmlNamespace(inner).replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
+      return `<storyfeed-body:encoded xmlns:storyfeed-body="${CONTENT_NS}">${value}</storyfeed-body:encoded>`;
+    });
+  });
+}
+
+// Inline XHTML inside a body may repeat the namespace declaration or a prefix; HTML needs neither.
+function stripXhtmlNamespace(markup: string): string {
+  return markup.replace(/\sxmlns(?::\w+)?\s*=\s*(["'])http:\/\/www\.w3\.org\/1999\/xhtml\1/g, '').replace(/<(\/?)xhtml:/g, '<$1');
+}
+
+function escapeXmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
