@@ -73,6 +73,24 @@ export interface ParsedCategory {
   label?: string;
 }
 
+/** The software that produced a feed (Atom `<generator uri version>`, RSS `<generator>`). */
+export interface ParsedGenerator {
+  name?: string;
+  uri?: string;
+  version?: string;
+}
+
+/** The feed an entry was copied from (Atom `<source>`, RSS `<source url>`). */
+export interface ParsedSource {
+  /** atom:id of the source feed. */
+  id?: string;
+  title?: string;
+  /** The source's home page (alternate link). */
+  link?: string;
+  /** The source feed's own URL (Atom rel=self, RSS `<source url>`). */
+  url?: string;
+}
+
 /** One entry as the feed library gave it, before any cleaning. Dates are the raw strings. */
 export interface ParsedEntry {
   /** guid / atom:id / JSON Feed id, raw. */
@@ -93,6 +111,10 @@ export interface ParsedEntry {
   base?: string;
   /** RSS `<guid isPermaLink>`: false when the feed says the guid is not the item's URL. */
   guidIsPermaLink?: boolean;
+  /** Atom `<contributor>`s (and dc:contributor), apart from the authors. */
+  contributors?: ParsedPerson[];
+  /** The feed the entry was copied from, when it says so. */
+  source?: ParsedSource;
 }
 
 /** A feed as parsed, format-independent, before normalisation. */
@@ -115,6 +137,23 @@ export interface ParsedFeed {
   titleText?: ParsedText;
   /** Feed-level authors (Atom feed authors, RSS managingEditor / dc:creator / itunes:author, JSON Feed authors). */
   authors?: ParsedPerson[];
+  /** The feed's own id (atom:id), raw. */
+  id?: string;
+  /** What the feed says it is about: Atom subtitle / 0.3 tagline, RSS and JSON Feed description. */
+  subtitle?: ParsedText;
+  /** Copyright statement: Atom rights / 0.3 copyright, RSS copyright, dc:rights. */
+  rights?: ParsedText;
+  generator?: ParsedGenerator;
+  /** URL of the feed's image: Atom logo, RSS `<image><url>`, itunes:image, JSON Feed icon. */
+  image?: string;
+  /** URL of a small square icon: Atom icon, JSON Feed favicon. */
+  icon?: string;
+  /** Every feed-level link (Atom links; RSS `<link>` as rel=alternate plus atom:link). */
+  links?: ParsedLink[];
+  /** Feed-level contributors (Atom `<contributor>`, dc:contributor). */
+  contributors?: ParsedPerson[];
+  /** Feed-level categories. */
+  tags?: ParsedCategory[];
 }
 
 /** Where an item's date came from (first hit of the fallback chain). */

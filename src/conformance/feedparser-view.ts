@@ -30,12 +30,24 @@
 // | …content[0].value                                 | Item.contentHtml (html/xhtml, exact) or Item.contentText (text) | |
 // | …tags[k].term / .scheme / .label                  | ParsedEntry.tags[k] (else Item.categories[k] for the term) | exact |
 // | …category                                         | Item.categories[0] (label ?? term)           | exact |
-// | anything else (subtitle, rights, generator, itunes_*, source, contributors, geo, media, psc, …) | — | not applicable: the model has no such field |
+// | feed.subtitle, tagline, description (+ _detail)  | FeedInfo.subtitle (plain text); ParsedFeed.subtitle for type/language/base | as title. ADDED: a feed's description is shown to users |
+// | feed.rights, copyright (+ _detail)                | FeedInfo.rights (plain text); ParsedFeed.rights | as title. ADDED: attribution of copied articles |
+// | feed.id                                           | ParsedFeed.id                                | exact (ADDED) |
+// | feed.generator, generator_detail.name/version/href | ParsedFeed.generator                        | exact, href resolved (ADDED: diagnosing odd feeds) |
+// | feed.image.href/url, feed.logo / feed.icon        | ParsedFeed.image / .icon                     | resolved URL (ADDED: outlet logos) |
+// | feed.links[j].*                                   | ParsedFeed.links                             | as entry links (ADDED) |
+// | feed.contributors[k].*, entries[i].contributors[k].* | ParsedFeed/ParsedEntry.contributors       | as authors (ADDED) |
+// | feed.tags[k].term/scheme/label                    | ParsedFeed.tags                              | exact (ADDED; RSS category, dc:subject, itunes:category) |
+// | …source.title / id / link / href                  | ParsedEntry.source                           | exact, URLs resolved (ADDED: "via" attribution) |
+// | version                                           | rss091n and rss091u both match our rss091 (one format, two DTD dialects) | |
+// | …updated (no update date)                         | ParsedEntry.published                        | FeedParserDict answers `updated` with `published` |
+// | anything else (info, publisher, docs, ttl, cloud, textinput, itunes_*, geo/where, media_*, psc, wfw_*, rights of entries, source.subtitle/rights/links, …) | — | not applicable: kept out of the model on purpose (rare, or not useful to a news reader) |
 import { Parser } from 'htmlparser2';
 import { encodingForLabel } from '../fetch/encoding-for-label.js';
 import { textFromParsed } from '../normalize/html-to-text.js';
 import type { FeedReport } from '../commands/parse-command.js';
-import type { Item, ParsedEntry, ParsedPerson, ParsedText } from '../model.js';
+import type { Item, ParsedEntry, ParsedLink, ParsedPerson, ParsedText } from '../model.js';
+import { normalizeLanguage } from '../normalize/normalize-language.js';
 import { Unsupported, deepEqual, type ExprView, type PathValue } from './python-expr.js';
 
 /** A field feedparser has and our model does not. */
@@ -65,7 +77,7 @@ export function feedparserView(result: DocumentResult): ExprView {
     name(name) {
       if (name === 'bozo') return result.error !== null || result.report?.parsed.recovered === true || result.encodingWarning !== undefined;
       if (name === 'encoding') return { kind: 'path', segments: ['@encoding'] } satisfies PathValue;
-      if (name === 'version') return result.report === null ? '' : versionCode(result.report);
+      if (name === 'version') return { kind: 'path', segments: ['@version'] } satisfies PathValue;
       throw new Unsupported(`name ${name}`);
     },
     get(path) {
@@ -96,12 +108,19 @@ function versionCode(report: FeedReport): string {
   if (format === 'atom') return `atom${digits}`;
   if (format === 'rdf') return version === '0.9' ? 'rss090' : 'rss10';
   if (format === 'json') return `json${digits}`;
-  return `rss${digits}`;
+  // feedparser: every 2.x is rss20; 0.9x keeps its digits; no (or an unknown) version is plain "rss".
+  if (version?.startsWith('2')) return 'rss20';
+  return /^0\.9[0-4]$/.test(version ?? '') ? `rss${digits}` : 'rss';
 }
 
 function mapPath(path: PathValue, result: DocumentResult): Field {
   const [root, ...rest] = path.segments;
   const report = result.report;
+  if (root === '@version') {
+    // Our model does not tell Netscape 0.91 (the one with a DOCTYPE) from UserLand 0.91: the same format.
+    const actual = report === null ? '' : versionCode(report);
+    return { get: () => actual, expected: (value) => (actual === 'rss091' && (value === 'rss091n' || value === 'rss091u') ? actual : value) };
+  }
   if (root === '@encoding') {
     return { get: () => result.encoding, expected: (value) => (typeof value === 'string' && sameEncoding(value, result.encoding) ? result.encoding : value) };
   }
@@ -141,6 +160,7 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
   const [first, second, third] = path;
   const key = path.join('.');
   const titleType = (): ParsedText['type'] => parsed?.titleText?.type ?? 'html';
+  const feedBase = (): string | undefined => resolveBase(parsed?.base, result.baseUrl);
   switch (first) {
     case 'title':
       if (path.length === 1) return { get: () => feed?.title, expected: (value) => plainText(value, titleType()) };
@@ -148,8 +168,66 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
     case 'title_detail':
       if (second === 'value') return { get: () => feed?.title, expected: (value) => plainText(value, titleType()) };
       if (second === 'type') return { get: () => (parsed?.titleText === undefined ? undefined : mimeType(parsed.titleText.type)) };
-      if (second === 'language') return { get: () => parsed?.titleText?.language ?? feed?.language ?? undefined };
+      if (second === 'language') return { get: () => textLanguage(parsed?.titleText, feed?.language) };
       if (second === 'base') return { get: () => resolveBase(parsed?.titleText?.base ?? parsed?.base, result.baseUrl) };
+      break;
+    case 'subtitle':
+    case 'tagline':
+    case 'description':
+    case 'rights':
+    case 'copyright': {
+      const plain = (): string | null | undefined => (first === 'rights' || first === 'copyright' ? feed?.rights : feed?.subtitle);
+      if (path.length === 1) return { get: () => plain() ?? undefined, expected: (value) => plainText(value, feedConstruct(parsed, first)?.type ?? 'html') };
+      break;
+    }
+    case 'subtitle_detail':
+    case 'tagline_detail':
+    case 'description_detail':
+    case 'rights_detail':
+    case 'copyright_detail': {
+      const construct = (): ParsedText | undefined => feedConstruct(parsed, first);
+      const plain = (): string | null | undefined => (first === 'rights_detail' || first === 'copyright_detail' ? feed?.rights : feed?.subtitle);
+      if (second === 'value') return { get: () => plain() ?? undefined, expected: (value) => plainText(value, construct()?.type ?? 'html') };
+      if (second === 'type') return { get: () => mimeType(construct()?.type) };
+      if (second === 'language') return { get: () => (construct() === undefined ? undefined : textLanguage(construct(), feed?.language)) };
+      if (second === 'base') return { get: () => (construct() === undefined ? undefined : resolveBase(construct()?.base ?? parsed?.base, result.baseUrl)) };
+      break;
+    }
+    case 'id':
+      if (path.length === 1) return { get: () => parsed?.id };
+      break;
+    case 'generator':
+      if (path.length === 1) return { get: () => parsed?.generator?.name };
+      break;
+    case 'generator_detail':
+      if (second === 'name') return { get: () => parsed?.generator?.name };
+      if (second === 'version') return { get: () => parsed?.generator?.version };
+      if (second === 'href' || second === 'url') return { get: () => resolveUrl(parsed?.generator?.uri, feedBase()) };
+      break;
+    case 'image':
+      if (second === 'href' || second === 'url') return { get: () => resolveUrl(parsed?.image, feedBase()) };
+      break;
+    case 'logo':
+      if (path.length === 1) return { get: () => resolveUrl(parsed?.image, feedBase()) };
+      break;
+    case 'icon':
+      if (path.length === 1) return { get: () => resolveUrl(parsed?.icon, feedBase()) };
+      break;
+    case 'links':
+      if (second !== undefined && /^\d+$/.test(second) && third !== undefined && path.length === 3) {
+        const link = (): ParsedLink | undefined => parsed?.links?.[Number(second)];
+        const field = linkField(link, third, feedBase);
+        if (field !== undefined) return field;
+      }
+      break;
+    case 'contributors':
+      if (second !== undefined && /^\d+$/.test(second)) {
+        const k = Number(second);
+        return personField(third, () => parsed?.contributors?.[k], () => parsed?.contributors?.[k]?.name, feedBase() ?? result.baseUrl, key);
+      }
+      break;
+    case 'tags':
+      if (second !== undefined && /^\d+$/.test(second) && (third === 'term' || third === 'scheme' || third === 'label')) return { get: () => parsed?.tags?.[Number(second)]?.[third] };
       break;
     case 'link':
       if (path.length === 1) return { get: () => feed?.url ?? undefined, expected: canonicalExpected };
@@ -183,9 +261,32 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
   throw new NotApplicable(`feed.${normalizeKey(path)}`);
 }
 
-// Feed-level constructs we do not keep (subtitle, rights…) make their language/base n.a. too.
+// Feed-level constructs we do not keep (info, …) make their language/base n.a. too.
 function hasFeedConstruct(detail: string): boolean {
   return detail === 'title_detail';
+}
+
+/** Returns the feed-level text construct a feedparser key names: subtitle (tagline, description) or rights (copyright). */
+function feedConstruct(parsed: FeedReport['parsed'] | undefined, key: string): ParsedText | undefined {
+  return /^(?:rights|copyright)/.test(key) ? parsed?.rights : parsed?.subtitle;
+}
+
+/** Returns a construct's language as the model reads it: its own xml:lang (blank means none), else the inherited one. */
+function textLanguage(text: ParsedText | undefined, inherited: string | null | undefined): string | null | undefined {
+  // A blank xml:lang is feedparser's None: declared, with no language.
+  if (text?.language !== undefined) return normalizeLanguage(text.language);
+  return inherited ?? undefined;
+}
+
+/** Returns the Field for one attribute of a link (href resolved against `base`), or undefined for one we do not keep. */
+function linkField(link: () => ParsedLink | undefined, attribute: string, base: () => string | undefined): Field | undefined {
+  if (attribute === 'href' || attribute === 'url') return { get: () => resolveUrl(link()?.href, base()) };
+  if (attribute === 'rel') return { get: () => (link() === undefined ? undefined : (link()?.rel ?? 'alternate')) };
+  if (attribute === 'type') return { get: () => link()?.type };
+  if (attribute === 'title') return { get: () => link()?.title };
+  if (attribute === 'length') return { get: () => (link()?.length === undefined ? undefined : String(link()?.length)) };
+  if (attribute === 'hreflang') return { get: () => link()?.hreflang };
+  return undefined;
 }
 
 function personField(
@@ -207,7 +308,7 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
   const base = (): string | undefined => resolveBase(entry.base, result.baseUrl);
   // A construct's own xml:base / xml:lang, else the entry's (see ParsedText.base / .language).
   const constructBase = (text: ParsedText | undefined): string | undefined => resolveUrl(text?.base, base()) ?? base();
-  const constructLanguage = (text: ParsedText | undefined): string | undefined => text?.language ?? item.language ?? undefined;
+  const constructLanguage = (text: ParsedText | undefined): string | null | undefined => textLanguage(text, item.language);
   const summarySource = (): ParsedText | undefined => entry.summary ?? entry.content;
   switch (first) {
     case 'title':
@@ -254,16 +355,19 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
     case 'enclosures': {
       const links = (): ParsedEntry['links'] => (first === 'enclosures' ? entry.links.filter((link) => link.rel === 'enclosure') : entry.links);
       if (typeof second === 'number' && path.length === 3 && typeof third === 'string') {
-        const link = (): ParsedEntry['links'][number] | undefined => links()[second];
-        if (third === 'href' || third === 'url') return { get: () => resolveUrl(link()?.href, base()) };
-        if (third === 'rel') return { get: () => (link() === undefined ? undefined : (link()?.rel ?? 'alternate')) };
-        if (third === 'type') return { get: () => link()?.type };
-        if (third === 'title') return { get: () => link()?.title };
-        if (third === 'length') return { get: () => (link()?.length === undefined ? undefined : String(link()?.length)) };
-        if (third === 'hreflang') return { get: () => link()?.hreflang };
+        const field = linkField(() => links()[second], third, base);
+        if (field !== undefined) return field;
       }
       break;
     }
+    case 'contributors':
+      if (typeof second === 'number') return personField(String(third), () => entry.contributors?.[second], () => entry.contributors?.[second]?.name, base() ?? result.baseUrl, key);
+      break;
+    case 'source':
+      if (path.length === 2 && (second === 'title' || second === 'id')) return { get: () => entry.source?.[second] };
+      if (path.length === 2 && second === 'link') return { get: () => resolveUrl(entry.source?.link, base()) };
+      if (path.length === 2 && second === 'href') return { get: () => resolveUrl(entry.source?.url, base()) };
+      break;
     case 'comments':
       if (path.length === 1) return { get: () => resolveUrl(entry.links.find((link) => link.rel === 'replies')?.href, base()) };
       break;
@@ -285,7 +389,8 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       break;
     case 'updated':
     case 'modified':
-      if (path.length === 1) return { get: () => entry.updated };
+      // feedparser's FeedParserDict answers `updated` with `published` when the entry has no update date.
+      if (path.length === 1) return { get: () => entry.updated ?? entry.published };
       break;
     case 'published_parsed':
     case 'issued_parsed':
@@ -293,7 +398,7 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       break;
     case 'updated_parsed':
     case 'modified_parsed':
-      if (path.length === 1) return { get: () => timeTuple(item.updated) };
+      if (path.length === 1) return { get: () => timeTuple(item.updated ?? item.published) };
       break;
     case 'tags':
       // ParsedEntry.tags keeps term/scheme/label apart; Item.categories holds label ?? term, for formats without tags.

@@ -21,6 +21,10 @@ export interface FeedInfo {
   /** ISO 8601 UTC, or null. */
   updated: string | null;
   authors: string[];
+  /** Plain text of the feed's description (Atom subtitle, RSS description), or null. */
+  subtitle: string | null;
+  /** Plain text of the feed's copyright statement, or null. */
+  rights: string | null;
   /** True when the document was malformed and read by the lenient parser. */
   recovered: boolean;
 }
@@ -38,6 +42,8 @@ export function normalizeFeedInfo(feed: ParsedFeed, baseUrl?: string): FeedInfo 
     language: normalizeLanguage(feed.language),
     updated: parseDate(feed.updated)?.toISOString() ?? null,
     authors: normalizeAuthors(feed.authors ?? []),
+    subtitle: feed.subtitle === undefined ? null : textFromParsed(feed.subtitle),
+    rights: feed.rights === undefined ? null : textFromParsed(feed.rights),
     recovered: feed.recovered === true,
   };
 }

@@ -13,7 +13,7 @@ interface RootElement {
 const ATOM_10_NS = 'http://www.w3.org/2005/Atom';
 const ATOM_03_NS = 'http://purl.org/atom/ns#';
 const RSS_10_NS = 'purl.org/rss/1.0';
-const RSS_090_NS = 'channel.netscape.com/rdf/simple/0.9';
+const RSS_090_NS = 'netscape.com/rdf/simple/0.9';
 const JSON_FEED_VERSION = /jsonfeed\.org\/version\/(\d+(?:\.\d+)*)/i;
 const HTML_HINT = /<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]/i;
 const FEED_ROOT_HINT = /<\?xml\s|<(?:\w+:)?(?:rss|feed|rdf)[\s>]/i;

@@ -1,6 +1,7 @@
 import type { AtomFeed } from 'feedsmith';
-import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson, ParsedText } from '../model.js';
+import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedGenerator, ParsedLink, ParsedPerson, ParsedSource, ParsedText } from '../model.js';
 import { decodeBase64Text } from './legacy-constructs.js';
+import { NS, declaredLanguage, type FeedTree, type XmlElement } from './read-xml-tree.js';
 import { resolveBase } from './resolve-base.js';
 import { textType } from './text-type.js';
 import { uniquePersons, uniqueStrings } from './unique.js';
@@ -17,28 +18,86 @@ type AtomTextLike = { value?: string; type?: string; xml?: { base?: string; lang
 // undecoded), xml:base on <link>/<author>.
 
 /** Returns the ParsedFeed for a feedsmith Atom 1.0 / 0.3 feed. */
-export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undefined): ParsedFeed {
+export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undefined, tree: FeedTree = { source: '', channel: undefined, entries: [] }): ParsedFeed {
   const base = feed.xml?.base;
+  const rootLanguage = declaredLanguage(tree.channel);
   const language = feed.xml?.lang ?? feed.dc?.languages?.[0];
-  const feedAuthors = (feed.authors ?? []).map(mapAtomPerson);
+  const feedAuthors = mapAtomPersons(feed.authors, tree.channel, 'author');
   const links = (feed.links ?? []).flatMap(mapAtomLinks);
+  // feedsmith drops an entry none of whose children it knows (only georss, only an unknown element): keep it, empty.
+  const entries = feed.entries !== undefined && feed.entries.length > 0 ? feed.entries : tree.entries.map((): AtomFeed.Entry<string> => ({}) as AtomFeed.Entry<string>);
+  const elements = entries.length === tree.entries.length ? tree.entries : [];
   const parsed: ParsedFeed = {
     format: 'atom',
-    entries: (feed.entries ?? []).map((entry) => mapEntry(entry, { base, language, authors: feedAuthors })),
+    entries: entries.map((entry, index) => mapEntry(entry, { base, language: rootLanguage === '' ? undefined : language, authors: feedAuthors }, elements[index])),
   };
   if (version !== undefined) parsed.version = version;
   if (feed.title?.value !== undefined) parsed.title = feed.title.value;
-  const titleText = mapAtomText(feed.title, base);
+  const titleText = withBlankLanguage(mapAtomText(feed.title, base), atomChild(tree.channel, 'title'));
   if (titleText !== undefined) parsed.titleText = titleText;
   if (feedAuthors.length > 0) parsed.authors = uniquePersons(feedAuthors);
   const link = findAlternateLink(links);
   if (link !== undefined) parsed.link = link;
+  if (links.length > 0) parsed.links = links;
   const selfUrl = links.find((candidate) => candidate.rel === 'self')?.href;
   if (selfUrl !== undefined) parsed.selfUrl = selfUrl;
-  if (language !== undefined) parsed.language = language;
+  if (language !== undefined && rootLanguage !== '') parsed.language = language;
   if (feed.updated !== undefined) parsed.updated = feed.updated;
   if (base !== undefined) parsed.base = base;
+  if (feed.id !== undefined) parsed.id = feed.id;
+  // Atom 0.3 `tagline` and `copyright` arrive as subtitle and rights.
+  const subtitle = withBlankLanguage(mapAtomText(feed.subtitle, base), atomChild(tree.channel, 'subtitle') ?? atomChild(tree.channel, 'tagline'));
+  if (subtitle !== undefined) parsed.subtitle = subtitle;
+  // feedsmith folds Atom 0.3 `tagline` into subtitle but not `copyright` into rights: read that from the tree.
+  const copyright = atomChild(tree.channel, 'copyright');
+  const rights = withBlankLanguage(mapAtomText(feed.rights, base) ?? readAtom03Text(copyright, tree.source, base), atomChild(tree.channel, 'rights') ?? copyright);
+  if (rights !== undefined) parsed.rights = rights;
+  const generator = mapGenerator(feed.generator);
+  if (generator !== undefined) parsed.generator = generator;
+  if (feed.logo !== undefined) parsed.image = feed.logo;
+  if (feed.icon !== undefined) parsed.icon = feed.icon;
+  const contributors = mapAtomPersons(feed.contributors, tree.channel, 'contributor');
+  if (contributors.length > 0) parsed.contributors = contributors;
+  const tags = (feed.categories ?? []).flatMap(mapAtomCategory);
+  if (tags.length > 0) parsed.tags = tags;
   return parsed;
+}
+
+function mapGenerator(generator: { text?: string; uri?: string; version?: string } | undefined): ParsedGenerator | undefined {
+  if (generator === undefined) return undefined;
+  const parsed: ParsedGenerator = {};
+  if (generator.text !== undefined) parsed.name = generator.text;
+  if (generator.uri !== undefined) parsed.uri = generator.uri;
+  if (generator.version !== undefined) parsed.version = generator.version;
+  return Object.keys(parsed).length > 0 ? parsed : undefined;
+}
+
+// Atom 0.3 people give their home page as <url> (and some feeds as <homepage>), which feedsmith does not read.
+function mapAtomPersons(persons: AtomPersonLike[] | undefined, parent: XmlElement | undefined, local: 'author' | 'contributor'): ParsedPerson[] {
+  const elements = (parent?.children ?? []).filter((child) => child.local === local && isAtomElement(child));
+  const list = persons ?? [];
+  return list.map((person, index) => {
+    const parsed = mapAtomPerson(person);
+    if (parsed.uri === undefined && list.length === elements.length) {
+      const uri = (elements[index]?.children ?? []).find((child) => (child.local === 'url' || child.local === 'homepage') && isAtomElement(child))?.text.trim();
+      if (uri) parsed.uri = uri;
+    }
+    return parsed;
+  });
+}
+
+function isAtomElement(element: XmlElement): boolean {
+  return element.uri === NS.atom || element.uri === NS.atom03 || element.uri === '';
+}
+
+function atomChild(element: XmlElement | undefined, local: string): XmlElement | undefined {
+  return element?.children.find((child) => child.local === local && isAtomElement(child));
+}
+
+// feedsmith drops a blank xml:lang="", which means "no language" (XML 1.0 §2.12) rather than "inherit".
+function withBlankLanguage(text: ParsedText | undefined, element: XmlElement | undefined): ParsedText | undefined {
+  if (text !== undefined && text.language === undefined && declaredLanguage(element) === '') text.language = '';
+  return text;
 }
 
 /** Returns the links of an Atom `<link>` (none when it has no href), keeping rel, type, title and length. */
@@ -103,9 +162,9 @@ interface AtomContext {
   authors: ParsedPerson[];
 }
 
-function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext): ParsedEntry {
+function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext, element: XmlElement | undefined): ParsedEntry {
   // RFC 4287 §4.2.1: an entry without authors takes those of its atom:source, then those of the feed.
-  const ownAuthors = [...(entry.authors ?? []), ...(entry.authors === undefined ? (entry.source?.authors ?? []) : [])].map(mapAtomPerson);
+  const ownAuthors = [...mapAtomPersons(entry.authors, element, 'author'), ...(entry.authors === undefined ? (entry.source?.authors ?? []).map(mapAtomPerson) : [])];
   const parsed: ParsedEntry = {
     links: (entry.links ?? []).flatMap(mapAtomLinks),
     authors: uniquePersons(ownAuthors.length > 0 ? ownAuthors : context.authors),
@@ -115,18 +174,60 @@ function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext): ParsedEn
   if (tags.length > 0) parsed.tags = tags;
   if (entry.id !== undefined) parsed.id = entry.id;
   const entryBase = resolveBase(entry.xml?.base, context.base);
-  const title = mapAtomText(entry.title, entryBase);
+  const title = withBlankLanguage(mapAtomText(entry.title, entryBase), atomChild(element, 'title'));
   if (title !== undefined) parsed.title = title;
   if (entry.published !== undefined) parsed.published = entry.published;
   if (entry.updated !== undefined) parsed.updated = entry.updated;
-  const summary = mapAtomText(entry.summary, entryBase);
+  const summary = withBlankLanguage(mapAtomText(entry.summary, entryBase), atomChild(element, 'summary'));
   if (summary !== undefined) parsed.summary = summary;
   // RFC 4287 §4.1.3.2: content with `src` is out of line and has no value; the entry's summary stands in.
-  const content = mapAtomText(entry.content, entryBase);
+  const content = withBlankLanguage(mapAtomText(entry.content, entryBase), atomChild(element, 'content'));
   if (content !== undefined) parsed.content = content;
-  // xml:lang and xml:base are inherited by nested elements (XML 1.0 §2.12, XML Base §4.2).
-  const language = entry.xml?.lang ?? entry.dc?.languages?.[0] ?? context.language;
+  const contributors = mapAtomPersons(entry.contributors, element, 'contributor');
+  if (contributors.length > 0) parsed.contributors = contributors;
+  const source = mapSource(entry.source);
+  if (source !== undefined) parsed.source = source;
+  // xml:lang and xml:base are inherited by nested elements (XML 1.0 §2.12, XML Base §4.2); a blank xml:lang cancels.
+  const language = entry.xml?.lang ?? entry.dc?.languages?.[0] ?? (declaredLanguage(element) === '' ? undefined : context.language);
   if (language !== undefined) parsed.language = language;
   if (entryBase !== undefined) parsed.base = entryBase;
+  return parsed;
+}
+
+function mapSource(source: AtomFeed.Entry<string>['source']): ParsedSource | undefined {
+  if (source === undefined) return undefined;
+  const parsed: ParsedSource = {};
+  if (source.id !== undefined) parsed.id = source.id;
+  if (source.title?.value !== undefined) parsed.title = source.title.value;
+  const links = (source.links ?? []).flatMap(mapAtomLinks);
+  const link = findAlternateLink(links);
+  if (link !== undefined) parsed.link = link;
+  const url = links.find((candidate) => candidate.rel === 'self')?.href;
+  if (url !== undefined) parsed.url = url;
+  return Object.keys(parsed).length > 0 ? parsed : undefined;
+}
+
+/** Returns an Atom 0.3 text construct read from the tree: `mode="escaped"` holds escaped markup, `mode="xml"` (the default) inline markup. */
+export function readAtom03Text(element: XmlElement | undefined, source: string, outerBase: string | undefined): ParsedText | undefined {
+  if (element === undefined) return undefined;
+  const type = textType(element.attributes['type']);
+  if (type === undefined) return undefined;
+  const mode = element.attributes['mode']?.trim().toLowerCase();
+  let value: string;
+  if (type === 'text' || mode === 'escaped' || element.children.length === 0) value = element.text.trim();
+  else {
+    const inner = source.slice(element.contentStart, element.contentEnd);
+    // An xhtml construct is wrapped in a <div> that is not part of the content (RFC 4287 §4.1.3.1, as feedsmith does).
+    const div = element.children.length === 1 && element.children[0]?.local === 'div' ? element.children[0] : undefined;
+    value = (div === undefined ? inner : source.slice(div.contentStart, div.contentEnd)).trim();
+  }
+  const parsed: ParsedText = { value, type };
+  const base = element.attributes['xml:base'];
+  if (base !== undefined) {
+    const resolved = resolveBase(base, outerBase);
+    if (resolved !== undefined) parsed.base = resolved;
+  }
+  const language = declaredLanguage(element);
+  if (language) parsed.language = language;
   return parsed;
 }

@@ -7,6 +7,7 @@ import { mapJsonFeed } from './map-json-feed.js';
 import { mapRdfFeed } from './map-rdf-feed.js';
 import { mapRssFeed } from './map-rss-feed.js';
 import { decodeBase64Constructs, liftItemBodies } from './legacy-constructs.js';
+import { findFeedTree, type FeedTree } from './read-xml-tree.js';
 import { repairXml } from './repair-xml.js';
 import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
 
@@ -52,22 +53,33 @@ export function parseFeed(text: string): ParsedFeed {
 const FEED_START = /<\?xml\s|<(?:[\w.-]+:)?(?:rss|feed|rdf)[\s>]/i;
 
 function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefined, xml: string): ParsedFeed {
+  const tree = findFeedTree(xml, format);
+  const lost = hasReadableEntries(tree) || (tree.entries.length === 0 && hasXmlEntries(xml));
   switch (format) {
     case 'rss': {
       const lifted = liftItemBodies(xml);
-      const feed = callLibrary('RSS', () => parseRssFeed(lifted), hasXmlEntries(xml));
-      return feed === undefined ? emptyFeed('rss', version) : mapRssFeed(feed, version);
+      const feed = callLibrary('RSS', () => parseRssFeed(lifted), lost);
+      return mapRssFeed(feed ?? {}, version, tree);
     }
     case 'rdf': {
-      const feed = callLibrary('RSS 1.0 (RDF)', () => parseRdfFeed(xml), hasXmlEntries(xml));
-      return feed === undefined ? emptyFeed('rdf', version) : mapRdfFeed(feed, version);
+      const feed = callLibrary('RSS 1.0 (RDF)', () => parseRdfFeed(xml), lost);
+      return mapRdfFeed(feed ?? {}, version, tree);
     }
     case 'atom': {
       const decoded = decodeBase64Constructs(xml);
-      const feed = callLibrary('Atom', () => parseAtomFeed(decoded), hasXmlEntries(xml));
-      return feed === undefined ? emptyFeed('atom', version) : mapAtomFeed(feed, version);
+      const feed = callLibrary('Atom', () => parseAtomFeed(decoded), lost);
+      return mapAtomFeed(feed ?? {}, version, tree);
     }
   }
+}
+
+/** Children that every reader of the format knows; an entry with one of them cannot look empty to feedsmith. */
+const CORE_ENTRY_CHILDREN: ReadonlySet<string> = new Set(['title', 'link', 'description', 'guid', 'pubdate', 'id', 'summary', 'content', 'updated', 'published']);
+
+// Entries with a title or link that feedsmith does not see mean the structure was lost (see callLibrary);
+// entries whose children are all unknown to it (only georss, only <expirationDate>) are just empty entries.
+function hasReadableEntries(tree: FeedTree): boolean {
+  return tree.entries.some((entry) => entry.children.some((child) => CORE_ENTRY_CHILDREN.has(child.local)));
 }
 
 // The leniency rule (rowanmanning/feed-parser): throw only when nothing usable can be pulled out. The

@@ -10,6 +10,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rss2-basic.xml',
     {
       format: 'rss',
+      links: [{ href: 'https://news.example.com/', rel: 'alternate' }, { href: 'https://news.example.com/rss.xml', rel: 'self', type: 'application/rss+xml' }],
+      subtitle: { value: 'All the news', type: 'html' },
       version: '2.0',
       title: 'Example News',
       link: 'https://news.example.com/',
@@ -26,6 +28,7 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
             { href: 'https://news.example.com/storm.mp3', rel: 'enclosure', type: 'audio/mpeg', length: 123456 },
             { href: 'https://wire.example.org/rss', rel: 'via', title: 'Wire Service' },
           ],
+          source: { title: 'Wire Service', url: 'https://wire.example.org/rss' },
           authors: [{ name: 'Jane Doe', email: 'jane@example.com' }],
           published: 'Fri, 27 Mar 2015 11:29:00 GMT',
           summary: { value: '<p>A storm hit the coast.</p>', type: 'html' },
@@ -49,6 +52,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rss2-content-encoded.xml',
     {
       format: 'rss',
+      links: [{ href: 'https://blog.example.com/', rel: 'alternate' }],
+      subtitle: { value: 'A blog', type: 'html' },
       version: '2.0',
       title: 'Blog',
       link: 'https://blog.example.com/',
@@ -70,6 +75,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rss091.xml',
     {
       format: 'rss',
+      links: [{ href: 'http://old.example.com/', rel: 'alternate' }],
+      subtitle: { value: 'Since 1999', type: 'html' },
       version: '0.91',
       title: 'Old School',
       link: 'http://old.example.com/',
@@ -90,6 +97,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rss2-podcast-authors.xml',
     {
       format: 'rss',
+      links: [{ href: 'https://pod.example.com/', rel: 'alternate' }],
+      subtitle: { value: 'A podcast', type: 'html' },
       version: '2.0',
       title: 'Pod',
       link: 'https://pod.example.com/',
@@ -115,6 +124,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rss2-custom-prefixes.xml',
     {
       format: 'rss',
+      links: [{ href: 'https://prefix.example.com/', rel: 'alternate' }],
+      subtitle: { value: 'Odd prefixes', type: 'html' },
       version: '2.0',
       title: 'Prefixes',
       link: 'https://prefix.example.com/',
@@ -134,6 +145,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rdf10-dc.xml',
     {
       format: 'rdf',
+      links: [{ href: 'https://rdf.example.jp/', rel: 'alternate' }],
+      subtitle: { value: 'News in RDF', type: 'html' },
       version: '1.0',
       title: 'RDF Times',
       link: 'https://rdf.example.jp/',
@@ -166,6 +179,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'atom10-multiple-authors-and-links.xml',
     {
       format: 'atom',
+      id: 'urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6',
+      links: [{ href: 'https://atom.example.net/' }, { href: 'https://atom.example.net/feed.atom', rel: 'self', type: 'application/atom+xml' }],
       version: '1.0',
       title: 'Atom Wire',
       link: 'https://atom.example.net/',
@@ -211,6 +226,7 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'atom03.xml',
     {
       format: 'atom',
+      links: [{ href: 'http://diveintomark.example.org/', rel: 'alternate', type: 'text/html' }],
       version: '0.3',
       title: 'Dive into mark',
       link: 'http://diveintomark.example.org/',
@@ -237,6 +253,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'atom10-xml-base.xml',
     {
       format: 'atom',
+      id: 'urn:based',
+      links: [{ href: './' }],
       version: '1.0',
       title: 'Based',
       link: './',
@@ -281,6 +299,7 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'atom10-text-types.xml',
     {
       format: 'atom',
+      id: 'urn:types',
       version: '1.0',
       title: 'Types',
       updated: '2024-01-01T00:00:00Z',
@@ -413,6 +432,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rss2-entities.xml',
     {
       format: 'rss',
+      links: [{ href: 'https://entities.example.com/?a=1&b=2', rel: 'alternate' }],
+      subtitle: { value: 'Entities', type: 'html' },
       version: '2.0',
       title: 'AT&T & friends',
       link: 'https://entities.example.com/?a=1&b=2',
