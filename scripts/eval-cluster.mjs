@@ -4,9 +4,10 @@
 // predictions with ../shared/tools/bcubed.mjs. Fails (exit 1) when macro BCubed F1 falls below the
 // floor in eval/cluster-floor.json or any part's precision below MIN_PRECISION.
 //
-//   node scripts/eval-cluster.mjs [--gold PATH] [--shuffle SEED] [--set key=value ...] [--no-floor]
+//   node scripts/eval-cluster.mjs [--gold PATH] [--shuffle SEED] [--chunk N] [--set key=value ...] [--no-floor]
 //
 // --shuffle reorders each part (a robustness check: the dev file lists a story's articles together);
+// --chunk N clusters each part as the pipeline does, N new articles per call, stories carried over;
 // --set overrides a clustering option (exploration only; the gate uses the defaults).
 // Needs dist/ (npm run build). Skips with a message when ../shared is absent.
 import { execFileSync } from 'node:child_process';
@@ -36,6 +37,7 @@ args.forEach((a, i) => {
   options[k] = Number(v);
 });
 const shuffleSeed = flag('--shuffle');
+const runSize = Number(flag('--chunk') ?? 0);
 
 const { clusterFile } = await import(join(root, 'dist', 'cluster', 'cluster-file.js'));
 
@@ -56,7 +58,7 @@ try {
     const inPath = join(dir, `${name}.jsonl`);
     const outPath = join(dir, `${name}.pred.jsonl`);
     writeFileSync(inPath, (shuffleSeed === undefined ? partLines : shuffled(partLines, Number(shuffleSeed))).join('\n') + '\n');
-    const r = await clusterFile(inPath, outPath, options);
+    const r = await clusterFile(inPath, outPath, options, runSize);
     clusterMs += r.durationMs;
     predictions.push(readFileSync(outPath, 'utf8'));
   }
@@ -83,7 +85,7 @@ try {
   if (!args.includes('--no-floor') && !(macro >= floor)) failures.push(`macro F1 ${macro.toFixed(4)} < floor ${floor.toFixed(4)}`);
   for (const r of rows) if (r.p < MIN_PRECISION) failures.push(`${r.part} precision ${r.p.toFixed(4)} < ${MIN_PRECISION}`);
   for (const f of failures) console.log(`FAIL: ${f}`);
-  console.log(JSON.stringify({ macroF1: macro, floor, parts: Object.fromEntries(rows.map((r) => [r.part, { n: r.n, p: r.p, r: r.r, f1: r.f1 }])), options, shuffle: shuffleSeed ?? null, ok: failures.length === 0 }));
+  console.log(JSON.stringify({ macroF1: macro, floor, parts: Object.fromEntries(rows.map((r) => [r.part, { n: r.n, p: r.p, r: r.r, f1: r.f1 }])), options, shuffle: shuffleSeed ?? null, chunk: runSize || null, ok: failures.length === 0 }));
   process.exitCode = failures.length === 0 ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

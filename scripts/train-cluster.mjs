@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// Trains the clusterer's join model (logistic regression over FEATURE_NAMES) on the dev set and
-// reports how it clusters. Procedure: for each part, replay the articles as a stream (file order and
-// one shuffled order) while an oracle keeps the gold stories; for each article, the inverted index
-// proposes candidate stories exactly as in clusterItems, and each (article, candidate) pair becomes a
-// training row labelled "same gold story". Both parts weigh equally. The gold labels are read here
-// only; the shipped clusterer never sees them.
+// Trains the clusterer's pair model (logistic regression over FEATURE_NAMES) on the dev set and
+// reports how it clusters. Procedure: for each part, every item is linked to its nearest items exactly
+// as in clusterItems (src/cluster/item-graph.ts), and each linked pair becomes a training row labelled
+// "same gold story". Both parts weigh equally. The gold labels are read here only; the shipped
+// clusterer never sees them.
 //
 //   node scripts/train-cluster.mjs [--split stories|parts] [--write]
 //
@@ -26,11 +25,17 @@ if (!existsSync(goldPath) || !existsSync(scorerPath)) {
   process.exit(0);
 }
 const args = process.argv.slice(2);
-const split = args.includes('--split') ? args[args.indexOf('--split') + 1] : null;
+const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const split = flag('--split', null);
+// Share of the training weight given to small batches (the pipeline clusters a few dozen new items a run).
+const smallShare = Number(flag('--small-share', 0.5));
 
 const dist = join(root, 'dist', 'cluster');
-const { Corpus, StoryIndex, FEATURE_NAMES } = await import(join(dist, 'story-index.js'));
+const { Corpus } = await import(join(dist, 'corpus.js'));
+const { itemPairs, FEATURE_NAMES, RIVAL_FLOOR } = await import(join(dist, 'item-graph.js'));
 const { clusterArticles } = await import(join(dist, 'cluster-file.js'));
+const rivalFloor = Number(flag('--floor', RIVAL_FLOOR));
+
 const { DEFAULT_CLUSTER_OPTIONS, resolveClusterOptions, timeOf } = await import(join(dist, 'cluster-items.js'));
 const { bcubed } = await import(scorerPath);
 
@@ -38,31 +43,42 @@ const all = gunzipSync(readFileSync(goldPath)).toString('utf8').split('\n').filt
 const partNames = [...new Set(all.map((r) => r.dataset))].sort();
 const half = (storyId) => createHash('sha256').update(storyId).digest()[0] & 1;
 
-/** Training rows of one part: features and labels of every (article, candidate story) pair. */
-function rowsOf(records, orderSeed) {
-  const ordered = orderSeed === null ? records : shuffled(records, orderSeed);
-  const width = String(ordered.length).length;
+/** Training rows of one batch: features and labels of every linked pair of articles. */
+function rowsOf(records) {
+  const width = String(records.length).length;
   const corpus = new Corpus();
   const opts = resolveClusterOptions({});
-  const items = ordered.map((r, i) => toItem(r, String(i).padStart(width, '0')));
+  const items = records.map((r, i) => toItem(r, String(i).padStart(width, '0')));
   corpus.learn(items);
-  const index = new StoryIndex({ windowMs: opts.windowHours * 3_600_000, maxCandidates: opts.maxCandidates, queryTerms: opts.queryTerms, maxMembersCompared: opts.maxMembersCompared });
-  const storyOfGold = new Map();
-  const goldOfStory = [];
+  const profiles = items.map((item) => corpus.profile(item, item.sourceId, timeOf(item), opts.queryTerms));
   const X = [];
   const y = [];
-  ordered.forEach((r, i) => {
-    const item = items[i];
-    const p = corpus.profile(item, item.sourceId, timeOf(item), opts.queryTerms);
-    for (const c of index.candidates(p)) {
-      X.push(c.features);
-      y.push(goldOfStory[c.story] === r.story_id ? 1 : 0);
-    }
-    const s = index.add(p, storyOfGold.get(r.story_id) ?? null);
-    storyOfGold.set(r.story_id, s);
-    goldOfStory[s] = r.story_id;
-  });
+  for (const pair of itemPairs(profiles, { neighbours: opts.maxCandidates, windowMs: opts.windowHours * 3_600_000, rivalFloor })) {
+    X.push(pair.features);
+    y.push(records[pair.a].story_id === records[pair.b].story_id ? 1 : 0);
+  }
   return { X, y };
+}
+
+/**
+ * Small batches of one part, as a run of the pipeline sees them: whole stories drawn at random (seeded)
+ * until a batch holds 20–200 articles, until every article has been drawn about once.
+ */
+function smallBatches(records, seed) {
+  const byStory = new Map();
+  for (const r of records) byStory.set(r.story_id, [...(byStory.get(r.story_id) ?? []), r]);
+  const stories = shuffled([...byStory.keys()].sort(), seed);
+  const batches = [];
+  let s = seed >>> 0 || 1;
+  let at = 0;
+  while (at < stories.length) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const size = 20 + (s % 181);
+    const batch = [];
+    while (at < stories.length && batch.length < size) batch.push(...byStory.get(stories[at++]));
+    batches.push(batch);
+  }
+  return batches;
 }
 
 function toItem(r, id) {
@@ -116,7 +132,7 @@ function fit(sets, l2 = 1e-3) {
     beta = beta.map((b, k) => b + step[k]);
     if (Math.max(...step.map(Math.abs)) < 1e-8) break;
   }
-  return { features: [...FEATURE_NAMES], weights: beta.slice(0, -1).map((w) => round(w, 4)), bias: round(beta[d - 1], 4) };
+  return { features: [...FEATURE_NAMES], weights: beta.slice(0, -1).map((w) => round(w, 4)), bias: round(beta[d - 1], 4), rivalFloor };
 }
 
 function solve(A, b) {
@@ -138,9 +154,12 @@ function solve(A, b) {
 function train(recordsByPart) {
   const sets = [];
   for (const records of recordsByPart) {
-    const parts = [rowsOf(records, null), rowsOf(records, 7)];
-    const n = parts.reduce((s, p) => s + p.X.length, 0);
-    for (const p of parts) sets.push({ ...p, weight: 1e5 / n / recordsByPart.length });
+    const rows = rowsOf(records);
+    sets.push({ ...rows, weight: (1 - smallShare) * 1e5 / rows.X.length / recordsByPart.length });
+    if (smallShare === 0) continue;
+    const small = smallBatches(records, 5).map(rowsOf);
+    const n = small.reduce((t, r) => t + r.X.length, 0);
+    for (const r of small) sets.push({ ...r, weight: smallShare * 1e5 / n / recordsByPart.length });
   }
   return fit(sets);
 }
@@ -150,15 +169,33 @@ function score(records, options) {
   return bcubed(records.map((r, i) => ({ gold: r.story_id, pred: pred[i].story })));
 }
 
+/** Scores clustering each small batch on its own (story ids made distinct per batch). */
+function scoreSmall(records, options) {
+  const rows = [];
+  smallBatches(records, 9).forEach((batch, b) => {
+    const pred = clusterArticles(batch, options);
+    batch.forEach((r, i) => rows.push({ gold: r.story_id, pred: `${b}:${pred[i].story}` }));
+  });
+  return bcubed(rows);
+}
+
+const thresholds = flag('--thresholds', String(DEFAULT_CLUSTER_OPTIONS.threshold)).split(',').map(Number);
+
 function report(label, model, testByPart) {
-  const out = [];
-  for (const [name, records] of testByPart) {
-    for (const order of ['file', 'shuffled']) {
-      const s = score(order === 'file' ? records : shuffled(records, 11), { model });
-      out.push(`${label.padEnd(26)} ${name.padEnd(16)} ${order.padEnd(8)} P=${s.p.toFixed(4)} R=${s.r.toFixed(4)} F1=${s.f1.toFixed(4)}`);
+  for (const threshold of thresholds) {
+    const out = [];
+    let macro = 0;
+    for (const [name, records] of testByPart) {
+      const options = { model, threshold, sameSourceThreshold: Math.max(threshold, DEFAULT_CLUSTER_OPTIONS.sameSourceThreshold) };
+      const orders = args.includes('--quick') ? ['file'] : ['file', 'shuffled', 'small'];
+      for (const order of orders) {
+        const s = order === 'small' ? scoreSmall(records, options) : score(order === 'file' ? records : shuffled(records, 11), options);
+        if (order === 'file') macro += s.f1 / testByPart.length;
+        out.push(`${label.padEnd(20)} t=${threshold} ${name.padEnd(16)} ${order.padEnd(8)} P=${s.p.toFixed(4)} R=${s.r.toFixed(4)} F1=${s.f1.toFixed(4)}`);
+      }
     }
+    console.log(out.join('\n') + `\n${label} t=${threshold} macro F1 (file order) ${macro.toFixed(4)}`);
   }
-  console.log(out.join('\n'));
 }
 
 const byPart = new Map(partNames.map((p) => [p, all.filter((r) => r.dataset === p)]));
@@ -182,7 +219,7 @@ if (split === 'stories') {
   if (args.includes('--write')) {
     const path = join(root, 'src', 'cluster', 'join-model.ts');
     const src = readFileSync(path, 'utf8');
-    const next = src.replace(/(export const DEFAULT_JOIN_MODEL: JoinModel = \{\n  features: \[\.\.\.FEATURE_NAMES\],\n  weights: )\[[^\]]*\](,\n  bias: )[-\d.e]+/, `$1[${model.weights.join(', ')}]$2${model.bias}`);
+    const next = src.replace(/(export const DEFAULT_JOIN_MODEL: JoinModel = \{\n  features: \[\.\.\.FEATURE_NAMES\],\n  weights: )\[[^\]]*\](,\n  bias: )[-\d.e]+(,\n  rivalFloor: )[\d.]+/, `$1[${model.weights.join(', ')}]$2${model.bias}$3${model.rivalFloor}`);
     if (next === src && !src.includes(`[${model.weights.join(', ')}]`)) throw new Error('could not find DEFAULT_JOIN_MODEL in join-model.ts');
     writeFileSync(path, next);
     console.log(`wrote ${path}; threshold in DEFAULT_CLUSTER_OPTIONS is ${DEFAULT_CLUSTER_OPTIONS.threshold}`);

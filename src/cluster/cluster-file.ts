@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { StoryfeedError } from '../lib/errors.js';
-import type { Item } from '../model.js';
+import type { Item, Story } from '../model.js';
 import { writeFileAtomic } from '../write/write-file-atomic.js';
 import { clusterItems, DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from './cluster-items.js';
 
@@ -34,6 +34,7 @@ export async function clusterFile(
   inPath: string,
   outPath: string,
   options: Partial<ClusterOptions> = {},
+  runSize = 0,
 ): Promise<{ articles: number; stories: number; durationMs: number }> {
   let bytes: Buffer;
   try {
@@ -44,7 +45,7 @@ export async function clusterFile(
   const text = (inPath.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   const records = parseArticleLines(text, inPath);
   const started = performance.now();
-  const assignments = clusterArticles(records, options);
+  const assignments = clusterArticles(records, options, runSize);
   const durationMs = Math.round(performance.now() - started);
   await writeFileAtomic(outPath, assignments.map((a) => JSON.stringify(a)).join('\n') + (assignments.length ? '\n' : ''));
   return { articles: records.length, stories: new Set(assignments.map((a) => a.story)).size, durationMs };
@@ -85,16 +86,34 @@ export function parseArticleLines(text: string, name = 'input'): ArticleRecord[]
   return out;
 }
 
-/** Returns the story of every article, in input order: one stream in publication order, undated in input order. */
-export function clusterArticles(records: readonly ArticleRecord[], options: Partial<ClusterOptions> = {}): StoryAssignment[] {
+/**
+ * Returns the story of every article, in input order: one stream in publication order, undated in input
+ * order. With `runSize` > 0 the stream is clustered as the pipeline does it, `runSize` new articles per
+ * call with the stories of earlier calls carried over (merged stories retired into the older one).
+ */
+export function clusterArticles(records: readonly ArticleRecord[], options: Partial<ClusterOptions> = {}, runSize = 0): StoryAssignment[] {
   // Items get positional ids, so "date, then id" is "date, then input order", and nothing in an
   // article's own id (which may encode a label) can influence the result.
   const width = String(records.length).length;
   const items = records.map((r, i) => articleItem(r, String(i).padStart(width, '0')));
-  const byId = new Map(items.map((item) => [item.id, item]));
-  const { changed } = clusterItems({ stories: [], items: byId, newItems: items }, { ...DEFAULT_CLUSTER_OPTIONS, ...options });
+  const opts = { ...DEFAULT_CLUSTER_OPTIONS, ...options };
+  const stories = new Map<string, Story>();
+  if (runSize > 0) {
+    const ordered = [...items].sort((a, b) => (a.date ?? '\uffff').localeCompare(b.date ?? '\uffff') || a.id.localeCompare(b.id));
+    const known = new Map<string, Item>();
+    for (let at = 0; at < ordered.length; at += runSize) {
+      const run = ordered.slice(at, at + runSize);
+      for (const item of run) known.set(item.id, item);
+      const { changed, retired } = clusterItems({ stories: [...stories.values()], items: known, newItems: run }, opts);
+      for (const story of changed) stories.set(story.id, story);
+      for (const r of retired ?? []) stories.delete(r.id);
+    }
+  } else {
+    const byId = new Map(items.map((item) => [item.id, item]));
+    for (const story of clusterItems({ stories: [], items: byId, newItems: items }, opts).changed) stories.set(story.id, story);
+  }
   const storyOf = new Map<string, string>();
-  for (const story of changed) for (const m of story.members) storyOf.set(m.itemId, story.id);
+  for (const story of stories.values()) for (const m of story.members) storyOf.set(m.itemId, story.id);
   return records.map((r, i) => ({ id: r.id, story: storyOf.get(items[i]!.id)! }));
 }
 

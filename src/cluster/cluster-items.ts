@@ -1,36 +1,35 @@
 import { createHash } from 'node:crypto';
 import type { Item, Story, StoryMember } from '../model.js';
+import { agglomerate, type Seed } from './agglomerate.js';
+import { Corpus, type ItemProfile } from './corpus.js';
+import { itemPairs, RIVAL_FLOOR } from './item-graph.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
-import { Corpus, StoryIndex, type ItemProfile } from './story-index.js';
 
 /** The clusterer's slice of the configuration. */
 export interface ClusterOptions {
   /** Items further apart than this (by date) are never grouped; undated items are not constrained. */
   windowHours: number;
-  /** Minimum join probability (the model's estimate) for an item to join a story. */
+  /** Minimum mean pair probability (the pair model's estimate) for two groups of items to merge. */
   threshold: number;
-  /** Minimum join probability for an item to join a story that already has an item of its outlet. */
+  /** Minimum mean pair probability when both groups already have an item of the same outlet. */
   sameSourceThreshold: number;
-  /** The join decision; defaults to the shipped, trained weights. */
+  /** The pair decision; defaults to the shipped, trained weights. */
   model?: JoinModel;
-  /** How many candidate stories (from the inverted index) get the full comparison. */
+  /** How many nearest other items (from the inverted index) each item is linked to. */
   maxCandidates?: number;
-  /** How many of an item's heaviest terms look up candidates. */
+  /** How many of an item's heaviest terms look up its nearest items. */
   queryTerms?: number;
-  /** The most recent members of a story compared one by one. */
-  maxMembersCompared?: number;
 }
 
 /** Defaults of every clustering option. */
 export const DEFAULT_CLUSTER_OPTIONS: Required<ClusterOptions> = {
   windowHours: 72,
-  // Chosen on the dev set for BCubed precision ≥ 0.90 in each part with a margin (0.70 gives 0.908 on one part).
-  threshold: 0.75,
-  sameSourceThreshold: 0.85,
+  // Chosen on the dev set for BCubed precision ≥ 0.90 in each part (scripts/eval-cluster.mjs).
+  threshold: 0.54,
+  sameSourceThreshold: 0.7,
   model: DEFAULT_JOIN_MODEL,
-  maxCandidates: 10,
+  maxCandidates: 20,
   queryTerms: 40,
-  maxMembersCompared: 30,
 };
 
 export interface ClusterInput {
@@ -62,78 +61,114 @@ export function mintStoryId(foundingItemId: string): string {
 }
 
 /**
- * Places each new item into the story it most probably belongs to, or a new one (single pass,
- * incremental, deterministic), and returns the stories that changed. Candidates come from an inverted
- * index; a logistic join model weighs TF-IDF cosines (whole text, closest member, headline),
- * name/number overlap, shared 8-word runs and same-outlet membership. IDF and which words are names
- * are learned from every item given.
+ * Groups the new items with each other and with the live stories, and returns the stories that
+ * changed (deterministic, whatever the input order). Each item is linked to its nearest items (an
+ * inverted index over TF-IDF vectors); a logistic pair model turns each link's evidence (cosines of
+ * text, headline and names, mutual rank, gap to the best rival) into a probability; groups then merge
+ * by average linkage, old stories first (agglomerate.ts). Two live stories joined by new items are one:
+ * the older survives and the other is reported in `retired`. IDF and which words are names are learned
+ * from every item given.
  */
 export function clusterItems(input: ClusterInput, options: ClusterOptions): ClusterResult {
   const opts = resolveClusterOptions(options);
+  const windowMs = opts.windowHours * MS_PER_HOUR;
   const corpus = new Corpus();
   // One batch in id order: term ids (and so every tie-break) do not depend on the input order.
   const everyItem = new Map(input.items);
   for (const item of input.newItems) if (!everyItem.has(item.id)) everyItem.set(item.id, item);
   corpus.learn([...everyItem.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-  const index = new StoryIndex({
-    windowMs: opts.windowHours * MS_PER_HOUR,
-    maxCandidates: opts.maxCandidates,
-    queryTerms: opts.queryTerms,
-    maxMembersCompared: opts.maxMembersCompared,
-  });
-  const profileOf = (item: Item): ItemProfile => corpus.profile(item, item.sourceId, timeOf(item), opts.queryTerms);
 
-  const stories: Story[] = [];
-  for (const story of input.stories) {
-    let s: number | null = null;
-    for (const m of story.members) {
-      const item = input.items.get(m.itemId);
-      if (item) s = index.add(profileOf(item), s);
-    }
-    // A story whose items are all gone still holds its place, so indexes line up.
-    if (s === null) s = index.add(emptyProfile(story.id), null);
-    stories[s] = story;
-  }
-
+  // Old stories first, oldest first (the lower seed survives a merge), then new items in date order.
+  const stories = [...input.stories].map((story, i) => ({ story, i })).sort((x, y) => (x.story.published < y.story.published ? -1 : x.story.published > y.story.published ? 1 : x.i - y.i));
   const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
   const ordered = [...input.newItems].filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id)).sort(byDateThenId);
-  const changed = new Set<number>();
 
+  const profiles: ItemProfile[] = [];
+  const itemOf: Item[] = [];
+  const seeds: Seed[] = [];
+  const place = (item: Item): number => {
+    profiles.push(corpus.profile(item, item.sourceId, timeOf(item), opts.queryTerms));
+    itemOf.push(item);
+    return profiles.length - 1;
+  };
+  for (const { story } of stories) {
+    const members = story.members.map((m) => input.items.get(m.itemId)).filter((x): x is Item => x !== undefined);
+    const idx = members.map(place);
+    const times = idx.map((i) => profiles[i]!.time).filter((t): t is number => t !== null);
+    seeds.push({ items: idx, sources: new Set(members.map((m) => m.sourceId)), minTime: times.length ? Math.min(...times) : null, maxTime: times.length ? Math.max(...times) : null, fresh: false });
+  }
+  const firstNew = seeds.length;
   for (const item of ordered) {
-    const p = profileOf(item);
-    const decision = decide(index, p, opts);
-    if (decision) {
-      const story = stories[decision.story]!;
-      const member: StoryMember = {
-        itemId: item.id,
-        score: round(decision.probability),
-        terms: index.sharedTerms(p, decision.story, 5).map((id) => corpus.termName(id)),
-      };
-      stories[decision.story] = { ...story, members: [...story.members, member] };
-      index.add(p, decision.story);
-      changed.add(decision.story);
-    } else {
-      const date = item.date ?? item.published ?? item.updated;
-      const s = index.add(p, null);
-      stories[s] = {
-        id: mintStoryId(item.id),
-        members: [{ itemId: item.id, score: 1, terms: [] }],
-        representativeItemId: item.id,
-        published: date ?? '1970-01-01T00:00:00.000Z',
-        updated: date ?? '1970-01-01T00:00:00.000Z',
-      };
-      changed.add(s);
+    const i = place(item);
+    const t = profiles[i]!.time;
+    seeds.push({ items: [i], sources: new Set([item.sourceId]), minTime: t, maxTime: t, fresh: true });
+  }
+
+  const pairs = itemPairs(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR });
+  const edges = pairs.map((pair) => ({ a: pair.a, b: pair.b, p: joinProbability(opts.model, pair.features) }));
+  const { root } = agglomerate(seeds, profiles.length, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
+
+  // Each new item's evidence: its most probable link inside its final group.
+  const groupOfItem = new Int32Array(profiles.length);
+  seeds.forEach((s, g) => {
+    for (const i of s.items) groupOfItem[i] = root[g]!;
+  });
+  const bestLink = new Map<number, { other: number; p: number }>();
+  for (const e of edges) {
+    if (groupOfItem[e.a] !== groupOfItem[e.b]) continue;
+    for (const [x, y] of [[e.a, e.b], [e.b, e.a]] as const) {
+      const cur = bestLink.get(x);
+      if (!cur || e.p > cur.p) bestLink.set(x, { other: y, p: e.p });
     }
   }
+  const memberOf = (i: number): StoryMember => {
+    const link = bestLink.get(i);
+    const terms = link ? sharedTerms(profiles[i]!, profiles[link.other]!, 5).map((id) => corpus.termName(id)) : [];
+    return { itemId: itemOf[i]!.id, score: link ? round(link.p) : 1, terms };
+  };
 
   const result: Story[] = [];
-  for (const s of [...changed].sort((a, b) => a - b)) {
-    const story = stories[s]!;
-    const items = story.members.map((m) => input.items.get(m.itemId)).filter((x): x is Item => x !== undefined);
+  const retired: { id: string; into: string }[] = [];
+  const partsOf = new Map<number, number[]>();
+  for (let h = 0; h < seeds.length; h++) {
+    const list = partsOf.get(root[h]!);
+    if (list) list.push(h);
+    else partsOf.set(root[h]!, [h]);
+  }
+  for (let g = 0; g < seeds.length; g++) {
+    const parts = partsOf.get(g);
+    if (!parts) continue;
+    const oldParts = parts.filter((h) => h < firstNew);
+    const newItems = parts.filter((h) => h >= firstNew).map((h) => seeds[h]!.items[0]!);
+    if (oldParts.length === 1 && newItems.length === 0) continue;
+    let story: Story;
+    if (oldParts.length > 0) {
+      const survivor = stories[oldParts[0]!]!.story;
+      const members = [...survivor.members];
+      for (const i of newItems) members.push(memberOf(i));
+      // The retired stories' members move over as they were.
+      for (const h of oldParts.slice(1)) {
+        const gone = stories[h]!.story;
+        members.push(...gone.members);
+        retired.push({ id: gone.id, into: survivor.id });
+      }
+      story = { ...survivor, members };
+    } else {
+      const founder = itemOf[newItems[0]!]!;
+      const date = founder.date ?? founder.published ?? founder.updated ?? '1970-01-01T00:00:00.000Z';
+      story = {
+        id: mintStoryId(founder.id),
+        members: newItems.map((i, k) => (k === 0 ? { itemId: founder.id, score: 1, terms: [] } : memberOf(i))),
+        representativeItemId: founder.id,
+        published: date,
+        updated: date,
+      };
+    }
+    const items = story.members.map((m) => everyItem.get(m.itemId)).filter((x): x is Item => x !== undefined);
     result.push(finishStory(story, items, input.priorities ?? {}));
   }
-  return { changed: result };
+  return retired.length > 0 ? { changed: result, retired } : { changed: result };
 }
 
 /** Returns the options with every default filled in and the model checked. */
@@ -142,18 +177,6 @@ export function resolveClusterOptions(options: Partial<ClusterOptions> = {}): Re
   const opts = { ...DEFAULT_CLUSTER_OPTIONS, ...defined } as Required<ClusterOptions>;
   checkJoinModel(opts.model);
   return opts;
-}
-
-/** Returns the story item `p` should join (the most probable candidate over its threshold), or null. */
-export function decide(index: StoryIndex, p: ItemProfile, opts: Required<ClusterOptions>): { story: number; probability: number } | null {
-  let best: { story: number; probability: number } | null = null;
-  for (const { story: s, features } of index.candidates(p)) {
-    const probability = joinProbability(opts.model, features);
-    const needed = index.sourcesOf(s).has(p.source) ? opts.sameSourceThreshold : opts.threshold;
-    if (probability < needed) continue;
-    if (!best || probability > best.probability) best = { story: s, probability };
-  }
-  return best;
 }
 
 /** Recomputes a story's representative, published and updated from its members. */
@@ -176,9 +199,22 @@ export function finishStory(story: Story, items: readonly Item[], priorities: Re
   };
 }
 
-function emptyProfile(id: string): ItemProfile {
-  const none = { ids: new Int32Array(0), w: new Float64Array(0) };
-  return { id, source: '', time: null, all: none, title: none, ents: none, shingles: new Int32Array(0), query: new Int32Array(0) };
+/** Returns the terms two items share, heaviest first (the evidence shown by `storyfeed explain`). */
+function sharedTerms(p: ItemProfile, q: ItemProfile, k: number): number[] {
+  const shared: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < p.all.ids.length && j < q.all.ids.length) {
+    const x = p.all.ids[i]!;
+    const y = q.all.ids[j]!;
+    if (x === y) shared.push([x, p.all.w[i++]! * q.all.w[j++]!]);
+    else if (x < y) i++;
+    else j++;
+  }
+  return shared
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, k)
+    .map(([id]) => id);
 }
 
 function maxIso(a: string | null, b: string | null): string | null {

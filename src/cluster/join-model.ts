@@ -1,4 +1,4 @@
-import { FEATURE_NAMES } from './story-index.js';
+import { FEATURE_NAMES, RIVAL_FLOOR } from './item-graph.js';
 
 /** A logistic-regression join decision over the similarity features of an item and a story. */
 export interface JoinModel {
@@ -6,14 +6,17 @@ export interface JoinModel {
   features: readonly string[];
   weights: readonly number[];
   bias: number;
+  /** The phantom neighbour's cosine the features were computed with (default RIVAL_FLOOR). */
+  rivalFloor?: number;
 }
 
 // Trained offline by scripts/train-cluster.mjs on the dev set (../shared/eval/story-clusters), both parts
 // weighted equally; see the script's header for the procedure. A handful of numbers, no per-article data.
 export const DEFAULT_JOIN_MODEL: JoinModel = {
   features: [...FEATURE_NAMES],
-  weights: [9.5284, -4.2088, 1.1415, 0.2148, 0.4817, 0.2527, 15.1576],
-  bias: -3.7216,
+  weights: [-2.3561, 2.012, -0.6013, 3.951, 10.0558, 8.8314, 0.4367, -3.3856],
+  bias: -0.1376,
+  rivalFloor: 0.3,
 };
 
 /** Returns the probability that an item belongs to a story, given their features. */

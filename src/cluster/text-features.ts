@@ -4,7 +4,7 @@ import type { Item } from '../model.js';
 
 // Turning an item's text into the evidence the clusterer compares: stemmed content terms per field,
 // proper-noun-like words and numbers (entity candidates), and long word shingles (shared quotes,
-// syndicated copies). Everything here is per item and pure; corpus statistics live in story-index.ts.
+// syndicated copies). Everything here is per item and pure; corpus statistics live in corpus.ts.
 
 const STOP = new Set([
   ...eng,

@@ -70,8 +70,8 @@ export const configSchema = z
     cluster: z
       .strictObject({
         windowHours: z.number().positive().max(24 * 365).default(72),
-        threshold: z.number().gt(0).lt(1).default(0.75),
-        sameSourceThreshold: z.number().gt(0).max(1).default(0.85),
+        threshold: z.number().gt(0).lt(1).default(0.54),
+        sameSourceThreshold: z.number().gt(0).max(1).default(0.7),
       })
       .prefault({}),
     fetch: z

@@ -52,3 +52,14 @@ describe('clusterFile', () => {
     expect(lines[0]!.story).toBe(lines[2]!.story);
   });
 });
+
+describe('clusterArticles in runs', () => {
+  it('clusters run by run like the pipeline and reaches the one-batch grouping', () => {
+    const list = [...articles(), { id: 'c-1', title: 'Valdoria harbour damaged by earthquake', description: 'An earthquake damaged Valdoria harbour.', body, outlet: 'four.example' }];
+    const stories = (out: { story: string }[]) => out.map((a) => out.findIndex((b) => b.story === a.story));
+    const inRuns = clusterArticles(list, {}, 1);
+    expect(inRuns.map((a) => a.id)).toEqual(['a-1', 'b-1', 'a-2', 'c-1']);
+    expect(stories(inRuns)).toEqual([0, 1, 0, 0]);
+    expect(stories(inRuns)).toEqual(stories(clusterArticles(list)));
+  });
+});

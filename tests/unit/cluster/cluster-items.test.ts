@@ -97,3 +97,36 @@ describe('clusterItems evidence', () => {
     expect(() => clusterItems({ stories: [], items: map, newItems: [...map.values()] }, { ...options, model })).toThrow(/join model features/);
   });
 });
+
+describe('clusterItems across runs', () => {
+  it('merges two live stories that new items show to be one: the older survives, the other is retired', () => {
+    const q1 = quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-27T10:00:00.000Z');
+    const q2 = quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-27T11:00:00.000Z');
+    const older: Story = { id: 'old', members: [{ itemId: 'q1', score: 1, terms: [] }], representativeItemId: 'q1', published: q1.date!, updated: q1.date! };
+    const newer: Story = { id: 'new', members: [{ itemId: 'q2', score: 1, terms: [] }], representativeItemId: 'q2', published: q2.date!, updated: q2.date! };
+    const q3 = quake('q3', 'c', 'Valdoria earthquake: harbour and lighthouse damaged', '2015-03-27T12:00:00.000Z');
+    const map = new Map([q1, q2, q3].map((i) => [i.id, i]));
+    const result = clusterItems({ stories: [newer, older], items: map, newItems: [q3] }, options);
+    expect(result.retired).toEqual([{ id: 'new', into: 'old' }]);
+    expect(result.changed.map((s) => s.id)).toEqual(['old']);
+    expect(result.changed[0]!.members.map((m) => m.itemId).sort()).toEqual(['q1', 'q2', 'q3']);
+  });
+
+  it('never merges two live stories without a new item between them', () => {
+    const q1 = quake('q1', 'a', 'Earthquake hits Valdoria harbour');
+    const q2 = quake('q2', 'b', 'Valdoria earthquake damages lighthouse');
+    const s1: Story = { id: 's1', members: [{ itemId: 'q1', score: 1, terms: [] }], representativeItemId: 'q1', published: q1.date!, updated: q1.date! };
+    const s2: Story = { id: 's2', members: [{ itemId: 'q2', score: 1, terms: [] }], representativeItemId: 'q2', published: q2.date!, updated: q2.date! };
+    const r1 = budget('r1', 'c');
+    const map = new Map([q1, q2, r1].map((i) => [i.id, i]));
+    const result = clusterItems({ stories: [s1, s2], items: map, newItems: [r1] }, options);
+    expect(result.retired ?? []).toEqual([]);
+    expect(result.changed.map((s) => s.members.map((m) => m.itemId))).toEqual([['r1']]);
+  });
+
+  it('does not link two unrelated lone items in a tiny batch (no rivals is no evidence)', () => {
+    const a = makeItem({ id: 'p1', sourceId: 'a', title: 'Pressing plant doubles its capacity as vinyl orders grow', contentText: 'The plant in Leeds added two presses as music fans bought more records.' });
+    const b = makeItem({ id: 'p2', sourceId: 'b', title: 'Streaming service caps free listening at ten hours', contentText: 'Music fans on the free tier will be limited to ten hours a month.' });
+    expect(run([a, b])).toHaveLength(2);
+  });
+});

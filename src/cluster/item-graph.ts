@@ -1,0 +1,209 @@
+import { dotSparse, type ItemProfile } from './corpus.js';
+
+// The item similarity graph: each item's nearest other items (by TF-IDF cosine, found through an
+// inverted index over rarer terms, never an all-pairs scan), and the evidence for each linked pair.
+// Paraphrased reports of one event often share few words, so the raw cosine alone is weak evidence;
+// how the pair stands among each item's other neighbours (mutual rank, gap to the best rival) is
+// what separates a story from its same-topic neighbours (measured on the dev set, see
+// scripts/train-cluster.mjs).
+
+/** The evidence for two items reporting the same story, in the order the pair model expects. */
+export const FEATURE_NAMES = ['cosAll', 'cosTitle', 'cosEntities', 'gapMin', 'gapMax', 'rankBoth', 'rankEither', 'crossTitle'] as const;
+
+/** A linked pair of items (indexes into the profile list, a < b) with its features (FEATURE_NAMES order). */
+export interface ItemPair {
+  a: number;
+  b: number;
+  features: number[];
+}
+
+/** Settings of the graph. */
+export interface GraphOptions {
+  /** Nearest items kept per item. */
+  neighbours: number;
+  /** Items further apart than this (ms) are never linked; undated items are not constrained. */
+  windowMs: number;
+  /** Cosine of the phantom neighbour every item has (the rival floor); see RIVAL_FLOOR. */
+  rivalFloor: number;
+}
+
+/**
+ * The best phantom neighbour's cosine: about the best unrelated neighbour's cosine of an item in a
+ * corpus of thousands (dev set quartiles), so rank and gap mean the same in a batch of 18 and of 8,000.
+ */
+export const RIVAL_FLOOR = 0.3;
+
+/** Returns every pair of items where one is among the other's nearest, with its features, in (a, b) order. */
+export function itemPairs(profiles: readonly ItemProfile[], options: GraphOptions): ItemPair[] {
+  const near = nearestItems(profiles, options);
+  const k = options.neighbours;
+  const pairs: ItemPair[] = [];
+  const seen = new Set<number>();
+  const n = profiles.length;
+  const floor = options.rivalFloor;
+  // Every list is at least as crowded as a typical list in a corpus of thousands: phantom neighbours
+  // at cosines floor / (1 + r)^0.6 (rank r). A small batch has few real rivals, and without them a weak
+  // link between two lone items looks like a mutual best match (the demo's 18 items).
+  const phantomRank = (cos: number): number => {
+    let r = 0;
+    while (r < k && floor / Math.pow(1 + r, 0.6) > cos) r++;
+    return r;
+  };
+  const rankOf = (x: number, y: number, cos: number): number => {
+    const list = near[x]!;
+    const phantom = phantomRank(cos);
+    for (let r = 0; r < list.items.length; r++) if (list.items[r] === y) return Math.max(r, phantom);
+    return k;
+  };
+  // The best cosine of x to any item but y (the rival y has to beat), never below the phantom's.
+  const rival = (x: number, y: number): number => {
+    const list = near[x]!;
+    if (list.items.length === 0) return floor;
+    if (list.items[0] !== y) return Math.max(floor, list.cos[0]!);
+    return Math.max(floor, list.cos.length > 1 ? list.cos[1]! : 0);
+  };
+  for (let i = 0; i < n; i++) {
+    const list = near[i]!;
+    for (let r = 0; r < list.items.length; r++) {
+      const j = list.items[r]!;
+      const a = Math.min(i, j);
+      const b = Math.max(i, j);
+      // Keyed as a * n + b: exact below 2^53, far beyond any store.
+      const key = a * n + b;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const pa = profiles[a]!;
+      const pb = profiles[b]!;
+      const cos = list.cos[r]!;
+      const ga = cos - rival(a, b);
+      const gb = cos - rival(b, a);
+      const ra = rankOf(a, b, cos);
+      const rb = rankOf(b, a, cos);
+      pairs.push({
+        a,
+        b,
+        features: [
+          cos,
+          dotSparse(pa.title, pb.title),
+          dotSparse(pa.ents, pb.ents),
+          Math.min(ga, gb),
+          Math.max(ga, gb),
+          1 / (1 + Math.max(ra, rb)),
+          1 / (1 + Math.min(ra, rb)),
+          // One outlet's headline often paraphrases the other's lead.
+          Math.max(dotSparse(pa.title, pb.all), dotSparse(pb.title, pa.all)),
+        ],
+      });
+    }
+  }
+  return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
+}
+
+/** Postings longer than this are not scanned (a term in more items says little about the story). */
+const MAX_POSTINGS = 160;
+
+interface NearList {
+  items: Int32Array;
+  cos: Float64Array;
+}
+
+/** Returns each item's nearest other items (at most `neighbours`, in the window), best first. */
+export function nearestItems(profiles: readonly ItemProfile[], options: GraphOptions): NearList[] {
+  const n = profiles.length;
+  // Postings (term → items, weights) over each item's query terms, in compressed rows.
+  let vocab = 0;
+  for (const p of profiles) for (const t of p.query) vocab = Math.max(vocab, t + 1);
+  const df = new Int32Array(vocab);
+  for (const p of profiles) for (const t of p.query) df[t]!++;
+  // A term in more items than MAX_POSTINGS finds too many to be worth looking up (and would make the
+  // work grow with the square of the items): its postings stay empty.
+  const start = new Int32Array(vocab + 1);
+  for (let t = 0; t < vocab; t++) start[t + 1] = start[t]! + (df[t]! <= MAX_POSTINGS ? df[t]! : 0);
+  const fill = start.slice(0, vocab);
+  const postItem = new Int32Array(start[vocab]!);
+  const postW = new Float64Array(start[vocab]!);
+  const queryW = profiles.map((p) => queryWeights(p));
+  profiles.forEach((p, i) => {
+    const w = queryW[i]!;
+    for (let q = 0; q < p.query.length; q++) {
+      const t = p.query[q]!;
+      if (df[t]! > MAX_POSTINGS) continue;
+      const slot = fill[t]!++;
+      postItem[slot] = i;
+      postW[slot] = w[q]!;
+    }
+  });
+
+  const k = options.neighbours;
+  // Exact cosines for the best few by partial score: the partial score misses the common terms.
+  const shortlist = k * 2;
+  const acc = new Float64Array(n);
+  const touched = new Int32Array(n);
+  const out: NearList[] = [];
+  const topItem = new Int32Array(shortlist);
+  const topScore = new Float64Array(shortlist);
+  for (let i = 0; i < n; i++) {
+    const p = profiles[i]!;
+    const w = queryW[i]!;
+    let nt = 0;
+    for (let q = 0; q < p.query.length; q++) {
+      const t = p.query[q]!;
+      const wq = w[q]!;
+      for (let s = start[t]!, e = start[t + 1]!; s < e; s++) {
+        const o = postItem[s]!;
+        if (o === i) continue;
+        if (acc[o] === 0) touched[nt++] = o;
+        acc[o]! += wq * postW[s]! + 1e-12;
+      }
+    }
+    let m = 0;
+    for (let x = 0; x < nt; x++) {
+      const o = touched[x]!;
+      const score = acc[o]!;
+      acc[o] = 0;
+      if (m === shortlist && !(score > topScore[m - 1]! || (score === topScore[m - 1]! && o < topItem[m - 1]!))) continue;
+      // No window here: a story may span more than the window (agglomerate checks date ranges).
+      let y = m === shortlist ? m - 1 : m++;
+      while (y > 0 && (score > topScore[y - 1]! || (score === topScore[y - 1]! && o < topItem[y - 1]!))) {
+        topItem[y] = topItem[y - 1]!;
+        topScore[y] = topScore[y - 1]!;
+        y--;
+      }
+      topItem[y] = o;
+      topScore[y] = score;
+    }
+    const exact: [number, number][] = [];
+    for (let x = 0; x < m; x++) exact.push([topItem[x]!, dotSparse(p.all, profiles[topItem[x]!]!.all)]);
+    exact.sort((u, v) => v[1] - u[1] || u[0] - v[0]);
+    const kept = exact.slice(0, k);
+    out.push({ items: Int32Array.from(kept, (e) => e[0]), cos: Float64Array.from(kept, (e) => e[1]) });
+  }
+  return out;
+}
+
+/** The weights (in the item's unit vector) of its query terms, in query order. */
+function queryWeights(p: ItemProfile): Float64Array {
+  const out = new Float64Array(p.query.length);
+  for (let q = 0; q < p.query.length; q++) {
+    const t = p.query[q]!;
+    // p.all.ids is ascending: binary search.
+    let lo = 0;
+    let hi = p.all.ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = p.all.ids[mid]!;
+      if (v === t) {
+        out[q] = p.all.w[mid]!;
+        break;
+      }
+      if (v < t) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return out;
+}
+
+/** Whether two items may be linked: both dated and further apart than the window is the only bar. */
+export function inWindow(a: number | null, b: number | null, windowMs: number): boolean {
+  return a === null || b === null || Math.abs(a - b) <= windowMs;
+}
