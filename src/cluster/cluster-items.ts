@@ -4,6 +4,7 @@ import { agglomerate, type Seed } from './agglomerate.js';
 import { Corpus, type ItemProfile } from './corpus.js';
 import { itemPairs, RIVAL_FLOOR } from './item-graph.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
+import { itemTermCounts } from './text-features.js';
 
 /** The clusterer's slice of the configuration. */
 export interface ClusterOptions {
@@ -184,9 +185,13 @@ export function finishStory(story: Story, items: readonly Item[], priorities: Re
   if (items.length === 0) return story;
   const dates = items.map((i) => i.date).filter((d): d is string => d !== null).sort();
   const changes = items.map((i) => maxIso(i.updated, i.date)).filter((d): d is string => d !== null).sort();
+  // The representative is the outlet the user prefers (priority), then the article most central to the story
+  // (closest to its centroid), then the earliest, then the lowest id.
+  const centrality = centralityOf(items);
   const rep = [...items].sort(
     (a, b) =>
       (priorities[b.sourceId] ?? 0) - (priorities[a.sourceId] ?? 0) ||
+      (centrality.get(b.id) ?? 0) - (centrality.get(a.id) ?? 0) ||
       (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
       a.id.localeCompare(b.id),
   )[0]!;
@@ -197,6 +202,31 @@ export function finishStory(story: Story, items: readonly Item[], priorities: Re
     // When the story last changed: its newest member's date (or that member's own update), never the run time.
     updated: maxIso(changes[changes.length - 1] ?? null, story.updated) ?? story.updated,
   };
+}
+
+/** Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule. */
+export function centralityOf(items: readonly Item[]): Map<string, number> {
+  const vectors = items.map((item) => {
+    const v = new Map<string, number>();
+    let sq = 0;
+    for (const [t, c] of itemTermCounts(item)) {
+      const w = 1 + Math.log(c);
+      v.set(t, w);
+      sq += w * w;
+    }
+    const norm = Math.sqrt(sq) || 1;
+    for (const [t, w] of v) v.set(t, w / norm);
+    return v;
+  });
+  const centroid = new Map<string, number>();
+  for (const v of vectors) for (const [t, w] of v) centroid.set(t, (centroid.get(t) ?? 0) + w / vectors.length);
+  const out = new Map<string, number>();
+  items.forEach((item, i) => {
+    let dot = 0;
+    for (const [t, w] of vectors[i]!) dot += w * (centroid.get(t) ?? 0);
+    out.set(item.id, Math.round(dot * 1e6) / 1e6);
+  });
+  return out;
 }
 
 /** Returns the terms two items share, heaviest first (the evidence shown by `storyfeed explain`). */

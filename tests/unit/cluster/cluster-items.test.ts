@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterItems, DEFAULT_CLUSTER_OPTIONS, mintStoryId, type ClusterOptions } from '../../../src/cluster/cluster-items.js';
+import { centralityOf, clusterItems, DEFAULT_CLUSTER_OPTIONS, finishStory, mintStoryId, type ClusterOptions } from '../../../src/cluster/cluster-items.js';
 import type { Item, Story } from '../../../src/model.js';
 import { makeItem } from '../../helpers/make-item.js';
 
@@ -128,5 +128,30 @@ describe('clusterItems across runs', () => {
     const a = makeItem({ id: 'p1', sourceId: 'a', title: 'Pressing plant doubles its capacity as vinyl orders grow', contentText: 'The plant in Leeds added two presses as music fans bought more records.' });
     const b = makeItem({ id: 'p2', sourceId: 'b', title: 'Streaming service caps free listening at ten hours', contentText: 'Music fans on the free tier will be limited to ten hours a month.' });
     expect(run([a, b])).toHaveLength(2);
+  });
+});
+
+describe('finishStory: the representative article', () => {
+  const story = { id: 's', members: [], representativeItemId: 'x', published: '2015-03-27T00:00:00.000Z', updated: '2015-03-27T00:00:00.000Z' };
+  const central = makeItem({ id: 'c', sourceId: 'a', title: 'Valdoria earthquake damages harbour and lighthouse', published: '2015-03-27T12:00:00.000Z' });
+  const early = makeItem({ id: 'e', sourceId: 'b', title: 'Quake: live pictures and reader comments', published: '2015-03-27T08:00:00.000Z' });
+  const other = makeItem({ id: 'o', sourceId: 'c', title: 'Earthquake in Valdoria damages the harbour lighthouse', published: '2015-03-27T10:00:00.000Z' });
+
+  it('is the article closest to the story centroid, not merely the earliest', () => {
+    expect(finishStory(story, [early, central, other], {}).representativeItemId).not.toBe('e');
+    const centrality = centralityOf([early, central, other]);
+    expect(centrality.get('e')!).toBeLessThan(centrality.get('c')!);
+  });
+
+  it('prefers a higher-priority outlet over centrality', () => {
+    expect(finishStory(story, [early, central, other], { b: 1 }).representativeItemId).toBe('e');
+  });
+
+  it('breaks a tie by the earliest article, then the id', () => {
+    const twinA = makeItem({ id: 'b2', sourceId: 'a', title: 'Same words here', published: '2015-03-27T09:00:00.000Z' });
+    const twinB = makeItem({ id: 'a2', sourceId: 'b', title: 'Same words here', published: '2015-03-27T08:00:00.000Z' });
+    expect(finishStory(story, [twinA, twinB], {}).representativeItemId).toBe('a2');
+    const twinC = makeItem({ id: 'a1', sourceId: 'c', title: 'Same words here', published: '2015-03-27T08:00:00.000Z' });
+    expect(finishStory(story, [twinA, twinB, twinC], {}).representativeItemId).toBe('a1');
   });
 });
