@@ -64,6 +64,8 @@ export interface ParsedText {
   base?: string;
   /** xml:lang declared on this construct (or its xhtml div); otherwise the entry's or feed's language applies. */
   language?: string;
+  /** True when `value` is exact text decoded from base64 (RFC 4287 §4.1.3.3, Atom 0.3 `mode="base64"`), not XML character data: no entity decoding applies to it. */
+  verbatim?: boolean;
 }
 
 /** A category as the feed gave it: Atom `term`/`scheme`/`label`, RSS `<category domain>` text/domain, dc:subject text. */
@@ -115,6 +117,8 @@ export interface ParsedEntry {
   contributors?: ParsedPerson[];
   /** The feed the entry was copied from, when it says so. */
   source?: ParsedSource;
+  /** URL of the entry's own image (itunes:image / itunes:link rel="image" on the item: episode art). */
+  image?: string;
 }
 
 /** A feed as parsed, format-independent, before normalisation. */

@@ -14,6 +14,7 @@ import { mapByHost, type HostLimits } from './fetch/schedule-by-host.js';
 import { describeError, FetchError } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
 import type { FetchedDocument, Item, Source, SourceOutcome } from './model.js';
+import { findDocumentBaseUrl, findHeaderLanguage } from './normalize/document-base-url.js';
 import { normalizeFeed } from './normalize/normalize-feed.js';
 import { parseFeed } from './parse/parse-feed.js';
 import type { SourceState } from './store/open-store.js';
@@ -179,8 +180,10 @@ export async function readSource(source: Source, previous: SourceState | null, o
     const feed = parseFeed(decoded.text);
     timings.parseMs = monotonic() - mark;
     mark = monotonic();
-    const baseUrl = /^https?:/i.test(doc.url) ? doc.url : undefined;
-    const normalized = normalizeFeed(feed, source, { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}) });
+    // The same document context `storyfeed parse` uses: Content-Location as base, Content-Language as last-resort language.
+    const baseUrl = /^https?:/i.test(doc.url) ? findDocumentBaseUrl(doc.url, headers['content-location']) : undefined;
+    const language = findHeaderLanguage(headers['content-language']);
+    const normalized = normalizeFeed(feed, source, { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}), ...(language ? { language } : {}) });
     timings.normalizeMs = monotonic() - mark;
     const items = normalized.items;
     warnings.push(...normalized.warnings);

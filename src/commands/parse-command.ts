@@ -4,6 +4,7 @@ import { decodeBytes } from '../fetch/decode-bytes.js';
 import { fetchSource } from '../fetch/fetch-source.js';
 import { StoryfeedError, describeError } from '../lib/errors.js';
 import type { DecodedDocument, Item, ParsedFeed } from '../model.js';
+import { findDocumentBaseUrl, findHeaderLanguage } from '../normalize/document-base-url.js';
 import { normalizeFeed } from '../normalize/normalize-feed.js';
 import { normalizeFeedInfo, type FeedInfo } from '../normalize/normalize-feed-info.js';
 import { parseFeed } from '../parse/parse-feed.js';
@@ -17,6 +18,8 @@ export interface FeedReport {
   feed: FeedInfo;
   items: Item[];
   warnings: string[];
+  /** The URL relative references resolved against (before xml:base): `--base`, else Content-Location, else the document URL. */
+  baseUrl: string;
 }
 
 /** How to read one document: where it came from and what the transport said. */
@@ -26,8 +29,12 @@ export interface DescribeFeedOptions {
   /** The Content-Type header, as the fetch stage passes it to decodeBytes. */
   contentType?: string;
   contentTypeCharset?: string;
-  /** Base URL overriding `url` for relative links (`--base`). */
+  /** Base URL overriding `url` and Content-Location for relative links (`--base`). */
   base?: string;
+  /** The Content-Location header: the document's base URL when it is http(s) (see document-base-url.ts). */
+  contentLocation?: string;
+  /** The Content-Language header: the language of a feed that declares none. */
+  contentLanguage?: string;
   /** ISO time the document was fetched (the date of last resort for undated items). */
   fetchedAt: string;
 }
@@ -42,10 +49,11 @@ export function describeFeed(body: Uint8Array, options: DescribeFeedOptions): Fe
     ...(options.contentTypeCharset !== undefined ? { contentTypeCharset: options.contentTypeCharset } : {}),
   });
   const parsed = parseFeed(decoded.text);
-  const baseUrl = options.base ?? options.url;
-  const { items, warnings } = normalizeFeed(parsed, { id: 'parse', name: options.url, url: options.url }, { fetchedAt: options.fetchedAt, baseUrl });
+  const baseUrl = options.base ?? findDocumentBaseUrl(options.url, options.contentLocation);
+  const language = findHeaderLanguage(options.contentLanguage);
+  const { items, warnings } = normalizeFeed(parsed, { id: 'parse', name: options.url, url: options.url }, { fetchedAt: options.fetchedAt, baseUrl, ...(language !== undefined ? { language } : {}) });
   if (parsed.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
-  return { decoded: { encoding: decoded.encoding, encodingSource: decoded.encodingSource }, parsed, feed: normalizeFeedInfo(parsed, baseUrl), items, warnings };
+  return { decoded: { encoding: decoded.encoding, encodingSource: decoded.encodingSource }, parsed, feed: normalizeFeedInfo(parsed, baseUrl, language), items, warnings, baseUrl };
 }
 
 /** Returns the JSON shape `storyfeed parse` prints: feed metadata, then each item with ISO UTC dates (null when absent). */
@@ -98,11 +106,15 @@ export const parseCommand: Command = {
         { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, userAgent: `storyfeed/${VERSION} (+${PROJECT_URL})` },
       );
       const contentType = doc.headers['content-type'];
+      const contentLocation = doc.headers['content-location'];
+      const contentLanguage = doc.headers['content-language'];
       const report = describeFeed(doc.body, {
         url: /^https?:/i.test(doc.url) ? doc.url : url,
         ...(contentType !== undefined ? { contentType } : {}),
         ...(doc.contentTypeCharset !== undefined ? { contentTypeCharset: doc.contentTypeCharset } : {}),
         ...(typeof base === 'string' ? { base } : {}),
+        ...(contentLocation !== undefined ? { contentLocation } : {}),
+        ...(contentLanguage !== undefined ? { contentLanguage } : {}),
         // The edge may read the clock: this is when the document was fetched.
         fetchedAt: new Date().toISOString(),
       });

@@ -39,6 +39,7 @@
 // | feed.contributors[k].*, entries[i].contributors[k].* | ParsedFeed/ParsedEntry.contributors       | as authors (ADDED) |
 // | feed.tags[k].term/scheme/label                    | ParsedFeed.tags                              | exact (ADDED; RSS category, dc:subject, itunes:category) |
 // | …source.title / id / link / href                  | ParsedEntry.source                           | exact, URLs resolved (ADDED: "via" attribution) |
+// | …image.href                                        | ParsedEntry.image                            | resolved URL (ADDED: podcast episode art) |
 // | version                                           | rss091n and rss091u both match our rss091 (one format, two DTD dialects) | |
 // | …updated (no update date)                         | ParsedEntry.published                        | FeedParserDict answers `updated` with `published` |
 // | anything else (info, publisher, docs, ttl, cloud, textinput, itunes_*, geo/where, media_*, psc, wfw_*, rights of entries, source.subtitle/rights/links, …) | — | not applicable: kept out of the model on purpose (rare, or not useful to a news reader) |
@@ -47,6 +48,7 @@ import { encodingForLabel } from '../fetch/encoding-for-label.js';
 import { textFromParsed } from '../normalize/html-to-text.js';
 import type { FeedReport } from '../commands/parse-command.js';
 import type { Item, ParsedEntry, ParsedLink, ParsedPerson, ParsedText } from '../model.js';
+import { displayLink } from '../normalize/iri.js';
 import { normalizeLanguage } from '../normalize/normalize-language.js';
 import { Unsupported, deepEqual, type ExprView, type PathValue } from './python-expr.js';
 
@@ -368,6 +370,9 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       if (path.length === 2 && second === 'link') return { get: () => resolveUrl(entry.source?.link, base()) };
       if (path.length === 2 && second === 'href') return { get: () => resolveUrl(entry.source?.url, base()) };
       break;
+    case 'image':
+      if (path.length === 2 && (second === 'href' || second === 'url')) return { get: () => resolveUrl(entry.image, base()) };
+      break;
     case 'comments':
       if (path.length === 1) return { get: () => resolveUrl(entry.links.find((link) => link.rel === 'replies')?.href, base()) };
       break;
@@ -452,13 +457,10 @@ function resolveBase(raw: string | undefined, documentUrl: string): string | und
   return resolveUrl(raw, documentUrl) ?? documentUrl;
 }
 
+// Links are shown as normalize/iri.ts displayLink writes them: absolute as written, relative resolved (IRI form).
 function resolveUrl(raw: string | undefined, base: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  try {
-    return new URL(raw.trim(), base).href;
-  } catch {
-    return raw;
-  }
+  return displayLink(raw, base) ?? raw;
 }
 
 function canonicalExpected(value: unknown): unknown {

@@ -3,7 +3,11 @@
 import { Parser } from 'htmlparser2';
 import type { FeedReport } from '../commands/parse-command.js';
 
-const ACTIVE_ELEMENTS = new Set(['script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'link', 'meta', 'base', 'form', 'svg', 'math']);
+// Inline <svg> and <math> may stay (feedparser keeps them), but not what inside them can load or run something:
+// <foreignObject> (HTML in SVG), <use> of anything but a same-document fragment, <image>/<feImage> (SVG's own
+// loaders), <handler>/<listener> (SVG Tiny 1.2 script), and animations that set a URL, a handler or a style.
+const ACTIVE_ELEMENTS = new Set(['script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'link', 'meta', 'base', 'form', 'foreignobject', 'image', 'feimage', 'handler', 'listener']);
+const SVG_ANIMATIONS = new Set(['animate', 'animatecolor', 'animatemotion', 'animatetransform', 'set']);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'cite', 'action', 'formaction', 'background', 'poster', 'data', 'codebase', 'longdesc', 'usemap', 'dynsrc', 'lowsrc', 'xlink:href']);
 const DANGEROUS_CSS = /expression\s*\(|url\s*\(|behavio(u)?r\s*:|-moz-binding|javascript:|@import/i;
 const SAFE_CSS = /^(\s*[a-z][a-z-]*\s*:(?:[#%.,!\w\s-]|'[\w\s]+'|"[\w\s]+"|\([\d%,.\s]+\))+;)*\s*$/i;
@@ -27,6 +31,9 @@ export function unsafeHtml(html: string): string[] {
     {
       onopentag(name, attributes) {
         if (ACTIVE_ELEMENTS.has(name)) problems.push(`<${name}>`);
+        if (name === 'use' && Object.entries(attributes).some(([attribute, value]) => /^(?:xlink:)?href$/.test(attribute) && !value.trim().startsWith('#'))) problems.push('<use> of another document');
+        const animated = attributes['attributename']?.trim().toLowerCase() ?? '';
+        if (SVG_ANIMATIONS.has(name) && (/^on|href$|^style$|^xmlns|^xml:/.test(animated) || animated === '')) problems.push(`<${name}> of ${animated || 'an unnamed attribute'}`);
         for (const [attribute, value] of Object.entries(attributes)) {
           if (/^on/i.test(attribute)) problems.push(`${name}[${attribute}] event handler`);
           if (attribute === 'style' && DANGEROUS_CSS.test(value)) problems.push(`${name}[style] ${value}`);

@@ -68,6 +68,7 @@ export function textFromParsed(text: ParsedText | undefined): string {
   if (text === undefined) return '';
   // A `text` construct is plain already; "<b>" in it is literal. Entities are still decoded because
   // feeds often escape twice (`AT&amp;amp;T` in the XML, `AT&amp;T` after it).
-  if (text.type === 'text') return collapseWhitespace(decodeEntities(text.value));
+  // A base64 payload has no XML escaping layer, so nothing in it was escaped twice.
+  if (text.type === 'text') return collapseWhitespace(text.verbatim === true ? text.value : decodeEntities(text.value));
   return htmlToText(text.value);
 }

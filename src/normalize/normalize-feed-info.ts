@@ -29,8 +29,8 @@ export interface FeedInfo {
   recovered: boolean;
 }
 
-/** Returns the feed-level metadata of a parsed feed, URLs resolved against xml:base then `baseUrl`. */
-export function normalizeFeedInfo(feed: ParsedFeed, baseUrl?: string): FeedInfo {
+/** Returns the feed-level metadata of a parsed feed, URLs resolved against xml:base then `baseUrl`; `headerLanguage` (Content-Language) when the feed declares none. */
+export function normalizeFeedInfo(feed: ParsedFeed, baseUrl?: string, headerLanguage?: string): FeedInfo {
   const base = resolveAgainst(feed.base, baseUrl);
   const title = feed.titleText !== undefined ? textFromParsed(feed.titleText) : collapseWhitespace(decodeEntities(feed.title ?? ''));
   return {
@@ -39,7 +39,7 @@ export function normalizeFeedInfo(feed: ParsedFeed, baseUrl?: string): FeedInfo 
     title,
     url: canonicalUrl(feed.link, base),
     selfUrl: absoluteUrl(feed.selfUrl, base),
-    language: normalizeLanguage(feed.language),
+    language: normalizeLanguage(feed.language) ?? normalizeLanguage(headerLanguage),
     updated: parseDate(feed.updated)?.toISOString() ?? null,
     authors: normalizeAuthors(feed.authors ?? []),
     subtitle: feed.subtitle === undefined ? null : textFromParsed(feed.subtitle),

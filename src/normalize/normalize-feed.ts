@@ -23,6 +23,8 @@ export interface NormalizeContext {
   fetchedAt: string;
   /** URL the document was finally read from (after redirects), for resolving relative links. */
   baseUrl?: string;
+  /** Language the transport declared (HTTP Content-Language): the language of last resort. */
+  language?: string;
 }
 
 /** Link relations that never point at the article itself (RFC 4287 §4.2.7.2, RFC 5023, WebSub). */
@@ -98,7 +100,7 @@ export function normalizeFeed(
       updated,
       date,
       dateSource,
-      language: normalizeLanguage(entry.language) ?? normalizeLanguage(feed.language),
+      language: normalizeLanguage(entry.language) ?? normalizeLanguage(feed.language) ?? normalizeLanguage(context.language),
     });
   });
   return { items, warnings };

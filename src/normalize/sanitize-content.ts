@@ -2,12 +2,17 @@
 // acceptable_elements, acceptable_attributes, CSS filter and URI schemes), because its test corpus encodes
 // that reference behaviour; storyfeed only stores and shows this HTML (`storyfeed parse`), it never copies it
 // into the merged feeds. Stricter than feedparser on purpose, each named where it is done:
-// - no <form>, <svg>, <math> (feedparser keeps forms, and SVG/MathML with their namespace);
-// - every URL-valued attribute (not only href) must resolve to an allowed scheme, else it is removed;
-//   data: is allowed only for images (`<img src="data:image/…">`).
+// - no <form> (feedparser keeps it);
+// - inline SVG and MathML are kept with feedparser's svg/mathml allow-lists, minus what can load or run
+//   something: no <foreignObject> (HTML inside SVG), `<use>` only to a fragment of the same document (no
+//   external or data: sprites), no animate/set whose attributeName is not a plain presentation attribute
+//   (animating href or an on* handler injects a URL or script), no xml:base;
+// - every URL-valued attribute (not only href; xlink:href too) must resolve to an allowed scheme, else it is
+//   removed; data: is allowed only for images (`<img src="data:image/…">`).
 import sanitizeHtml from 'sanitize-html';
 import type { ParsedText } from '../model.js';
 import { unwrapCdata } from './html-to-text.js';
+import { displayLink } from './iri.js';
 import { textToHtml } from './text-to-html.js';
 
 /** feedparser's acceptable_elements, without form (an active element: it submits to any URL). */
@@ -49,7 +54,73 @@ const ALLOWED_SCHEMES: string[] = [
 ];
 
 /** Allowed attributes whose value is a URL: each is resolved and scheme-checked (feedparser only checks href). */
-const URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'src', 'cite', 'action', 'background', 'data', 'dynsrc', 'longdesc', 'lowsrc', 'poster', 'usemap']);
+const URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'src', 'cite', 'action', 'background', 'data', 'dynsrc', 'longdesc', 'lowsrc', 'poster', 'usemap', 'xlink:href']);
+
+/** feedparser's svg_elements (SVG Tiny), without foreignObject. Names as SVG spells them (the parser lower-cases). */
+const SVG_ELEMENTS: readonly string[] = [
+  'a', 'animate', 'animateColor', 'animateMotion', 'animateTransform', 'circle', 'defs', 'desc', 'ellipse', 'font-face',
+  'font-face-name', 'font-face-src', 'g', 'glyph', 'hkern', 'line', 'linearGradient', 'marker', 'metadata',
+  'missing-glyph', 'mpath', 'path', 'polygon', 'polyline', 'radialGradient', 'rect', 'set', 'stop', 'svg', 'switch',
+  'text', 'title', 'tspan', 'use',
+];
+
+/** feedparser's svg_attributes, without xml:base. */
+const SVG_ATTRIBUTES: readonly string[] = [
+  'accent-height', 'accumulate', 'additive', 'alphabetic', 'arabic-form', 'ascent', 'attributeName', 'attributeType',
+  'baseProfile', 'bbox', 'begin', 'by', 'calcMode', 'cap-height', 'class', 'color', 'color-rendering', 'content', 'cx',
+  'cy', 'd', 'descent', 'display', 'dur', 'dx', 'dy', 'end', 'fill', 'fill-opacity', 'fill-rule', 'font-family',
+  'font-size', 'font-stretch', 'font-style', 'font-variant', 'font-weight', 'from', 'fx', 'fy', 'g1', 'g2',
+  'glyph-name', 'gradientUnits', 'hanging', 'height', 'horiz-adv-x', 'horiz-origin-x', 'id', 'ideographic', 'k',
+  'keyPoints', 'keySplines', 'keyTimes', 'lang', 'marker-end', 'marker-mid', 'marker-start', 'markerHeight',
+  'markerUnits', 'markerWidth', 'mathematical', 'max', 'min', 'name', 'offset', 'opacity', 'orient', 'origin',
+  'overline-position', 'overline-thickness', 'panose-1', 'path', 'pathLength', 'points', 'preserveAspectRatio', 'r',
+  'refX', 'refY', 'repeatCount', 'repeatDur', 'requiredExtensions', 'requiredFeatures', 'restart', 'rotate', 'rx', 'ry',
+  'slope', 'stemh', 'stemv', 'stop-color', 'stop-opacity', 'strikethrough-position', 'strikethrough-thickness',
+  'stroke', 'stroke-dasharray', 'stroke-dashoffset', 'stroke-linecap', 'stroke-linejoin', 'stroke-miterlimit',
+  'stroke-opacity', 'stroke-width', 'systemLanguage', 'target', 'text-anchor', 'to', 'transform', 'type', 'u1', 'u2',
+  'underline-position', 'underline-thickness', 'unicode', 'unicode-range', 'units-per-em', 'values', 'version',
+  'viewBox', 'visibility', 'width', 'widths', 'x', 'x-height', 'x1', 'x2', 'xlink:actuate', 'xlink:arcrole',
+  'xlink:href', 'xlink:role', 'xlink:show', 'xlink:title', 'xlink:type', 'xml:lang', 'xml:space', 'xmlns',
+  'xmlns:xlink', 'y', 'y1', 'y2', 'zoomAndPan',
+];
+
+/** feedparser's mathml_elements. */
+const MATHML_ELEMENTS: readonly string[] = [
+  'annotation', 'annotation-xml', 'maction', 'maligngroup', 'malignmark', 'math', 'menclose', 'merror', 'mfenced',
+  'mfrac', 'mglyph', 'mi', 'mlabeledtr', 'mlongdiv', 'mmultiscripts', 'mn', 'mo', 'mover', 'mpadded', 'mphantom',
+  'mprescripts', 'mroot', 'mrow', 'ms', 'mscarries', 'mscarry', 'msgroup', 'msline', 'mspace', 'msqrt', 'msrow',
+  'mstack', 'mstyle', 'msub', 'msubsup', 'msup', 'mtable', 'mtd', 'mtext', 'mtr', 'munder', 'munderover', 'none',
+  'semantics',
+];
+
+/** feedparser's mathml_attributes. */
+const MATHML_ATTRIBUTES: readonly string[] = [
+  'accent', 'accentunder', 'actiontype', 'align', 'alignmentscope', 'altimg', 'altimg-height', 'altimg-valign',
+  'altimg-width', 'alttext', 'bevelled', 'charalign', 'close', 'columnalign', 'columnlines', 'columnspacing',
+  'columnspan', 'columnwidth', 'crossout', 'decimalpoint', 'denomalign', 'depth', 'dir', 'display', 'displaystyle',
+  'edge', 'encoding', 'equalcolumns', 'equalrows', 'fence', 'fontstyle', 'fontweight', 'form', 'frame', 'framespacing',
+  'groupalign', 'height', 'href', 'id', 'indentalign', 'indentalignfirst', 'indentalignlast', 'indentshift',
+  'indentshiftfirst', 'indentshiftlast', 'indenttarget', 'infixlinebreakstyle', 'largeop', 'length', 'linebreak',
+  'linebreakmultchar', 'linebreakstyle', 'lineleading', 'linethickness', 'location', 'longdivstyle', 'lquote', 'lspace',
+  'mathbackground', 'mathcolor', 'mathsize', 'mathvariant', 'maxsize', 'minlabelspacing', 'minsize', 'movablelimits',
+  'notation', 'numalign', 'open', 'other', 'overflow', 'position', 'rowalign', 'rowlines', 'rowspacing', 'rowspan',
+  'rquote', 'rspace', 'scriptlevel', 'scriptminsize', 'scriptsizemultiplier', 'selection', 'separator', 'separators',
+  'shift', 'side', 'src', 'stackalign', 'stretchy', 'subscriptshift', 'superscriptshift', 'symmetric', 'voffset',
+  'width', 'xlink:href', 'xlink:show', 'xlink:type', 'xmlns', 'xmlns:xlink',
+];
+
+/** SVG and MathML spelling of lower-cased element and attribute names (the HTML parser lower-cases them). */
+const FOREIGN_SPELLING: ReadonlyMap<string, string> = new Map([...SVG_ELEMENTS, ...SVG_ATTRIBUTES].filter((name) => name !== name.toLowerCase()).map((name) => [name.toLowerCase(), name]));
+const SVG_ELEMENT_SET: ReadonlySet<string> = new Set(SVG_ELEMENTS.map((name) => name.toLowerCase()));
+const SVG_ATTRIBUTE_SET: ReadonlySet<string> = new Set(SVG_ATTRIBUTES.map((name) => name.toLowerCase()));
+const MATHML_ELEMENT_SET: ReadonlySet<string> = new Set(MATHML_ELEMENTS);
+const MATHML_ATTRIBUTE_SET: ReadonlySet<string> = new Set(MATHML_ATTRIBUTES);
+/** SVG animation elements: kept only when they animate a presentation attribute. */
+const SVG_ANIMATIONS: ReadonlySet<string> = new Set(['animate', 'animatecolor', 'animatemotion', 'animatetransform', 'set']);
+/** feedparser's acceptable_svg_properties: CSS properties also allowed in a style inside SVG. */
+const SVG_CSS_PROPERTIES: ReadonlySet<string> = new Set(['fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-linecap', 'stroke-linejoin', 'stroke-opacity', 'stroke-width']);
+const NAMESPACE = { svg: 'http://www.w3.org/2000/svg', mathml: 'http://www.w3.org/1998/Math/MathML', xlink: 'http://www.w3.org/1999/xlink' } as const;
+
 
 /** feedparser's unacceptable_elements_with_end_tag: dropped together with their text (other disallowed tags keep it). */
 const NON_TEXT_TAGS: string[] = ['script', 'style', 'applet'];
@@ -83,7 +154,7 @@ const CSS_GAUNTLET = /^([:,;#%.\sa-zA-Z0-9!]|\w-\w|'[\s\w]+'|"[\s\w]+"|\([\d,\s]
 const MAX_STYLE_CHARS = 4096;
 
 /** Returns the declarations of a `style` attribute that feedparser's CSS filter keeps, as `prop: value;` joined by spaces ('' when none). */
-export function sanitizeStyle(style: string): string {
+export function sanitizeStyle(style: string, inSvg = false): string {
   if (style.length > MAX_STYLE_CHARS) return '';
   const withoutUrls = style.replace(/url\s*\(\s*[^\s)]+?\s*\)\s*/g, ' ');
   if (!CSS_GAUNTLET.test(withoutUrls)) return '';
@@ -97,6 +168,8 @@ export function sanitizeStyle(style: string): string {
     } else if (['background', 'border', 'margin', 'padding'].includes(name.split('-')[0] ?? '')) {
       const keywords = value.split(/\s+/).filter((keyword) => keyword !== '');
       if (keywords.every((keyword) => CSS_KEYWORDS.has(keyword) || CSS_VALUE.test(keyword))) clean.push(`${property}: ${value};`);
+    } else if (inSvg && SVG_CSS_PROPERTIES.has(name)) {
+      clean.push(`${property}: ${value};`);
     }
   }
   return clean.join(' ');
@@ -106,29 +179,58 @@ export function sanitizeStyle(style: string): string {
 export function sanitizeContent(html: string, baseUrl?: string): string {
   // The attribute objects of images whose src was removed (sanitize-html keeps the object transformTags returns).
   const brokenImages = new WeakSet<sanitizeHtml.Attributes>();
+  // The attribute objects of elements to drop while keeping their content (exclusiveFilter 'excludeTag').
+  const unwrapped = new WeakSet<sanitizeHtml.Attributes>();
+  // Open <svg> and <math> elements around the current tag (onOpenTag/onCloseTag run before transformTags).
+  let svgDepth = 0;
+  let mathDepth = 0;
   const transform = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    const vocabulary = svgDepth > 0 && SVG_ELEMENT_SET.has(tagName) ? 'svg' : mathDepth > 0 && MATHML_ELEMENT_SET.has(tagName) ? 'mathml' : 'html';
+    // An SVG or MathML element outside its <svg>/<math> is not allowed (other disallowed tags keep their name, so that
+    // sanitize-html still drops script/style with their text).
+    // (Renaming them would trip sanitize-html, which keeps a discarded tag's new name for the next sibling's end tag.)
+    if (
+      (vocabulary === 'html' && !ALLOWED_TAG_SET.has(tagName) && (SVG_ELEMENT_SET.has(tagName) || MATHML_ELEMENT_SET.has(tagName))) ||
+      (vocabulary === 'svg' && SVG_ANIMATIONS.has(tagName) && !isPresentationAttribute(attribs['attributename']))
+    ) {
+      const none: sanitizeHtml.Attributes = {};
+      unwrapped.add(none);
+      return { tagName, attribs: none };
+    }
+    const allowed = vocabulary === 'svg' ? SVG_ATTRIBUTE_SET : vocabulary === 'mathml' ? MATHML_ATTRIBUTE_SET : HTML_ATTRIBUTE_SET;
     // feedparser's normalize_attrs: names lower-cased, sorted, rel/type values lower-cased.
     const next: sanitizeHtml.Attributes = {};
     for (const name of Object.keys(attribs).sort()) {
       const value = attribs[name] ?? '';
+      const spelled = vocabulary === 'svg' ? (FOREIGN_SPELLING.get(name) ?? name) : name;
       if (name === 'style') {
-        const style = sanitizeStyle(value);
+        const style = sanitizeStyle(value, vocabulary === 'svg');
         if (style !== '') next[name] = style;
+      } else if (!allowed.has(name)) {
+        continue;
+      } else if (name === 'xmlns' || name === 'xmlns:xlink') {
+        // Namespace declarations are written below, with the right values only.
       } else if (URL_ATTRIBUTES.has(name) && value.trim() !== '') {
-        const resolved = resolveContentUrl(value, tagName, name, baseUrl);
-        if (resolved !== null) next[name] = resolved;
+        // SVG 1.1 §5.6: <use> copies the referenced element; only one of this document (a fragment) is safe.
+        const resolved = tagName === 'use' ? (/^#[\w.:-]+$/.test(value.trim()) ? value.trim() : null) : resolveContentUrl(value, tagName, name, baseUrl);
+        if (resolved !== null) next[spelled] = resolved;
         // An image whose source was unsafe or unresolvable is just a broken box: dropped by exclusiveFilter.
         else if (tagName === 'img' && name === 'src') brokenImages.add(next);
       } else {
-        next[name] = name === 'rel' || name === 'type' ? value.toLowerCase() : value;
+        next[spelled] = name === 'rel' || name === 'type' ? value.toLowerCase() : value;
       }
     }
-    return { tagName, attribs: next };
+    // The namespaces feedparser declares on inline SVG/MathML (HTML parsers do not need them; XML readers do).
+    if (tagName === 'svg' && vocabulary === 'svg') next['xmlns'] = NAMESPACE.svg;
+    if (tagName === 'math' && vocabulary === 'mathml') next['xmlns'] = NAMESPACE.mathml;
+    if (vocabulary !== 'html' && Object.keys(next).some((name) => name.startsWith('xlink:'))) next['xmlns:xlink'] = NAMESPACE.xlink;
+    return { tagName: vocabulary === 'svg' ? (FOREIGN_SPELLING.get(tagName) ?? tagName) : tagName, attribs: next };
   };
   // allowedEmptyAttributes (sanitize-html ≥ 2.12) is missing from @types/sanitize-html.
   const options: sanitizeHtml.IOptions & { allowedEmptyAttributes: string[] } = {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: { '*': ALLOWED_ATTRIBUTES },
+    allowedTags: [...ALLOWED_TAGS, ...SVG_ELEMENTS, ...MATHML_ELEMENTS],
+    // Which attributes each vocabulary allows is decided in transformTags; this is the union, as a second gate.
+    allowedAttributes: { '*': [...new Set([...ALLOWED_ATTRIBUTES, ...SVG_ATTRIBUTES, ...MATHML_ATTRIBUTES])] },
     allowedSchemes: ALLOWED_SCHEMES,
     allowedSchemesByTag: { img: [...ALLOWED_SCHEMES, 'data'] },
     allowedSchemesAppliedToAttributes: [...URL_ATTRIBUTES],
@@ -140,10 +242,27 @@ export function sanitizeContent(html: string, baseUrl?: string): string {
     disallowedTagsMode: 'discard',
     // The style attribute is filtered by sanitizeStyle in transformTags, feedparser's way.
     parseStyleAttributes: false,
+    onOpenTag: (name: string) => {
+      if (name === 'svg') svgDepth++;
+      else if (name === 'math') mathDepth++;
+    },
+    onCloseTag: (name: string) => {
+      if (name === 'svg') svgDepth = Math.max(0, svgDepth - 1);
+      else if (name === 'math') mathDepth = Math.max(0, mathDepth - 1);
+    },
     transformTags: { '*': transform },
-    exclusiveFilter: (frame) => frame.tag === 'img' && brokenImages.has(frame.attribs),
+    exclusiveFilter: (frame) => (unwrapped.has(frame.attribs) ? 'excludeTag' : frame.tag === 'img' && brokenImages.has(frame.attribs)),
   };
   return sanitizeHtml(unwrapCdata(html), options).trim();
+}
+
+const ALLOWED_TAG_SET: ReadonlySet<string> = new Set(ALLOWED_TAGS);
+const HTML_ATTRIBUTE_SET: ReadonlySet<string> = new Set(ALLOWED_ATTRIBUTES);
+
+/** Returns true when an SVG animation targets a plain presentation attribute (not a URL, a handler, style or a namespace). */
+function isPresentationAttribute(attributeName: string | undefined): boolean {
+  const name = attributeName?.trim().toLowerCase() ?? '';
+  return SVG_ATTRIBUTE_SET.has(name) && !URL_ATTRIBUTES.has(name) && !/^(?:xlink|xml|xmlns)\b/.test(name) && name !== 'attributename';
 }
 
 /** Returns sanitised HTML for a feed text construct: a `text` construct is escaped first, markup is sanitised. */
@@ -167,5 +286,8 @@ function resolveContentUrl(value: string, tagName: string, attribute: string, ba
     // Relative with no usable base, or malformed: a relative URL would point at our own server.
     return null;
   }
-  return ALLOWED_SCHEMES.includes(url.protocol.slice(0, -1)) ? url.href : null;
+  if (!ALLOWED_SCHEMES.includes(url.protocol.slice(0, -1))) return null;
+  // An absolute URL is kept as written (the scheme, checked above, is what a browser parses too); a relative
+  // one becomes absolute, as an IRI when it was written as one (iri.ts).
+  return displayLink(trimmed, baseUrl) ?? url.href;
 }

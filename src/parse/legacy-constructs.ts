@@ -1,6 +1,8 @@
 // Text-level rewrites, before the feed library sees the document, for old constructs it does not know:
 // - Atom 0.3 `mode="base64"` text constructs (feedsmith does not read `mode`, so the base64 text would be
 //   shown as is): decoded in place and written as escaped text;
+// - RSS written with a prefix bound to an RSS namespace (`<r:rss xmlns:r="http://backend.userland.com/rss2">`,
+//   UserLand's namespaced RSS 2.0), which feedsmith reads only unprefixed: the prefix is removed;
 // - RSS item bodies given as `<body>` / `<xhtml:body>` (inline XHTML) or `<fullitem>` (escaped HTML), which
 //   feedparser maps to the item's content: rewritten as `content:encoded`, which feedsmith reads.
 
@@ -57,4 +59,18 @@ function stripXhtmlNamespace(markup: string): string {
 
 function escapeXmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Namespaces of RSS itself (UserLand's RSS 2.0 and 0.9x namespaces). */
+const RSS_NAMESPACES: ReadonlySet<string> = new Set(['http://backend.userland.com/rss2', 'http://backend.userland.com/rss']);
+
+/** Returns `xml` with the prefix of a prefixed RSS root (`<r:rss>` bound to an RSS namespace) removed from every element name. */
+export function unprefixRss(xml: string): string {
+  const root = /<([\w.-]+):rss[\s>]/.exec(xml);
+  const prefix = root?.[1];
+  if (prefix === undefined) return xml;
+  const escaped = prefix.replace(/[.-]/g, '\\$&');
+  const declared = new RegExp(`\\sxmlns:${escaped}\\s*=\\s*["']([^"']*)["']`).exec(xml)?.[1]?.trim();
+  if (declared === undefined || !RSS_NAMESPACES.has(declared)) return xml;
+  return xml.replace(new RegExp(`<(/?)${escaped}:`, 'g'), '<$1');
 }

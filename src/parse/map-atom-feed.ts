@@ -1,6 +1,7 @@
 import type { AtomFeed } from 'feedsmith';
 import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedGenerator, ParsedLink, ParsedPerson, ParsedSource, ParsedText } from '../model.js';
 import { decodeBase64Text } from './legacy-constructs.js';
+import { findInlinePrefixes, unprefixInlineMarkup } from './inline-namespaces.js';
 import { NS, declaredLanguage, type FeedTree, type XmlElement } from './read-xml-tree.js';
 import { resolveBase } from './resolve-base.js';
 import { textType } from './text-type.js';
@@ -29,8 +30,11 @@ export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undef
   const elements = entries.length === tree.entries.length ? tree.entries : [];
   const parsed: ParsedFeed = {
     format: 'atom',
-    entries: entries.map((entry, index) => mapEntry(entry, { base, language: rootLanguage === '' ? undefined : language, authors: feedAuthors }, elements[index])),
+    entries: entries.map((entry, index) =>
+      mapEntry(entry, { base, language: rootLanguage === '' ? undefined : language, authors: feedAuthors, source: tree.source, atom03: tree.channel?.uri === NS.atom03 }, elements[index]),
+    ),
   };
+  unprefixXhtml(parsed.entries.flatMap((entry) => [entry.title, entry.summary, entry.content]), findInlinePrefixes(tree.source));
   if (version !== undefined) parsed.version = version;
   if (feed.title?.value !== undefined) parsed.title = feed.title.value;
   const titleText = withBlankLanguage(mapAtomText(feed.title, base), atomChild(tree.channel, 'title'));
@@ -61,6 +65,12 @@ export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undef
   const tags = (feed.categories ?? []).flatMap(mapAtomCategory);
   if (tags.length > 0) parsed.tags = tags;
   return parsed;
+}
+
+// Inline markup bound to the XHTML/SVG/MathML namespace by a prefix declared outside the construct (inline-namespaces.ts).
+function unprefixXhtml(texts: (ParsedText | undefined)[], prefixes: string[]): void {
+  if (prefixes.length === 0) return;
+  for (const text of texts) if (text?.type === 'xhtml') text.value = unprefixInlineMarkup(text.value, prefixes);
 }
 
 function mapGenerator(generator: { text?: string; uri?: string; version?: string } | undefined): ParsedGenerator | undefined {
@@ -94,9 +104,11 @@ function atomChild(element: XmlElement | undefined, local: string): XmlElement |
   return element?.children.find((child) => child.local === local && isAtomElement(child));
 }
 
-// feedsmith drops a blank xml:lang="", which means "no language" (XML 1.0 §2.12) rather than "inherit".
+// feedsmith drops a blank xml:lang="", which means "no language" (XML 1.0 §2.12) rather than "inherit";
+// and it never sees Atom 0.3 `mode="base64"` (decoded before it, legacy-constructs.ts), whose text is exact.
 function withBlankLanguage(text: ParsedText | undefined, element: XmlElement | undefined): ParsedText | undefined {
   if (text !== undefined && text.language === undefined && declaredLanguage(element) === '') text.language = '';
+  if (text !== undefined && text.type === 'text' && element?.attributes['mode']?.trim().toLowerCase() === 'base64') text.verbatim = true;
   return text;
 }
 
@@ -141,7 +153,7 @@ export function mapAtomText(text: AtomTextLike | undefined, outerBase?: string):
     // RFC 4287 §4.1.3.3: any other media type is base64-encoded; shown as plain text when it decodes to UTF-8 text.
     const decoded = decodeBase64Text(text.value);
     if (decoded === undefined) return undefined;
-    parsed = { value: decoded, type: 'text' };
+    parsed = { value: decoded, type: 'text', verbatim: true };
   }
   // xml:base and xml:lang may be declared on the construct itself (XML Base §4.2, XML 1.0 §2.12).
   const base = text.xml?.base === undefined ? undefined : resolveBase(text.xml.base, outerBase);
@@ -160,6 +172,10 @@ interface AtomContext {
   base: string | undefined;
   language: string | undefined;
   authors: ParsedPerson[];
+  /** The document text the tree's offsets refer to. */
+  source: string;
+  /** The document is Atom 0.3, whose inline markup has no wrapper <div>. */
+  atom03: boolean;
 }
 
 function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext, element: XmlElement | undefined): ParsedEntry {
@@ -178,10 +194,10 @@ function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext, element: 
   if (title !== undefined) parsed.title = title;
   if (entry.published !== undefined) parsed.published = entry.published;
   if (entry.updated !== undefined) parsed.updated = entry.updated;
-  const summary = withBlankLanguage(mapAtomText(entry.summary, entryBase), atomChild(element, 'summary'));
+  const summary = withBlankLanguage(readAtom03Markup(atomChild(element, 'summary'), context, entryBase) ?? mapAtomText(entry.summary, entryBase), atomChild(element, 'summary'));
   if (summary !== undefined) parsed.summary = summary;
   // RFC 4287 §4.1.3.2: content with `src` is out of line and has no value; the entry's summary stands in.
-  const content = withBlankLanguage(mapAtomText(entry.content, entryBase), atomChild(element, 'content'));
+  const content = withBlankLanguage(readAtom03Markup(atomChild(element, 'content'), context, entryBase) ?? mapAtomText(entry.content, entryBase), atomChild(element, 'content'));
   if (content !== undefined) parsed.content = content;
   const contributors = mapAtomPersons(entry.contributors, element, 'contributor');
   if (contributors.length > 0) parsed.contributors = contributors;
@@ -194,11 +210,20 @@ function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext, element: 
   return parsed;
 }
 
+// feedsmith unwraps a leading <div> of inline XHTML in Atom 0.3 too, where it is part of the content.
+function readAtom03Markup(element: XmlElement | undefined, context: AtomContext, entryBase: string | undefined): ParsedText | undefined {
+  if (!context.atom03 || element === undefined || element.children.length === 0) return undefined;
+  if (textType(element.attributes['type']) !== 'xhtml' || (element.attributes['mode']?.trim().toLowerCase() ?? 'xml') !== 'xml') return undefined;
+  return readAtom03Text(element, context.source, entryBase, true);
+}
+
 function mapSource(source: AtomFeed.Entry<string>['source']): ParsedSource | undefined {
   if (source === undefined) return undefined;
   const parsed: ParsedSource = {};
   if (source.id !== undefined) parsed.id = source.id;
-  if (source.title?.value !== undefined) parsed.title = source.title.value;
+  // A base64 (non-text media type) title is decoded like any other text construct.
+  const title = mapAtomText(source.title);
+  if (title !== undefined) parsed.title = title.value;
   const links = (source.links ?? []).flatMap(mapAtomLinks);
   const link = findAlternateLink(links);
   if (link !== undefined) parsed.link = link;
@@ -207,21 +232,32 @@ function mapSource(source: AtomFeed.Entry<string>['source']): ParsedSource | und
   return Object.keys(parsed).length > 0 ? parsed : undefined;
 }
 
-/** Returns an Atom 0.3 text construct read from the tree: `mode="escaped"` holds escaped markup, `mode="xml"` (the default) inline markup. */
-export function readAtom03Text(element: XmlElement | undefined, source: string, outerBase: string | undefined): ParsedText | undefined {
+/**
+ * Returns an Atom 0.3 text construct read from the tree: `mode="escaped"` holds escaped markup, `mode="base64"`
+ * base64 text, `mode="xml"` (the default) inline markup — kept as markup even when `type` is text/plain.
+ * `keepDiv`: Atom 0.3 has no wrapper-div convention (RFC 4287 §4.1.3.1 is Atom 1.0), so a <div> is content.
+ */
+export function readAtom03Text(element: XmlElement | undefined, source: string, outerBase: string | undefined, keepDiv = false): ParsedText | undefined {
   if (element === undefined) return undefined;
   const type = textType(element.attributes['type']);
-  if (type === undefined) return undefined;
   const mode = element.attributes['mode']?.trim().toLowerCase();
-  let value: string;
-  if (type === 'text' || mode === 'escaped' || element.children.length === 0) value = element.text.trim();
-  else {
-    const inner = source.slice(element.contentStart, element.contentEnd);
-    // An xhtml construct is wrapped in a <div> that is not part of the content (RFC 4287 §4.1.3.1, as feedsmith does).
-    const div = element.children.length === 1 && element.children[0]?.local === 'div' ? element.children[0] : undefined;
-    value = (div === undefined ? inner : source.slice(div.contentStart, div.contentEnd)).trim();
+  let parsed: ParsedText;
+  if (mode === 'base64') {
+    const decoded = decodeBase64Text(element.text);
+    if (decoded === undefined) return undefined;
+    parsed = type === 'text' || type === undefined ? { value: decoded.trim(), type: 'text', verbatim: true } : { value: decoded.trim(), type };
+  } else {
+    if (type === undefined) return undefined;
+    let value: string;
+    if (mode === 'escaped' || element.children.length === 0) value = element.text.trim();
+    else {
+      const inner = source.slice(element.contentStart, element.contentEnd);
+      // An Atom 1.0 xhtml construct is wrapped in a <div> that is not part of the content (as feedsmith does).
+      const div = !keepDiv && element.children.length === 1 && element.children[0]?.local === 'div' ? element.children[0] : undefined;
+      value = (div === undefined ? inner : source.slice(div.contentStart, div.contentEnd)).trim();
+    }
+    parsed = { value, type };
   }
-  const parsed: ParsedText = { value, type };
   const base = element.attributes['xml:base'];
   if (base !== undefined) {
     const resolved = resolveBase(base, outerBase);

@@ -2,6 +2,7 @@ import type { RssFeed } from 'feedsmith';
 import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson } from '../model.js';
 import { findAlternateLink, mapAtomLinks, mapAtomPerson } from './map-atom-feed.js';
 import { parsePersonText } from './person-text.js';
+import { findItunesImage, findMediaTitle, itunesTags, mediaTags } from './podcast-media.js';
 import { NS, childTexts, declaredLanguage, isRssElement, type FeedTree, type XmlElement } from './read-xml-tree.js';
 import { resolveBase } from './resolve-base.js';
 import { uniquePersons, uniqueStrings } from './unique.js';
@@ -65,14 +66,15 @@ export function mapRssFeed(feed: RssFeed.Feed<string>, version: string | undefin
   const rights = feed.copyright ?? feed.dc?.rights?.[0];
   if (rights !== undefined) parsed.rights = { value: rights, type: 'html' };
   if (feed.generator !== undefined) parsed.generator = { name: feed.generator };
-  const image = feed.image?.url ?? feed.itunes?.image;
+  const image = feed.image?.url ?? findItunesImage(tree.channel) ?? feed.itunes?.image;
   if (image !== undefined) parsed.image = image;
   const contributors = uniquePersons((feed.dc?.contributors ?? []).map(parsePersonText));
   if (contributors.length > 0) parsed.contributors = contributors;
   const tags: ParsedCategory[] = [
     ...(feed.categories ?? []).flatMap((category) => (category.name === undefined ? [] : [category.domain === undefined ? { term: category.name } : { term: category.name, scheme: category.domain }])),
     ...(feed.dc?.subjects ?? []).map((term) => ({ term })),
-    ...flattenItunesCategories(feed.itunes?.categories ?? []).map((term) => ({ term, scheme: ITUNES_SCHEME })),
+    ...itunesTags(tree.channel),
+    ...mediaTags(tree.channel),
   ];
   if (tags.length > 0) parsed.tags = tags;
   return parsed;
@@ -135,16 +137,24 @@ function mapItem(item: RssFeed.Item<string>, context: RssContext, element: XmlEl
     authors: ownAuthors.length > 0 ? ownAuthors : context.authors.map((person) => ({ ...person })),
     categories: uniqueStrings([...(item.categories ?? []).map((category) => category.name), ...(item.dc?.subjects ?? [])]),
   };
+  const extraTags = [...itunesTags(element), ...mediaTags(element)];
   const tags: ParsedCategory[] = [
     ...(item.categories ?? []).flatMap((category) => (category.name === undefined ? [] : [category.domain === undefined ? { term: category.name } : { term: category.name, scheme: category.domain }])),
     ...(item.dc?.subjects ?? []).map((term) => ({ term })),
+    ...extraTags,
   ];
   if (tags.length > 0) parsed.tags = tags;
+  if (extraTags.length > 0) parsed.categories = uniqueStrings([...parsed.categories, ...extraTags.map((tag) => tag.label ?? tag.term)]);
+  const image = findItunesImage(element);
+  if (image !== undefined) parsed.image = image;
   if (guid !== undefined) parsed.id = guid;
   if (item.guid?.isPermaLink !== undefined) parsed.guidIsPermaLink = item.guid.isPermaLink;
   // RSS titles are often escaped markup (`AT&amp;amp;T`, `&lt;em&gt;`), so they are HTML, not plain text.
   const title = item.title ?? item.dc?.titles?.[0];
+  // media:title names the item's media; video and podcast feeds often give no other title.
+  const mediaTitle = findMediaTitle(element);
   if (title !== undefined) parsed.title = { value: title, type: 'html' };
+  else if (mediaTitle !== undefined) parsed.title = mediaTitle;
   const published = item.pubDate ?? item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0] ?? item.dcterms?.created?.[0] ?? item.atom?.published;
   if (published !== undefined) parsed.published = published;
   const updated = item.atom?.updated ?? item.dcterms?.modified?.[0];
@@ -184,11 +194,4 @@ function rssChild(element: XmlElement | undefined, local: string): XmlElement | 
 
 function rssChildTexts(element: XmlElement | undefined, local: string): string[] {
   return (element?.children ?? []).filter((child) => child.local === local && isRssElement(child)).map((child) => child.text.trim()).filter((text) => text !== '');
-}
-
-/** The scheme feedparser gives iTunes categories. */
-const ITUNES_SCHEME = 'http://www.itunes.com/';
-
-function flattenItunesCategories(categories: { text?: string; categories?: { text?: string }[] }[]): string[] {
-  return categories.flatMap((category) => [...(category.text === undefined ? [] : [category.text]), ...flattenItunesCategories(category.categories ?? [])]);
 }

@@ -6,8 +6,8 @@ import { mapAtomFeed } from './map-atom-feed.js';
 import { mapJsonFeed } from './map-json-feed.js';
 import { mapRdfFeed } from './map-rdf-feed.js';
 import { mapRssFeed } from './map-rss-feed.js';
-import { decodeBase64Constructs, liftItemBodies } from './legacy-constructs.js';
-import { findFeedTree, type FeedTree } from './read-xml-tree.js';
+import { decodeBase64Constructs, liftItemBodies, unprefixRss } from './legacy-constructs.js';
+import { NS, findFeedTree, isRssElement, type FeedTree } from './read-xml-tree.js';
 import { repairXml } from './repair-xml.js';
 import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
 
@@ -57,7 +57,7 @@ function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefine
   const lost = hasReadableEntries(tree) || (tree.entries.length === 0 && hasXmlEntries(xml));
   switch (format) {
     case 'rss': {
-      const lifted = liftItemBodies(xml);
+      const lifted = liftItemBodies(unprefixRss(xml));
       const feed = callLibrary('RSS', () => parseRssFeed(lifted), lost);
       return mapRssFeed(feed ?? {}, version, tree);
     }
@@ -66,7 +66,7 @@ function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefine
       return mapRdfFeed(feed ?? {}, version, tree);
     }
     case 'atom': {
-      const decoded = decodeBase64Constructs(xml);
+      const decoded = decodeBase64Constructs(tree.entries[0]?.local === 'item' ? renameAtomItems(xml) : xml);
       const feed = callLibrary('Atom', () => parseAtomFeed(decoded), lost);
       return mapAtomFeed(feed ?? {}, version, tree);
     }
@@ -79,7 +79,8 @@ const CORE_ENTRY_CHILDREN: ReadonlySet<string> = new Set(['title', 'link', 'desc
 // Entries with a title or link that feedsmith does not see mean the structure was lost (see callLibrary);
 // entries whose children are all unknown to it (only georss, only <expirationDate>) are just empty entries.
 function hasReadableEntries(tree: FeedTree): boolean {
-  return tree.entries.some((entry) => entry.children.some((child) => CORE_ENTRY_CHILDREN.has(child.local)));
+  // Only the format's own elements count: an `itunes:link` or `media:title` is not an RSS link or title.
+  return tree.entries.some((entry) => entry.children.some((child) => CORE_ENTRY_CHILDREN.has(child.local) && (isRssElement(child) || child.uri === NS.atom || child.uri === NS.atom03)));
 }
 
 // The leniency rule (rowanmanning/feed-parser): throw only when nothing usable can be pulled out. The
@@ -142,6 +143,11 @@ function callLibrary<T>(formatName: string, parse: () => T, hasEntries: boolean)
     // Anything else the library throws (MalformedError, or a bug on odd input) means this document could not be parsed.
     throw new ParseError('parse/malformed', `malformed ${formatName}: ${reason}`, { cause: error });
   }
+}
+
+/** Returns an Atom document with its unprefixed <item> elements renamed <entry>, the name feedsmith reads. */
+function renameAtomItems(xml: string): string {
+  return xml.replace(/<(\/?)item(?=[\s>\/])/g, '<$1entry');
 }
 
 function hasXmlEntries(xml: string): boolean {

@@ -87,7 +87,11 @@ export interface FeedTree {
 export function findFeedTree(xml: string, format: 'rss' | 'rdf' | 'atom'): FeedTree {
   const root = readXmlTree(xml);
   if (root === undefined) return { source: xml, channel: undefined, entries: [] };
-  if (format === 'atom') return { source: xml, channel: root, entries: root.children.filter((child) => child.local === 'entry') };
+  if (format === 'atom') {
+    const entries = root.children.filter((child) => child.local === 'entry');
+    // An Atom feed whose entries are written <item> (RSS habit; feedparser reads both): those are its entries.
+    return { source: xml, channel: root, entries: entries.length > 0 ? entries : root.children.filter((child) => child.local === 'item' && (child.uri === NS.atom || child.uri === NS.atom03)) };
+  }
   const channel = root.children.find((child) => child.local === 'channel' && isRssElement(child));
   // RSS 2.0 puts items in the channel, RSS 1.0 and 0.9 next to it; some feeds do either.
   const entries = [...(channel?.children ?? []), ...root.children].filter((child) => child.local === 'item' && isRssElement(child));

@@ -150,3 +150,16 @@ describe('readSource: minimum interval', () => {
     expect(requests).toHaveLength(2);
   });
 });
+
+describe('readSource: the document context from HTTP headers', () => {
+  it('resolves relative links against Content-Location and takes the language from Content-Language', async () => {
+    const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Rel</title><link>story/1</link><guid>rel-1</guid></item></channel></rss>`;
+    const { base } = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml', 'Content-Location': '/archive/2015/', 'Content-Language': 'de-DE, en' }).end(feed);
+    });
+    const r = await readSource(source(`${base}/feed.xml`), null, options(), { logger: silentLogger, fetchedAt: at(0) });
+    expect(r.outcome.status).toBe('ok');
+    expect(r.items[0]!.url).toBe(`${base}/archive/2015/story/1`);
+    expect(r.items[0]!.language).toBe('de-DE');
+  });
+});

@@ -39,6 +39,7 @@ describe('textFromParsed', () => {
     ['text: markup is literal, not stripped', make('Use <b> for bold', 'text'), 'Use <b> for bold'],
     ['text: double-escaped entities decoded', make('AT&amp;T &lt;3', 'text'), 'AT&T <3'],
     ['text: whitespace collapsed', make('  two\n lines ', 'text'), 'two lines'],
+    ['text decoded from base64 (verbatim): entities are literal', { value: 'History of &lt;blink&gt;', type: 'text', verbatim: true }, 'History of &lt;blink&gt;'],
     ['html: tags stripped', make('<p>Hello <em>there</em></p>', 'html'), 'Hello there'],
     ['html: escaped markup after XML decoding', make('Fish &amp; <b>Chips</b>', 'html'), 'Fish & Chips'],
     ['xhtml: tags stripped', make('<div xmlns="http://www.w3.org/1999/xhtml"><p>X</p></div>', 'xhtml'), 'X'],

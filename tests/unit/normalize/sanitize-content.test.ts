@@ -44,6 +44,22 @@ describe('sanitizeContent', () => {
     expect(sanitizeContent(html, BASE)).toBe(want);
   });
 
+  const svgCases: [name: string, html: string, want: string][] = [
+    ['inline SVG kept, camelCase restored, namespace declared', '<svg viewbox="0 0 2 2"><linearGradient id="g"></linearGradient><circle r="1"/></svg>', '<svg viewBox="0 0 2 2" xmlns="http://www.w3.org/2000/svg"><linearGradient id="g"></linearGradient><circle r="1"></circle></svg>'],
+    ['SVG link: xlink:href kept with the xlink namespace', '<svg><a xlink:href="https://example.com/"><text>t</text></a></svg>', '<svg xmlns="http://www.w3.org/2000/svg"><a xlink:href="https://example.com/" xmlns:xlink="http://www.w3.org/1999/xlink"><text>t</text></a></svg>'],
+    ['SVG link: javascript: xlink:href removed', '<svg><a xlink:href="javascript:alert(1)">t</a></svg>', '<svg xmlns="http://www.w3.org/2000/svg"><a>t</a></svg>'],
+    ['use of another document removed, a fragment kept', '<svg><use xlink:href="https://evil.example/s.svg#x"/><use xlink:href="#x"/></svg>', '<svg xmlns="http://www.w3.org/2000/svg"><use></use><use xlink:href="#x" xmlns:xlink="http://www.w3.org/1999/xlink"></use></svg>'],
+    ['foreignObject removed, script inside dropped', '<svg><foreignObject><script>alert(1)</script>x</foreignObject></svg>', '<svg xmlns="http://www.w3.org/2000/svg">x</svg>'],
+    ['set/animate of href or a handler removed, of a presentation attribute kept', '<svg><a><set attributeName="xlink:href" to="javascript:x"/><animate attributeName="onclick" to="x"/><animate attributeName="fill" to="red"/></a></svg>', '<svg xmlns="http://www.w3.org/2000/svg"><a><animate attributeName="fill" to="red"></animate></a></svg>'],
+    ['SVG event handler and style element removed', '<svg onload="alert(1)"><style>*{}</style><rect onclick="x" width="1"/></svg>', '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1"></rect></svg>'],
+    ['SVG element outside <svg> unwrapped', '<circle r="1">t</circle>', 't'],
+    ['MathML kept with its namespace', '<math><mi>a</mi><mo>+</mo></math>', '<math xmlns="http://www.w3.org/1998/Math/MathML"><mi>a</mi><mo>+</mo></math>'],
+  ];
+
+  it.each(svgCases)('SVG/MathML: %s', (_name, html, want) => {
+    expect(sanitizeContent(html, BASE)).toBe(want);
+  });
+
   it('drops relative URLs it cannot resolve (no base)', () => {
     expect(sanitizeContent('<a href="/x">x</a><img src="y.png"><a href="https://ok.example/">ok</a>')).toBe(
       '<a>x</a><a href="https://ok.example/">ok</a>',

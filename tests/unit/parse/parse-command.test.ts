@@ -37,6 +37,22 @@ describe('describeFeed', () => {
   });
 });
 
+describe('describeFeed: transport headers', () => {
+  const ATOM = '<feed xmlns="http://www.w3.org/2005/Atom"><link href="home"/><entry><title>t</title><link href="a"/></entry></feed>';
+
+  it('resolves relative links against Content-Location, and reports that base', () => {
+    const report = describeFeed(Buffer.from(ATOM), { url: 'https://feeds.example/x.xml', contentLocation: 'https://site.example/blog/', fetchedAt: '2020-01-01T00:00:00.000Z' });
+    expect(report.baseUrl).toBe('https://site.example/blog/');
+    expect(report.items[0]?.url).toBe('https://site.example/blog/a');
+  });
+
+  it('takes the language from Content-Language when the feed declares none', () => {
+    const report = describeFeed(Buffer.from(ATOM), { url: 'https://feeds.example/x.xml', contentLanguage: 'en', fetchedAt: '2020-01-01T00:00:00.000Z' });
+    expect(report.feed.language).toBe('en');
+    expect(report.items[0]?.language).toBe('en');
+  });
+});
+
 describe('storyfeed parse', () => {
   const dir = mkdtempSync(join(tmpdir(), 'storyfeed-parse-'));
   const file = join(dir, 'feed.xml');
