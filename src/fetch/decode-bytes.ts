@@ -113,8 +113,24 @@ function invalidBytesWarning(bytes: Buffer, decoded: DecodedDocument): string | 
 
 function decodeWith(bytes: Buffer, encoding: EncodingInfo, encodingSource: DecodedDocument['encodingSource']): DecodedDocument {
   // iconv-lite replaces invalid sequences with U+FFFD and strips a leading U+FEFF for UTF codecs.
-  const text = iconv.decode(bytes, encoding.codec);
+  const text = demoronize(iconv.decode(bytes, encoding.codec));
   return { text, encoding: encoding.name, encodingSource };
+}
+
+// windows-1252's characters at 0x80–0x9F; the five positions it leaves undefined stay as they are.
+const CP1252_C1: Record<number, string> = {
+  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š',
+  0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—',
+  0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+};
+
+/**
+ * Returns the text with C1 control characters (U+0080–U+009F) replaced by the windows-1252 characters at
+ * those byte values. A feed never means a C1 control: it is text written in windows-1252 and labelled or
+ * converted as ISO-8859-1 / UTF-8 along the way ("don\u0092t" → "don’t"), as feedparser's demoronizer assumes too.
+ */
+export function demoronize(text: string): string {
+  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0)] ?? c) : text;
 }
 
 function sniffBom(bytes: Buffer): { encoding: EncodingInfo; length: number } | undefined {

@@ -205,3 +205,10 @@ describe('decodeBytes: JSON', () => {
     expect(decodeBytes(body, { contentType: 'application/json' }).text).toBe(xmlIn('windows-1252', '') + '€');
   });
 });
+
+describe('decodeBytes: C1 controls are windows-1252 text', () => {
+  it('turns U+0092 written as UTF-8 into a right single quote, and leaves undefined positions alone', () => {
+    const bytes = new Uint8Array([...Buffer.from('<x>don'), 0xc2, 0x92, ...Buffer.from('t '), 0xc2, 0x80, 0xc2, 0x81, ...Buffer.from('</x>')]);
+    expect(decodeBytes(bytes).text).toBe('<x>don’t €\u0081</x>');
+  });
+});
