@@ -46,35 +46,41 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     });
 
     clock.lap('read');
-    // Retention is measured from the newest article seen (never past now), so an archive such as the
-    // 2015 demo keeps its stories; articles older than the cutoff are not taken in at all.
-    const fetchedItems = results.flatMap((r) => r.items);
-    const cutoff = retentionCutoff(st.newestItemDate(), fetchedItems, started, config.store.retentionDays);
-    const fresh = fetchedItems.filter((i) => !hasOwnDate(i) || (i.date ?? '') >= cutoff);
-    const { inserted, changed } = st.upsertItems(fresh, fetchedAt);
+    const { cutoff, inserted, changed } = storeFetchedItems(st, results, started, config.store.retentionDays, fetchedAt);
     const insertedBySource = new Map<string, number>();
     for (const item of inserted) insertedBySource.set(item.sourceId, (insertedBySource.get(item.sourceId) ?? 0) + 1);
-    for (const r of results) {
-      r.outcome.newItems = insertedBySource.get(r.outcome.sourceId) ?? 0;
-      st.saveSourceState(r.state);
-    }
+    // One transaction for every source's state: one commit instead of one per source.
+    st.transaction(() => {
+      for (const r of results) {
+        r.outcome.newItems = insertedBySource.get(r.outcome.sourceId) ?? 0;
+        st.saveSourceState(r.state);
+      }
+    });
 
     clock.lap('store');
-    // Cluster only what is new; stories from earlier runs keep their ids and members.
-    const existing = st.liveStories();
-    const memberIds = existing.flatMap((s) => s.members.map((m) => m.itemId));
-    const itemMap = new Map<string, Item>();
-    for (const item of st.getItems(memberIds)) itemMap.set(item.id, item);
-    for (const item of [...inserted, ...changed]) itemMap.set(item.id, item);
-    const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
-    const { changed: changedStories, retired = [] } = clusterItems({ stories: existing, items: itemMap, newItems: inserted, priorities }, config.cluster);
-    // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
-    const touched = new Set(changedStories.map((s) => s.id));
-    const changedIds = new Set(changed.map((i) => i.id));
-    for (const story of existing) {
-      if (touched.has(story.id) || !story.members.some((m) => changedIds.has(m.itemId))) continue;
-      const members = story.members.map((m) => itemMap.get(m.itemId)).filter((i): i is Item => i !== undefined);
-      changedStories.push(finishStory(story, members, priorities));
+    // Cluster only what is new; stories from earlier runs keep their ids and members. With nothing new or
+    // changed (every source 304 or unchanged) no story can change, so stories and items are not even loaded.
+    const changedStories: Story[] = [];
+    const retired: { id: string; into: string }[] = [];
+    if (inserted.length > 0 || changed.length > 0) {
+      const existing = st.liveStories();
+      const memberIds = existing.flatMap((s) => s.members.map((m) => m.itemId));
+      const itemMap = new Map<string, Item>();
+      // The clusterer reads only the plain-text fields: stored items come without contentHtml (half the memory).
+      for (const item of st.getItemTexts(memberIds)) itemMap.set(item.id, item);
+      for (const item of [...inserted, ...changed]) itemMap.set(item.id, item);
+      const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
+      const clustered = clusterItems({ stories: existing, items: itemMap, newItems: inserted, priorities }, config.cluster);
+      changedStories.push(...clustered.changed);
+      retired.push(...(clustered.retired ?? []));
+      // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
+      const touched = new Set(changedStories.map((s) => s.id));
+      const changedIds = new Set(changed.map((i) => i.id));
+      for (const story of existing) {
+        if (touched.has(story.id) || !story.members.some((m) => changedIds.has(m.itemId))) continue;
+        const members = story.members.map((m) => itemMap.get(m.itemId)).filter((i): i is Item => i !== undefined);
+        changedStories.push(finishStory(story, members, priorities));
+      }
     }
     clock.lap('cluster');
     st.transaction(() => {
@@ -88,7 +94,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });
 
     clock.lap('store');
-    const views = selectStoryViews(st.liveStories(), itemMap, config.output.maxStories).map((v) => ({
+    const views = loadStoryViews(st, config.output.maxStories).map((v) => ({
       ...v,
       story: { ...v.story, id: storyEntryId(v.story.id) },
     }));
@@ -147,6 +153,23 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Stores the fetched items and returns the retention cutoff and the new and changed items without their HTML
+ * (clustering reads only text, rendering reads the store); the fetched items are let go, so a cold run does
+ * not hold every document's HTML while it clusters.
+ */
+function storeFetchedItems(st: Store, results: { items: Item[] }[], started: Date, retentionDays: number, fetchedAt: string) {
+  // Retention is measured from the newest article seen (never past now), so an archive such as the
+  // 2015 demo keeps its stories; articles older than the cutoff are not taken in at all.
+  const fetchedItems = results.flatMap((r) => r.items);
+  const cutoff = retentionCutoff(st.newestItemDate(), fetchedItems, started, retentionDays);
+  const fresh = fetchedItems.filter((i) => !hasOwnDate(i) || (i.date ?? '') >= cutoff);
+  const { inserted, changed } = st.upsertItems(fresh, fetchedAt);
+  for (const r of results) r.items = [];
+  const textOnly = (item: Item): Item => ({ ...item, contentHtml: '' });
+  return { cutoff, inserted: inserted.map(textOnly), changed: changed.map(textOnly) };
+}
+
 /** Wall-clock laps by stage name (a stage may be lapped more than once; totals add up). */
 function stageClock() {
   let mark = performance.now();
@@ -176,6 +199,24 @@ export function retentionCutoff(storedNewest: string | null, incoming: readonly 
   // With no dated article at all (feeds without dates), retention counts from now.
   const reference = newest === null ? now.getTime() : Math.min(Date.parse(newest), now.getTime());
   return new Date(reference - retentionDays * DAY_MS).toISOString();
+}
+
+/**
+ * Returns what selectStoryViews(store.liveStories(), every stored item, max) returns, reading only the
+ * newest-changed stories and their items instead of every story and item in the store.
+ */
+export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItems'>, max: number): StoryView[] {
+  const views: StoryView[] = [];
+  // selectStoryViews skips a story none of whose items is left, so read on until `max` views or no stories remain.
+  for (let offset = 0; views.length < max; ) {
+    const batch = store.topStories(max - views.length, offset);
+    if (batch.length === 0) break;
+    offset += batch.length;
+    const ids = batch.flatMap((s) => [...s.members.map((m) => m.itemId), s.representativeItemId]);
+    const items = new Map(store.getItems([...new Set(ids)]).map((i) => [i.id, i]));
+    views.push(...selectStoryViews(batch, items, max - views.length));
+  }
+  return views;
 }
 
 /** Returns the newest-changed stories (updated desc, then id) with their items resolved. */

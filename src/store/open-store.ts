@@ -70,10 +70,14 @@ export interface Store {
   readonly path: string;
   upsertItems(items: Item[], seenAt: string): UpsertResult;
   getItems(ids: readonly string[]): Item[];
+  /** As getItems, but `contentHtml` is left empty: for the clusterer, which reads only the plain-text fields (half the memory). */
+  getItemTexts(ids: readonly string[]): Item[];
   allItems(): Item[];
   countItems(): number;
   /** Live (not retired) stories with their members in join order. */
   liveStories(): Story[];
+  /** Live stories newest-changed first (updated desc, then id), `limit` of them after skipping `offset`, with their members. */
+  topStories(limit: number, offset?: number): Story[];
   getStories(ids: readonly string[]): Story[];
   /** Writes stories and their members (insert or replace), in one transaction. */
   saveStories(stories: Story[], joinedAt: string): void;
@@ -137,7 +141,6 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   );
   db.transaction(() => sources.forEach((s) => upsertSource.run({ id: s.id, url: s.url, name: s.name })))();
 
-  const selectItem = db.prepare(`SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id = ?`);
   const selectHash = db.prepare(`SELECT content_hash, date, date_source FROM items WHERE id = ?`);
   const selectPruned = db.prepare(`SELECT 1 FROM pruned_items WHERE id = ?`);
   const insertItem = db.prepare(
@@ -155,6 +158,36 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   const touchItem = db.prepare(`UPDATE items SET last_seen_at = ? WHERE id = ?`);
   const selectStory = db.prepare(`SELECT * FROM stories WHERE id = ?`);
   const selectMembers = db.prepare(`SELECT * FROM story_members WHERE story_id = ? ORDER BY position`);
+  const selectLiveMembers = db.prepare(
+    `SELECT m.story_id, m.item_id, m.score, m.terms FROM story_members m JOIN stories s ON s.id = m.story_id
+     WHERE s.retired_into IS NULL ORDER BY m.story_id, m.position`,
+  );
+  const selectMembersIn = db.prepare(
+    `SELECT story_id, item_id, score, terms FROM story_members WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, position`,
+  );
+  // Same order as run.ts selectStoryViews (updated desc, then id); BINARY collation = code-unit order for these ASCII values.
+  const selectTopStories = db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY updated DESC, id ASC LIMIT ? OFFSET ?`);
+  const selectItemsIn = db.prepare(
+    `SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
+  );
+  const selectItemTextsIn = db.prepare(
+    `SELECT i.id, i.source_id, i.guid, i.url, i.title, i.summary, '' AS content_html, i.content_text, i.authors, i.categories, i.published,
+       i.updated, i.date, i.date_source, i.language, s.name AS source_name
+     FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
+  );
+  // Items by id in the order asked (missing ones left out), a bounded chunk of ids per query.
+  const readItems = (ids: readonly string[], query: Database.Statement): Item[] => {
+    const found = new Map<string, Item>();
+    for (let i = 0; i < ids.length; i += 5_000) {
+      for (const row of query.iterate(JSON.stringify(ids.slice(i, i + 5_000))) as IterableIterator<ItemRow>) found.set(row.id, rowToItem(row));
+    }
+    const out: Item[] = [];
+    for (const id of ids) {
+      const item = found.get(id);
+      if (item) out.push(item);
+    }
+    return out;
+  };
   const upsertStory = db.prepare(
     `INSERT INTO stories (id, representative_item_id, published, updated, created_at)
      VALUES (@id, @rep, @published, @updated, @at)
@@ -180,6 +213,24 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
        fetch_url_from=excluded.fetch_url_from, redirect_url=excluded.redirect_url, redirect_count=excluded.redirect_count,
        gone_url=excluded.gone_url`,
   );
+
+  type StoryRow = { id: string; representative_item_id: string; published: string; updated: string };
+  type MemberRow = { story_id: string; item_id: string; score: number; terms: string };
+  const withMembers = (rows: StoryRow[], members: MemberRow[]): Story[] => {
+    const byStory = new Map<string, StoryMember[]>();
+    for (const m of members) {
+      let list = byStory.get(m.story_id);
+      if (!list) byStory.set(m.story_id, (list = []));
+      list.push({ itemId: m.item_id, score: m.score, terms: JSON.parse(m.terms) as string[] });
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      representativeItemId: row.representative_item_id,
+      published: row.published,
+      updated: row.updated,
+      members: byStory.get(row.id) ?? [],
+    }));
+  };
 
   const toStory = (row: { id: string; representative_item_id: string; published: string; updated: string }): Story => ({
     id: row.id,
@@ -217,12 +268,10 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       return { inserted, changed };
     },
     getItems(ids) {
-      const out: Item[] = [];
-      for (const id of ids) {
-        const row = selectItem.get(id) as ItemRow | undefined;
-        if (row) out.push(rowToItem(row));
-      }
-      return out;
+      return readItems(ids, selectItemsIn);
+    },
+    getItemTexts(ids) {
+      return readItems(ids, selectItemTextsIn);
     },
     allItems() {
       const rows = db.prepare(`SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id ORDER BY i.date, i.id`).all() as ItemRow[];
@@ -232,8 +281,12 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       return (db.prepare(`SELECT COUNT(*) AS n FROM items`).get() as { n: number }).n;
     },
     liveStories() {
-      const rows = db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY created_at, id`).all() as Parameters<typeof toStory>[0][];
-      return rows.map(toStory);
+      // One query for every member (not one per story): a run with 20,000 stories made 20,000 queries.
+      return withMembers(db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY created_at, id`).all() as StoryRow[], selectLiveMembers.all() as MemberRow[]);
+    },
+    topStories(limit, offset = 0) {
+      const rows = selectTopStories.all(limit, offset) as StoryRow[];
+      return withMembers(rows, selectMembersIn.all(JSON.stringify(rows.map((r) => r.id))) as MemberRow[]);
     },
     getStories(ids) {
       return ids.flatMap((id) => {
