@@ -63,7 +63,14 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const changedStories: Story[] = [];
     const retired: { id: string; into: string }[] = [];
     if (inserted.length > 0 || changed.length > 0) {
-      const existing = st.liveStories();
+      // Only stories that changed within the cluster window before the earliest new article can take it
+      // (the clusterer never groups articles further apart), so older stories are not even loaded. An
+      // undated new article has no such bound: then every live story is a candidate.
+      const windowMs = config.cluster.windowHours * 3_600_000;
+      let earliestNew = Infinity; // no new article: only the stories of changed ones are needed
+      for (const item of inserted) earliestNew = hasOwnDate(item) ? Math.min(earliestNew, Date.parse(item.date ?? '')) : NaN;
+      const since = earliestNew === Infinity ? '9999' : Number.isNaN(earliestNew) ? null : new Date(earliestNew - windowMs).toISOString();
+      const existing = since === null ? st.liveStories() : st.liveStoriesSince(since, changed.map((i) => i.id));
       const memberIds = existing.flatMap((s) => s.members.map((m) => m.itemId));
       const itemMap = new Map<string, Item>();
       // The clusterer reads only the plain-text fields: stored items come without contentHtml (half the memory).

@@ -76,6 +76,8 @@ export interface Store {
   countItems(): number;
   /** Live (not retired) stories with their members in join order. */
   liveStories(): Story[];
+  /** Live stories last changed at or after `since` (ISO), plus the live stories holding any of `itemIds`. */
+  liveStoriesSince(since: string, itemIds: readonly string[]): Story[];
   /** Live stories newest-changed first (updated desc, then id), `limit` of them after skipping `offset`, with their members. */
   topStories(limit: number, offset?: number): Story[];
   getStories(ids: readonly string[]): Story[];
@@ -283,6 +285,16 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     liveStories() {
       // One query for every member (not one per story): a run with 20,000 stories made 20,000 queries.
       return withMembers(db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY created_at, id`).all() as StoryRow[], selectLiveMembers.all() as MemberRow[]);
+    },
+    liveStoriesSince(since, itemIds) {
+      const rows = db
+        .prepare(
+          `SELECT * FROM stories WHERE retired_into IS NULL AND (updated >= ? OR id IN (
+             SELECT story_id FROM story_members WHERE item_id IN (SELECT value FROM json_each(?))))
+           ORDER BY created_at, id`,
+        )
+        .all(since, JSON.stringify(itemIds)) as StoryRow[];
+      return withMembers(rows, selectMembersIn.all(JSON.stringify(rows.map((r) => r.id))) as MemberRow[]);
     },
     topStories(limit, offset = 0) {
       const rows = selectTopStories.all(limit, offset) as StoryRow[];

@@ -89,3 +89,18 @@ describe('retired stories', () => {
     expect(store.resolveStoryId('nope')).toBeNull();
   });
 });
+
+describe('liveStoriesSince', () => {
+  it('returns stories changed since the cutoff, plus those holding the given items', () => {
+    const store = openStore(':memory:', sources);
+    store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b' }), makeItem({ id: 'c' })], '2026-01-01T00:00:00.000Z');
+    const story = (id: string, item: string, updated: string) => ({ id, representativeItemId: item, published: updated, updated, members: [{ itemId: item, score: 1, terms: [] }] });
+    store.saveStories(
+      [story('old', 'a', '2015-01-01T00:00:00.000Z'), story('recent', 'b', '2015-03-01T00:00:00.000Z'), story('older', 'c', '2014-01-01T00:00:00.000Z')],
+      '2026-01-01T00:00:00.000Z',
+    );
+    expect(store.liveStoriesSince('2015-02-01T00:00:00.000Z', []).map((s) => s.id)).toEqual(['recent']);
+    expect(store.liveStoriesSince('2015-02-01T00:00:00.000Z', ['c']).map((s) => s.id).sort()).toEqual(['older', 'recent']);
+    expect(store.liveStoriesSince('9999', ['a'])[0]!.members.map((m) => m.itemId)).toEqual(['a']);
+  });
+});
