@@ -28,7 +28,6 @@ const FETCHED_AT = '2000-01-01T00:00:00.000Z';
 export const DELIBERATE_FAILURES: readonly { pattern: RegExp; reason: string }[] = [
   { pattern: /^encoding\/http_text_(?:xml|atom_xml|rss_xml)_(?:default|bogus_charset|bogus_param|epe_default|qs)\.xml$/, reason: 'text/* XML without a usable charset is UTF-8 (RFC 7303 §3), not us-ascii (RFC 3023)' },
   { pattern: /^encoding\/http_application_atom_xml_gb2312_/, reason: 'gb2312 is decoded as GBK (WHATWG Encoding Standard), feedparser says gb18030' },
-  { pattern: /^entities\/(?:lang|rang)\.xml$/, reason: '&lang;/&rang; are the HTML5 characters U+27E8/U+27E9, not HTML4 U+2329/U+232A' },
   { pattern: /^wellformed\/sanitize\/acceptable_element_form\.xml$/, reason: 'sanitizer: <form> is removed (an active element), feedparser keeps it' },
   { pattern: /^wellformed\/sanitize\/acceptable_attribute_class\.xml$/, reason: 'sanitize-html drops an empty class attribute (not configurable); harmless' },
   { pattern: /^wellformed\/base\/http_(?:entry|feed)_id_base_(?:docuri|content_location)\.xml$/, reason: 'an id is an identifier, kept as written: a relative atom:id is not resolved against the base (that would change item identity)' },

@@ -40,13 +40,32 @@ export function parseFeed(text: string): ParsedFeed {
     return feed === undefined ? emptyFeed('json', document.version) : mapJsonFeed(feed, document.version);
   }
   // No DTD is read: entities it declares (billion laughs, external SYSTEM entities) are never expanded.
-  const xml = removeDoctype(document.xml);
+  const xml = xhtml1AngleEntities(removeDoctype(document.xml));
   try {
-    return parseXmlFeed(document.format, document.version, xml);
+    const feed = parseXmlFeed(document.format, document.version, xml);
+    // Namespaces in XML §3: a prefix must be declared. The feed is still read, but flagged as malformed.
+    return hasUndeclaredPrefix(xml) ? { ...feed, recovered: true } : feed;
   } catch (error) {
     if (!(error instanceof ParseError) || error.code !== 'parse/malformed') throw error;
     return recoverFeed(xml, error);
   }
+}
+
+/**
+ * Returns the XML with `&lang;`/`&rang;` as the characters the XHTML 1.0 DTD (and HTML 4) gives them, U+2329/U+232A.
+ * An XML feed can only mean a named HTML entity through those DTDs; HTML5 later moved the two names to U+27E8/U+27E9.
+ */
+function xhtml1AngleEntities(xml: string): string {
+  return xml.includes('ang;') ? xml.replace(/&lang;/g, '&#x2329;').replace(/&rang;/g, '&#x232A;') : xml;
+}
+
+/** Returns whether an element or attribute uses a namespace prefix no `xmlns:` declares (CDATA and comments aside). */
+export function hasUndeclaredPrefix(xml: string): boolean {
+  const markup = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '').replace(/<!--[\s\S]*?-->/g, '');
+  const declared = new Set(['xml', 'xmlns']);
+  for (const m of markup.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=/g)) declared.add(m[1]!);
+  for (const m of markup.matchAll(/<\/?([A-Za-z_][\w.-]*):[A-Za-z_]/g)) if (!declared.has(m[1]!)) return true;
+  return false;
 }
 
 // Where a feed's XML starts, for documents with junk before it.
