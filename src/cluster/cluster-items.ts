@@ -167,7 +167,7 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
       };
     }
     const items = story.members.map((m) => everyItem.get(m.itemId)).filter((x): x is Item => x !== undefined);
-    result.push(finishStory(story, items, input.priorities ?? {}));
+    result.push(finishStory(story, items, input.priorities ?? {}, (item) => corpus.termCounts(item.id)));
   }
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
 }
@@ -180,14 +180,21 @@ export function resolveClusterOptions(options: Partial<ClusterOptions> = {}): Re
   return opts;
 }
 
+/**
+ * Term counts of an item already at hand (e.g. the corpus digest, by term id), or undefined to
+ * tokenise the item. Keys only need to identify terms; they must come in itemTermCounts order.
+ */
+export type TermCountsOf = (item: Item) => ReadonlyMap<number | string, number> | undefined;
+
 /** Recomputes a story's representative, published and updated from its members. */
-export function finishStory(story: Story, items: readonly Item[], priorities: Readonly<Record<string, number>>): Story {
+export function finishStory(story: Story, items: readonly Item[], priorities: Readonly<Record<string, number>>, countsOf?: TermCountsOf): Story {
   if (items.length === 0) return story;
   const dates = items.map((i) => i.date).filter((d): d is string => d !== null).sort();
   const changes = items.map((i) => maxIso(i.updated, i.date)).filter((d): d is string => d !== null).sort();
   // The representative is the outlet the user prefers (priority), then the article most central to the story
   // (closest to its centroid), then the earliest, then the lowest id.
-  const centrality = centralityOf(items);
+  // A one-member story needs no centrality: its only member is the representative.
+  const centrality = items.length > 1 ? centralityOf(items, countsOf) : new Map<string, number>();
   const rep = [...items].sort(
     (a, b) =>
       (priorities[b.sourceId] ?? 0) - (priorities[a.sourceId] ?? 0) ||
@@ -205,11 +212,11 @@ export function finishStory(story: Story, items: readonly Item[], priorities: Re
 }
 
 /** Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule. */
-export function centralityOf(items: readonly Item[]): Map<string, number> {
+export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): Map<string, number> {
   const vectors = items.map((item) => {
-    const v = new Map<string, number>();
+    const v = new Map<number | string, number>();
     let sq = 0;
-    for (const [t, c] of itemTermCounts(item)) {
+    for (const [t, c] of countsOf?.(item) ?? itemTermCounts(item)) {
       const w = 1 + Math.log(c);
       v.set(t, w);
       sq += w * w;
@@ -218,7 +225,7 @@ export function centralityOf(items: readonly Item[]): Map<string, number> {
     for (const [t, w] of v) v.set(t, w / norm);
     return v;
   });
-  const centroid = new Map<string, number>();
+  const centroid = new Map<number | string, number>();
   for (const v of vectors) for (const [t, w] of v) centroid.set(t, (centroid.get(t) ?? 0) + w / vectors.length);
   const out = new Map<string, number>();
   items.forEach((item, i) => {

@@ -128,6 +128,14 @@ export class Corpus {
     };
   }
 
+  /**
+   * Returns the weighted term counts of a learned item (term ids, in first-use order: the same terms,
+   * counts and order as itemTermCounts gives by name), or undefined for an item not learned.
+   */
+  termCounts(itemId: string): ReadonlyMap<number, number> | undefined {
+    return this.digests.get(itemId)?.counts;
+  }
+
   /** Returns the term behind a term id. */
   termName(id: number): string {
     return this.names[id] ?? '';

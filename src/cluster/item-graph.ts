@@ -44,9 +44,10 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
   // Every list is at least as crowded as a typical list in a corpus of thousands: phantom neighbours
   // at cosines floor / (1 + r)^0.6 (rank r). A small batch has few real rivals, and without them a weak
   // link between two lone items looks like a mutual best match (the demo's 18 items).
+  const phantomCos = Float64Array.from({ length: k }, (_, r) => floor / Math.pow(1 + r, 0.6));
   const phantomRank = (cos: number): number => {
     let r = 0;
-    while (r < k && floor / Math.pow(1 + r, 0.6) > cos) r++;
+    while (r < k && phantomCos[r]! > cos) r++;
     return r;
   };
   const rankOf = (x: number, y: number, cos: number): number => {

@@ -53,11 +53,20 @@ export function tokenize(text: string, limit = Infinity): Token[] {
       }
     }
     prevEnd = start + raw.length;
-    const word = raw.toLowerCase().replace(/['’]s$/u, '').replace(/['’]/gu, '');
+    let word = raw.toLowerCase();
+    // Most words have no apostrophe: skip the two replaces for them.
+    if (word.indexOf("'") >= 0 || word.indexOf('’') >= 0) word = word.replace(/['’]s$/u, '').replace(/['’]/gu, '');
     if (word.length === 0) continue;
-    out.push({ word, capital: UPPER.test(raw), initial });
+    out.push({ word, capital: isUpperInitial(raw), initial });
   }
   return out;
+}
+
+/** Whether a word opens with an upper-case letter (ASCII fast path, else Unicode \p{Lu}). */
+function isUpperInitial(raw: string): boolean {
+  const c = raw.charCodeAt(0);
+  if (c < 128) return c >= 65 && c <= 90;
+  return UPPER.test(raw);
 }
 
 /** Returns the lower-cased words of a text, apostrophes removed. */
@@ -104,18 +113,15 @@ export interface ItemText {
   title: Token[];
   summary: Token[];
   body: Token[];
-  /** Body words used for shingles (a longer prefix than `body`). */
-  shingleWords: string[];
 }
 
 /** Returns the tokenised headline, summary and body lead of an item. */
 export function itemText(item: Pick<Item, 'title' | 'summary' | 'contentText'>): ItemText {
-  const bodyTokens = tokenize(item.contentText, BODY_SHINGLE_WORDS);
+  // Only the lead is tokenised: nothing past BODY_TERM_WORDS is looked at (shingles() tokenises its own text).
   return {
     title: tokenize(item.title),
     summary: tokenize(item.summary),
-    body: bodyTokens.slice(0, BODY_TERM_WORDS),
-    shingleWords: bodyTokens.map((t) => t.word),
+    body: tokenize(item.contentText, BODY_TERM_WORDS),
   };
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { centralityOf, clusterItems, DEFAULT_CLUSTER_OPTIONS, finishStory, mintStoryId, type ClusterOptions } from '../../../src/cluster/cluster-items.js';
+import { Corpus } from '../../../src/cluster/corpus.js';
+import { BODY_TERM_WORDS, itemText } from '../../../src/cluster/text-features.js';
 import type { Item, Story } from '../../../src/model.js';
 import { makeItem } from '../../helpers/make-item.js';
 
@@ -153,5 +155,23 @@ describe('finishStory: the representative article', () => {
     expect(finishStory(story, [twinA, twinB], {}).representativeItemId).toBe('a2');
     const twinC = makeItem({ id: 'a1', sourceId: 'c', title: 'Same words here', published: '2015-03-27T08:00:00.000Z' });
     expect(finishStory(story, [twinA, twinB, twinC], {}).representativeItemId).toBe('a1');
+  });
+
+  it('gives the same centralities from the corpus term ids as from re-tokenising', () => {
+    const items = [early, central, other, quake('q', 'd', 'Valdoria quake: harbour damaged')];
+    const corpus = new Corpus();
+    corpus.learn(items);
+    const byId = centralityOf(items, (item) => corpus.termCounts(item.id));
+    expect([...byId]).toEqual([...centralityOf(items)]);
+    expect(byId.get('c')!).toBeGreaterThan(0);
+  });
+});
+
+describe('itemText', () => {
+  it('tokenises only the body lead that terms are made of', () => {
+    const body = Array.from({ length: BODY_TERM_WORDS + 500 }, (_, i) => `word${i}`).join(' ');
+    const text = itemText({ title: 'T', summary: '', contentText: body });
+    expect(text.body).toHaveLength(BODY_TERM_WORDS);
+    expect(text.body[BODY_TERM_WORDS - 1]!.word).toBe(`word${BODY_TERM_WORDS - 1}`);
   });
 });
