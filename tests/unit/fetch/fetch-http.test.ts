@@ -1,24 +1,8 @@
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { fetchSource, HttpStatusError, type FetchOptions } from '../../../src/fetch/fetch-source.js';
+import { fetchSource, HttpStatusError } from '../../../src/fetch/fetch-source.js';
 import { FetchError } from '../../../src/lib/errors.js';
-import { serve, timers } from './loopback.js';
-
-const options = (overrides: Partial<FetchOptions> = {}): FetchOptions => ({
-  timeoutMs: 5_000,
-  maxBytes: 1_000_000,
-  userAgent: 'storyfeed-test/1.0 (+https://example.invalid)',
-  ...overrides,
-});
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
+import { fetchError, options, serve, timers } from './loopback.js';
 
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>';
 

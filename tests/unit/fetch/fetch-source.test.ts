@@ -1,6 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,57 +6,10 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FetchError } from '../../../src/lib/errors.js';
 import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
-import { fetchSource, type FetchOptions } from '../../../src/fetch/fetch-source.js';
+import { fetchSource } from '../../../src/fetch/fetch-source.js';
+import { fetchError, options, serve, timers } from './loopback.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/fetch/rss2-windows-1252.xml', import.meta.url));
-
-const options = (overrides: Partial<FetchOptions> = {}): FetchOptions => ({
-  timeoutMs: 5_000,
-  maxBytes: 1_000_000,
-  userAgent: 'storyfeed-test/1.0 (+https://example.invalid)',
-  ...overrides,
-});
-
-/** Runs `promise` and returns the FetchError it rejects with (fails the test if it resolves or throws something else). */
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
-
-// ---------------------------------------------------------------- loopback HTTP server
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-const servers: Server[] = [];
-const timers: NodeJS.Timeout[] = [];
-
-async function serve(handler: Handler): Promise<{ base: string; requests: IncomingMessage[]; server: Server }> {
-  const requests: IncomingMessage[] = [];
-  const server = createServer((req, res) => {
-    requests.push(req);
-    handler(req, res);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { base: `http://127.0.0.1:${port}`, requests, server };
-}
-
-afterEach(async () => {
-  for (const timer of timers.splice(0)) clearInterval(timer);
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
-});
 
 // ---------------------------------------------------------------- files
 

@@ -1,7 +1,9 @@
 // A node:http server on 127.0.0.1 port 0 for fetch tests; every server and timer is closed after each test.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import type { FetchOptions } from '../../../src/fetch/fetch-source.js';
+import { FetchError } from '../../../src/lib/errors.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -38,3 +40,21 @@ afterEach(async () => {
     ),
   );
 });
+
+/** Fetch options for tests: generous limits unless overridden. */
+export const options = (overrides: Partial<FetchOptions> = {}): FetchOptions => ({
+  timeoutMs: 5_000,
+  maxBytes: 1_000_000,
+  userAgent: 'storyfeed-test/1.0 (+https://example.invalid)',
+  ...overrides,
+});
+
+/** Runs `promise` and returns the FetchError it rejects with (fails the test if it resolves or throws something else). */
+export async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FetchError);
+  return error as FetchError;
+}
