@@ -82,7 +82,8 @@ function smallBatches(records, seed) {
 }
 
 function toItem(r, id) {
-  // The same mapping as cluster-file.ts (kept in step by the eval: both must reach the same figures).
+  // cluster-file.ts's mapping (articleItem) minus dates: the pair model is trained on text evidence only, the
+  // window is applied separately. Keep the text fields in step with articleItem.
   const summary = (r.description ?? '').replace(/\s+/g, ' ').trim();
   return {
     id,

@@ -117,7 +117,8 @@ function findRootElement(xml: string): RootElement | undefined {
 }
 
 // A DOCTYPE may carry an internal subset (`[ <!ENTITY …> ]`) and quoted strings containing `>`.
-function skipDeclaration(xml: string, from: number): number {
+/** Returns the index just past the declaration starting at or before `from` (a DOCTYPE's internal subset and quoted `>` included). */
+export function skipDeclaration(xml: string, from: number): number {
   let depth = 0;
   let quote: string | undefined;
   for (let index = from; index < xml.length; index++) {

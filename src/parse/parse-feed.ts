@@ -1,7 +1,7 @@
 import { DetectError, MalformedError, ParseError as LibraryParseError, parseAtomFeed, parseJsonFeed, parseRdfFeed, parseRssFeed } from 'feedsmith';
 import { ParseError } from '../lib/errors.js';
 import type { ParsedFeed } from '../model.js';
-import { detectDocument, type DetectedDocument } from './detect-document.js';
+import { detectDocument, type DetectedDocument, skipDeclaration } from './detect-document.js';
 import { mapAtomFeed } from './map-atom-feed.js';
 import { mapJsonFeed } from './map-json-feed.js';
 import { mapRdfFeed } from './map-rdf-feed.js';
@@ -132,18 +132,7 @@ export function removeDoctype(xml: string): string {
   // Only a DOCTYPE before the root element is a declaration; later the text is content.
   const firstElement = xml.search(/<[A-Za-z_]/);
   if (firstElement !== -1 && firstElement < start) return xml;
-  let depth = 0;
-  let quote: string | undefined;
-  for (let index = start + 9; index < xml.length; index++) {
-    const char = xml[index];
-    if (quote !== undefined) {
-      if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '[') depth++;
-    else if (char === ']') depth--;
-    else if (char === '>' && depth <= 0) return xml.slice(0, start) + xml.slice(index + 1);
-  }
-  return xml.slice(0, start);
+  return xml.slice(0, start) + xml.slice(skipDeclaration(xml, start + 9));
 }
 
 // Returns undefined when the library found nothing in a document whose root element says it is a feed
