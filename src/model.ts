@@ -250,7 +250,7 @@ export interface RunReport {
   feedWritten: boolean;
   feedChanged: boolean;
   outputPath: string;
-  /** Milliseconds per stage: fetch/parse/normalize summed over sources, readWall/store/cluster/render/write wall times. */
+  /** Milliseconds per stage: fetch/parse/normalize summed over sources, readWall/store/cluster/render/write wall times (store includes the storing done as each source arrived, which readWall also counts). */
   stageMs?: Record<'fetch' | 'parse' | 'normalize' | 'readWall' | 'store' | 'cluster' | 'render' | 'write', number>;
 }
 

@@ -255,11 +255,18 @@ export async function readSource(source: Source, previous: SourceState | null, o
 /** What reading every source needs beyond one source's options. */
 export interface ReadSourcesDeps extends Omit<ReadSourceDeps, 'deadlineMs'> {
   progress?: RunProgress | undefined;
+  /**
+   * Called with each source's result as soon as it settles (in settling order), with the source's index in
+   * `sources`. It may take the items (store them and empty `result.items`), so that a run need not hold every
+   * source's items until the last one settles. If it throws, readSources rejects.
+   */
+  onResult?: (result: SourceResult, index: number) => void;
 }
 
 /**
  * Reads every source under the global and per-host limits and the run budget; returns one result
- * per source, in config order. Sources that will be skipped take no host slot and no spacing.
+ * per source, in config order (with whatever items `deps.onResult` left in them). Sources that will be
+ * skipped take no host slot and no spacing.
  */
 export async function readSources(
   sources: readonly Source[],
@@ -270,7 +277,7 @@ export async function readSources(
   const monotonic = deps.monotonicNow ?? (() => performance.now());
   const nowMs = Date.parse(deps.fetchedAt);
   const deadlineMs = options.runBudgetMs !== undefined ? monotonic() + options.runBudgetMs : undefined;
-  const { progress, ...rest } = deps;
+  const { progress, onResult, ...rest } = deps;
   const logger = progress ? progress.wrapLogger(deps.logger) : deps.logger;
   const states = sources.map((s) => stateOf(s.id));
   progress?.start(sources.length);
@@ -287,6 +294,7 @@ export async function readSources(
       async (source, i) => {
         const result = await readSource(source, states[i] ?? null, options, { ...rest, logger, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
         progress?.settled(result.outcome);
+        onResult?.(result, i);
         return result;
       },
       monotonic,

@@ -6,7 +6,7 @@ import type { FeedMeta, Item, RunReport, Story, StoryView } from './model.js';
 import { renderAtom } from './render/render-atom.js';
 import { renderHtmlPage } from './render/render-html-page.js';
 import { renderJsonFeed } from './render/render-json-feed.js';
-import { readSources } from './read-source.js';
+import { readSources, type SourceResult } from './read-source.js';
 import { createTerminalProgress, type RunProgress } from './fetch/run-progress.js';
 import { openStore, type Store } from './store/open-store.js';
 import { PROJECT_URL, VERSION } from './version.js';
@@ -37,26 +37,39 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const fetchedAt = started.toISOString();
 
     const clock = stageClock();
-    // Global and per-host limits, back-off and the run budget live in readSources (issue #5).
-    const results = await readSources(config.sources, (id) => st.getSourceState(id), config.fetch, {
-      logger: log,
-      fetchedAt,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      progress: deps.progress === false ? undefined : (deps.progress ?? createTerminalProgress(process.stderr)),
-    });
-
-    clock.lap('read');
-    const { cutoff, inserted, changed } = storeFetchedItems(st, results, started, config.store.retentionDays, fetchedAt);
-    const insertedBySource = new Map<string, number>();
-    for (const item of inserted) insertedBySource.set(item.sourceId, (insertedBySource.get(item.sourceId) ?? 0) + 1);
-    // One transaction for every source's state: one commit instead of one per source.
-    st.transaction(() => {
-      for (const r of results) {
-        r.outcome.newItems = insertedBySource.get(r.outcome.sourceId) ?? 0;
-        st.saveSourceState(r.state);
-      }
-    });
-
+    // Each source's items are stored as soon as the source settles, and only their text is kept for the
+    // clusterer: a run never holds every document's HTML at once. The whole read phase is one transaction,
+    // so until it commits nothing is visible and a killed run leaves the store as it was.
+    const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
+    st.begin();
+    let results: SourceResult[];
+    let cutoff: string;
+    let inserted: Item[];
+    let changed: Item[];
+    try {
+      // Global and per-host limits, back-off and the run budget live in readSources (issue #5).
+      results = await readSources(config.sources, (id) => st.getSourceState(id), config.fetch, {
+        logger: log,
+        fetchedAt,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        progress: deps.progress === false ? undefined : (deps.progress ?? createTerminalProgress(process.stderr)),
+        onResult: intake.take,
+      });
+      clock.lap('read');
+      const stored = intake.finish();
+      ({ cutoff, inserted, changed } = stored);
+      // Every source's state in the same transaction: one commit for the whole read phase.
+      st.transaction(() => {
+        results.forEach((r, i) => {
+          r.outcome.newItems = stored.insertedBySource[i] ?? 0;
+          st.saveSourceState(r.state);
+        });
+      });
+      st.commit();
+    } catch (error) {
+      st.rollback();
+      throw error;
+    }
     clock.lap('store');
     // Cluster only what is new; stories from earlier runs keep their ids and members. With nothing new or
     // changed (every source 304 or unchanged) no story can change, so stories and items are not even loaded.
@@ -134,7 +147,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
         parse: round1(results.reduce((t, r) => t + r.timings.parseMs, 0)),
         normalize: round1(results.reduce((t, r) => t + r.timings.normalizeMs, 0)),
         readWall: round1(clock.total('read')),
-        store: round1(clock.total('store')),
+        // Wall time of the store steps, plus the storing done as sources arrived (also inside readWall).
+        store: round1(clock.total('store') + intake.storeMs),
         cluster: round1(clock.total('cluster')),
         render: round1(clock.total('render')),
         write: round1(clock.total('write')),
@@ -161,20 +175,56 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
 const DAY_MS = 86_400_000;
 
 /**
- * Stores the fetched items and returns the retention cutoff and the new and changed items without their HTML
- * (clustering reads only text, rendering reads the store); the fetched items are let go, so a cold run does
- * not hold every document's HTML while it clusters.
+ * Takes each source's items as its result arrives (`take`, readSources' onResult) and stores them right away,
+ * keeping only the new and changed items without their HTML (clustering reads only text, rendering reads the
+ * store); `finish` stores what had to wait and returns the retention cutoff, the new and changed items in
+ * config order (as one upsert of every source would have given them) and the new items per source.
+ *
+ * Retention is measured from the newest article seen, stored or incoming (never past now), so an archive such
+ * as the 2015 demo keeps its stories; articles older than the cutoff are not taken in at all. The cutoff only
+ * moves later as sources arrive and never passes now − retentionDays, so a source is stored at once when each
+ * of its dated items is either below the cutoff so far (out whatever comes later) or at or after
+ * now − retentionDays (in whatever comes later); a source with an item in between waits for the final cutoff.
  */
-function storeFetchedItems(st: Store, results: { items: Item[] }[], started: Date, retentionDays: number, fetchedAt: string) {
-  // Retention is measured from the newest article seen (never past now), so an archive such as the
-  // 2015 demo keeps its stories; articles older than the cutoff are not taken in at all.
-  const fetchedItems = results.flatMap((r) => r.items);
-  const cutoff = retentionCutoff(st.newestItemDate(), fetchedItems, started, retentionDays);
-  const fresh = fetchedItems.filter((i) => !hasOwnDate(i) || (i.date ?? '') >= cutoff);
-  const { inserted, changed } = st.upsertItems(fresh, fetchedAt);
-  for (const r of results) r.items = [];
+function storeAsRead(st: Store, sourceCount: number, started: Date, retentionDays: number, fetchedAt: string) {
+  let newest = st.newestItemDate();
+  const surelyKept = new Date(started.getTime() - retentionDays * DAY_MS).toISOString();
+  const inserted: Item[][] = Array.from({ length: sourceCount }, () => []);
+  const changed: Item[][] = Array.from({ length: sourceCount }, () => []);
+  const waiting: { index: number; items: Item[] }[] = [];
+  let storeMs = 0; // time spent storing during the read phase
   const textOnly = (item: Item): Item => ({ ...item, contentHtml: '' });
-  return { cutoff, inserted: inserted.map(textOnly), changed: changed.map(textOnly) };
+  const store = (index: number, items: Item[], cutoff: string) => {
+    const fresh = items.filter((i) => !hasOwnDate(i) || (i.date ?? '') >= cutoff);
+    if (fresh.length === 0) return;
+    const result = st.upsertItems(fresh, fetchedAt);
+    inserted[index] = result.inserted.map(textOnly);
+    changed[index] = result.changed.map(textOnly);
+  };
+  return {
+    take(result: SourceResult, index: number): void {
+      const items = result.items;
+      result.items = [];
+      if (items.length === 0) return;
+      const t0 = performance.now();
+      for (const item of items) if (hasOwnDate(item) && item.date !== null && (newest === null || item.date > newest)) newest = item.date;
+      const cutoff = cutoffFrom(newest, started, retentionDays);
+      const undecided = items.some((i) => hasOwnDate(i) && (i.date ?? '') >= cutoff && (i.date ?? '') < surelyKept);
+      if (undecided) waiting.push({ index, items });
+      else store(index, items, cutoff);
+      storeMs += performance.now() - t0;
+    },
+    /** Milliseconds `take` spent storing (inside the read phase's wall time). */
+    get storeMs() {
+      return storeMs;
+    },
+    finish() {
+      const cutoff = cutoffFrom(newest, started, retentionDays);
+      for (const w of waiting) store(w.index, w.items, cutoff);
+      waiting.length = 0;
+      return { cutoff, inserted: inserted.flat(), changed: changed.flat(), insertedBySource: inserted.map((list) => list.length) };
+    },
+  };
 }
 
 /** Wall-clock laps by stage name (a stage may be lapped more than once; totals add up). */
@@ -203,6 +253,11 @@ function hasOwnDate(item: Item): boolean {
 export function retentionCutoff(storedNewest: string | null, incoming: readonly Item[], now: Date, retentionDays: number): string {
   let newest = storedNewest;
   for (const item of incoming) if (hasOwnDate(item) && item.date !== null && (newest === null || item.date > newest)) newest = item.date;
+  return cutoffFrom(newest, now, retentionDays);
+}
+
+/** Returns `retentionDays` before `newest` (ISO, the newest own item date), capped at now; from now when there is none. */
+function cutoffFrom(newest: string | null, now: Date, retentionDays: number): string {
   // With no dated article at all (feeds without dates), retention counts from now.
   const reference = newest === null ? now.getTime() : Math.min(Date.parse(newest), now.getTime());
   return new Date(reference - retentionDays * DAY_MS).toISOString();

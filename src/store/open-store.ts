@@ -97,6 +97,15 @@ export interface Store {
   getSourceState(id: string): SourceState | null;
   saveSourceState(state: SourceState): void;
   transaction<T>(fn: () => T): T;
+  /**
+   * Opens a write transaction that may span asynchronous work (a run's read phase, storing each source as it
+   * arrives): nothing is visible to readers, and a killed process leaves the database as it was, until
+   * `commit`. `transaction` and the batch writes inside it become savepoints.
+   */
+  begin(): void;
+  commit(): void;
+  /** Rolls back the transaction `begin` opened; does nothing when none is open. */
+  rollback(): void;
   close(): void;
 }
 
@@ -391,6 +400,15 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     },
     transaction(fn) {
       return db.transaction(fn)();
+    },
+    begin() {
+      db.exec('BEGIN IMMEDIATE');
+    },
+    commit() {
+      db.exec('COMMIT');
+    },
+    rollback() {
+      if (db.inTransaction) db.exec('ROLLBACK');
     },
     close() {
       db.close();
