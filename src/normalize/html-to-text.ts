@@ -3,12 +3,12 @@ import { Parser } from 'htmlparser2';
 import type { ParsedText } from '../model.js';
 
 /** Elements whose content is never readable text (code, styling, fallbacks, templates). */
-const SKIPPED_ELEMENTS: ReadonlySet<string> = new Set([
-  'script', 'style', 'template', 'noscript', 'svg', 'math', 'head', 'iframe', 'object', 'embed', 'select', 'textarea',
+export const SKIPPED_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
+  'script', 'style', 'template', 'noscript', 'svg', 'math', 'head', 'iframe', 'object', 'applet', 'embed', 'select', 'textarea',
 ]);
 
 /** Elements that start a new line: their boundaries must separate words ("<p>a</p><p>b</p>" → "a b"). */
-const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
+export const BLOCK_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption',
   'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p',
   'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'img', 'body', 'html',
@@ -16,7 +16,8 @@ const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
 
 /** Returns `text` with every whitespace run (including NBSP and line breaks) collapsed to one space, trimmed. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Only runs of two or more, or a lone whitespace other than a space: a lone space (most of them) stays as it is.
+  return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
 
 /** Returns `text` with HTML character references decoded (`&amp;` → `&`, `&#8217;` → `’`) and nothing else changed. */
@@ -45,12 +46,12 @@ export function htmlToText(html: string): string {
   const parser = new Parser(
     {
       onopentag(name) {
-        if (SKIPPED_ELEMENTS.has(name)) skipDepth++;
-        else if (BLOCK_ELEMENTS.has(name)) chunks.push('\n');
+        if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth++;
+        else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
       },
       onclosetag(name) {
-        if (SKIPPED_ELEMENTS.has(name)) skipDepth = Math.max(0, skipDepth - 1);
-        else if (BLOCK_ELEMENTS.has(name)) chunks.push('\n');
+        if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth = Math.max(0, skipDepth - 1);
+        else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
       },
       ontext(text) {
         if (skipDepth === 0) chunks.push(text);

@@ -7,7 +7,7 @@ import { findItemKey, itemId } from './item-id.js';
 import { dedupeCaseInsensitive, normalizeAuthors } from './normalize-authors.js';
 import { normalizeLanguage } from './normalize-language.js';
 import { parseDate } from './parse-date.js';
-import { sanitizeParsed } from './sanitize-content.js';
+import { sanitizeParsed, sanitizeParsedWithText } from './sanitize-content.js';
 import { firstWords, truncateText } from './truncate-text.js';
 
 /** Longest summary, in characters (including the closing "…"). */
@@ -52,7 +52,13 @@ export function normalizeFeed(
     const url = findEntryUrl(entry.links, base) ?? findGuidUrl(guid);
 
     const summaryText = textFromParsed(entry.summary);
-    const contentText = textFromParsed(entry.content);
+    // The content's HTML is sanitised and its text read from one parse when it is markup (the costliest step here).
+    const content = entry.content;
+    const contentBoth =
+      content !== undefined && content.type !== 'text' && content.value.trim() !== ''
+        ? sanitizeParsedWithText({ ...content, type: content.type }, findBaseUrl(content.base, base))
+        : undefined;
+    const contentText = contentBoth ? contentBoth.text : textFromParsed(content);
     const bodyText = summaryText || contentText;
     const ownTitle = textFromParsed(entry.title);
     let title = ownTitle;
@@ -92,7 +98,7 @@ export function normalizeFeed(
       url,
       title,
       summary: truncateText(bodyText, SUMMARY_MAX_CHARS),
-      contentHtml: findContentHtml([entry.content, entry.summary], base),
+      contentHtml: contentBoth ? contentBoth.html || findContentHtml([entry.summary], base) : findContentHtml([entry.content, entry.summary], base),
       contentText: contentText || summaryText,
       authors: normalizeAuthors(entry.authors),
       categories: dedupeCaseInsensitive(entry.categories.map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '')),

@@ -11,7 +11,7 @@
 //   removed; data: is allowed only for images (`<img src="data:image/…">`).
 import sanitizeHtml from 'sanitize-html';
 import type { ParsedText } from '../model.js';
-import { unwrapCdata } from './html-to-text.js';
+import { BLOCK_TEXT_ELEMENTS, collapseWhitespace, SKIPPED_TEXT_ELEMENTS, unwrapCdata } from './html-to-text.js';
 import { displayLink } from './iri.js';
 import { textToHtml } from './text-to-html.js';
 
@@ -177,6 +177,20 @@ export function sanitizeStyle(style: string, inSvg = false): string {
 
 /** Returns sanitised HTML: feedparser's allow-lists, no scripts/styles/handlers, URLs absolute with an allowed scheme (data: only on images). */
 export function sanitizeContent(html: string, baseUrl?: string): string {
+  return sanitizeWith(html, baseUrl, undefined);
+}
+
+/**
+ * Returns what `sanitizeContent(html, baseUrl)` and `htmlToText(html)` return, from one parse of `html`: the text is
+ * collected from the sanitiser's own parser events (every text it keeps, minus the elements htmlToText skips).
+ */
+export function sanitizeContentWithText(html: string, baseUrl?: string): { html: string; text: string } {
+  const text = new TextCollector();
+  const clean = sanitizeWith(html, baseUrl, text);
+  return { html: clean, text: text.result() };
+}
+
+function sanitizeWith(html: string, baseUrl: string | undefined, text: TextCollector | undefined): string {
   // The attribute objects of images whose src was removed (sanitize-html keeps the object transformTags returns).
   const brokenImages = new WeakSet<sanitizeHtml.Attributes>();
   // The attribute objects of elements to drop while keeping their content (exclusiveFilter 'excludeTag').
@@ -226,35 +240,77 @@ export function sanitizeContent(html: string, baseUrl?: string): string {
     if (vocabulary !== 'html' && Object.keys(next).some((name) => name.startsWith('xlink:'))) next['xmlns:xlink'] = NAMESPACE.xlink;
     return { tagName: vocabulary === 'svg' ? (FOREIGN_SPELLING.get(tagName) ?? tagName) : tagName, attribs: next };
   };
-  // allowedEmptyAttributes (sanitize-html ≥ 2.12) is missing from @types/sanitize-html.
-  const options: sanitizeHtml.IOptions & { allowedEmptyAttributes: string[] } = {
-    allowedTags: [...ALLOWED_TAGS, ...SVG_ELEMENTS, ...MATHML_ELEMENTS],
-    // Which attributes each vocabulary allows is decided in transformTags; this is the union, as a second gate.
-    allowedAttributes: { '*': [...new Set([...ALLOWED_ATTRIBUTES, ...SVG_ATTRIBUTES, ...MATHML_ATTRIBUTES])] },
-    allowedSchemes: ALLOWED_SCHEMES,
-    allowedSchemesByTag: { img: [...ALLOWED_SCHEMES, 'data'] },
-    allowedSchemesAppliedToAttributes: [...URL_ATTRIBUTES],
-    allowProtocolRelative: false,
-    nonTextTags: NON_TEXT_TAGS,
-    nonBooleanAttributes: [],
-    allowedEmptyAttributes: ALLOWED_ATTRIBUTES,
-    selfClosing: SELF_CLOSING,
-    disallowedTagsMode: 'discard',
-    // The style attribute is filtered by sanitizeStyle in transformTags, feedparser's way.
-    parseStyleAttributes: false,
+  const options: SanitizeOptions = {
+    ...STATIC_OPTIONS,
     onOpenTag: (name: string) => {
       if (name === 'svg') svgDepth++;
       else if (name === 'math') mathDepth++;
+      text?.open(name);
     },
     onCloseTag: (name: string) => {
       if (name === 'svg') svgDepth = Math.max(0, svgDepth - 1);
       else if (name === 'math') mathDepth = Math.max(0, mathDepth - 1);
+      text?.close(name);
     },
     transformTags: { '*': transform },
     exclusiveFilter: (frame) => (unwrapped.has(frame.attribs) ? 'excludeTag' : frame.tag === 'img' && brokenImages.has(frame.attribs)),
+    // textFilter sees every text the output keeps, HTML-escaped; it must return it unchanged.
+    ...(text ? { textFilter: (escaped: string) => text.add(escaped) } : {}),
   };
   return sanitizeHtml(unwrapCdata(html), options).trim();
 }
+
+// allowedEmptyAttributes (sanitize-html ≥ 2.12) is missing from @types/sanitize-html.
+type SanitizeOptions = sanitizeHtml.IOptions & { allowedEmptyAttributes: string[] };
+
+/** The options that are the same for every call (built once: sanitize-html reads them on each call). */
+const STATIC_OPTIONS: SanitizeOptions = {
+  allowedTags: [...ALLOWED_TAGS, ...SVG_ELEMENTS, ...MATHML_ELEMENTS],
+  // Which attributes each vocabulary allows is decided in transformTags; this is the union, as a second gate.
+  allowedAttributes: { '*': [...new Set([...ALLOWED_ATTRIBUTES, ...SVG_ATTRIBUTES, ...MATHML_ATTRIBUTES])] },
+  allowedSchemes: ALLOWED_SCHEMES,
+  allowedSchemesByTag: { img: [...ALLOWED_SCHEMES, 'data'] },
+  allowedSchemesAppliedToAttributes: [...URL_ATTRIBUTES],
+  allowProtocolRelative: false,
+  nonTextTags: NON_TEXT_TAGS,
+  nonBooleanAttributes: [],
+  allowedEmptyAttributes: ALLOWED_ATTRIBUTES,
+  selfClosing: SELF_CLOSING,
+  disallowedTagsMode: 'discard',
+  // The style attribute is filtered by sanitizeStyle in transformTags, feedparser's way.
+  parseStyleAttributes: false,
+};
+
+/**
+ * htmlToText's reading of the sanitiser's parse: tags come from onOpenTag/onCloseTag (called for every tag, kept
+ * or not), text from textFilter. The sanitiser drops the text of script, style and applet, all skipped by
+ * htmlToText too; everything else it keeps, escaped as `&amp;`, `&lt;`, `&gt;`, which is undone here.
+ */
+class TextCollector {
+  private readonly chunks: string[] = [];
+  private skipDepth = 0;
+
+  open(name: string): void {
+    if (SKIPPED_TEXT_ELEMENTS.has(name)) this.skipDepth++;
+    else if (BLOCK_TEXT_ELEMENTS.has(name)) this.chunks.push('\n');
+  }
+
+  close(name: string): void {
+    if (SKIPPED_TEXT_ELEMENTS.has(name)) this.skipDepth = Math.max(0, this.skipDepth - 1);
+    else if (BLOCK_TEXT_ELEMENTS.has(name)) this.chunks.push('\n');
+  }
+
+  add(escaped: string): string {
+    if (this.skipDepth === 0) this.chunks.push(escaped.includes('&') ? escaped.replace(/&(amp|lt|gt);/g, (_, name: string) => UNESCAPE[name]!) : escaped);
+    return escaped;
+  }
+
+  result(): string {
+    return collapseWhitespace(this.chunks.join(''));
+  }
+}
+
+const UNESCAPE: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
 
 const ALLOWED_TAG_SET: ReadonlySet<string> = new Set(ALLOWED_TAGS);
 const HTML_ATTRIBUTE_SET: ReadonlySet<string> = new Set(ALLOWED_ATTRIBUTES);
@@ -270,6 +326,11 @@ export function sanitizeParsed(text: ParsedText | undefined, baseUrl?: string): 
   if (text === undefined) return '';
   if (text.type === 'text') return sanitizeContent(textToHtml(text.value), baseUrl);
   return sanitizeContent(text.value, baseUrl);
+}
+
+/** Returns `sanitizeParsed(text, baseUrl)` and `textFromParsed(text)` of an html/xhtml construct, from one parse. */
+export function sanitizeParsedWithText(text: ParsedText & { type: 'html' | 'xhtml' }, baseUrl?: string): { html: string; text: string } {
+  return sanitizeContentWithText(text.value, baseUrl);
 }
 
 /** Returns an absolute URL with an allowed scheme for an attribute value, or null when it is unsafe or cannot be resolved. */

@@ -75,8 +75,8 @@ describe('storing each source as it settles', () => {
   it('readSources hands each result to onResult as it settles, with its config index', async () => {
     const settled: [number, string, number][] = [];
     const sources = [
-      { id: 'old', name: 'Old', url: 'http://old.example/feed' },
-      { id: 'new', name: 'New', url: 'http://new.example/feed' },
+      { id: 'old', name: 'Old', url: 'http://old.example/feed', priority: 0 },
+      { id: 'new', name: 'New', url: 'http://new.example/feed', priority: 0 },
     ];
     const results = await readSources(
       sources,
