@@ -15,8 +15,8 @@ import { describeError, FetchError } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
 import type { FetchedDocument, Item, Source, SourceOutcome } from './model.js';
 import { findDocumentBaseUrl, findHeaderLanguage } from './normalize/document-base-url.js';
-import { normalizeFeed } from './normalize/normalize-feed.js';
-import { parseFeed } from './parse/parse-feed.js';
+import { errorFrom } from './read-document.js';
+import { inlineReader, type DocumentReader } from './read-pool.js';
 import type { SourceState } from './store/open-store.js';
 
 /** What reading one source produced: its items (if any), its outcome, and its fetch state for next time. */
@@ -55,6 +55,8 @@ export interface ReadSourceDeps {
   deadlineMs?: number;
   /** Jitter source for back-off, in [0, 1). */
   random?: () => number;
+  /** Where documents are decoded, parsed and normalised (default: on this thread). */
+  reader?: DocumentReader;
 }
 
 const DEFAULT_BACKOFF_BASE_MS = 300_000;
@@ -140,13 +142,12 @@ export async function readSource(source: Source, previous: SourceState | null, o
 
   let doc: FetchedDocument | undefined;
   try {
-    let mark = monotonic();
+    const mark = monotonic();
     doc = await fetchSource({ id: source.id, url }, fetchOptions, deps.fetch ? { fetch: deps.fetch } : {}, {
       etag: previous?.etag ?? null,
       lastModified: previous?.lastModified ?? null,
     });
     timings.fetchMs = monotonic() - mark;
-    mark = monotonic();
     const redirect = trackRedirect(source, previous, doc, policy.promoteAfter, warnings, deps.logger);
     const headers = doc.headers;
     // RFC 9111 §4.3.4: a 304 keeps the stored validators, updated by any the 304 itself carries.
@@ -162,32 +163,39 @@ export async function readSource(source: Source, previous: SourceState | null, o
     }
 
     const bodyHash = createHash('sha256').update(doc.body).digest('hex');
-    const decoded = decodeBytes(doc.body, {
+    const hints = {
       ...(headers['content-type'] !== undefined ? { contentType: headers['content-type'] } : {}),
       ...(doc.contentTypeCharset !== undefined ? { contentTypeCharset: doc.contentTypeCharset } : {}),
-    });
-    const ttlMinutes = findRssTtlMinutes(decoded.text);
-    const interval = isHttp
-      ? feedMinIntervalMs({ ...(ttlMinutes !== undefined ? { ttlMinutes } : {}), ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}) }, policy.maxFeedIntervalMs)
-      : 0;
+    };
+    const intervalFor = (ttlMinutes: number | undefined): number =>
+      isHttp
+        ? feedMinIntervalMs({ ...(ttlMinutes !== undefined ? { ttlMinutes } : {}), ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}) }, policy.maxFeedIntervalMs)
+        : 0;
 
     // The same bytes as the last successful parse: nothing can have changed, so parsing is skipped.
     if (previous?.bodyHash === bodyHash) {
+      const interval = intervalFor(findRssTtlMinutes(decodeBytes(doc.body, hints).text));
       const outcome = notModified(base, warnings, elapsed(), interval, nowMs);
       return { items: [], outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: previous.itemCount ?? null, interval }), timings };
     }
 
-    const feed = parseFeed(decoded.text);
-    timings.parseMs = monotonic() - mark;
-    mark = monotonic();
+    // Decode, parse and normalise (read-document.ts), on this thread or in a worker thread.
     // The same document context `storyfeed parse` uses: Content-Location as base, Content-Language as last-resort language.
     const baseUrl = /^https?:/i.test(doc.url) ? findDocumentBaseUrl(doc.url, headers['content-location']) : undefined;
     const language = findHeaderLanguage(headers['content-language']);
-    const normalized = normalizeFeed(feed, source, { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}), ...(language ? { language } : {}) });
-    timings.normalizeMs = monotonic() - mark;
-    const items = normalized.items;
-    warnings.push(...normalized.warnings);
-    if (feed.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
+    const read = await (deps.reader ?? inlineReader).read({
+      body: doc.body,
+      ...hints,
+      source: { id: source.id, name: source.name, url: source.url },
+      context: { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}), ...(language ? { language } : {}) },
+    });
+    timings.parseMs = read.parseMs;
+    timings.normalizeMs = read.normalizeMs;
+    if (!read.ok) throw errorFrom(read.error);
+    const interval = intervalFor(read.ttlMinutes);
+    const items = read.items;
+    warnings.push(...read.warnings);
+    if (read.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
     for (const w of warnings) deps.logger.debug('source warning', { sourceId: source.id, warning: w });
     const outcome: SourceOutcome = {
       ...base,

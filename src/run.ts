@@ -6,6 +6,8 @@ import type { FeedMeta, Item, RunReport, Story, StoryView } from './model.js';
 import { renderAtom } from './render/render-atom.js';
 import { renderHtmlPage } from './render/render-html-page.js';
 import { renderJsonFeed } from './render/render-json-feed.js';
+import { availableParallelism } from 'node:os';
+import { createDocumentReader } from './read-pool.js';
 import { readSources, type SourceResult } from './read-source.js';
 import { createTerminalProgress, type RunProgress } from './fetch/run-progress.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -19,6 +21,11 @@ export interface RunDeps {
   fetch?: typeof fetch;
   /** Progress of the fetch phase; default: a progress line when stderr is a terminal; false: none (cron, daemon). */
   progress?: RunProgress | false;
+  /**
+   * Worker threads that decode, parse and normalise documents; 0: the main thread. Default: os.availableParallelism(),
+   * or 0 with fewer than READ_THREADS_FROM sources (starting a worker costs more than reading a few documents).
+   */
+  readThreads?: number;
 }
 
 /**
@@ -41,6 +48,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // clusterer: a run never holds every document's HTML at once. The whole read phase is one transaction,
     // so until it commits nothing is visible and a killed run leaves the store as it was.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
+    const reader = createDocumentReader(deps.readThreads ?? (config.sources.length >= READ_THREADS_FROM ? availableParallelism() : 0));
     st.begin();
     let results: SourceResult[];
     let cutoff: string;
@@ -54,6 +62,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
         progress: deps.progress === false ? undefined : (deps.progress ?? createTerminalProgress(process.stderr)),
         onResult: intake.take,
+        reader,
       });
       clock.lap('read');
       const stored = intake.finish();
@@ -69,6 +78,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     } catch (error) {
       st.rollback();
       throw error;
+    } finally {
+      await reader.close();
     }
     clock.lap('store');
     // Cluster only what is new; stories from earlier runs keep their ids and members. With nothing new or
@@ -173,6 +184,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
 }
 
 const DAY_MS = 86_400_000;
+/** Sources from which runOnce reads documents in worker threads by default. */
+const READ_THREADS_FROM = 16;
 
 /**
  * Takes each source's items as its result arrives (`take`, readSources' onResult) and stores them right away,

@@ -24,7 +24,13 @@ async function main(job: ChildJob): Promise<ChildResult> {
   const config = await loadConfig(job.configPath);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const report = await runOnce(config, { logger: createTextLogger('silent', () => {}), progress: false });
+  // STORYFEED_BENCH_READ_THREADS: worker threads for decode/parse/normalize (0 = main thread; unset = runOnce's default).
+  const threads = process.env['STORYFEED_BENCH_READ_THREADS'];
+  const report = await runOnce(config, {
+    logger: createTextLogger('silent', () => {}),
+    progress: false,
+    ...(threads !== undefined && threads !== '' ? { readThreads: Number(threads) } : {}),
+  });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   return { kind: 'run', report, wallMs, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 };

@@ -1,0 +1,64 @@
+// Decode + parse + normalize of one fetched body: the CPU-heavy part of reading a source, pure (no I/O), so it
+// can run on the calling thread or in a worker thread (read-pool.ts) with the same result.
+import { decodeBytes } from './fetch/decode-bytes.js';
+import { findRssTtlMinutes } from './fetch/poll-policy.js';
+import { describeError, StoryfeedError, type Stage } from './lib/errors.js';
+import type { Item, Source } from './model.js';
+import { normalizeFeed, type NormalizeContext } from './normalize/normalize-feed.js';
+import { parseFeed } from './parse/parse-feed.js';
+
+/** One fetched body to read, with what the transport said about it. */
+export interface DocumentJob {
+  body: Uint8Array;
+  contentType?: string;
+  contentTypeCharset?: string;
+  source: Pick<Source, 'id' | 'name' | 'url'>;
+  context: NormalizeContext;
+}
+
+/** What reading a body gave: the items, or the error (as describeError gives it), and the time each step took. */
+export type DocumentResult = (
+  | { ok: true; items: Item[]; warnings: string[]; recovered: boolean; ttlMinutes?: number }
+  | { ok: false; error: { code: string; message: string; stage: string } }
+) & {
+  /** Decoding and parsing, milliseconds. */
+  parseMs: number;
+  normalizeMs: number;
+};
+
+/** Reads one body on the calling thread. Never throws: a failure is returned as `{ ok: false }`. */
+export function readDocument(job: DocumentJob): DocumentResult {
+  let mark = performance.now();
+  let parseMs = 0;
+  try {
+    const decoded = decodeBytes(job.body, {
+      ...(job.contentType !== undefined ? { contentType: job.contentType } : {}),
+      ...(job.contentTypeCharset !== undefined ? { contentTypeCharset: job.contentTypeCharset } : {}),
+    });
+    const ttlMinutes = findRssTtlMinutes(decoded.text);
+    const feed = parseFeed(decoded.text);
+    parseMs = performance.now() - mark;
+    mark = performance.now();
+    const normalized = normalizeFeed(feed, job.source, job.context);
+    return {
+      ok: true,
+      items: normalized.items,
+      warnings: normalized.warnings,
+      recovered: feed.recovered === true,
+      ...(ttlMinutes !== undefined ? { ttlMinutes } : {}),
+      parseMs,
+      normalizeMs: performance.now() - mark,
+    };
+  } catch (error) {
+    const elapsed = performance.now() - mark;
+    return { ok: false, error: describeError(error), parseMs: parseMs === 0 ? elapsed : parseMs, normalizeMs: parseMs === 0 ? 0 : elapsed };
+  }
+}
+
+/** Returns an error that describeError turns back into `described` (an error read in a worker crosses as plain data). */
+export function errorFrom(described: { code: string; message: string; stage: string }): Error {
+  if (described.stage === 'internal') return new Error(described.message);
+  const prefix = `${described.stage}: `;
+  const message = described.message.startsWith(prefix) ? described.message.slice(prefix.length) : described.message;
+  return new StoryfeedError(described.stage as Stage, described.code, message);
+}
