@@ -6,7 +6,6 @@ import type { FeedMeta, Item, RunReport, Story, StoryView } from './model.js';
 import { renderAtom } from './render/render-atom.js';
 import { renderHtmlPage } from './render/render-html-page.js';
 import { renderJsonFeed } from './render/render-json-feed.js';
-import { availableParallelism } from 'node:os';
 import { createDocumentReader } from './read-pool.js';
 import { readSources, type SourceResult } from './read-source.js';
 import { createTerminalProgress, type RunProgress } from './fetch/run-progress.js';
@@ -22,8 +21,9 @@ export interface RunDeps {
   /** Progress of the fetch phase; default: a progress line when stderr is a terminal; false: none (cron, daemon). */
   progress?: RunProgress | false;
   /**
-   * Worker threads that decode, parse and normalise documents; 0: the main thread. Default: os.availableParallelism(),
-   * or 0 with fewer than READ_THREADS_FROM sources (starting a worker costs more than reading a few documents).
+   * Worker threads that decode, parse and normalise documents (read-pool.ts); default 0: the main thread. On the
+   * shared 2-core bench machine 2 workers did not shorten the medium read phase (median ~77 s either way at load
+   * 7–8) and cost ~11 % more CPU and ~150 MB more memory (BENCHMARKS.md), so they are opt-in.
    */
   readThreads?: number;
 }
@@ -48,7 +48,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // clusterer: a run never holds every document's HTML at once. The whole read phase is one transaction,
     // so until it commits nothing is visible and a killed run leaves the store as it was.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
-    const reader = createDocumentReader(deps.readThreads ?? (config.sources.length >= READ_THREADS_FROM ? availableParallelism() : 0));
+    const reader = createDocumentReader(deps.readThreads ?? 0);
     st.begin();
     let results: SourceResult[];
     let cutoff: string;
@@ -184,8 +184,6 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
 }
 
 const DAY_MS = 86_400_000;
-/** Sources from which runOnce reads documents in worker threads by default. */
-const READ_THREADS_FROM = 16;
 
 /**
  * Takes each source's items as its result arrives (`take`, readSources' onResult) and stores them right away,

@@ -28,7 +28,8 @@ export function dedupeCaseInsensitive(values: readonly string[]): string[] {
   const seen = new Set<string>();
   const result: string[] = [];
   for (const value of values) {
-    const key = value.toLocaleLowerCase('en');
+    // toLowerCase is toLocaleLowerCase('en') (English has no language-sensitive case mappings), without ICU's cost.
+    const key = value.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
     result.push(value);
