@@ -53,6 +53,14 @@ describe('helpers', () => {
     expect(collapseWhitespace('\t a\u00a0\u2003b\r\n c ')).toBe('a b c');
   });
 
+  it('collapseWhitespace equals replacing every \\s+ run by one space (it skips lone spaces only)', () => {
+    const spaces = [' ', '\t', '\n', '\u00a0', '\u2028', '\u3000', '\ufeff', 'x', 'yz'];
+    // Every string of up to 4 pieces from `spaces`: lone and repeated spaces of each kind, between words and at the ends.
+    let strings = [''];
+    for (let n = 0; n < 4; n++) strings = strings.flatMap((s) => spaces.map((p) => s + p));
+    for (const text of strings) expect(collapseWhitespace(text), JSON.stringify(text)).toBe(text.replace(/\s+/g, ' ').trim());
+  });
+
   it.each([
     ['named, numeric and hex references', 'a &amp; b &#8217; &#x2014; &eacute;', 'a & b \u2019 \u2014 é'],
     ['markup stays literal', '<b>x</b> &lt;i&gt;', '<b>x</b> <i>'],

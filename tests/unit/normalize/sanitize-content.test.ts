@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeContent, sanitizeParsed, sanitizeStyle } from '../../../src/normalize/sanitize-content.js';
+import { sanitizeContent, sanitizeContentWithText, sanitizeParsed, sanitizeStyle } from '../../../src/normalize/sanitize-content.js';
+import { htmlToText } from '../../../src/normalize/html-to-text.js';
 import { escapeHtml, textToHtml } from '../../../src/normalize/text-to-html.js';
 
 const BASE = 'https://news.example.org/2015/03/story.html';
@@ -112,5 +113,20 @@ describe('sanitizeStyle (feedparser CSS filter)', () => {
     ['comments fail the gauntlet', 'color: red /* x */', ''],
   ])('%s', (_name, style, want) => {
     expect(sanitizeStyle(style)).toBe(want);
+  });
+});
+
+describe('sanitizeContentWithText', () => {
+  // One parse for both: the html must be sanitizeContent's and the text htmlToText's, whatever the markup.
+  it.each([
+    ['paragraphs and entities', '<p>Tom &amp; Jerry &lt;3</p><p>&eacute;t&eacute;&nbsp;&hellip; <b>bold</b></p>'],
+    ['disallowed tags keep their text, scripts and styles do not', '<div><script>alert(1)</script><style>p{}</style><custom>kept</custom> <form>form text</form></div>'],
+    ['skipped elements', '<p>a<noscript>ns</noscript><svg><text>svg</text></svg><math><mi>x</mi></math><select><option>o</option></select><textarea>t</textarea><iframe>if</iframe><object>ob</object><applet>ap</applet>b</p>'],
+    ['blocks separate words, inline does not', '<ul><li>one</li><li>two</li></ul>in<i>line</i><br>next<img src="/x.png">after'],
+    ['broken markup', '<p>open <b>bold <i>both</p> after </b> tail &amp &copy 2015 <!-- c --> <![CDATA[<em>cdata</em>]]>'],
+    ['escaped text stays literal', '<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;</p>'],
+    ['links and images resolved', '<a href="/rel?utm_source=x">link</a> <img src="javascript:alert(1)"> <img src="data:image/png;base64,AA==">'],
+  ])('%s', (_name, html) => {
+    expect(sanitizeContentWithText(html, BASE)).toEqual({ html: sanitizeContent(html, BASE), text: htmlToText(html) });
   });
 });
