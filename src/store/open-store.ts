@@ -150,7 +150,11 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     `INSERT INTO sources (id, url, name) VALUES (@id, @url, @name)
      ON CONFLICT(id) DO UPDATE SET url = excluded.url, name = excluded.name`,
   );
-  db.transaction(() => sources.forEach((s) => upsertSource.run({ id: s.id, url: s.url, name: s.name })))();
+  // Only rows that differ are written: a read-only command (`sources`, `explain`) opened while a run holds the
+  // write lock for its read phase then never waits for it.
+  const known = new Map((db.prepare(`SELECT id, url, name FROM sources`).all() as { id: string; url: string; name: string }[]).map((r) => [r.id, r]));
+  const stale = sources.filter((s) => known.get(s.id)?.url !== s.url || known.get(s.id)?.name !== s.name);
+  if (stale.length > 0) db.transaction(() => stale.forEach((s) => upsertSource.run({ id: s.id, url: s.url, name: s.name })))();
 
   const selectHash = db.prepare(`SELECT content_hash, date, date_source FROM items WHERE id = ?`);
   const selectPruned = db.prepare(`SELECT 1 FROM pruned_items WHERE id = ?`);

@@ -104,3 +104,25 @@ describe('liveStoriesSince', () => {
     expect(store.liveStoriesSince('9999', ['a'])[0]!.members.map((m) => m.itemId)).toEqual(['a']);
   });
 });
+
+describe('openStore while a run holds the write lock', () => {
+  it('opens without writing when the sources are unchanged, so read-only commands do not wait for the run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'storyfeed-lock-'));
+    const path = join(dir, 'state.db');
+    const feeds = [{ id: 'a', name: 'A', url: 'https://a.example/feed' }];
+    const run = openStore(path, feeds);
+    run.begin(); // a run's read phase: one write transaction for minutes
+    try {
+      const started = performance.now();
+      const reader = openStore(path, feeds);
+      expect(reader.getSourceState('a')?.name).toBe('A');
+      reader.close();
+      expect(performance.now() - started).toBeLessThan(4_000); // busy_timeout is 5 s: it did not wait for the lock
+      // A changed source must be written, which needs the lock.
+      expect(() => openStore(path, [{ ...feeds[0]!, name: 'A renamed' }]).close()).toThrow();
+    } finally {
+      run.rollback();
+      run.close();
+    }
+  }, 20_000);
+});
