@@ -1,5 +1,5 @@
 import type { Item } from '../model.js';
-import { isNameable, isNumberLike, itemText, termCounts, termOf, type ItemText, type Token } from './text-features.js';
+import { isNameable, isNumberLike, itemText, termCounts, termOf, weekdayMask, type ItemText, type Token } from './text-features.js';
 
 // Corpus statistics (IDF, which words are names) and item profiles (weighted sparse vectors), learned
 // from the items given. Shared by clusterItems and the offline trainer (scripts/train-cluster.mjs), so
@@ -24,6 +24,8 @@ export interface ItemProfile {
   title: SparseVec;
   /** Proper-noun-like words and numbers, IDF weighted. */
   ents: SparseVec;
+  /** The weekdays the item names (bit k: Monday + k), see weekdayMask. */
+  days: number;
   /** Term ids that look up candidate stories: the heaviest terms not common to much of the corpus. */
   query: Int32Array;
 }
@@ -33,6 +35,7 @@ interface Digest {
   counts: Map<number, number>;
   title: Map<number, number>;
   ents: number[];
+  days: number;
 }
 
 const ENTITY_PREFIX = '\u0000';
@@ -82,7 +85,7 @@ export class Corpus {
       const ents = [...this.entityWords(text)].map((e) => this.id(ENTITY_PREFIX + e));
       for (const tid of counts.keys()) this.df[tid] = (this.df[tid] ?? 0) + 1;
       for (const tid of ents) this.df[tid] = (this.df[tid] ?? 0) + 1;
-      this.digests.set(id, { counts, title, ents });
+      this.digests.set(id, { counts, title, ents, days: weekdayMask(text) });
     }
     this.idfCache = null;
   }
@@ -118,6 +121,7 @@ export class Corpus {
       id: item.id,
       source,
       time,
+      days: digest.days,
       query: Int32Array.from(query),
       all: sparse(allIds, allW),
       title: sparse(tIds, tW),

@@ -1,4 +1,4 @@
-import { dotSparse, type ItemProfile } from './corpus.js';
+import { dotSparse, type ItemProfile, type SparseVec } from './corpus.js';
 
 // The item similarity graph: each item's nearest other items (by TF-IDF cosine, found through an
 // inverted index over rarer terms, never an all-pairs scan), and the evidence for each linked pair.
@@ -8,7 +8,20 @@ import { dotSparse, type ItemProfile } from './corpus.js';
 // scripts/train-cluster.mjs).
 
 /** The evidence for two items reporting the same story, in the order the pair model expects. */
-export const FEATURE_NAMES = ['cosAll', 'cosTitle', 'cosEntities', 'gapMin', 'gapMax', 'rankBoth', 'rankEither', 'crossTitle'] as const;
+export const FEATURE_NAMES = [
+  'cosAll',
+  'cosTitle',
+  'cosEntities',
+  'gapMin',
+  'gapMax',
+  'rankBoth',
+  'rankEither',
+  'crossTitle',
+  'sameDay',
+  'otherDay',
+  'sharedNames',
+  'shortLength',
+] as const;
 
 /** A linked pair of items (indexes into the profile list, a < b) with its features (FEATURE_NAMES order). */
 export interface ItemPair {
@@ -93,11 +106,36 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
           1 / (1 + Math.min(ra, rb)),
           // One outlet's headline often paraphrases the other's lead.
           Math.max(dotSparse(pa.title, pb.all), dotSparse(pb.title, pa.all)),
+          // Both name the same weekday ("on Tuesday") / both name weekdays, none the same.
+          (pa.days & pb.days) !== 0 ? 1 : 0,
+          pa.days !== 0 && pb.days !== 0 && (pa.days & pb.days) === 0 ? 1 : 0,
+          Math.log1p(sharedCount(pa.ents, pb.ents)),
+          // Long texts (full articles) share a smaller part of their terms than headline + lead: the
+          // distinct terms of the shorter item set how much a cosine means.
+          Math.log1p(Math.min(pa.all.ids.length, pb.all.ids.length)),
         ],
       });
     }
   }
   return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
+}
+
+/** Returns how many ids two sparse vectors share. */
+function sharedCount(a: SparseVec, b: SparseVec): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i]!;
+    const y = b.ids[j]!;
+    if (x === y) {
+      n++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n;
 }
 
 /** Postings longer than this are not scanned (a term in more items says little about the story). */

@@ -125,6 +125,23 @@ export function itemText(item: Pick<Item, 'title' | 'summary' | 'contentText'>):
   };
 }
 
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/**
+ * Returns the weekdays a text names (bit k: WEEKDAYS[k]). Stop words as terms, but two reports of
+ * one event usually name the same day ("on Tuesday"), and reports of different events often do not.
+ */
+export function weekdayMask(text: ItemText): number {
+  let mask = 0;
+  for (const tokens of [text.title, text.summary, text.body]) {
+    for (const tok of tokens) {
+      const k = tok.word.length >= 6 && tok.word.endsWith('day') ? WEEKDAYS.indexOf(tok.word) : -1;
+      if (k >= 0) mask |= 1 << k;
+    }
+  }
+  return mask;
+}
+
 /** Field weights of the term vector: the headline says most about the story, the lead next. */
 export const FIELD_WEIGHTS = { title: 3, summary: 1.5, body: 1 } as const;
 
