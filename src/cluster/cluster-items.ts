@@ -65,7 +65,8 @@ export function mintStoryId(foundingItemId: string): string {
  * Groups the new items with each other and with the live stories, and returns the stories that
  * changed (deterministic, whatever the input order). Each item is linked to its nearest items (an
  * inverted index over TF-IDF vectors); a logistic pair model turns each link's evidence (cosines of
- * text, headline and names, mutual rank, gap to the best rival) into a probability; groups then merge
+ * text, headline and names, mutual rank, gap to the best rival, shared names and weekdays, text length)
+ * into a probability; groups then merge
  * by average linkage, old stories first (agglomerate.ts). Two live stories joined by new items are one:
  * the older survives and the other is reported in `retired`. IDF and which words are names are learned
  * from every item given.

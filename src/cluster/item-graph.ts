@@ -5,7 +5,9 @@ import { dotSparse, type ItemProfile, type SparseVec } from './corpus.js';
 // Paraphrased reports of one event often share few words, so the raw cosine alone is weak evidence;
 // how the pair stands among each item's other neighbours (mutual rank, gap to the best rival) is
 // what separates a story from its same-topic neighbours (measured on the dev set, see
-// scripts/train-cluster.mjs).
+// scripts/train-cluster.mjs). Undated reports of one event usually name the same weekday, and a full
+// article shares a smaller part of its terms with a paraphrase than a headline and lead do, so a
+// cosine means more between short texts.
 
 /** The evidence for two items reporting the same story, in the order the pair model expects. */
 export const FEATURE_NAMES = [
