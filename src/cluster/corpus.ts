@@ -180,33 +180,47 @@ export class Corpus {
       digest = this.digests.get(item.id)!;
     }
     const idf = this.idf();
-    const weighted = (ids: Int32Array, counts: Float64Array): number[] => {
-      const w: number[] = new Array<number>(ids.length);
-      for (let i = 0; i < ids.length; i++) w[i] = (1 + Math.log(counts[i]!)) * (idf[ids[i]!] ?? 1);
-      return w;
-    };
-    const allIds = Array.from(digest.counts);
-    const allW = weighted(digest.counts, digest.weights);
+    this.ensureTerms();
+    const all = this.weightedVec(digest.counts, digest.weights, idf);
     // A term in more than this many items finds too many stories to be worth looking up.
     const commonDf = Math.max(20, this.n * COMMON_SHARE);
-    const query = allIds
-      .map((id, i) => [id, allW[i]!] as const)
-      .filter(([id]) => (this.df[id] ?? 0) <= commonDf)
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, queryTerms)
-      .map(([id]) => id);
+    const w = all.raw;
+    const order: number[] = [];
+    for (let i = 0; i < digest.counts.length; i++) if ((this.df[digest.counts[i]!] ?? 0) <= commonDf) order.push(i);
+    order.sort((a, b) => w[b]! - w[a]! || digest.counts[a]! - digest.counts[b]!);
+    const query = new Int32Array(Math.min(queryTerms, order.length));
+    for (let q = 0; q < query.length; q++) query[q] = digest.counts[order[q]!]!;
+    const entW = new Float64Array(digest.ents.length);
+    for (let i = 0; i < entW.length; i++) entW[i] = idf[digest.ents[i]!] ?? 1;
     return {
       id: item.id,
       source,
       time,
-      query: Int32Array.from(query),
-      all: sparse(allIds, allW),
-      title: sparse(Array.from(digest.title), weighted(digest.title, digest.titleWeights)),
-      ents: sparse(
-        Array.from(digest.ents),
-        Array.from(digest.ents, (id) => idf[id] ?? 1),
-      ),
+      query,
+      all: all.vec,
+      title: this.weightedVec(digest.title, digest.titleWeights, idf).vec,
+      ents: this.sortedVec(digest.ents, entW),
     };
+  }
+
+  /** The TF-IDF vector of term counts (log tf), unit length, ids ascending; `raw` has the unnormalised weights in input order. */
+  private weightedVec(ids: Int32Array, counts: Float64Array, idf: Float64Array): { vec: SparseVec; raw: Float64Array } {
+    const raw = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) raw[i] = (1 + Math.log(counts[i]!)) * (idf[ids[i]!] ?? 1);
+    return { vec: this.sortedVec(ids, raw), raw };
+  }
+
+  /** As sparse(): the unit vector of distinct term ids and weights, ids ascending (a typed sort instead of a comparator). */
+  private sortedVec(ids: Int32Array, w: Float64Array): SparseVec {
+    let sq = 0;
+    for (let i = 0; i < w.length; i++) sq += w[i]! * w[i]!;
+    const norm = Math.sqrt(sq) || 1;
+    const slot = this.termSlot;
+    for (let i = 0; i < ids.length; i++) slot[ids[i]!] = i;
+    const sorted = ids.slice().sort();
+    const out = new Float64Array(ids.length);
+    for (let i = 0; i < sorted.length; i++) out[i] = w[slot[sorted[i]!]!]! / norm;
+    return { ids: sorted, w: out };
   }
 
   /**
