@@ -65,8 +65,10 @@ export class Corpus {
   private n = 0;
   private readonly digests = new Map<string, Digest>();
   private idfCache: Float64Array | null = null;
-  // The word lexicon: written form → word id << 1 | capital; lower-cased word → word id.
-  private readonly rawCodes = new Map<string, number>();
+  // The word lexicon: written forms (rows of hash1, hash2, length, 2 + (word id << 1 | capital)), and
+  // lower-cased word → word id.
+  private rawTable = new Int32Array(4 << 14);
+  private rawForms = 0;
   private readonly wordIds = new Map<string, number>();
   private readonly words: string[] = [];
   private readonly wordFacts: number[] = [];
@@ -283,32 +285,67 @@ export class Corpus {
   /** Appends the tokens of a text that can be terms or names to `buf`; returns how many were appended. */
   private scan(text: string, limit: number, buf: TokenBuffer): number {
     const before = buf.length;
-    scanWords(text, limit, (start, end, initial) => {
-      const raw = text.slice(start, end);
-      let code = this.rawCodes.get(raw);
-      if (code === undefined) {
-        const word = normalWord(raw);
-        let wid = this.wordIds.get(word);
-        if (wid === undefined) {
-          wid = this.words.length;
-          this.wordIds.set(word, wid);
-          this.words.push(word);
-          this.wordFacts.push((isNameable(word) ? NAMEABLE : 0) | (isNumberLike(word) ? NUMBER : 0) | (word.length >= 4 ? LONG : 0));
-          this.wordTerm.push(-2);
-          this.wordEnt.push(-2);
-          this.midSentence.push(0);
-          this.capital.push(0);
-          this.wordStamp.push(0);
-        }
-        code = word.length === 0 ? -1 : (wid << 1) | (isUpperInitial(raw) ? 1 : 0);
-        this.rawCodes.set(raw, code);
-      }
+    scanWords(text, limit, (start, end, initial, h1, h2) => {
+      const code = this.rawCode(text, start, end, h1, h2);
       if (code < 0) return false;
       // Stop words and 1-letter words are neither terms nor names: counted as words, not kept.
       if ((this.wordFacts[code >> 1]! & (NAMEABLE | NUMBER)) !== 0) buf.push((code << 1) | (initial ? INITIAL : 0));
       return true;
     });
     return buf.length - before;
+  }
+
+  /**
+   * Returns word id << 1 | capital for the word written as text.slice(start, end) (-1: no word). Written
+   * forms are known by their two 32-bit hashes and length (one table row, no string made or compared for
+   * a form seen before: the lookup is most of the tokenising time). A false match needs two forms of one
+   * length to agree on 64 hash bits: about 1 in 10^10 for a million distinct forms.
+   */
+  private rawCode(text: string, start: number, end: number, h1: number, h2: number): number {
+    const len = end - start;
+    let table = this.rawTable;
+    let mask = (table.length >> 2) - 1;
+    let at = h1 & mask;
+    for (;;) {
+      const row = at << 2;
+      const value = table[row + 3]!;
+      if (value === 0) break;
+      if (table[row] === h1 && table[row + 1] === h2 && table[row + 2] === len) return value - 2;
+      at = (at + 1) & mask;
+    }
+    const raw = text.slice(start, end);
+    const word = normalWord(raw);
+    let wid = this.wordIds.get(word);
+    if (wid === undefined) {
+      wid = this.words.length;
+      this.wordIds.set(word, wid);
+      this.words.push(word);
+      this.wordFacts.push((isNameable(word) ? NAMEABLE : 0) | (isNumberLike(word) ? NUMBER : 0) | (word.length >= 4 ? LONG : 0));
+      this.wordTerm.push(-2);
+      this.wordEnt.push(-2);
+      this.midSentence.push(0);
+      this.capital.push(0);
+      this.wordStamp.push(0);
+    }
+    const code = word.length === 0 ? -1 : (wid << 1) | (isUpperInitial(raw) ? 1 : 0);
+    const row = at << 2;
+    table[row] = h1;
+    table[row + 1] = h2;
+    table[row + 2] = len;
+    table[row + 3] = code + 2;
+    // Kept at most half full.
+    if (++this.rawForms * 2 > mask) {
+      const old = table;
+      this.rawTable = table = new Int32Array(old.length * 2);
+      mask = (table.length >> 2) - 1;
+      for (let r = 0; r < old.length; r += 4) {
+        if (old[r + 3] === 0) continue;
+        let to = old[r]! & mask;
+        while (table[(to << 2) + 3] !== 0) to = (to + 1) & mask;
+        table.set(old.subarray(r, r + 4), to << 2);
+      }
+    }
+    return code;
   }
 
   private countCase(buf: TokenBuffer, from: number, to: number): void {

@@ -63,12 +63,13 @@ function isSentenceEnd(c: number): boolean {
 }
 
 /**
- * Calls `visit(start, end, initial)` for each word of a text (text.slice(start, end) is the word as
- * written), at most `limit` counted words; `visit` returns false for a word that does not count.
+ * Calls `visit(start, end, initial, hash1, hash2)` for each word of a text (text.slice(start, end) is the
+ * word as written; hash1 and hash2 two 32-bit hashes of its code units), at most `limit` counted words;
+ * `visit` returns false for a word that does not count.
  * A word is sentence-initial when nothing but spaces/quotes/brackets separate it from a sentence end
  * (or it is the first word). One pass over the character codes: tokenising is the clusterer's main cost.
  */
-export function scanWords(text: string, limit: number, visit: (start: number, end: number, initial: boolean) => boolean): void {
+export function scanWords(text: string, limit: number, visit: (start: number, end: number, initial: boolean, hash1: number, hash2: number) => boolean): void {
   const n = text.length;
   let count = 0;
   let prevEnd = 0;
@@ -92,6 +93,13 @@ export function scanWords(text: string, limit: number, visit: (start: number, en
       if (l === 0) break;
       i += l;
     }
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    for (let j = start; j < i; j++) {
+      const c = text.charCodeAt(j);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
+    }
     let initial = count === 0;
     if (!initial) {
       for (let j = start - 1; j >= prevEnd; j--) {
@@ -102,7 +110,7 @@ export function scanWords(text: string, limit: number, visit: (start: number, en
       }
     }
     prevEnd = i;
-    if (visit(start, i, initial)) count++;
+    if (visit(start, i, initial, h1, h2)) count++;
   }
 }
 
