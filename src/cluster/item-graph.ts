@@ -160,7 +160,7 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
   const topScore = new Float64Array(shortlist);
   let vocabAll = 0;
   for (const p of profiles) if (p.all.ids.length > 0) vocabAll = Math.max(vocabAll, p.all.ids[p.all.ids.length - 1]! + 1);
-  let dense = new Float64Array(vocabAll);
+  const dense = new Float64Array(vocabAll);
   for (let i = 0; i < n; i++) {
     const p = profiles[i]!;
     const w = queryW[i]!;
@@ -173,8 +173,9 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
       if (p.time !== null) {
         // The dated postings in reach: [time - window, time + window]; then every undated one.
         const datedEnd = s + datedDf[t]!;
+        // Times are whole milliseconds: "at least time + window + 0.5" is "after time + window".
         const lo = firstAtLeast(postTime, s, datedEnd, p.time - windowMs);
-        const hi = firstAtLeast(postTime, lo, datedEnd, nextUp(p.time + windowMs));
+        const hi = firstAtLeast(postTime, lo, datedEnd, p.time + windowMs + 0.5);
         // A term in more items than MAX_POSTINGS finds too many to be worth looking up (and would make the
         // work grow with the square of the items in reach).
         if (hi - lo + (e - datedEnd) > MAX_POSTINGS) continue;
@@ -209,7 +210,6 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
       topScore[y] = score;
     }
     // Exact cosines against the item's vector spread out densely (the same sums, in the same order, as dotSparse).
-    if (dense.length < vocabAll) dense = new Float64Array(Math.max(vocabAll, dense.length * 2));
     for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = p.all.w[x]!;
     const exact: [number, number][] = [];
     for (let x = 0; x < m; x++) {
@@ -239,11 +239,6 @@ function firstAtLeast(values: Float64Array, from: number, to: number, x: number)
     else hi = mid;
   }
   return lo;
-}
-
-/** The smallest double above x (so "first at least nextUp(x)" is "first above x"; times are integers, x + 0.5 would do). */
-function nextUp(x: number): number {
-  return x + 0.5;
 }
 
 /** The weights (in the item's unit vector) of its query terms, in query order. */
