@@ -161,6 +161,8 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
   let vocabAll = 0;
   for (const p of profiles) if (p.all.ids.length > 0) vocabAll = Math.max(vocabAll, p.all.ids[p.all.ids.length - 1]! + 1);
   const dense = new Float64Array(vocabAll);
+  const exactItem = new Int32Array(shortlist);
+  const exactCos = new Float64Array(shortlist);
   for (let i = 0; i < n; i++) {
     const p = profiles[i]!;
     const w = queryW[i]!;
@@ -211,20 +213,27 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
     }
     // Exact cosines against the item's vector spread out densely (the same sums, in the same order, as dotSparse).
     for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = p.all.w[x]!;
-    const exact: [number, number][] = [];
+    // Insertion sort into scratch arrays: best cosine first, then the lower index.
     for (let x = 0; x < m; x++) {
-      const o = profiles[topItem[x]!]!.all;
+      const oi = topItem[x]!;
+      const o = profiles[oi]!.all;
       let dot = 0;
       for (let y = 0; y < o.ids.length; y++) {
         const d = dense[o.ids[y]!]!;
         if (d !== 0) dot += d * o.w[y]!;
       }
-      exact.push([topItem[x]!, dot]);
+      let y = x;
+      while (y > 0 && (dot > exactCos[y - 1]! || (dot === exactCos[y - 1]! && oi < exactItem[y - 1]!))) {
+        exactCos[y] = exactCos[y - 1]!;
+        exactItem[y] = exactItem[y - 1]!;
+        y--;
+      }
+      exactCos[y] = dot;
+      exactItem[y] = oi;
     }
     for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = 0;
-    exact.sort((u, v) => v[1] - u[1] || u[0] - v[0]);
-    const kept = exact.slice(0, k);
-    out.push({ items: Int32Array.from(kept, (e) => e[0]), cos: Float64Array.from(kept, (e) => e[1]) });
+    const kept = Math.min(k, m);
+    out.push({ items: exactItem.slice(0, kept), cos: exactCos.slice(0, kept) });
   }
   return out;
 }
