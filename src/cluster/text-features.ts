@@ -75,30 +75,37 @@ export function scanWords(text: string, limit: number, visit: (start: number, en
   let prevEnd = 0;
   let i = 0;
   while (i < n) {
-    const w = wordCharAt(text, i, n);
+    const c0 = text.charCodeAt(i);
+    const w = c0 < 128 ? (unitClass[c0] === 1 ? 1 : 0) : wordCharAt(text, i, n);
     if (w === 0) {
       i++;
       continue;
     }
     if (count >= limit) break;
     const start = i;
+    // The hashes of the word's code units, apostrophes included, as the scan goes.
+    let h1 = Math.imul(0x811c9dc5 ^ c0, 0x01000193);
+    let h2 = Math.imul(0x01000193 ^ c0, 0x5bd1e995) ^ (0x01000193 >>> 13);
+    if (w === 2) {
+      const c1 = text.charCodeAt(i + 1);
+      h1 = Math.imul(h1 ^ c1, 0x01000193);
+      h2 = Math.imul(h2 ^ c1, 0x5bd1e995) ^ (h2 >>> 13);
+    }
     i += w;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 39 || c === 0x2019) {
-        i++;
-        continue;
-      }
-      const l = wordCharAt(text, i, n);
+      let l: number;
+      if (c < 128) l = unitClass[c] === 1 || c === 39 ? 1 : 0;
+      else l = c === 0x2019 ? 1 : wordCharAt(text, i, n);
       if (l === 0) break;
-      i += l;
-    }
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193;
-    for (let j = start; j < i; j++) {
-      const c = text.charCodeAt(j);
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
+      if (l === 2) {
+        const d = text.charCodeAt(i + 1);
+        h1 = Math.imul(h1 ^ d, 0x01000193);
+        h2 = Math.imul(h2 ^ d, 0x5bd1e995) ^ (h2 >>> 13);
+      }
+      i += l;
     }
     let initial = count === 0;
     if (!initial) {
