@@ -237,6 +237,12 @@ export class Corpus {
     return out;
   }
 
+  /** As termCounts, as parallel arrays (term ids, weighted counts): the digest itself, not a copy. */
+  termVector(itemId: string): { ids: Int32Array; counts: Float64Array } | undefined {
+    const d = this.digests.get(itemId);
+    return d ? { ids: d.counts, counts: d.weights } : undefined;
+  }
+
   /** Returns the term behind a term id. */
   termName(id: number): string {
     return this.names[id] ?? '';
