@@ -105,8 +105,28 @@ function toItem(r, id) {
   };
 }
 
-/** Fits logistic regression by Newton's method (IRLS) with a small L2 penalty; rows weighted. */
+/**
+ * Features that measure shared content: more of it must never count against a join (a linear model
+ * fitted on pairs that rarely share much would otherwise learn a negative weight from collinearity with
+ * the gap features, and split near-identical copies). Their weights are kept >= 0 (active set: a
+ * feature whose fitted weight is negative is pinned at 0 and the rest refitted).
+ */
+const NON_NEGATIVE = new Set(['cosAll', 'cosTitle', 'cosEntities', 'crossTitle', 'sameDay', 'sharedNames']);
+
+/** Fits logistic regression with the NON_NEGATIVE weights kept >= 0. */
 function fit(sets, l2 = 1e-3) {
+  const pinned = new Set();
+  for (;;) {
+    const model = fitFree(sets, l2, pinned);
+    const negative = FEATURE_NAMES.map((f, k) => (NON_NEGATIVE.has(f) && !pinned.has(k) && model.weights[k] < 0 ? k : -1)).filter((k) => k >= 0);
+    if (negative.length === 0) return model;
+    // Pin the most negative one and refit (the others may turn positive once it is gone).
+    pinned.add(negative.sort((a, b) => model.weights[a] - model.weights[b])[0]);
+  }
+}
+
+/** Fits logistic regression by Newton's method (IRLS) with a small L2 penalty; rows weighted; `pinned` weights stay 0. */
+function fitFree(sets, l2, pinned) {
   const d = FEATURE_NAMES.length + 1;
   let beta = new Array(d).fill(0);
   for (let iter = 0; iter < 30; iter++) {
@@ -128,6 +148,12 @@ function fit(sets, l2 = 1e-3) {
     for (let a = 0; a < d - 1; a++) {
       g[a] -= l2 * beta[a];
       H[a][a] += l2;
+    }
+    for (const a of pinned) {
+      g[a] = 0;
+      H[a].fill(0);
+      for (const row of H) row[a] = 0;
+      H[a][a] = 1;
     }
     const step = solve(H, g);
     beta = beta.map((b, k) => b + step[k]);

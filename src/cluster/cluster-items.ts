@@ -65,7 +65,8 @@ export function mintStoryId(foundingItemId: string): string {
  * Groups the new items with each other and with the live stories, and returns the stories that
  * changed (deterministic, whatever the input order). Each item is linked to its nearest items (an
  * inverted index over TF-IDF vectors); a logistic pair model turns each link's evidence (cosines of
- * text, headline and names, mutual rank, gap to the best rival) into a probability; groups then merge
+ * text, headline and names, mutual rank, gap to the best rival, shared names and weekdays, text length)
+ * into a probability; groups then merge
  * by average linkage, old stories first (agglomerate.ts). Two live stories joined by new items are one:
  * the older survives and the other is reported in `retired`. IDF and which words are names are learned
  * from every item given.
@@ -167,7 +168,7 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
       };
     }
     const items = story.members.map((m) => everyItem.get(m.itemId)).filter((x): x is Item => x !== undefined);
-    result.push(finishStory(story, items, input.priorities ?? {}, (item) => corpus.termCounts(item.id)));
+    result.push(finishStory(story, items, input.priorities ?? {}, (item) => corpus.termVector(item.id)));
   }
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
 }
@@ -184,7 +185,13 @@ export function resolveClusterOptions(options: Partial<ClusterOptions> = {}): Re
  * Term counts of an item already at hand (e.g. the corpus digest, by term id), or undefined to
  * tokenise the item. Keys only need to identify terms; they must come in itemTermCounts order.
  */
-export type TermCountsOf = (item: Item) => ReadonlyMap<number | string, number> | undefined;
+export type TermCountsOf = (item: Item) => ReadonlyMap<number | string, number> | TermVector | undefined;
+
+/** Term counts as parallel arrays: term ids (distinct, in itemTermCounts order) and their counts. */
+export interface TermVector {
+  ids: Int32Array;
+  counts: Float64Array;
+}
 
 /** Recomputes a story's representative, published and updated from its members. */
 export function finishStory(story: Story, items: readonly Item[], priorities: Readonly<Record<string, number>>, countsOf?: TermCountsOf): Story {
@@ -213,28 +220,71 @@ export function finishStory(story: Story, items: readonly Item[], priorities: Re
 
 /** Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule. */
 export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): Map<string, number> {
-  const vectors = items.map((item) => {
-    const v = new Map<number | string, number>();
+  // Each item's unit vector as parallel arrays (keys in itemTermCounts order).
+  const keys: ArrayLike<number | string>[] = [];
+  const weights: Float64Array[] = [];
+  let numeric = true;
+  let maxId = -1;
+  for (const item of items) {
+    const got = countsOf?.(item) ?? itemTermCounts(item);
+    const k: ArrayLike<number | string> = got instanceof Map ? [...got.keys()] : (got as TermVector).ids;
+    const c: ArrayLike<number> = got instanceof Map ? [...got.values()] : (got as TermVector).counts;
+    const w = new Float64Array(k.length);
     let sq = 0;
-    for (const [t, c] of countsOf?.(item) ?? itemTermCounts(item)) {
-      const w = 1 + Math.log(c);
-      v.set(t, w);
-      sq += w * w;
+    for (let i = 0; i < k.length; i++) {
+      const x = 1 + Math.log(c[i]!);
+      w[i] = x;
+      sq += x * x;
+      const t = k[i]!;
+      if (typeof t !== 'number') numeric = false;
+      else if (t > maxId) maxId = t;
     }
     const norm = Math.sqrt(sq) || 1;
-    for (const [t, w] of v) v.set(t, w / norm);
-    return v;
-  });
-  const centroid = new Map<number | string, number>();
-  for (const v of vectors) for (const [t, w] of v) centroid.set(t, (centroid.get(t) ?? 0) + w / vectors.length);
+    for (let i = 0; i < w.length; i++) w[i] = w[i]! / norm;
+    keys.push(k);
+    weights.push(w);
+  }
+  const n = items.length;
+  const dots = new Float64Array(n);
+  if (numeric) {
+    // Term ids: the centroid in a dense scratch array (zeroed again after), the same sums in the same order as a Map.
+    if (centroidScratch.length <= maxId) centroidScratch = new Float64Array(Math.max(maxId + 1, centroidScratch.length * 2));
+    const centroid = centroidScratch;
+    for (let v = 0; v < n; v++) {
+      const k = keys[v] as ArrayLike<number>;
+      const w = weights[v]!;
+      for (let i = 0; i < k.length; i++) centroid[k[i]!] = centroid[k[i]!]! + w[i]! / n;
+    }
+    for (let v = 0; v < n; v++) {
+      const k = keys[v] as ArrayLike<number>;
+      const w = weights[v]!;
+      let dot = 0;
+      for (let i = 0; i < k.length; i++) dot += w[i]! * centroid[k[i]!]!;
+      dots[v] = dot;
+    }
+    for (const k of keys as ArrayLike<number>[]) for (let i = 0; i < k.length; i++) centroid[k[i]!] = 0;
+  } else {
+    const centroid = new Map<number | string, number>();
+    for (let v = 0; v < n; v++) {
+      const k = keys[v]!;
+      const w = weights[v]!;
+      for (let i = 0; i < k.length; i++) centroid.set(k[i]!, (centroid.get(k[i]!) ?? 0) + w[i]! / n);
+    }
+    for (let v = 0; v < n; v++) {
+      const k = keys[v]!;
+      const w = weights[v]!;
+      let dot = 0;
+      for (let i = 0; i < k.length; i++) dot += w[i]! * (centroid.get(k[i]!) ?? 0);
+      dots[v] = dot;
+    }
+  }
   const out = new Map<string, number>();
-  items.forEach((item, i) => {
-    let dot = 0;
-    for (const [t, w] of vectors[i]!) dot += w * (centroid.get(t) ?? 0);
-    out.set(item.id, Math.round(dot * 1e6) / 1e6);
-  });
+  items.forEach((item, i) => out.set(item.id, Math.round(dots[i]! * 1e6) / 1e6));
   return out;
 }
+
+/** centralityOf's dense centroid, reused (all zeros between calls). */
+let centroidScratch = new Float64Array(0);
 
 /** Returns the terms two items share, heaviest first (the evidence shown by `storyfeed explain`). */
 function sharedTerms(p: ItemProfile, q: ItemProfile, k: number): number[] {

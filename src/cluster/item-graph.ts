@@ -1,14 +1,29 @@
-import { dotSparse, type ItemProfile } from './corpus.js';
+import { dotSparse, type ItemProfile, type SparseVec } from './corpus.js';
 
 // The item similarity graph: each item's nearest other items (by TF-IDF cosine, found through an
 // inverted index over rarer terms, never an all-pairs scan), and the evidence for each linked pair.
 // Paraphrased reports of one event often share few words, so the raw cosine alone is weak evidence;
 // how the pair stands among each item's other neighbours (mutual rank, gap to the best rival) is
 // what separates a story from its same-topic neighbours (measured on the dev set, see
-// scripts/train-cluster.mjs).
+// scripts/train-cluster.mjs). Undated reports of one event usually name the same weekday, and a full
+// article shares a smaller part of its terms with a paraphrase than a headline and lead do, so a
+// cosine means more between short texts.
 
 /** The evidence for two items reporting the same story, in the order the pair model expects. */
-export const FEATURE_NAMES = ['cosAll', 'cosTitle', 'cosEntities', 'gapMin', 'gapMax', 'rankBoth', 'rankEither', 'crossTitle'] as const;
+export const FEATURE_NAMES = [
+  'cosAll',
+  'cosTitle',
+  'cosEntities',
+  'gapMin',
+  'gapMax',
+  'rankBoth',
+  'rankEither',
+  'crossTitle',
+  'sameDay',
+  'otherDay',
+  'sharedNames',
+  'shortLength',
+] as const;
 
 /** A linked pair of items (indexes into the profile list, a < b) with its features (FEATURE_NAMES order). */
 export interface ItemPair {
@@ -93,11 +108,36 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
           1 / (1 + Math.min(ra, rb)),
           // One outlet's headline often paraphrases the other's lead.
           Math.max(dotSparse(pa.title, pb.all), dotSparse(pb.title, pa.all)),
+          // Both name the same weekday ("on Tuesday") / both name weekdays, none the same.
+          (pa.days & pb.days) !== 0 ? 1 : 0,
+          pa.days !== 0 && pb.days !== 0 && (pa.days & pb.days) === 0 ? 1 : 0,
+          Math.log1p(sharedCount(pa.ents, pb.ents)),
+          // Long texts (full articles) share a smaller part of their terms than headline + lead: the
+          // distinct terms of the shorter item set how much a cosine means.
+          Math.log1p(Math.min(pa.all.ids.length, pb.all.ids.length)),
         ],
       });
     }
   }
   return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
+}
+
+/** Returns how many ids two sparse vectors share. */
+function sharedCount(a: SparseVec, b: SparseVec): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i]!;
+    const y = b.ids[j]!;
+    if (x === y) {
+      n++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n;
 }
 
 /** Postings longer than this are not scanned (a term in more items says little about the story). */
@@ -108,32 +148,47 @@ interface NearList {
   cos: Float64Array;
 }
 
-/** Returns each item's nearest other items (at most `neighbours`, in the window), best first. */
+/**
+ * Returns each item's nearest other items (at most `neighbours`, in the window), best first. Only items
+ * that may be grouped are neighbours: for a dated item, dated items at most `windowMs` away and undated
+ * items; for an undated item, every item. Each term's postings are sorted by date, so the dated items in
+ * reach are one range (binary search), and a term is skipped when more than MAX_POSTINGS items in reach
+ * carry it. Near-linear in the items however many days they span: an item is compared with its window.
+ */
 export function nearestItems(profiles: readonly ItemProfile[], options: GraphOptions): NearList[] {
   const n = profiles.length;
-  // Postings (term → items, weights) over each item's query terms, in compressed rows.
+  const windowMs = options.windowMs;
+  // Postings (term → items, weights) over each item's query terms, in compressed rows: per term the
+  // dated items in date order (then index), then the undated ones (in index order).
   let vocab = 0;
   for (const p of profiles) for (const t of p.query) vocab = Math.max(vocab, t + 1);
-  const df = new Int32Array(vocab);
-  for (const p of profiles) for (const t of p.query) df[t]!++;
-  // A term in more items than MAX_POSTINGS finds too many to be worth looking up (and would make the
-  // work grow with the square of the items): its postings stay empty.
+  const datedDf = new Int32Array(vocab);
+  const undatedDf = new Int32Array(vocab);
+  for (const p of profiles) for (const t of p.query) (p.time === null ? undatedDf : datedDf)[t]!++;
   const start = new Int32Array(vocab + 1);
-  for (let t = 0; t < vocab; t++) start[t + 1] = start[t]! + (df[t]! <= MAX_POSTINGS ? df[t]! : 0);
-  const fill = start.slice(0, vocab);
+  for (let t = 0; t < vocab; t++) start[t + 1] = start[t]! + datedDf[t]! + undatedDf[t]!;
+  const fillDated = start.slice(0, vocab);
+  const fillUndated = new Int32Array(vocab);
+  for (let t = 0; t < vocab; t++) fillUndated[t] = start[t]! + datedDf[t]!;
   const postItem = new Int32Array(start[vocab]!);
   const postW = new Float64Array(start[vocab]!);
+  const postTime = new Float64Array(start[vocab]!);
   const queryW = profiles.map((p) => queryWeights(p));
-  profiles.forEach((p, i) => {
+  const byTime = profiles.map((_, i) => i).filter((i) => profiles[i]!.time !== null);
+  byTime.sort((x, y) => profiles[x]!.time! - profiles[y]!.time! || x - y);
+  const post = (i: number, fill: Int32Array) => {
+    const p = profiles[i]!;
     const w = queryW[i]!;
     for (let q = 0; q < p.query.length; q++) {
       const t = p.query[q]!;
-      if (df[t]! > MAX_POSTINGS) continue;
       const slot = fill[t]!++;
       postItem[slot] = i;
       postW[slot] = w[q]!;
+      postTime[slot] = p.time ?? 0;
     }
-  });
+  };
+  for (const i of byTime) post(i, fillDated);
+  for (let i = 0; i < n; i++) if (profiles[i]!.time === null) post(i, fillUndated);
 
   const k = options.neighbours;
   // Exact cosines for the best few by partial score: the partial score misses the common terms.
@@ -143,6 +198,11 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
   const out: NearList[] = [];
   const topItem = new Int32Array(shortlist);
   const topScore = new Float64Array(shortlist);
+  let vocabAll = 0;
+  for (const p of profiles) if (p.all.ids.length > 0) vocabAll = Math.max(vocabAll, p.all.ids[p.all.ids.length - 1]! + 1);
+  const dense = new Float64Array(vocabAll);
+  const exactItem = new Int32Array(shortlist);
+  const exactCos = new Float64Array(shortlist);
   for (let i = 0; i < n; i++) {
     const p = profiles[i]!;
     const w = queryW[i]!;
@@ -150,7 +210,26 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
     for (let q = 0; q < p.query.length; q++) {
       const t = p.query[q]!;
       const wq = w[q]!;
-      for (let s = start[t]!, e = start[t + 1]!; s < e; s++) {
+      let s = start[t]!;
+      let e = start[t + 1]!;
+      if (p.time !== null) {
+        // The dated postings in reach: [time - window, time + window]; then every undated one.
+        const datedEnd = s + datedDf[t]!;
+        // Times are whole milliseconds: "at least time + window + 0.5" is "after time + window".
+        const lo = firstAtLeast(postTime, s, datedEnd, p.time - windowMs);
+        const hi = firstAtLeast(postTime, lo, datedEnd, p.time + windowMs + 0.5);
+        // A term in more items than MAX_POSTINGS finds too many to be worth looking up (and would make the
+        // work grow with the square of the items in reach).
+        if (hi - lo + (e - datedEnd) > MAX_POSTINGS) continue;
+        for (let x = lo; x < hi; x++) {
+          const o = postItem[x]!;
+          if (o === i) continue;
+          if (acc[o] === 0) touched[nt++] = o;
+          acc[o]! += wq * postW[x]! + 1e-12;
+        }
+        s = datedEnd;
+      } else if (e - s > MAX_POSTINGS) continue;
+      for (; s < e; s++) {
         const o = postItem[s]!;
         if (o === i) continue;
         if (acc[o] === 0) touched[nt++] = o;
@@ -163,7 +242,6 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
       const score = acc[o]!;
       acc[o] = 0;
       if (m === shortlist && !(score > topScore[m - 1]! || (score === topScore[m - 1]! && o < topItem[m - 1]!))) continue;
-      // No window here: a story may span more than the window (agglomerate checks date ranges).
       let y = m === shortlist ? m - 1 : m++;
       while (y > 0 && (score > topScore[y - 1]! || (score === topScore[y - 1]! && o < topItem[y - 1]!))) {
         topItem[y] = topItem[y - 1]!;
@@ -173,13 +251,43 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
       topItem[y] = o;
       topScore[y] = score;
     }
-    const exact: [number, number][] = [];
-    for (let x = 0; x < m; x++) exact.push([topItem[x]!, dotSparse(p.all, profiles[topItem[x]!]!.all)]);
-    exact.sort((u, v) => v[1] - u[1] || u[0] - v[0]);
-    const kept = exact.slice(0, k);
-    out.push({ items: Int32Array.from(kept, (e) => e[0]), cos: Float64Array.from(kept, (e) => e[1]) });
+    // Exact cosines against the item's vector spread out densely (the same sums, in the same order, as dotSparse).
+    for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = p.all.w[x]!;
+    // Insertion sort into scratch arrays: best cosine first, then the lower index.
+    for (let x = 0; x < m; x++) {
+      const oi = topItem[x]!;
+      const o = profiles[oi]!.all;
+      let dot = 0;
+      for (let y = 0; y < o.ids.length; y++) {
+        const d = dense[o.ids[y]!]!;
+        if (d !== 0) dot += d * o.w[y]!;
+      }
+      let y = x;
+      while (y > 0 && (dot > exactCos[y - 1]! || (dot === exactCos[y - 1]! && oi < exactItem[y - 1]!))) {
+        exactCos[y] = exactCos[y - 1]!;
+        exactItem[y] = exactItem[y - 1]!;
+        y--;
+      }
+      exactCos[y] = dot;
+      exactItem[y] = oi;
+    }
+    for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = 0;
+    const kept = Math.min(k, m);
+    out.push({ items: exactItem.slice(0, kept), cos: exactCos.slice(0, kept) });
   }
   return out;
+}
+
+/** Returns the first index in [from, to) whose value is at least `x` (values ascending), or `to`. */
+function firstAtLeast(values: Float64Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The weights (in the item's unit vector) of its query terms, in query order. */

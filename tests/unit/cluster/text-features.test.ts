@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Corpus } from '../../../src/cluster/corpus.js';
+import { itemTermCounts, scanWords, tokenize, type Token } from '../../../src/cluster/text-features.js';
+
+// The tokeniser is a hand-written scan over character codes; this is the regex it must agree with.
+function referenceTokenize(text: string, limit = Infinity): Token[] {
+  const out: Token[] = [];
+  let prevEnd = 0;
+  for (const m of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’]*/gu)) {
+    if (out.length >= limit) break;
+    const raw = m[0];
+    const start = m.index;
+    let initial = out.length === 0;
+    if (!initial) {
+      for (let i = start - 1; i >= prevEnd; i--) {
+        const ch = text[i]!;
+        if (ch === ' ' || ch === '\t' || ch === "'" || ch === '‘' || ch === '(') continue;
+        initial = /[.!?:;"“”|\n\u2014\u2013]/u.test(ch);
+        break;
+      }
+    }
+    prevEnd = start + raw.length;
+    const word = raw.toLowerCase().replace(/['’]s$/u, '').replace(/['’]/gu, '');
+    if (word.length === 0) continue;
+    out.push({ word, capital: /^\p{Lu}/u.test(raw), initial });
+  }
+  return out;
+}
+
+const TRICKY = [
+  "Don't stop 'quoted' — O’Brien’s dogs' “Hi” said Ms. Smith; then: Paris.",
+  'Ǆemal met İstanbul’s ΣΑΣ team in Zürich (Switzerland). ß',
+  'Café vs cafe\u0301, 𝐀lpha 𝟘 and 😀x, 1,000 people on 9/11 | Breaking\nNew line',
+  'a\ud800b \udc00c lone surrogates; tab\tSeparated and ‘quoted’ Words',
+  '',
+  '   ',
+  "''' x's s's 's",
+];
+
+describe('tokenize', () => {
+  it('gives exactly the tokens of the word regex, sentence starts and capitals included', () => {
+    for (const text of TRICKY) {
+      expect(tokenize(text)).toEqual(referenceTokenize(text));
+      expect(tokenize(text, 3)).toEqual(referenceTokenize(text, 3));
+    }
+  });
+
+  it('gives equal hashes for equal written words and different ones for different words', () => {
+    const seen = new Map<string, string>();
+    const text = 'Obama obama Obama OBAMA Obama’s x';
+    scanWords(text, Infinity, (start, end, _initial, h1, h2) => {
+      const raw = text.slice(start, end);
+      const key = `${h1}:${h2}`;
+      expect(seen.get(key) ?? raw).toBe(raw);
+      seen.set(key, raw);
+      return true;
+    });
+    expect(seen.size).toBe(5);
+  });
+});
+
+describe('Corpus', () => {
+  it('counts the same terms, in the same order, as itemTermCounts', () => {
+    const items = TRICKY.map((text, i) => ({ id: `i${i}`, title: text.slice(0, 30), summary: text, contentText: `${text} ${text}` }));
+    const corpus = new Corpus();
+    corpus.learn(items);
+    for (const item of items) {
+      const byName = [...corpus.termCounts(item.id)!].map(([id, c]) => [corpus.termName(id), c]);
+      expect(byName).toEqual([...itemTermCounts(item)]);
+    }
+  });
+});
