@@ -133,17 +133,17 @@ describe('clusterItems across runs', () => {
   });
 });
 
-describe('clusterItems over a long span (a cold run: a window at a time)', () => {
-  // Five days of news: the first slice runs 72 h from x1 (the budget vote); the quake is reported on both
-  // sides of its end (q4 comes 73 h after x1, 49 h after q1), and a second quake story on day nine is out of reach.
+describe('clusterItems over a long span (a cold run: a slice of windows at a time)', () => {
+  // A month of news: the first slice runs three windows (216 h) from x1 (the budget vote); the quake is reported
+  // on both sides of its end (q4 comes 241 h after x1, 49 h after q1), and a second quake story is out of reach.
   const span = () => [
-    { ...budget('x1', 'a'), published: '2015-03-27T10:00:00.000Z', date: '2015-03-27T10:00:00.000Z' },
-    { ...budget('x2', 'b'), published: '2015-03-27T12:00:00.000Z', date: '2015-03-27T12:00:00.000Z' },
+    { ...budget('x1', 'a'), published: '2015-03-20T10:00:00.000Z', date: '2015-03-20T10:00:00.000Z' },
+    { ...budget('x2', 'b'), published: '2015-03-20T12:00:00.000Z', date: '2015-03-20T12:00:00.000Z' },
     quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-28T10:00:00.000Z'),
     quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-28T11:00:00.000Z'),
     quake('q3', 'c', 'Valdoria earthquake: harbour and lighthouse damaged', '2015-03-29T09:00:00.000Z'),
     quake('q4', 'd', 'Rescue teams search Valdoria after earthquake', '2015-03-30T11:00:00.000Z'),
-    quake('z1', 'a', 'Earthquake hits Valdoria harbour', '2015-04-05T10:00:00.000Z'),
+    quake('z1', 'a', 'Earthquake hits Valdoria harbour', '2015-04-20T10:00:00.000Z'),
   ];
   const groups = (stories: Story[]) => stories.map((s) => s.members.map((m) => m.itemId).sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
 
