@@ -76,7 +76,8 @@ export function mintStoryId(foundingItemId: string): string {
  * into a probability; groups then merge
  * by average linkage, old stories first (agglomerate.ts). Two live stories joined by new items are one:
  * the older survives and the other is reported in `retired`. IDF and which words are names are learned
- * from every item given.
+ * from every item given. New dated items spanning several windows are clustered a slice at a time
+ * (clusterInWindows).
  */
 export function clusterItems(input: ClusterInput, options: ClusterOptions): ClusterResult {
   const opts = resolveClusterOptions(options);
@@ -85,7 +86,7 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
   const seen = new Set<string>();
   const fresh = input.newItems.filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id));
   const times = fresh.map(timeOf);
-  // An undated new item may join anything: then (and when the new items fit in one window) one batch.
+  // An undated new item may join anything: then (and when the new items span less than SLICE_WINDOWS windows) one batch.
   if (fresh.length === 0 || times.some((t) => t === null)) return clusterBatch(input, opts, new Corpus());
   const order = fresh.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || (fresh[x]!.id < fresh[y]!.id ? -1 : fresh[x]!.id > fresh[y]!.id ? 1 : 0));
   if (times[order[order.length - 1]!]! - times[order[0]!]! < windowMs * SLICE_WINDOWS) return clusterBatch(input, opts, new Corpus());
@@ -93,10 +94,10 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
 }
 
 /**
- * Many new dated items spanning more than a window (a cold run, a big import): they are clustered in time
+ * Many new dated items spanning SLICE_WINDOWS windows or more (a cold run, a big import): they are clustered in time
  * order, SLICE_WINDOWS windows' span of them at a time, each slice with the stories still within reach of it (changed
  * within the window before the slice's first item) carried over, as the pipeline does between runs. Memory
- * and time are those of a window's items, whatever the span. One corpus follows the slices: the items carried
+ * is that of a slice's items and time grows linearly, whatever the span. One corpus follows the slices: the items carried
  * over are not tokenised again (IDF is that of each slice's items; which words are names is learned from every
  * item seen so far).
  */
