@@ -183,6 +183,22 @@ export class Corpus {
     this.idfCache = null;
   }
 
+  /**
+   * Forgets every learned item not in `keep`: its digest goes, and document frequencies and the item count
+   * no longer include it (so IDF is that of the items kept and learned after). Words, term ids and case
+   * counts stay. Lets one corpus follow a moving window of items without re-tokenising the ones that stay.
+   */
+  retain(keep: ReadonlySet<string>): void {
+    for (const [id, d] of this.digests) {
+      if (keep.has(id)) continue;
+      for (const t of d.counts) this.df[t]!--;
+      for (const t of d.ents) this.df[t]!--;
+      this.n--;
+      this.digests.delete(id);
+    }
+    this.idfCache = null;
+  }
+
   /** Returns the profile of an item (learning it first if it is new). */
   profile(item: Item, source: string, time: number | null, queryTerms = 40): ItemProfile {
     let digest = this.digests.get(item.id);

@@ -48,8 +48,11 @@ export interface GraphOptions {
  */
 export const RIVAL_FLOOR = 0.3;
 
-/** Returns every pair of items where one is among the other's nearest, with its features, in (a, b) order. */
-export function itemPairs(profiles: readonly ItemProfile[], options: GraphOptions): ItemPair[] {
+/**
+ * Returns every pair of items where one is among the other's nearest, with its features, in (a, b) order;
+ * with `groupOf`, pairs of two items of one group (a value >= 0) are left out.
+ */
+export function itemPairs(profiles: readonly ItemProfile[], options: GraphOptions, groupOf?: Int32Array): ItemPair[] {
   const near = nearestItems(profiles, options);
   const k = options.neighbours;
   const pairs: ItemPair[] = [];
@@ -88,6 +91,8 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
       const key = a * n + b;
       if (seen.has(key)) continue;
       seen.add(key);
+      // Both in one given group (an old story): the link can change nothing, its features are not computed.
+      if (groupOf !== undefined && groupOf[a]! >= 0 && groupOf[a] === groupOf[b]) continue;
       const pa = profiles[a]!;
       const pb = profiles[b]!;
       const cos = list.cos[r]!;

@@ -133,6 +133,49 @@ describe('clusterItems across runs', () => {
   });
 });
 
+describe('clusterItems over a long span (a cold run: a slice of windows at a time)', () => {
+  // A month of news: the first slice runs three windows (216 h) from x1 (the budget vote); the quake is reported
+  // on both sides of its end (q4 comes 241 h after x1, 49 h after q1), and a second quake story is out of reach.
+  const span = () => [
+    { ...budget('x1', 'a'), published: '2015-03-20T10:00:00.000Z', date: '2015-03-20T10:00:00.000Z' },
+    { ...budget('x2', 'b'), published: '2015-03-20T12:00:00.000Z', date: '2015-03-20T12:00:00.000Z' },
+    quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-28T10:00:00.000Z'),
+    quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-28T11:00:00.000Z'),
+    quake('q3', 'c', 'Valdoria earthquake: harbour and lighthouse damaged', '2015-03-29T09:00:00.000Z'),
+    quake('q4', 'd', 'Rescue teams search Valdoria after earthquake', '2015-03-30T11:00:00.000Z'),
+    quake('z1', 'a', 'Earthquake hits Valdoria harbour', '2015-04-20T10:00:00.000Z'),
+  ];
+  const groups = (stories: Story[]) => stories.map((s) => s.members.map((m) => m.itemId).sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+
+  it('joins reports on either side of a slice boundary, keeps the founder ids, and splits what is out of reach', () => {
+    const stories = run(span());
+    expect(groups(stories)).toEqual([['q1', 'q2', 'q3', 'q4'], ['x1', 'x2'], ['z1']]);
+    // q4 arrives in the second slice: the story founded by q1 in the first one grows.
+    expect(stories.find((s) => s.members.some((m) => m.itemId === 'q4'))!.id).toBe(mintStoryId('q1'));
+    expect(stories.find((s) => s.members.some((m) => m.itemId === 'z1'))!.id).toBe(mintStoryId('z1'));
+    for (const s of stories) expect(s.members.filter((m) => m.itemId !== s.members[0]!.itemId).every((m) => m.terms.length > 0)).toBe(true);
+  });
+
+  it('is deterministic whatever the input order', () => {
+    const items = span();
+    const base = clusterItems({ stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items }, options);
+    const reversed = [...items].reverse();
+    expect(clusterItems({ stories: [], items: new Map(reversed.map((i) => [i.id, i])), newItems: reversed }, options)).toEqual(base);
+  });
+
+  it('reports a live story merged during the import as retired, and never a story minted in it', () => {
+    const [, , q1, q2] = span();
+    const older: Story = { id: 'old', members: [{ itemId: 'q1', score: 1, terms: [] }], representativeItemId: 'q1', published: q1!.date!, updated: q1!.date! };
+    const newer: Story = { id: 'new', members: [{ itemId: 'q2', score: 1, terms: [] }], representativeItemId: 'q2', published: q2!.date!, updated: q2!.date! };
+    const rest = span().filter((i) => i.id !== 'q1' && i.id !== 'q2');
+    const map = new Map(span().map((i) => [i.id, i]));
+    const result = clusterItems({ stories: [newer, older], items: map, newItems: rest }, options);
+    expect(result.retired).toEqual([{ id: 'new', into: 'old' }]);
+    expect(groups(result.changed)).toEqual([['q1', 'q2', 'q3', 'q4'], ['x1', 'x2'], ['z1']]);
+    expect(result.changed.find((s) => s.members.some((m) => m.itemId === 'q1'))!.id).toBe('old');
+  });
+});
+
 describe('finishStory: the representative article', () => {
   const story = { id: 's', members: [], representativeItemId: 'x', published: '2015-03-27T00:00:00.000Z', updated: '2015-03-27T00:00:00.000Z' };
   const central = makeItem({ id: 'c', sourceId: 'a', title: 'Valdoria earthquake damages harbour and lighthouse', published: '2015-03-27T12:00:00.000Z' });

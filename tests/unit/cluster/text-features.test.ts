@@ -69,4 +69,22 @@ describe('Corpus', () => {
       expect(byName).toEqual([...itemTermCounts(item)]);
     }
   });
+
+  it('forgets the items it is not told to retain: IDF is then that of the items kept', () => {
+    const item = (id: string, title: string) => ({ id, title, summary: '', contentText: '', sourceId: 's', url: null } as unknown as Parameters<Corpus['profile']>[0]);
+    const a = item('a', 'harbour lighthouse storm');
+    const b = item('b', 'harbour railway budget');
+    const c = item('c', 'lighthouse railway storm');
+    const kept = new Corpus();
+    kept.learn([a, b, c]);
+    const before = kept.profile(a, 's', null).all;
+    kept.retain(new Set(['a', 'b']));
+    const fresh = new Corpus();
+    fresh.learn([a, b]);
+    const named = (p: ReturnType<Corpus['profile']>, corpus: Corpus) => [...p.all.ids].map((id, i) => [corpus.termName(id), p.all.w[i]]);
+    expect(named(kept.profile(a, 's', null), kept)).toEqual(named(fresh.profile(a, 's', null), fresh));
+    // With c counted, "lighthouse" and "storm" were as common as "harbour": the weights did change.
+    expect([...before.w]).not.toEqual([...kept.profile(a, 's', null).all.w]);
+    expect(kept.termCounts('c')).toBeUndefined();
+  });
 });

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// The pipeline's cluster stage alone, replayed on a store a bench run left (`npm run bench -- --keep`):
+// clusterItems called as runOnce calls it, for a cold run (every stored item new, no stories) or, with
+// --new N, for the N newest items against the stories changed within the window before them (a run that
+// brings N new items). Prints CPU and wall time of the call, the stories, and peak RSS. Not a test.
+//
+//   node --expose-gc scripts/replay-cluster.mjs STORE.db [--new N] [--limit N] [--dist DIR]
+//
+// --limit N: only the N oldest items (a shorter span); --dist: another build (e.g. the code before a change).
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const dist = resolve(flag('--dist') ?? 'dist');
+const { openStore } = await import(pathToFileURL(join(dist, 'store', 'open-store.js')).href);
+const { clusterItems, DEFAULT_CLUSTER_OPTIONS } = await import(pathToFileURL(join(dist, 'cluster', 'cluster-items.js')).href);
+
+// A copy: opening a store may migrate or tidy it.
+const dir = mkdtempSync(join(tmpdir(), 'storyfeed-replay-'));
+const dbPath = join(dir, 'store.db');
+copyFileSync(args[0], dbPath);
+try {
+  const raw = new Database(dbPath, { readonly: true });
+  const limit = Number(flag('--limit') ?? 0);
+  let rows = raw.prepare(`SELECT id, date FROM items ORDER BY date, id`).all();
+  raw.close();
+  if (limit > 0) rows = rows.slice(0, limit);
+  const store = openStore(dbPath, []);
+  const newCount = Number(flag('--new') ?? 0);
+  const started = { cpu: process.cpuUsage(), wall: performance.now() };
+  let input;
+  if (newCount > 0) {
+    // The newest N items are new; the stories they can join are those a cold run of the rest made.
+    const fresh = rows.slice(-newCount).map((r) => r.id);
+    const newItems = store.getItemTexts(fresh);
+    const earliest = Math.min(...newItems.map((i) => Date.parse(i.date)));
+    const since = new Date(earliest - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
+    const freshSet = new Set(fresh);
+    const stories = store
+      .liveStoriesSince(since, [])
+      .map((s) => ({ ...s, members: s.members.filter((m) => !freshSet.has(m.itemId)) }))
+      .filter((s) => s.members.length > 0);
+    const items = new Map(store.getItemTexts(stories.flatMap((s) => s.members.map((m) => m.itemId))).map((i) => [i.id, i]));
+    for (const i of newItems) items.set(i.id, i);
+    input = { stories, items, newItems };
+  } else {
+    const items = store.getItemTexts(rows.map((r) => r.id));
+    input = { stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items };
+  }
+  const read = { cpu: process.cpuUsage(started.cpu), wall: performance.now() - started.wall };
+  globalThis.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = { cpu: process.cpuUsage(), wall: performance.now() };
+  const result = clusterItems(input, DEFAULT_CLUSTER_OPTIONS);
+  const cpu = process.cpuUsage(t0.cpu);
+  const wall = performance.now() - t0.wall;
+  const multi = result.changed.filter((s) => s.members.length > 1).length;
+  console.log(
+    JSON.stringify({
+      items: input.items.size,
+      newItems: input.newItems.length,
+      storiesIn: input.stories.length,
+      readCpuS: +((read.cpu.user + read.cpu.system) / 1e6).toFixed(2),
+      clusterCpuS: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+      clusterWallS: +(wall / 1000).toFixed(2),
+      changed: result.changed.length,
+      multiItem: multi,
+      retired: result.retired?.length ?? 0,
+      rssBeforeMB: Math.round(rssBefore / 2 ** 20),
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
+  store.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
