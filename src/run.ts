@@ -23,7 +23,8 @@ export interface RunDeps {
   /**
    * Worker threads that decode, parse and normalise documents (read-pool.ts); default 0: the main thread. On the
    * shared 2-core bench machine 2 workers did not shorten the medium read phase (median ~77 s either way at load
-   * 7–8) and cost ~11 % more CPU and ~150 MB more memory (BENCHMARKS.md), so they are opt-in.
+   * 7–8) and cost ~11 % more CPU and ~150 MB more memory (BENCHMARKS.md), so they are opt-in (config
+   * `fetch.readThreads`, default 0); this overrides the config.
    */
   readThreads?: number;
 }
@@ -48,7 +49,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // clusterer: a run never holds every document's HTML at once. The whole read phase is one transaction,
     // so until it commits nothing is visible and a killed run leaves the store as it was.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
-    const reader = createDocumentReader(deps.readThreads ?? 0);
+    const reader = createDocumentReader(deps.readThreads ?? config.fetch.readThreads);
     st.begin();
     let results: SourceResult[];
     let cutoff: string;

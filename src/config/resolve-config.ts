@@ -48,6 +48,8 @@ export interface ResolvedConfig {
     backoffMaxMs: number;
     /** Cap on the minimum poll interval a feed may ask for (<ttl>, Cache-Control max-age); 0 ignores them. */
     maxFeedIntervalMs: number;
+    /** Worker threads that decode, parse and normalise documents; 0: the main thread (read-pool.ts). */
+    readThreads: number;
     /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
     redirectPromoteAfter: number;
   };
@@ -98,6 +100,7 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       backoffMaxMs: c.fetch.backoffMaxMs,
       maxFeedIntervalMs: c.fetch.maxFeedIntervalMs,
       redirectPromoteAfter: c.fetch.redirectPromoteAfter,
+      readThreads: c.fetch.readThreads,
     },
     store: {
       path: storePath,

@@ -89,6 +89,7 @@ export const configSchema = z
         backoffMaxMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(24 * 3_600_000),
         maxFeedIntervalMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(6 * 3_600_000),
         redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
+        readThreads: z.number().int().min(0).max(64).default(0),
       })
       .prefault({}),
     store: z
