@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { shuffled } from './lib/shuffled.mjs';
 
 const MIN_PRECISION = 0.9;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,15 +90,4 @@ try {
   process.exitCode = failures.length === 0 ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
-}
-
-function shuffled(list, seed) {
-  const out = [...list];
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }

@@ -16,6 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { shuffled } from './lib/shuffled.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const goldPath = join(root, '..', 'shared', 'eval', 'story-clusters', 'dev.jsonl.gz');
@@ -33,7 +34,7 @@ const smallShare = Number(flag('--small-share', 0.5));
 const dist = join(root, 'dist', 'cluster');
 const { Corpus } = await import(join(dist, 'corpus.js'));
 const { itemPairs, FEATURE_NAMES, RIVAL_FLOOR } = await import(join(dist, 'item-graph.js'));
-const { clusterArticles } = await import(join(dist, 'cluster-file.js'));
+const { articleItem, clusterArticles } = await import(join(dist, 'cluster-file.js'));
 const rivalFloor = Number(flag('--floor', RIVAL_FLOOR));
 
 const { DEFAULT_CLUSTER_OPTIONS, resolveClusterOptions, timeOf } = await import(join(dist, 'cluster-items.js'));
@@ -82,27 +83,9 @@ function smallBatches(records, seed) {
 }
 
 function toItem(r, id) {
-  // cluster-file.ts's mapping (articleItem) minus dates: the pair model is trained on text evidence only, the
-  // window is applied separately. Keep the text fields in step with articleItem.
-  const summary = (r.description ?? '').replace(/\s+/g, ' ').trim();
-  return {
-    id,
-    sourceId: r.outlet ? `outlet:${r.outlet.toLowerCase()}` : `article:${id}`,
-    sourceName: r.outlet ?? '',
-    guid: null,
-    url: r.url ?? null,
-    title: (r.title ?? '').replace(/\s+/g, ' ').trim() || '(untitled)',
-    summary,
-    contentHtml: '',
-    contentText: r.body ?? '',
-    authors: [],
-    categories: [],
-    published: null,
-    updated: null,
-    date: null,
-    dateSource: 'none',
-    language: null,
-  };
+  // The file command's mapping (articleItem) minus dates: the pair model is trained on text evidence only, the
+  // window is applied separately.
+  return { ...articleItem(r, id), published: null, date: null, dateSource: 'none' };
 }
 
 /**
@@ -251,17 +234,6 @@ if (split === 'stories') {
     writeFileSync(path, next);
     console.log(`wrote ${path}; threshold in DEFAULT_CLUSTER_OPTIONS is ${DEFAULT_CLUSTER_OPTIONS.threshold}`);
   }
-}
-
-function shuffled(list, seed) {
-  const out = [...list];
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 function round(x, digits) {

@@ -117,7 +117,8 @@ export function clusterArticles(records: readonly ArticleRecord[], options: Part
   return records.map((r, i) => ({ id: r.id, story: storyOf.get(items[i]!.id)! }));
 }
 
-function articleItem(r: ArticleRecord, id: string): Item {
+/** The item an article record stands for (the same mapping for `storyfeed cluster` and the offline trainer). */
+export function articleItem(r: ArticleRecord, id: string): Item {
   const time = r.published ? Date.parse(r.published) : Number.NaN;
   const date = Number.isNaN(time) ? null : new Date(time).toISOString();
   const summary = (r.description ?? '').replace(/\s+/g, ' ').trim();
