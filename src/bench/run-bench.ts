@@ -37,6 +37,8 @@ interface Args {
   parsePasses: number;
   /** --max-old-space-size for the measured children, or null for Node's default. */
   heapMb: number | null;
+  /** --cpu-prof: a V8 CPU profile of every measured child, written to this folder (`node --cpu-prof-dir`). */
+  cpuProfDir: string | null;
 }
 
 interface RunSample {
@@ -87,6 +89,7 @@ function parseArgs(argv: string[]): Args {
     parseDocs: ci ? 4 : 12,
     parsePasses: ci ? 1 : 5,
     heapMb: value('--heap-mb') ? Number(value('--heap-mb')) : null,
+    cpuProfDir: value('--cpu-prof') ? resolve(value('--cpu-prof')!) : null,
   };
 }
 
@@ -99,10 +102,17 @@ class ChildCrash extends Error {
   }
 }
 
-function runChild(job: ChildJob, heapMb: number | null): Promise<ChildResult> {
+/** Node flags for a measured child: --max-old-space-size (--heap-mb), --cpu-prof (--cpu-prof DIR). */
+function childExecArgv(args: Pick<Args, 'heapMb' | 'cpuProfDir'>): string[] {
+  return [
+    ...(args.heapMb ? [`--max-old-space-size=${args.heapMb}`] : []),
+    ...(args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : []),
+  ];
+}
+
+function runChild(job: ChildJob, execArgv: string[]): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const execArgv = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
     const child = fork(childPath, [JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let result: ChildResult | undefined;
     child.on('message', (m) => (result = m as ChildResult));
@@ -125,10 +135,10 @@ function check(scenario: Scenario, report: RunReport, manifest: CorpusManifest):
   if (report.stories < 1 || !report.feedWritten) throw new Error(`${scenario}: no feed written`);
 }
 
-async function measure(scenario: Scenario, configPath: string, manifest: CorpusManifest, heapMb: number | null): Promise<RunSample> {
+async function measure(scenario: Scenario, configPath: string, manifest: CorpusManifest, execArgv: string[]): Promise<RunSample> {
   let result: ChildResult;
   try {
-    result = await runChild({ kind: 'run', configPath }, heapMb);
+    result = await runChild({ kind: 'run', configPath }, execArgv);
   } catch (error) {
     if (!(error instanceof ChildCrash)) throw error;
     // Recorded, not thrown: an out-of-memory death is a result worth a row; main() still exits non-zero.
@@ -175,7 +185,7 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
     for (let r = 0; r < args.runs; r++) {
       reset();
       server.setVariant('base');
-      scenarios.cold.push(await measure('cold', configPath, manifest, args.heapMb));
+      scenarios.cold.push(await measure('cold', configPath, manifest, childExecArgv(args)));
       if (scenarios.cold.at(-1)!.crashed) {
         log(`[${size}] cold #${r + 1}: ${scenarios.cold.at(-1)!.crashed}; no store to run the other scenarios on`);
         break;
@@ -189,7 +199,7 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
     cpSync(state, join(snapshot, 'state'), { recursive: true });
     cpSync(out, join(snapshot, 'output'), { recursive: true });
     for (let r = 0; r < args.runs; r++) {
-      scenarios.warm.push(await measure('warm', configPath, manifest, args.heapMb));
+      scenarios.warm.push(await measure('warm', configPath, manifest, childExecArgv(args)));
       log(`[${size}] warm #${r + 1}: ${fmtS(scenarios.warm.at(-1)!.durationMs)} s, ${scenarios.warm.at(-1)!.maxRssMb.toFixed(0)} MB`);
     }
     for (let r = 0; r < args.runs; r++) {
@@ -197,11 +207,11 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
       cpSync(join(snapshot, 'state'), state, { recursive: true });
       cpSync(join(snapshot, 'output'), out, { recursive: true });
       server.setVariant('changed');
-      scenarios.changed.push(await measure('changed', configPath, manifest, args.heapMb));
+      scenarios.changed.push(await measure('changed', configPath, manifest, childExecArgv(args)));
       server.setVariant('base');
       log(`[${size}] 10 % changed #${r + 1}: ${fmtS(scenarios.changed.at(-1)!.durationMs)} s, ${scenarios.changed.at(-1)!.maxRssMb.toFixed(0)} MB`);
     }
-    const parse = await runChild({ kind: 'parse', manifestPath: join(dir, 'corpus', 'manifest.json'), docsPerFormat: args.parseDocs, passes: args.parsePasses }, null);
+    const parse = await runChild({ kind: 'parse', manifestPath: join(dir, 'corpus', 'manifest.json'), docsPerFormat: args.parseDocs, passes: args.parsePasses }, []);
     if (parse.kind === 'error') throw new Error(`parse comparison failed: ${parse.message}`);
     return {
       size,
