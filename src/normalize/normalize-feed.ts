@@ -27,6 +27,17 @@ export interface NormalizeContext {
   language?: string;
 }
 
+/** What normalisation makes besides the plain-text fields. */
+export interface NormalizeOptions {
+  /**
+   * true (the default): `contentHtml` is the sanitised HTML of the content (or summary), as `storyfeed parse` and
+   * the conformance runner show it. false: nothing is sanitised and `contentHtml` is '' — what the pipeline uses,
+   * since no output copies article HTML; every other field (title, summary, contentText, ids, dates…) is the same
+   * string either way (tests/unit/normalize/text-only-identity.test.ts).
+   */
+  contentHtml?: boolean;
+}
+
 /** Link relations that never point at the article itself (RFC 4287 §4.2.7.2, RFC 5023, WebSub). */
 const NON_ARTICLE_RELS: ReadonlySet<string> = new Set(['enclosure', 'self', 'edit', 'edit-media', 'replies', 'hub', 'license']);
 
@@ -35,7 +46,9 @@ export function normalizeFeed(
   feed: ParsedFeed,
   source: Pick<Source, 'id' | 'name' | 'url'>,
   context: NormalizeContext,
+  options: NormalizeOptions = {},
 ): { items: Item[]; warnings: string[] } {
+  const withHtml = options.contentHtml !== false;
   const warnings: string[] = [];
   const items: Item[] = [];
   const firstIndexById = new Map<string, number>();
@@ -53,9 +66,10 @@ export function normalizeFeed(
 
     const summaryText = textFromParsed(entry.summary);
     // The content's HTML is sanitised and its text read from one parse when it is markup (the costliest step here).
+    // Without HTML, its text alone is read (htmlToText: the text the sanitiser's parse gives, without sanitising).
     const content = entry.content;
     const contentBoth =
-      content !== undefined && content.type !== 'text' && content.value.trim() !== ''
+      withHtml && content !== undefined && content.type !== 'text' && content.value.trim() !== ''
         ? sanitizeParsedWithText({ ...content, type: content.type }, findBaseUrl(content.base, base))
         : undefined;
     const contentText = contentBoth ? contentBoth.text : textFromParsed(content);
@@ -98,7 +112,11 @@ export function normalizeFeed(
       url,
       title,
       summary: truncateText(bodyText, SUMMARY_MAX_CHARS),
-      contentHtml: contentBoth ? contentBoth.html || findContentHtml([entry.summary], base) : findContentHtml([entry.content, entry.summary], base),
+      contentHtml: !withHtml
+        ? ''
+        : contentBoth
+          ? contentBoth.html || findContentHtml([entry.summary], base)
+          : findContentHtml([entry.content, entry.summary], base),
       contentText: contentText || summaryText,
       authors: normalizeAuthors(entry.authors),
       categories: dedupeCaseInsensitive(entry.categories.map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '')),
