@@ -78,4 +78,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sources ADD COLUMN redirect_count INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sources ADD COLUMN gone_url TEXT;
   `,
+  // 4: the store keeps an article's plain text, not its HTML (no output copies the HTML; docs/store.md). The content
+  // hash becomes a function of the columns kept, recomputed here from them with the function new items are hashed
+  // with (storyfeed_item_hash, registered by open-store.ts), so an upgraded store sees its unchanged items as
+  // unchanged. Dropping the column rewrites each row once (the freed pages are reused; no VACUUM).
+  `
+  UPDATE items SET content_hash = storyfeed_item_hash(guid, url, title, summary, content_text, published, updated, date,
+    language, source_id, authors, categories);
+  ALTER TABLE items DROP COLUMN content_html;
+  `,
 ];

@@ -55,7 +55,7 @@ const SOURCE_STATE_DEFAULTS = {
 export interface UpsertResult {
   /** Items never stored before, in input order. */
   inserted: Item[];
-  /** Items stored before whose content changed. */
+  /** Items stored before whose content changed (any field but contentHtml, which is not stored). */
   changed: Item[];
 }
 
@@ -69,8 +69,9 @@ export interface PruneResult {
 export interface Store {
   readonly path: string;
   upsertItems(items: Item[], seenAt: string): UpsertResult;
+  /** Items by id; `contentHtml` is always '': the store keeps an article's plain text, not its HTML (docs/store.md). */
   getItems(ids: readonly string[]): Item[];
-  /** As getItems, but `contentHtml` is left empty: for the clusterer, which reads only the plain-text fields (half the memory). */
+  /** The same as getItems (it once left out the HTML getItems returned, for the clusterer). */
   getItemTexts(ids: readonly string[]): Item[];
   allItems(): Item[];
   countItems(): number;
@@ -116,7 +117,6 @@ interface ItemRow {
   url: string | null;
   title: string;
   summary: string;
-  content_html: string;
   content_text: string;
   authors: string;
   categories: string;
@@ -162,14 +162,13 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   const selectHash = db.prepare(`SELECT content_hash, date, date_source FROM items WHERE id = ?`);
   const selectPruned = db.prepare(`SELECT 1 FROM pruned_items WHERE id = ?`);
   const insertItem = db.prepare(
-    `INSERT INTO items (id, source_id, guid, url, title, summary, content_html, content_text, authors, categories,
+    `INSERT INTO items (id, source_id, guid, url, title, summary, content_text, authors, categories,
        published, updated, date, date_source, language, content_hash, first_seen_at, last_seen_at)
-     VALUES (@id, @source_id, @guid, @url, @title, @summary, @content_html, @content_text, @authors, @categories,
+     VALUES (@id, @source_id, @guid, @url, @title, @summary, @content_text, @authors, @categories,
        @published, @updated, @date, @date_source, @language, @content_hash, @seen_at, @seen_at)`,
   );
   const updateItem = db.prepare(
-    `UPDATE items SET guid=@guid, url=@url, title=@title, summary=@summary, content_html=@content_html,
-       content_text=@content_text, authors=@authors, categories=@categories, published=@published, updated=@updated,
+    `UPDATE items SET guid=@guid, url=@url, title=@title, summary=@summary, content_text=@content_text, authors=@authors, categories=@categories, published=@published, updated=@updated,
        date=@date, date_source=@date_source, language=@language, content_hash=@content_hash, last_seen_at=@seen_at
      WHERE id=@id`,
   );
@@ -187,11 +186,6 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   const selectTopStories = db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY updated DESC, id ASC LIMIT ? OFFSET ?`);
   const selectItemsIn = db.prepare(
     `SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
-  );
-  const selectItemTextsIn = db.prepare(
-    `SELECT i.id, i.source_id, i.guid, i.url, i.title, i.summary, '' AS content_html, i.content_text, i.authors, i.categories, i.published,
-       i.updated, i.date, i.date_source, i.language, s.name AS source_name
-     FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
   );
   // Items by id in the order asked (missing ones left out), a bounded chunk of ids per query.
   const readItems = (ids: readonly string[], query: Database.Statement): Item[] => {
@@ -289,7 +283,7 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       return readItems(ids, selectItemsIn);
     },
     getItemTexts(ids) {
-      return readItems(ids, selectItemTextsIn);
+      return readItems(ids, selectItemsIn);
     },
     allItems() {
       const rows = db.prepare(`SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id ORDER BY i.date, i.id`).all() as ItemRow[];
@@ -425,6 +419,11 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
 }
 
 function migrate(db: Database.Database): void {
+  // Migration 4 recomputes every stored item's hash in SQL with the function that hashes new items.
+  db.function('storyfeed_item_hash', { deterministic: true, varargs: true }, (...columns: unknown[]) => {
+    if (columns.length !== 12) throw new Error(`storyfeed_item_hash takes 12 columns, not ${columns.length}`);
+    return itemHash(columns as ItemHashColumns);
+  });
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new StoreError('store/too-new', `the state database was written by a newer storyfeed (schema ${version}, this one knows ${MIGRATIONS.length})`);
@@ -437,14 +436,32 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function contentHash(item: Item): string {
+/** The stored columns an item's hash covers, in hashing order: every stored field but the id and the dates it was seen. */
+type ItemHashColumns = [
+  guid: string | null, url: string | null, title: string, summary: string, contentText: string, published: string | null,
+  updated: string | null, date: string | null, language: string | null, sourceId: string, authors: string, categories: string,
+];
+
+/**
+ * Returns the hash that tells a changed item from an unchanged one. It is a function of the stored columns only
+ * (authors and categories as their stored JSON), so migration 4 could compute it for items stored before it.
+ * Changing it makes every stored item look changed (and every story updated) on the next run: it would need a
+ * migration recomputing the stored hashes, as migration 4 does.
+ */
+function itemHash(columns: ItemHashColumns): string {
   const h = createHash('sha256');
-  for (const v of [item.guid, item.url, item.title, item.summary, item.contentHtml, item.published, item.updated, item.date, item.language, item.sourceId]) {
+  for (const v of columns) {
     h.update(v ?? '\u0000');
     h.update('\u0001');
   }
-  h.update(JSON.stringify([item.authors, item.categories]));
   return h.digest('hex');
+}
+
+function contentHash(item: Item): string {
+  return itemHash([
+    item.guid, item.url, item.title, item.summary, item.contentText, item.published, item.updated, item.date, item.language, item.sourceId,
+    JSON.stringify(item.authors), JSON.stringify(item.categories),
+  ]);
 }
 
 function itemParams(item: Item, hash: string, seenAt: string) {
@@ -455,7 +472,6 @@ function itemParams(item: Item, hash: string, seenAt: string) {
     url: item.url,
     title: item.title,
     summary: item.summary,
-    content_html: item.contentHtml,
     content_text: item.contentText,
     authors: JSON.stringify(item.authors),
     categories: JSON.stringify(item.categories),
@@ -478,7 +494,7 @@ function rowToItem(row: ItemRow): Item {
     url: row.url,
     title: row.title,
     summary: row.summary,
-    contentHtml: row.content_html,
+    contentHtml: '',
     contentText: row.content_text,
     authors: JSON.parse(row.authors) as string[],
     categories: JSON.parse(row.categories) as string[],

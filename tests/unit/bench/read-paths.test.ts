@@ -58,11 +58,11 @@ describe('read paths', () => {
     store.close();
   });
 
-  it('getItemTexts is getItems without contentHtml', () => {
+  it('getItemTexts is getItems, and neither has HTML (the store keeps plain text only)', () => {
     const store = storeWithStories();
     const ids = ['i0a', 'i0b', 'i7a'];
-    expect(store.getItemTexts(ids)).toEqual(store.getItems(ids).map((i) => ({ ...i, contentHtml: '' })));
-    expect(store.getItems(ids)[0]!.contentHtml).toBe('<p>0</p>');
+    expect(store.getItemTexts(ids)).toEqual(store.getItems(ids));
+    expect(store.getItems(ids).map((i) => [i.id, i.contentHtml, i.contentText])).toEqual([['i0a', '', '0'], ['i0b', '', ''], ['i7a', '', '7']]);
     store.close();
   });
 });

@@ -43,6 +43,16 @@ describe('openStore', () => {
     expect(store.getItems(['b'])[0]!.sourceName).toBe('Source');
   });
 
+  it('does not store HTML, and an item whose HTML alone differs is unchanged; one whose text differs is changed', () => {
+    const store = openStore(':memory:', sources);
+    store.upsertItems([makeItem({ id: 'a', contentHtml: '<p>x</p>', contentText: 'x' })], '2026-01-01T00:00:00.000Z');
+    const again = store.upsertItems([makeItem({ id: 'a', contentHtml: '', contentText: 'x' })], '2026-01-02T00:00:00.000Z');
+    expect(again).toEqual({ inserted: [], changed: [] });
+    const edited = store.upsertItems([makeItem({ id: 'a', contentHtml: '', contentText: 'x, corrected' })], '2026-01-03T00:00:00.000Z');
+    expect(edited.changed.map((i) => i.id)).toEqual(['a']);
+    expect(store.getItems(['a'])[0]).toMatchObject({ contentHtml: '', contentText: 'x, corrected' });
+  });
+
   it('keeps the first-seen date of an undated item', () => {
     const store = openStore(':memory:', sources);
     const undated = (at: string) => makeItem({ id: 'u', published: null, date: at, dateSource: 'fetched' });
@@ -56,7 +66,8 @@ describe('openStore', () => {
     const store = openStore(':memory:', sources);
     const item = makeItem({ id: 'a', authors: ['Ann', 'Bo'], categories: ['music'], summary: 's', contentHtml: '<p>x</p>', contentText: 'x' });
     store.upsertItems([item, makeItem({ id: 'b' })], '2026-01-01T00:00:00.000Z');
-    expect(store.getItems(['a'])[0]).toEqual(item);
+    // Every field but the HTML: the store keeps an article's plain text only (docs/store.md).
+    expect(store.getItems(['a'])[0]).toEqual({ ...item, contentHtml: '' });
     store.saveStories(
       [{ id: 's1', representativeItemId: 'a', published: 'p', updated: 'u', members: [{ itemId: 'a', score: 1, terms: [] }, { itemId: 'b', score: 0.5, terms: ['x', 'y'] }] }],
       '2026-01-01T00:00:00.000Z',
