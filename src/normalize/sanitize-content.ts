@@ -1,7 +1,8 @@
 // Feed HTML made safe to embed. The allow-lists are feedparser's (sanitizer.py of feedparser 6: its
 // acceptable_elements, acceptable_attributes, CSS filter and URI schemes), because its test corpus encodes
 // that reference behaviour; storyfeed only shows this HTML (`storyfeed parse`, the conformance runner): a run
-// neither sanitises nor stores it, and nothing copies it into the merged feeds (docs/store.md). Stricter than feedparser on purpose, each named where it is done:
+// neither sanitises nor stores it, and nothing copies it into the merged feeds (docs/store.md). Stricter than
+// feedparser on purpose, each named where it is done:
 // - no <form> (feedparser keeps it);
 // - inline SVG and MathML are kept with feedparser's svg/mathml allow-lists, minus what can load or run
 //   something: no <foreignObject> (HTML inside SVG), `<use>` only to a fragment of the same document (no
