@@ -168,8 +168,9 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
        @published, @updated, @date, @date_source, @language, @content_hash, @seen_at, @seen_at)`,
   );
   const updateItem = db.prepare(
-    `UPDATE items SET guid=@guid, url=@url, title=@title, summary=@summary, content_text=@content_text, authors=@authors, categories=@categories, published=@published, updated=@updated,
-       date=@date, date_source=@date_source, language=@language, content_hash=@content_hash, last_seen_at=@seen_at
+    `UPDATE items SET guid=@guid, url=@url, title=@title, summary=@summary, content_text=@content_text, authors=@authors,
+       categories=@categories, published=@published, updated=@updated, date=@date, date_source=@date_source, language=@language,
+       content_hash=@content_hash, last_seen_at=@seen_at
      WHERE id=@id`,
   );
   const touchItem = db.prepare(`UPDATE items SET last_seen_at = ? WHERE id = ?`);
