@@ -113,8 +113,19 @@ function invalidBytesWarning(bytes: Buffer, decoded: DecodedDocument): string | 
 
 function decodeWith(bytes: Buffer, encoding: EncodingInfo, encodingSource: DecodedDocument['encodingSource']): DecodedDocument {
   // iconv-lite replaces invalid sequences with U+FFFD and strips a leading U+FEFF for UTF codecs.
-  const text = demoronize(iconv.decode(bytes, encoding.codec));
+  const decoded = iconv.decode(bytes, encoding.codec);
+  // In UTF-8 only the bytes C2 80–C2 9F spell a C1 control: looking for them is much faster than the text regex.
+  const text = encoding.codec === 'utf8' && !hasUtf8C1Controls(bytes) ? decoded : demoronize(decoded);
   return { text, encoding: encoding.name, encodingSource };
+}
+
+/** Returns whether UTF-8 bytes hold a C1 control character (U+0080–U+009F, bytes C2 80–C2 9F). */
+export function hasUtf8C1Controls(bytes: Uint8Array): boolean {
+  for (let at = bytes.indexOf(0xc2); at !== -1; at = bytes.indexOf(0xc2, at + 1)) {
+    const next = bytes[at + 1];
+    if (next !== undefined && next >= 0x80 && next <= 0x9f) return true;
+  }
+  return false;
 }
 
 // windows-1252's characters at 0x80–0x9F; the five positions it leaves undefined stay as they are.
