@@ -63,7 +63,7 @@ class ScannedElement implements XmlElement {
   contentEnd: number;
   /** Pairs of source offsets [start, end) of the element's own text; a CDATA section's end is stored as `~end`. */
   runs: number[] | undefined;
-  #text: string | undefined;
+  private joined: string | undefined;
 
   constructor(
     readonly uri: string,
@@ -76,8 +76,8 @@ class ScannedElement implements XmlElement {
   }
 
   get text(): string {
-    this.#text ??= this.joinRuns();
-    return this.#text;
+    this.joined ??= this.joinRuns();
+    return this.joined;
   }
 
   private joinRuns(): string {
@@ -102,6 +102,8 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
   const stack: ScannedElement[] = [documentNode];
   const names: string[] = [''];
   const scopes: Readonly<Record<string, string>>[] = [WELL_KNOWN_PREFIXES];
+  // Names repeat (every item has its title, link…): their namespace and local name are looked up once per scope.
+  const resolvedNames = new Map<string, { scope: Readonly<Record<string, string>>; uri: string; local: string }>();
   const tagPrefixes = new Set<string>();
   const declaredPrefixes = new Set<string>();
   let prefixesKnown = true;
@@ -168,6 +170,7 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
     }
     const name = xml.slice(lt + 1, index);
     const attributes: Record<string, string> = {};
+    let declaresNamespace = false;
     let selfClosing = false;
     let gt = -1;
     while (gt === -1) {
@@ -209,17 +212,26 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       if (value.includes('&')) value = decodeXmlEntities(value);
       // htmlparser2 keeps the first of two attributes with the same name.
       if (!Object.prototype.hasOwnProperty.call(attributes, attribute)) attributes[attribute] = value;
-      const declared = PREFIX_DECLARATION.exec(attribute)?.[1];
-      if (declared !== undefined) declaredPrefixes.add(declared);
+      if (attribute.startsWith('xmlns')) {
+        declaresNamespace = true;
+        const declared = PREFIX_DECLARATION.exec(attribute)?.[1];
+        if (declared !== undefined) declaredPrefixes.add(declared);
+      }
       index = valueEnd + 1;
     }
     const parentScope = scopes[scopes.length - 1]!;
-    const scope = elementScope(parentScope, attributes);
-    const { uri, local } = elementName(name, scope);
-    const element = new ScannedElement(uri, local, attributes, gt + 1, xml);
+    const scope = declaresNamespace ? elementScope(parentScope, attributes) : parentScope;
+    let resolved = resolvedNames.get(name);
+    if (resolved?.scope !== scope) {
+      if (resolved === undefined) {
+        const prefix = TAG_PREFIX.exec(name)?.[1];
+        if (prefix !== undefined) tagPrefixes.add(prefix);
+      }
+      resolved = { scope, ...elementName(name, scope) };
+      resolvedNames.set(name, resolved);
+    }
+    const element = new ScannedElement(resolved.uri, resolved.local, attributes, gt + 1, xml);
     stack[stack.length - 1]!.children.push(element);
-    const prefix = TAG_PREFIX.exec(name)?.[1];
-    if (prefix !== undefined) tagPrefixes.add(prefix);
     if (!selfClosing) {
       stack.push(element);
       names.push(name);
