@@ -4,8 +4,8 @@ import { WELL_KNOWN_PREFIXES, elementName, elementScope } from './xml-namespaces
 // The document tree of read-xml-tree.ts, read without htmlparser2 (issue #7: reading every document twice, once
 // by feedsmith and once by htmlparser2's character-by-character tokenizer, cost as much as the feed library).
 // The scanner jumps from `<` to `<` with indexOf and builds the very tree htmlparser2 (XML mode) builds, for the
-// documents whose syntax is plain: start tags with quoted, whitespace-separated attributes, matching end tags,
-// comments, CDATA sections, processing instructions and declarations. On anything else (a mismatched or
+// documents whose syntax is plain: start tags with quoted, whitespace-separated attributes, matching end tags
+// (`</name>`), comments, CDATA sections, processing instructions and declarations. On anything else (a mismatched or
 // missing end tag, a `<` that starts no markup, an unquoted or valueless attribute, `<` inside a tag or an
 // attribute value, a truncated document…) it gives up and the caller reads the document with htmlparser2.
 // Element text is kept as source ranges and decoded only when read: most of it (item bodies) never is.
@@ -146,13 +146,12 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       continue;
     }
     if (next === SLASH) {
-      // An end tag: its name runs to whitespace or `>`; only whitespace may follow it, and it must close the open element.
-      let index = lt + 2;
-      while (index < length && xml.charCodeAt(index) !== GT && !isSpace(xml.charCodeAt(index))) index++;
-      if (index === lt + 2) return undefined;
+      // An end tag: its name runs to `>` and it must close the open element. (Whitespace before the `>` is
+      // legal, but htmlparser2 then reports the next end tag's position one past that whitespace.)
+      const index = xml.indexOf('>', lt + 2);
+      if (index === -1 || index === lt + 2) return undefined;
       const name = xml.slice(lt + 2, index);
-      while (index < length && isSpace(xml.charCodeAt(index))) index++;
-      if (xml.charCodeAt(index) !== GT || stack.length === 1 || names[names.length - 1] !== name) return undefined;
+      if (stack.length === 1 || names[names.length - 1] !== name) return undefined;
       const element = stack.pop()!;
       names.pop();
       scopes.pop();
