@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
+import { decodeBytes, hasUtf8C1Controls } from '../../../src/fetch/decode-bytes.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const concat = (...parts: (Uint8Array | string)[]): Uint8Array =>
@@ -210,5 +210,25 @@ describe('decodeBytes: C1 controls are windows-1252 text', () => {
   it('turns U+0092 written as UTF-8 into a right single quote, and leaves undefined positions alone', () => {
     const bytes = new Uint8Array([...Buffer.from('<x>don'), 0xc2, 0x92, ...Buffer.from('t '), 0xc2, 0x80, 0xc2, 0x81, ...Buffer.from('</x>')]);
     expect(decodeBytes(bytes).text).toBe('<x>don’t €\u0081</x>');
+  });
+
+  // decodeBytes skips the text scan for UTF-8 when the bytes hold no C2 80–C2 9F: that must be exactly when
+  // the decoded text holds no U+0080–U+009F, whatever the bytes (overlong forms, truncated or stray sequences).
+  it('finds C1 controls in UTF-8 bytes exactly when the decoded text has them', () => {
+    let state = 1;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state >>> 8;
+    };
+    const interesting = [0xc2, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x3c, 0x61];
+    const mismatches: string[] = [];
+    for (let n = 0; n < 20000; n++) {
+      const body = Uint8Array.from({ length: 1 + (next() % 12) }, () => (next() % 4 === 0 ? next() % 256 : interesting[next() % interesting.length]!));
+      const decodedHasC1 = /[\u0080-\u009f]/.test(iconv.decode(Buffer.from(body), 'utf8'));
+      if (hasUtf8C1Controls(body) !== decodedHasC1) mismatches.push(Buffer.from(body).toString('hex'));
+    }
+    expect(mismatches).toEqual([]);
+    expect(hasUtf8C1Controls(Buffer.from('a\u0085b', 'utf8'))).toBe(true);
+    expect(hasUtf8C1Controls(Buffer.from('a\u00a0b é', 'utf8'))).toBe(false);
   });
 });
