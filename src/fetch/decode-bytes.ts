@@ -115,7 +115,7 @@ function decodeWith(bytes: Buffer, encoding: EncodingInfo, encodingSource: Decod
   // iconv-lite replaces invalid sequences with U+FFFD and strips a leading U+FEFF for UTF codecs.
   const decoded = iconv.decode(bytes, encoding.codec);
   // In UTF-8 only the bytes C2 80–C2 9F spell a C1 control: looking for them is much faster than the text regex.
-  const text = encoding.codec === 'utf8' && !hasUtf8C1Controls(bytes) ? decoded : demoronize(decoded);
+  const text = encoding.codec !== 'utf8' ? demoronize(decoded) : hasUtf8C1Controls(bytes) ? replaceC1Controls(decoded) : decoded;
   return { text, encoding: encoding.name, encodingSource };
 }
 
@@ -141,7 +141,11 @@ const CP1252_C1: Record<number, string> = {
  * converted as ISO-8859-1 / UTF-8 along the way ("don\u0092t" → "don’t"), as feedparser's demoronizer assumes too.
  */
 export function demoronize(text: string): string {
-  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0)] ?? c) : text;
+  return /[\u0080-\u009f]/.test(text) ? replaceC1Controls(text) : text;
+}
+
+function replaceC1Controls(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0)] ?? c);
 }
 
 function sniffBom(bytes: Buffer): { encoding: EncodingInfo; length: number } | undefined {
