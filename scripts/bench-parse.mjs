@@ -3,12 +3,13 @@
 // as the bench's parse comparison runs them (issue #7). Run it under `node --cpu-prof` to profile the parse stage.
 //
 //   npm run bench -- --size medium --runs 1 --keep     # leaves the corpus in /tmp/storyfeed-bench-medium-…/corpus
-//   node scripts/bench-parse.mjs /tmp/storyfeed-bench-medium-…/corpus [passes] [dist dir] [--no-floor] [--format rss|atom|rdf|json]
+//   node scripts/bench-parse.mjs /tmp/storyfeed-bench-medium-…/corpus [passes] [dist dir] [--no-floor] [--format rss|atom|rdf|json] [--docs N]
 //
 // passes: timed passes after one warm-up (default 5). dist dir: the build to time (default ./dist; another
 // checkout's dist compares before and after). Prints one JSON line: documents, items and the median ms per
 // pass of each format, with the floor's (a bare fast-xml-parser parse, JSON.parse for JSON Feed; left out with
-// --no-floor) and our ratio to it, and the CPU seconds of the whole run. --format: that format's documents only.
+// --no-floor) and our ratio to it, and the CPU seconds of the whole run. --format: that format's documents only;
+// --docs N: the first N of each format (the bench's comparison takes 12, too few passes for the JIT to warm up).
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +18,11 @@ const args = process.argv.slice(2);
 const withFloor = !args.includes('--no-floor');
 const formatIndex = args.indexOf('--format');
 const onlyFormat = formatIndex === -1 ? undefined : args.splice(formatIndex, 2)[1];
+const docsIndex = args.indexOf('--docs');
+const docsPerFormat = docsIndex === -1 ? Infinity : Number(args.splice(docsIndex, 2)[1]);
 const [corpusDir, passesArg = '5', distArg] = args.filter((arg) => arg !== '--no-floor');
 if (!corpusDir) {
-  console.error('usage: node scripts/bench-parse.mjs <corpus dir with manifest.json> [passes] [dist dir]');
+  console.error('usage: node scripts/bench-parse.mjs <corpus dir with manifest.json> [passes] [dist dir] [--no-floor] [--format F] [--docs N]');
   process.exit(2);
 }
 const dist = distArg ? resolve(distArg) : join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'dist');
@@ -30,6 +33,7 @@ const manifest = JSON.parse(readFileSync(join(corpusDir, 'manifest.json'), 'utf8
 const byFormat = new Map();
 for (const source of manifest.sources) {
   if (onlyFormat !== undefined && source.format !== onlyFormat) continue;
+  if ((byFormat.get(source.format)?.length ?? 0) >= docsPerFormat) continue;
   const file = join(corpusDir, 'feeds', source.file.split('/').pop());
   if (!byFormat.has(source.format)) byFormat.set(source.format, []);
   const bytes = readFileSync(file);
