@@ -51,8 +51,9 @@ export function itunesTags(element: XmlElement | undefined): ParsedCategory[] {
 /** Returns the media:category tags of an element (term, scheme defaulting to Media RSS's, label). */
 export function mediaTags(element: XmlElement | undefined): ParsedCategory[] {
   return (element?.children ?? []).flatMap((child) => {
+    if (!isMedia(child) || child.local !== 'category') return [];
     const term = child.text.trim();
-    if (!isMedia(child) || child.local !== 'category' || term === '') return [];
+    if (term === '') return [];
     const tag: ParsedCategory = { term, scheme: child.attributes['scheme']?.trim() || MEDIA_CATEGORY_SCHEME };
     const label = child.attributes['label']?.trim();
     if (label) tag.label = label;

@@ -1,9 +1,13 @@
 import { Parser } from 'htmlparser2';
+import { parseFastPaths } from './fast-paths.js';
+import { scanXmlTree } from './scan-xml-tree.js';
+import { WELL_KNOWN_PREFIXES, elementName, elementScope } from './xml-namespaces.js';
 
 // A second, forgiving look at the document for what feedsmith does not give: elements it does not know
 // (RSS `<author>` / `dc:author` on the channel, `expirationDate`), attributes it drops (a blank `xml:lang=""`,
 // xml:lang on `content:encoded`), and entries it drops because none of their children is known to it.
-// htmlparser2 in XML mode: no DTD, no external entities, unknown entities stay as written.
+// htmlparser2 in XML mode: no DTD, no external entities, unknown entities stay as written. A document with
+// plain syntax (nearly every feed) is read by scan-xml-tree.ts instead, which builds the same tree faster.
 
 /** An element of the document, with its namespace URI resolved from the xmlns declarations in scope. */
 export interface XmlElement {
@@ -33,26 +37,35 @@ export const NS = {
 /** Namespaces whose elements feedparser reads as plain RSS (RSS 2.0 "with a default namespace" and RSS 0.9x). */
 const RSS_NAMESPACES: ReadonlySet<string> = new Set(['', 'http://backend.userland.com/rss2', 'http://backend.userland.com/rss', NS.rss10, 'http://my.netscape.com/rdf/simple/0.9/', 'http://channel.netscape.com/rdf/simple/0.9/']);
 
-const WELL_KNOWN_PREFIXES: Record<string, string> = { dc: NS.dc, dcterms: NS.dcterms, content: NS.content, atom: NS.atom, xml: 'http://www.w3.org/XML/1998/namespace' };
-
 /** Returns the root element of `xml`, or undefined when there is none. Never throws on malformed input. */
 export function readXmlTree(xml: string): XmlElement | undefined {
+  return readXmlDocument(xml).root;
+}
+
+/** The document tree, and what scan-xml-tree.ts saw of namespace prefixes (undefined when htmlparser2 read it). */
+interface XmlDocument {
+  root: XmlElement | undefined;
+  prefixes: FeedTree['prefixes'];
+}
+
+function readXmlDocument(xml: string): XmlDocument {
+  const scanned = parseFastPaths() ? scanXmlTree(xml) : undefined;
+  if (scanned === undefined) return { root: readXmlTreeWithParser(xml), prefixes: undefined };
+  return { root: scanned.root, prefixes: scanned.tagPrefixes === undefined ? undefined : { used: scanned.tagPrefixes, declared: scanned.declaredPrefixes } };
+}
+
+/** Returns the root element of `xml` as htmlparser2 reads it (the reference for scan-xml-tree.ts, and the reader of documents it gives up on). */
+export function readXmlTreeWithParser(xml: string): XmlElement | undefined {
   const documentNode: XmlElement = { uri: '', local: '#document', attributes: {}, children: [], text: '', contentStart: 0, contentEnd: xml.length };
   const stack: XmlElement[] = [documentNode];
-  const scopes: Record<string, string>[] = [WELL_KNOWN_PREFIXES];
+  const scopes: Readonly<Record<string, string>>[] = [WELL_KNOWN_PREFIXES];
   const parser: Parser = new Parser(
     {
       onopentag(name, attributes) {
-        const scope: Record<string, string> = { ...scopes[scopes.length - 1] };
-        for (const [attribute, value] of Object.entries(attributes)) {
-          if (attribute === 'xmlns') scope[''] = value.trim();
-          else if (attribute.startsWith('xmlns:')) scope[attribute.slice(6)] = value.trim();
-        }
+        const scope = elementScope(scopes[scopes.length - 1]!, attributes);
         scopes.push(scope);
-        const colon = name.indexOf(':');
-        const prefix = colon === -1 ? '' : name.slice(0, colon);
         const contentStart = parser.endIndex + 1;
-        const element: XmlElement = { uri: scope[prefix] ?? (colon === -1 ? '' : prefix), local: name.slice(colon + 1).toLowerCase(), attributes, children: [], text: '', contentStart, contentEnd: contentStart };
+        const element: XmlElement = { ...elementName(name, scope), attributes, children: [], text: '', contentStart, contentEnd: contentStart };
         stack[stack.length - 1]?.children.push(element);
         stack.push(element);
       },
@@ -81,11 +94,22 @@ export interface FeedTree {
   source: string;
   channel: XmlElement | undefined;
   entries: XmlElement[];
+  /**
+   * The namespace prefixes element names use (a superset of those hasUndeclaredPrefix finds) and the prefixes
+   * `xmlns:` attributes declare (a subset of those it finds); absent when the document was not scanned.
+   */
+  prefixes?: { used: ReadonlySet<string>; declared: ReadonlySet<string> };
 }
 
 /** Returns the channel and entry elements of an RSS, RDF or Atom document. */
 export function findFeedTree(xml: string, format: 'rss' | 'rdf' | 'atom'): FeedTree {
-  const root = readXmlTree(xml);
+  const { root, prefixes } = readXmlDocument(xml);
+  const tree = findFeedElements(xml, format, root);
+  if (prefixes !== undefined) tree.prefixes = prefixes;
+  return tree;
+}
+
+function findFeedElements(xml: string, format: 'rss' | 'rdf' | 'atom', root: XmlElement | undefined): FeedTree {
   if (root === undefined) return { source: xml, channel: undefined, entries: [] };
   if (format === 'atom') {
     const entries = root.children.filter((child) => child.local === 'entry');

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
+import { decodeBytes, demoronize, demoronizeUtf8 } from '../../../src/fetch/decode-bytes.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const concat = (...parts: (Uint8Array | string)[]): Uint8Array =>
@@ -210,5 +210,24 @@ describe('decodeBytes: C1 controls are windows-1252 text', () => {
   it('turns U+0092 written as UTF-8 into a right single quote, and leaves undefined positions alone', () => {
     const bytes = new Uint8Array([...Buffer.from('<x>don'), 0xc2, 0x92, ...Buffer.from('t '), 0xc2, 0x80, 0xc2, 0x81, ...Buffer.from('</x>')]);
     expect(decodeBytes(bytes).text).toBe('<x>don’t €\u0081</x>');
+  });
+
+  // decodeBytes replaces UTF-8 C1 controls in the bytes (C2 80–C2 9F) rather than in the text: the result must
+  // be the same whatever the bytes around them (overlong forms, truncated or stray sequences, invalid bytes).
+  it('replaces C1 controls in UTF-8 bytes exactly as in the decoded text', () => {
+    let state = 1;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state >>> 8;
+    };
+    const interesting = [0xc2, 0xc2, 0x80, 0x81, 0x92, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x3c, 0x61];
+    const mismatches: string[] = [];
+    for (let n = 0; n < 30000; n++) {
+      const body = Buffer.from(Uint8Array.from({ length: 1 + (next() % 12) }, () => (next() % 4 === 0 ? next() % 256 : interesting[next() % interesting.length]!)));
+      if (iconv.decode(demoronizeUtf8(body), 'utf8') !== demoronize(iconv.decode(body, 'utf8'))) mismatches.push(body.toString('hex'));
+    }
+    expect(mismatches).toEqual([]);
+    const plain = Buffer.from('a\u00a0b é', 'utf8');
+    expect(demoronizeUtf8(plain)).toBe(plain);
   });
 });
