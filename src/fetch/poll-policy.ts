@@ -60,7 +60,10 @@ export function feedMinIntervalMs(input: { ttlMinutes?: number; cacheControl?: s
 
 /** Returns the RSS 2.0 `<ttl>` of a document's text in minutes, if it has one (looked for before the first item). */
 export function findRssTtlMinutes(text: string): number | undefined {
-  const head = text.slice(0, Math.max(0, text.search(/<item[\s>]/i)) || 65_536);
+  // The channel's head: up to the first item, within the first 64 KiB (an Atom or JSON document has no <item>,
+  // and searching all of a large one for it cost a full case-insensitive scan per document).
+  const window = text.slice(0, 65_536);
+  const head = window.slice(0, Math.max(0, window.search(/<item[\s>]/i)) || 65_536);
   const match = /<ttl>\s*(\d{1,7})\s*<\/ttl>/i.exec(head);
   return match ? Number(match[1]) : undefined;
 }
