@@ -33,16 +33,46 @@ export const DEFAULT_CLUSTER_OPTIONS: Required<ClusterOptions> = {
   queryTerms: 40,
 };
 
-export interface ClusterInput {
+/** A new item as the clusterer first needs it, before its text is read: its id and the dates that place it in time. */
+export type ItemKey = Pick<Item, 'id' | 'date' | 'published' | 'updated' | 'dateSource'>;
+
+/** The fields of an item the clusterer reads: ids, outlet, dates and plain text (no HTML). */
+export type ItemText = Pick<Item, 'id' | 'sourceId' | 'date' | 'published' | 'updated' | 'dateSource' | 'title' | 'summary' | 'contentText'>;
+
+/**
+ * Reads items by id (e.g. the store's getItemTexts): those found, in the order asked. The clusterer asks for a
+ * bounded number of ids at a time and keeps of each item only what it learned from the text (a digest).
+ */
+export type ReadItems = (ids: readonly string[]) => Iterable<ItemText>;
+
+interface ClusterInputBase {
   /** Live stories from earlier runs; never renamed, only grown. */
   stories: readonly Story[];
+  /** Per-source priority for the representative choice (higher wins; default 0). */
+  priorities?: Readonly<Record<string, number>>;
+}
+
+/** The items at hand. */
+export interface ItemsAtHand extends ClusterInputBase {
   /** Every item the stories reference, plus the new ones. */
   items: ReadonlyMap<string, Item>;
   /** Items to place, in any order (they are placed in date order, then id; undated items last). */
   newItems: readonly Item[];
-  /** Per-source priority for the representative choice (higher wins; default 0). */
-  priorities?: Readonly<Record<string, number>>;
 }
+
+/**
+ * The items read when needed (`readItems`), so that a long import holds only the texts of the slice being
+ * learned, never every new item's: the same stories as ItemsAtHand with the items read.
+ */
+export interface ItemsToRead extends ClusterInputBase {
+  /** As the keys of ItemsAtHand.items: the stories' members and any other item to learn from (ids not found are left out). */
+  itemIds: readonly string[];
+  /** Items to place (ids and dates), in any order; their text is read too. */
+  newItems: readonly ItemKey[];
+  readItems: ReadItems;
+}
+
+export type ClusterInput = ItemsAtHand | ItemsToRead;
 
 export interface ClusterResult {
   /** Stories created or grown by this call, with members in join order. */
@@ -77,34 +107,92 @@ export function mintStoryId(foundingItemId: string): string {
  * by average linkage, old stories first (agglomerate.ts). Two live stories joined by new items are one:
  * the older survives and the other is reported in `retired`. IDF and which words are names are learned
  * from every item given. New dated items spanning several windows are clustered a slice at a time
- * (clusterInWindows).
+ * (clusterInWindows); with ItemsToRead, only the slice's items are read and held.
  */
 export function clusterItems(input: ClusterInput, options: ClusterOptions): ClusterResult {
   const opts = resolveClusterOptions(options);
   const windowMs = opts.windowHours * MS_PER_HOUR;
+  const priorities = input.priorities ?? {};
+  const pool = new ItemPool('readItems' in input ? input.readItems : readerOf(input.items, input.newItems));
+  const itemIds = 'readItems' in input ? input.itemIds : [...input.items.keys()];
   const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
   const fresh = input.newItems.filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id));
   const times = fresh.map(timeOf);
   // An undated new item may join anything: then (and when the new items span less than SLICE_WINDOWS windows) one batch.
-  if (fresh.length === 0 || times.some((t) => t === null)) return clusterBatch(input, opts, new Corpus());
+  if (fresh.length === 0 || times.some((t) => t === null)) return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
   const order = fresh.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || (fresh[x]!.id < fresh[y]!.id ? -1 : fresh[x]!.id > fresh[y]!.id ? 1 : 0));
-  if (times[order[order.length - 1]!]! - times[order[0]!]! < windowMs * SLICE_WINDOWS) return clusterBatch(input, opts, new Corpus());
-  return clusterInWindows(input, order.map((i) => fresh[i]!), opts, windowMs);
+  if (times[order[order.length - 1]!]! - times[order[0]!]! < windowMs * SLICE_WINDOWS) return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
+  return clusterInWindows(input.stories, order.map((i) => fresh[i]!), pool, opts, windowMs, priorities);
+}
+
+/** Reads items at hand: the map's, else the new item's. */
+function readerOf(items: ReadonlyMap<string, Item>, newItems: readonly Item[]): ReadItems {
+  const extra = new Map<string, Item>();
+  for (const item of newItems) if (!items.has(item.id) && !extra.has(item.id)) extra.set(item.id, item);
+  return (ids) => ids.flatMap((id) => items.get(id) ?? extra.get(id) ?? []);
+}
+
+/** What the clusterer keeps of an item once its text is learned (the corpus keeps its digest). */
+type ItemMeta = Pick<Item, 'id' | 'sourceId' | 'date' | 'published' | 'updated' | 'dateSource'>;
+
+/** Items read at once while learning: bounds the texts held (a few MB). */
+const READ_CHUNK = 500;
+
+/**
+ * The items a batch works on: one corpus (digests, IDF, which words are names) and what is kept of each
+ * learned item, following the batches; each item's text is read once, when first needed, and dropped once learned.
+ */
+class ItemPool {
+  readonly corpus = new Corpus();
+  private readonly metas = new Map<string, ItemMeta>();
+
+  constructor(private readonly read: ReadItems) {}
+
+  /**
+   * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then
+   * reads and learns those not held yet, in id order (so term ids, and every tie-break, do not depend on the input order).
+   */
+  focus(ids: ReadonlySet<string>): void {
+    this.corpus.retain(ids);
+    for (const id of this.metas.keys()) if (!ids.has(id)) this.metas.delete(id);
+    const missing = [...ids].filter((id) => !this.metas.has(id)).sort();
+    this.corpus.learn(this.readAll(missing));
+  }
+
+  /** The learned item, or undefined when it was not found. */
+  get(id: string): ItemMeta | undefined {
+    return this.metas.get(id);
+  }
+
+  private *readAll(ids: readonly string[]): Generator<ItemText> {
+    for (let i = 0; i < ids.length; i += READ_CHUNK) {
+      for (const item of this.read(ids.slice(i, i + READ_CHUNK))) {
+        this.metas.set(item.id, { id: item.id, sourceId: item.sourceId, date: item.date, published: item.published, updated: item.updated, dateSource: item.dateSource });
+        yield item;
+      }
+    }
+  }
 }
 
 /**
  * Many new dated items spanning SLICE_WINDOWS windows or more (a cold run, a big import): they are clustered in time
  * order, SLICE_WINDOWS windows' span of them at a time, each slice with the stories still within reach of it (changed
  * within the window before the slice's first item) carried over, as the pipeline does between runs. Memory
- * is that of a slice's items and time grows linearly, whatever the span. One corpus follows the slices: the items carried
- * over are not tokenised again (IDF is that of each slice's items; which words are names is learned from every
+ * is that of a slice's items and time grows linearly, whatever the span. One pool follows the slices: the items carried
+ * over are not read or tokenised again (IDF is that of each slice's items; which words are names is learned from every
  * item seen so far).
  */
-function clusterInWindows(input: ClusterInput, ordered: readonly Item[], opts: Required<ClusterOptions>, windowMs: number): ClusterResult {
-  const corpus = new Corpus();
-  const live = new Map(input.stories.map((s) => [s.id, s]));
-  const given = new Set(input.stories.map((s) => s.id));
+function clusterInWindows(
+  stories: readonly Story[],
+  ordered: readonly ItemKey[],
+  pool: ItemPool,
+  opts: Required<ClusterOptions>,
+  windowMs: number,
+  priorities: Readonly<Record<string, number>>,
+): ClusterResult {
+  const live = new Map(stories.map((s) => [s.id, s]));
+  const given = new Set(stories.map((s) => s.id));
   const changed = new Set<string>();
   const retiredInto = new Map<string, string>();
   for (let at = 0; at < ordered.length; ) {
@@ -114,15 +202,9 @@ function clusterInWindows(input: ClusterInput, ordered: readonly Item[], opts: R
     const slice = ordered.slice(at, end);
     at = end;
     const since = new Date(start - windowMs).toISOString();
-    const stories = [...live.values()].filter((s) => s.updated >= since).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const items = new Map<string, Item>();
-    for (const s of stories)
-      for (const m of s.members) {
-        const item = input.items.get(m.itemId);
-        if (item) items.set(item.id, item);
-      }
-    for (const item of slice) items.set(item.id, input.items.get(item.id) ?? item);
-    const got = clusterBatch({ stories, items, newItems: slice, ...(input.priorities ? { priorities: input.priorities } : {}) }, opts, corpus);
+    const carried = [...live.values()].filter((s) => s.updated >= since).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const memberIds = carried.flatMap((s) => s.members.map((m) => m.itemId));
+    const got = clusterBatch(carried, memberIds, slice, pool, opts, priorities);
     for (const s of got.changed) {
       live.set(s.id, s);
       changed.add(s.id);
@@ -140,38 +222,53 @@ function clusterInWindows(input: ClusterInput, ordered: readonly Item[], opts: R
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
 }
 
-/** Clusters the new items with the given stories in one batch (every item profiled together). */
-function clusterBatch(input: ClusterInput, opts: Required<ClusterOptions>, corpus: Corpus): ClusterResult {
+/**
+ * Clusters the new items with the given stories in one batch (every item profiled together). The pool learns the
+ * items of `itemIds` (the stories' members, and any other to learn from) and the new ones.
+ */
+function clusterBatch(
+  inputStories: readonly Story[],
+  itemIds: readonly string[],
+  newItems: readonly ItemKey[],
+  pool: ItemPool,
+  opts: Required<ClusterOptions>,
+  priorities: Readonly<Record<string, number>>,
+): ClusterResult {
   const windowMs = opts.windowHours * MS_PER_HOUR;
-  // One batch in id order: term ids (and so every tie-break) do not depend on the input order.
-  const everyItem = new Map(input.items);
-  for (const item of input.newItems) if (!everyItem.has(item.id)) everyItem.set(item.id, item);
-  corpus.retain(new Set(everyItem.keys()));
-  corpus.learn([...everyItem.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  const atHand = new Set(itemIds);
+  const every = new Set(itemIds);
+  for (const item of newItems) every.add(item.id);
+  pool.focus(every);
+  const corpus = pool.corpus;
+  // A story's member is placed when it is among itemIds and found.
+  const member = (id: string): ItemMeta | undefined => (atHand.has(id) ? pool.get(id) : undefined);
 
   // Old stories first, oldest first (the lower seed survives a merge), then new items in date order.
-  const stories = [...input.stories].map((story, i) => ({ story, i })).sort((x, y) => (x.story.published < y.story.published ? -1 : x.story.published > y.story.published ? 1 : x.i - y.i));
-  const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
+  const stories = [...inputStories].map((story, i) => ({ story, i })).sort((x, y) => (x.story.published < y.story.published ? -1 : x.story.published > y.story.published ? 1 : x.i - y.i));
+  const known = new Set(inputStories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
-  const ordered = [...input.newItems].filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id)).sort(byDateThenId);
+  const ordered = [...newItems].filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id)).sort(byDateThenId);
 
   const profiles: ItemProfile[] = [];
-  const itemOf: Item[] = [];
+  const itemOf: ItemMeta[] = [];
   const seeds: Seed[] = [];
-  const place = (item: Item): number => {
-    profiles.push(corpus.profile(item, item.sourceId, timeOf(item), opts.queryTerms));
+  const place = (item: ItemMeta, time: number | null): number => {
+    profiles.push(corpus.profileOf(item.id, item.sourceId, time, opts.queryTerms));
     itemOf.push(item);
     return profiles.length - 1;
   };
   for (const { story } of stories) {
-    const members = story.members.map((m) => input.items.get(m.itemId)).filter((x): x is Item => x !== undefined);
-    const idx = members.map(place);
+    const members = story.members.map((m) => member(m.itemId)).filter((x): x is ItemMeta => x !== undefined);
+    const idx = members.map((m) => place(m, timeOf(m)));
     const times = idx.map((i) => profiles[i]!.time).filter((t): t is number => t !== null);
     seeds.push({ items: idx, sources: new Set(members.map((m) => m.sourceId)), minTime: times.length ? Math.min(...times) : null, maxTime: times.length ? Math.max(...times) : null, fresh: false });
   }
   const firstNew = seeds.length;
-  for (const item of ordered) {
-    const i = place(item);
+  for (const key of ordered) {
+    const item = pool.get(key.id);
+    if (!item) throw new Error(`clusterItems: new item ${key.id} could not be read`);
+    // Placed by its own key's dates (the founder's date below too).
+    const i = place({ ...item, date: key.date, published: key.published, updated: key.updated, dateSource: key.dateSource }, timeOf(key));
     const t = profiles[i]!.time;
     seeds.push({ items: [i], sources: new Set([item.sourceId]), minTime: t, maxTime: t, fresh: true });
   }
@@ -239,8 +336,10 @@ function clusterBatch(input: ClusterInput, opts: Required<ClusterOptions>, corpu
         updated: date,
       };
     }
-    const items = story.members.map((m) => everyItem.get(m.itemId)).filter((x): x is Item => x !== undefined);
-    result.push(finishStory(story, items, input.priorities ?? {}, (item) => corpus.termVector(item.id)));
+    const items = story.members.map((m) => pool.get(m.itemId)).filter((x): x is ItemMeta => x !== undefined);
+    // Every item here is learned: its term counts are its digest.
+    const centrality = items.length > 1 ? centralityOfCounts(items.map((i) => i.id), items.map((i) => corpus.termVector(i.id)!)) : new Map<string, number>();
+    result.push(finishWith(story, items, priorities, centrality));
   }
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
 }
@@ -267,13 +366,17 @@ export interface TermVector {
 
 /** Recomputes a story's representative, published and updated from its members. */
 export function finishStory(story: Story, items: readonly Item[], priorities: Readonly<Record<string, number>>, countsOf?: TermCountsOf): Story {
+  // A one-member story needs no centrality: its only member is the representative.
+  return finishWith(story, items, priorities, items.length > 1 ? centralityOf(items, countsOf) : new Map<string, number>());
+}
+
+/** finishStory with each member's centrality given. */
+function finishWith(story: Story, items: readonly ItemMeta[], priorities: Readonly<Record<string, number>>, centrality: ReadonlyMap<string, number>): Story {
   if (items.length === 0) return story;
   const dates = items.map((i) => i.date).filter((d): d is string => d !== null).sort();
   const changes = items.map((i) => maxIso(i.updated, i.date)).filter((d): d is string => d !== null).sort();
   // The representative is the outlet the user prefers (priority), then the article most central to the story
   // (closest to its centroid), then the earliest, then the lowest id.
-  // A one-member story needs no centrality: its only member is the representative.
-  const centrality = items.length > 1 ? centralityOf(items, countsOf) : new Map<string, number>();
   const rep = [...items].sort(
     (a, b) =>
       (priorities[b.sourceId] ?? 0) - (priorities[a.sourceId] ?? 0) ||
@@ -292,13 +395,20 @@ export function finishStory(story: Story, items: readonly Item[], priorities: Re
 
 /** Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule. */
 export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): Map<string, number> {
+  return centralityOfCounts(
+    items.map((i) => i.id),
+    items.map((item) => countsOf?.(item) ?? itemTermCounts(item)),
+  );
+}
+
+/** centralityOf of the items `ids` with these term counts. */
+function centralityOfCounts(ids: readonly string[], counts: readonly (ReadonlyMap<number | string, number> | TermVector)[]): Map<string, number> {
   // Each item's unit vector as parallel arrays (keys in itemTermCounts order).
   const keys: ArrayLike<number | string>[] = [];
   const weights: Float64Array[] = [];
   let numeric = true;
   let maxId = -1;
-  for (const item of items) {
-    const got = countsOf?.(item) ?? itemTermCounts(item);
+  for (const got of counts) {
     const k: ArrayLike<number | string> = got instanceof Map ? [...got.keys()] : (got as TermVector).ids;
     const c: ArrayLike<number> = got instanceof Map ? [...got.values()] : (got as TermVector).counts;
     const w = new Float64Array(k.length);
@@ -316,7 +426,7 @@ export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): M
     keys.push(k);
     weights.push(w);
   }
-  const n = items.length;
+  const n = ids.length;
   const dots = new Float64Array(n);
   if (numeric) {
     // Term ids: the centroid in a dense scratch array (zeroed again after), the same sums in the same order as a Map.
@@ -351,7 +461,7 @@ export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): M
     }
   }
   const out = new Map<string, number>();
-  items.forEach((item, i) => out.set(item.id, Math.round(dots[i]! * 1e6) / 1e6));
+  ids.forEach((id, i) => out.set(id, Math.round(dots[i]! * 1e6) / 1e6));
   return out;
 }
 
@@ -383,7 +493,7 @@ function maxIso(a: string | null, b: string | null): string | null {
 }
 
 /** Returns the epoch ms the clustering window uses for an item, or null when it has no date of its own. */
-export function timeOf(item: Item): number | null {
+export function timeOf(item: Pick<Item, 'date' | 'published' | 'updated' | 'dateSource'>): number | null {
   // An item without its own date (dated when fetched) places no time constraint.
   if (item.dateSource === 'fetched' || item.dateSource === 'none') return null;
   const d = item.date ?? item.published ?? item.updated;
@@ -392,7 +502,7 @@ export function timeOf(item: Item): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-function byDateThenId(a: Item, b: Item): number {
+function byDateThenId(a: ItemKey, b: ItemKey): number {
   const da = a.date ?? '';
   const db = b.date ?? '';
   if (da !== db) return da === '' ? 1 : db === '' ? -1 : da < db ? -1 : 1;

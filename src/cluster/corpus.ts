@@ -200,12 +200,20 @@ export class Corpus {
   }
 
   /** Returns the profile of an item (learning it first if it is new). */
-  profile(item: Item, source: string, time: number | null, queryTerms = 40): ItemProfile {
-    let digest = this.digests.get(item.id);
-    if (!digest) {
-      this.learn([item]);
-      digest = this.digests.get(item.id)!;
-    }
+  profile(item: Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>, source: string, time: number | null, queryTerms = 40): ItemProfile {
+    if (!this.digests.has(item.id)) this.learn([item]);
+    return this.profileOf(item.id, source, time, queryTerms);
+  }
+
+  /** Whether an item is learned (its digest is held). */
+  has(itemId: string): boolean {
+    return this.digests.has(itemId);
+  }
+
+  /** Returns the profile of a learned item (see has); throws for an item not learned. */
+  profileOf(itemId: string, source: string, time: number | null, queryTerms = 40): ItemProfile {
+    const digest = this.digests.get(itemId);
+    if (!digest) throw new Error(`Corpus: item ${itemId} is not learned`);
     const idf = this.idf();
     this.ensureTerms();
     const all = this.weightedVec(digest.counts, digest.weights, idf);
@@ -220,7 +228,7 @@ export class Corpus {
     const entW = new Float64Array(digest.ents.length);
     for (let i = 0; i < entW.length; i++) entW[i] = idf[digest.ents[i]!] ?? 1;
     return {
-      id: item.id,
+      id: itemId,
       source,
       time,
       days: digest.days,
