@@ -4,9 +4,11 @@
 // --new N, for the N newest items against the stories changed within the window before them (a run that
 // brings N new items). Prints CPU and wall time of the call, the stories, and peak RSS. Not a test.
 //
-//   node --expose-gc scripts/replay-cluster.mjs STORE.db [--new N] [--limit N] [--dist DIR]
+//   node --expose-gc scripts/replay-cluster.mjs STORE.db [--new N] [--limit N] [--dist DIR] [--at-hand]
 //
-// --limit N: only the N oldest items (a shorter span); --dist: another build (e.g. the code before a change).
+// --limit N: only the N oldest items (a shorter span); --dist: another build (e.g. the code before a change);
+// --at-hand: every item read first and handed over in a map (ItemsAtHand, as runOnce did before the clusterer read
+// the texts itself; what a build older than ItemsToRead needs), instead of ids, dates and the store's reader.
 import Database from 'better-sqlite3';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,11 +31,12 @@ copyFileSync(args[0], dbPath);
 try {
   const raw = new Database(dbPath, { readonly: true });
   const limit = Number(flag('--limit') ?? 0);
-  let rows = raw.prepare(`SELECT id, date FROM items ORDER BY date, id`).all();
+  let rows = raw.prepare(`SELECT id, date, published, updated, date_source AS dateSource FROM items ORDER BY date, id`).all();
   raw.close();
   if (limit > 0) rows = rows.slice(0, limit);
   const store = openStore(dbPath, []);
   const newCount = Number(flag('--new') ?? 0);
+  const atHand = args.includes('--at-hand');
   const started = { cpu: process.cpuUsage(), wall: performance.now() };
   let input;
   if (newCount > 0) {
@@ -47,12 +50,20 @@ try {
       .liveStoriesSince(since, [])
       .map((s) => ({ ...s, members: s.members.filter((m) => !freshSet.has(m.itemId)) }))
       .filter((s) => s.members.length > 0);
-    const items = new Map(store.getItemTexts(stories.flatMap((s) => s.members.map((m) => m.itemId))).map((i) => [i.id, i]));
-    for (const i of newItems) items.set(i.id, i);
-    input = { stories, items, newItems };
-  } else {
+    const memberIds = stories.flatMap((s) => s.members.map((m) => m.itemId));
+    if (atHand) {
+      const items = new Map(store.getItemTexts(memberIds).map((i) => [i.id, i]));
+      for (const i of newItems) items.set(i.id, i);
+      input = { stories, items, newItems };
+    } else {
+      const keys = rows.slice(-newCount).map(({ id, date, published, updated, dateSource }) => ({ id, date, published, updated, dateSource }));
+      input = { stories, itemIds: memberIds, newItems: keys, readItems: (ids) => store.getItemTexts(ids) };
+    }
+  } else if (atHand) {
     const items = store.getItemTexts(rows.map((r) => r.id));
     input = { stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items };
+  } else {
+    input = { stories: [], itemIds: [], newItems: rows, readItems: (ids) => store.getItemTexts(ids) };
   }
   const read = { cpu: process.cpuUsage(started.cpu), wall: performance.now() - started.wall };
   globalThis.gc?.();
@@ -64,7 +75,7 @@ try {
   const multi = result.changed.filter((s) => s.members.length > 1).length;
   console.log(
     JSON.stringify({
-      items: input.items.size,
+      items: input.items?.size ?? input.itemIds.length + input.newItems.length,
       newItems: input.newItems.length,
       storiesIn: input.stories.length,
       readCpuS: +((read.cpu.user + read.cpu.system) / 1e6).toFixed(2),
