@@ -2,7 +2,8 @@
 // The pipeline's cluster stage alone, replayed on a store a bench run left (`npm run bench -- --keep`):
 // clusterItems called as runOnce calls it, for a cold run (every stored item new, no stories) or, with
 // --new N, for the N newest items against the stories changed within the window before them (a run that
-// brings N new items). Prints CPU and wall time of the call, the stories, and peak RSS. Not a test.
+// brings N new items). Prints CPU and wall time of the call, the stories (and a hash of the result, to compare
+// builds), and peak RSS. Not a test.
 //
 //   node --expose-gc scripts/replay-cluster.mjs STORE.db [--new N] [--limit N] [--dist DIR] [--at-hand]
 //
@@ -10,6 +11,7 @@
 // --at-hand: every item read first and handed over in a map (ItemsAtHand, as runOnce did before the clusterer read
 // the texts itself; what a build older than ItemsToRead needs), instead of ids, dates and the store's reader.
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -84,6 +86,8 @@ try {
       changed: result.changed.length,
       multiItem: multi,
       retired: result.retired?.length ?? 0,
+      // The whole result (stories, members, scores, terms, retirements): equal hashes, the same stories.
+      sha256: createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16),
       rssBeforeMB: Math.round(rssBefore / 2 ** 20),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     }),

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Item, Story, StoryMember } from '../model.js';
-import { agglomerate, type Seed } from './agglomerate.js';
+import { agglomerate, type Edges, type Seed } from './agglomerate.js';
 import { Corpus, type ItemProfile } from './corpus.js';
-import { itemPairs, RIVAL_FLOOR } from './item-graph.js';
+import { RIVAL_FLOOR, visitPairs, type GraphOptions } from './item-graph.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
 import { itemTermCounts } from './text-features.js';
 
@@ -276,8 +276,7 @@ function clusterBatch(
   // Links between two items of one old story change nothing (agglomerate ignores them): not computed.
   const storyOf = new Int32Array(profiles.length).fill(-1);
   for (let g = 0; g < firstNew; g++) for (const i of seeds[g]!.items) storyOf[i] = g;
-  const pairs = itemPairs(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf);
-  const edges = pairs.map((pair) => ({ a: pair.a, b: pair.b, p: joinProbability(opts.model, pair.features) }));
+  const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model);
   const { root } = agglomerate(seeds, profiles.length, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
 
   // Each new item's evidence: its most probable link inside its final group.
@@ -286,11 +285,14 @@ function clusterBatch(
     for (const i of s.items) groupOfItem[i] = root[g]!;
   });
   const bestLink = new Map<number, { other: number; p: number }>();
-  for (const e of edges) {
-    if (groupOfItem[e.a] !== groupOfItem[e.b]) continue;
-    for (const [x, y] of [[e.a, e.b], [e.b, e.a]] as const) {
+  for (let e = 0; e < edges.a.length; e++) {
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    const p = edges.p[e]!;
+    if (groupOfItem[a] !== groupOfItem[b]) continue;
+    for (const [x, y] of [[a, b], [b, a]] as const) {
       const cur = bestLink.get(x);
-      if (!cur || e.p > cur.p) bestLink.set(x, { other: y, p: e.p });
+      if (!cur || p > cur.p) bestLink.set(x, { other: y, p });
     }
   }
   const memberOf = (i: number): StoryMember => {
@@ -342,6 +344,69 @@ function clusterBatch(
     result.push(finishWith(story, items, priorities, centrality));
   }
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
+}
+
+/**
+ * The linked pairs of itemPairs with their join probability, in (a, b) order, as parallel arrays: the
+ * features of a pair are turned into its probability as it is found, and never kept.
+ */
+function linkEdges(profiles: readonly ItemProfile[], graph: GraphOptions, groupOf: Int32Array, model: JoinModel): Edges {
+  const n = profiles.length;
+  let size = 0;
+  let as = new Int32Array(Math.max(16, n * 8));
+  let bs = new Int32Array(as.length);
+  let ps = new Float64Array(as.length);
+  visitPairs(profiles, graph, groupOf, (a, b, features) => {
+    if (size === as.length) {
+      const grow = <T extends Int32Array | Float64Array>(x: T, y: T): T => (y.set(x), y);
+      as = grow(as, new Int32Array(size * 2));
+      bs = grow(bs, new Int32Array(size * 2));
+      ps = grow(ps, new Float64Array(size * 2));
+    }
+    as[size] = a;
+    bs[size] = b;
+    ps[size] = joinProbability(model, features);
+    size++;
+  });
+  // Sorted by a (counting sort, stable), then by b within each a (a pair is found once: no two are equal).
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < size; e++) start[as[e]! + 1]!++;
+  for (let x = 0; x < n; x++) start[x + 1]! += start[x]!;
+  const fill = start.slice(0, n);
+  const out: Edges = { a: new Int32Array(size), b: new Int32Array(size), p: new Float64Array(size) };
+  for (let e = 0; e < size; e++) {
+    const at = fill[as[e]!]!++;
+    out.a[at] = as[e]!;
+    out.b[at] = bs[e]!;
+    out.p[at] = ps[e]!;
+  }
+  for (let x = 0; x < n; x++) {
+    const from = start[x]!;
+    const to = start[x + 1]!;
+    if (to - from > 64) {
+      // A much-linked item: its links sorted through an index.
+      const order = Array.from({ length: to - from }, (_, i) => from + i).sort((u, v) => out.b[u]! - out.b[v]!);
+      const b = order.map((e) => out.b[e]!);
+      const p = order.map((e) => out.p[e]!);
+      out.b.set(b, from);
+      out.p.set(p, from);
+      continue;
+    }
+    // Insertion sort of one item's links by b (a few dozen at most).
+    for (let e = from + 1; e < to; e++) {
+      const b = out.b[e]!;
+      const p = out.p[e]!;
+      let y = e;
+      while (y > from && out.b[y - 1]! > b) {
+        out.b[y] = out.b[y - 1]!;
+        out.p[y] = out.p[y - 1]!;
+        y--;
+      }
+      out.b[y] = b;
+      out.p[y] = p;
+    }
+  }
+  return out;
 }
 
 /** Returns the options with every default filled in and the model checked. */

@@ -53,12 +53,24 @@ export const RIVAL_FLOOR = 0.3;
  * with `groupOf`, pairs of two items of one group (a value >= 0) are left out.
  */
 export function itemPairs(profiles: readonly ItemProfile[], options: GraphOptions, groupOf?: Int32Array): ItemPair[] {
-  const near = nearestItems(profiles, options);
-  const k = options.neighbours;
   const pairs: ItemPair[] = [];
-  const seen = new Set<number>();
+  visitPairs(profiles, options, groupOf, (a, b, features) => {
+    pairs.push({ a, b, features: Array.from(features) });
+  });
+  return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
+}
+
+/**
+ * Calls `visit` once for each pair itemPairs returns, with the same features, but in the order the pairs are
+ * found (not sorted) and in one scratch array (valid during the call only): nothing is kept per pair.
+ */
+export function visitPairs(profiles: readonly ItemProfile[], options: GraphOptions, groupOf: Int32Array | undefined, visit: (a: number, b: number, features: Float64Array) => void): void {
+  const near = nearestLists(profiles, options);
+  const { items: nearItem, cos: nearCos, length: nearLength } = near;
+  const k = options.neighbours;
   const n = profiles.length;
   const floor = options.rivalFloor;
+  const features = new Float64Array(FEATURE_NAMES.length);
   // Every list is at least as crowded as a typical list in a corpus of thousands: phantom neighbours
   // at cosines floor / (1 + r)^0.6 (rank r). A small batch has few real rivals, and without them a weak
   // link between two lone items looks like a mutual best match (the demo's 18 items).
@@ -68,63 +80,62 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
     while (r < k && phantomCos[r]! > cos) r++;
     return r;
   };
+  // Where y is in x's list, or -1.
+  const indexIn = (x: number, y: number): number => {
+    const at = x * k;
+    const len = nearLength[x]!;
+    for (let r = 0; r < len; r++) if (nearItem[at + r] === y) return r;
+    return -1;
+  };
   const rankOf = (x: number, y: number, cos: number): number => {
-    const list = near[x]!;
-    const phantom = phantomRank(cos);
-    for (let r = 0; r < list.items.length; r++) if (list.items[r] === y) return Math.max(r, phantom);
-    return k;
+    const r = indexIn(x, y);
+    return r < 0 ? k : Math.max(r, phantomRank(cos));
   };
   // The best cosine of x to any item but y (the rival y has to beat), never below the phantom's.
   const rival = (x: number, y: number): number => {
-    const list = near[x]!;
-    if (list.items.length === 0) return floor;
-    if (list.items[0] !== y) return Math.max(floor, list.cos[0]!);
-    return Math.max(floor, list.cos.length > 1 ? list.cos[1]! : 0);
+    const at = x * k;
+    const len = nearLength[x]!;
+    if (len === 0) return floor;
+    if (nearItem[at] !== y) return Math.max(floor, nearCos[at]!);
+    return Math.max(floor, len > 1 ? nearCos[at + 1]! : 0);
   };
   for (let i = 0; i < n; i++) {
-    const list = near[i]!;
-    for (let r = 0; r < list.items.length; r++) {
-      const j = list.items[r]!;
+    const at = i * k;
+    const len = nearLength[i]!;
+    for (let r = 0; r < len; r++) {
+      const j = nearItem[at + r]!;
+      // Each pair once, where it is first found: at j's turn already when j came first and listed i.
+      if (j < i && indexIn(j, i) >= 0) continue;
       const a = Math.min(i, j);
       const b = Math.max(i, j);
-      // Keyed as a * n + b: exact below 2^53, far beyond any store.
-      const key = a * n + b;
-      if (seen.has(key)) continue;
-      seen.add(key);
       // Both in one given group (an old story): the link can change nothing, its features are not computed.
       if (groupOf !== undefined && groupOf[a]! >= 0 && groupOf[a] === groupOf[b]) continue;
       const pa = profiles[a]!;
       const pb = profiles[b]!;
-      const cos = list.cos[r]!;
+      const cos = nearCos[at + r]!;
       const ga = cos - rival(a, b);
       const gb = cos - rival(b, a);
       const ra = rankOf(a, b, cos);
       const rb = rankOf(b, a, cos);
-      pairs.push({
-        a,
-        b,
-        features: [
-          cos,
-          dotSparse(pa.title, pb.title),
-          dotSparse(pa.ents, pb.ents),
-          Math.min(ga, gb),
-          Math.max(ga, gb),
-          1 / (1 + Math.max(ra, rb)),
-          1 / (1 + Math.min(ra, rb)),
-          // One outlet's headline often paraphrases the other's lead.
-          Math.max(dotSparse(pa.title, pb.all), dotSparse(pb.title, pa.all)),
-          // Both name the same weekday ("on Tuesday") / both name weekdays, none the same.
-          (pa.days & pb.days) !== 0 ? 1 : 0,
-          pa.days !== 0 && pb.days !== 0 && (pa.days & pb.days) === 0 ? 1 : 0,
-          Math.log1p(sharedCount(pa.ents, pb.ents)),
-          // Long texts (full articles) share a smaller part of their terms than headline + lead: the
-          // distinct terms of the shorter item set how much a cosine means.
-          Math.log1p(Math.min(pa.all.ids.length, pb.all.ids.length)),
-        ],
-      });
+      features[0] = cos;
+      features[1] = dotSparse(pa.title, pb.title);
+      features[2] = dotSparse(pa.ents, pb.ents);
+      features[3] = Math.min(ga, gb);
+      features[4] = Math.max(ga, gb);
+      features[5] = 1 / (1 + Math.max(ra, rb));
+      features[6] = 1 / (1 + Math.min(ra, rb));
+      // One outlet's headline often paraphrases the other's lead.
+      features[7] = Math.max(dotSparse(pa.title, pb.all), dotSparse(pb.title, pa.all));
+      // Both name the same weekday ("on Tuesday") / both name weekdays, none the same.
+      features[8] = (pa.days & pb.days) !== 0 ? 1 : 0;
+      features[9] = pa.days !== 0 && pb.days !== 0 && (pa.days & pb.days) === 0 ? 1 : 0;
+      features[10] = Math.log1p(sharedCount(pa.ents, pb.ents));
+      // Long texts (full articles) share a smaller part of their terms than headline + lead: the
+      // distinct terms of the shorter item set how much a cosine means.
+      features[11] = Math.log1p(Math.min(pa.all.ids.length, pb.all.ids.length));
+      visit(a, b, features);
     }
   }
-  return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
 }
 
 /** Returns how many ids two sparse vectors share. */
@@ -153,6 +164,13 @@ interface NearList {
   cos: Float64Array;
 }
 
+/** Every item's nearest list in flat arrays: item x's list is items/cos[x * neighbours …] (length[x] of them). */
+interface NearLists {
+  items: Int32Array;
+  cos: Float64Array;
+  length: Int32Array;
+}
+
 /**
  * Returns each item's nearest other items (at most `neighbours`, in the window), best first. Only items
  * that may be grouped are neighbours: for a dated item, dated items at most `windowMs` away and undated
@@ -161,6 +179,13 @@ interface NearList {
  * carry it. Near-linear in the items however many days they span: an item is compared with its window.
  */
 export function nearestItems(profiles: readonly ItemProfile[], options: GraphOptions): NearList[] {
+  const near = nearestLists(profiles, options);
+  const k = options.neighbours;
+  return profiles.map((_, i) => ({ items: near.items.slice(i * k, i * k + near.length[i]!), cos: near.cos.slice(i * k, i * k + near.length[i]!) }));
+}
+
+/** nearestItems, in flat arrays. */
+function nearestLists(profiles: readonly ItemProfile[], options: GraphOptions): NearLists {
   const n = profiles.length;
   const windowMs = options.windowMs;
   // Postings (term → items, weights) over each item's query terms, in compressed rows: per term the
@@ -200,7 +225,7 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
   const shortlist = k * 2;
   const acc = new Float64Array(n);
   const touched = new Int32Array(n);
-  const out: NearList[] = [];
+  const out: NearLists = { items: new Int32Array(n * k), cos: new Float64Array(n * k), length: new Int32Array(n) };
   const topItem = new Int32Array(shortlist);
   const topScore = new Float64Array(shortlist);
   let vocabAll = 0;
@@ -278,7 +303,9 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
     }
     for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = 0;
     const kept = Math.min(k, m);
-    out.push({ items: exactItem.slice(0, kept), cos: exactCos.slice(0, kept) });
+    out.items.set(exactItem.subarray(0, kept), i * k);
+    out.cos.set(exactCos.subarray(0, kept), i * k);
+    out.length[i] = kept;
   }
   return out;
 }
