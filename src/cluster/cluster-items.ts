@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Item, Story, StoryMember } from '../model.js';
 import { agglomerate, type Edges, type Seed } from './agglomerate.js';
-import { Corpus, type ItemProfile } from './corpus.js';
+import { Corpus, type ProfileTable, type SparseRows } from './corpus.js';
 import { RIVAL_FLOOR, visitPairs, type GraphOptions } from './item-graph.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
 import { itemTermCounts } from './text-features.js';
@@ -249,38 +249,45 @@ function clusterBatch(
   const seen = new Set<string>();
   const ordered = [...newItems].filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id)).sort(byDateThenId);
 
-  const profiles: ItemProfile[] = [];
+  // Item i of the batch: what is kept of it, the dates it is placed by (a new item: its own key's), its time.
   const itemOf: ItemMeta[] = [];
+  const keyOf: ItemKey[] = [];
+  const timeAt: (number | null)[] = [];
   const seeds: Seed[] = [];
-  const place = (item: ItemMeta, time: number | null): number => {
-    profiles.push(corpus.profileOf(item.id, item.sourceId, time, opts.queryTerms));
+  const place = (item: ItemMeta, key: ItemKey): number => {
     itemOf.push(item);
-    return profiles.length - 1;
+    keyOf.push(key);
+    timeAt.push(timeOf(key));
+    return itemOf.length - 1;
   };
   for (const { story } of stories) {
     const members = story.members.map((m) => member(m.itemId)).filter((x): x is ItemMeta => x !== undefined);
-    const idx = members.map((m) => place(m, timeOf(m)));
-    const times = idx.map((i) => profiles[i]!.time).filter((t): t is number => t !== null);
+    const idx = members.map((m) => place(m, m));
+    const times = idx.map((i) => timeAt[i]!).filter((t): t is number => t !== null);
     seeds.push({ items: idx, sources: new Set(members.map((m) => m.sourceId)), minTime: times.length ? Math.min(...times) : null, maxTime: times.length ? Math.max(...times) : null, fresh: false });
   }
   const firstNew = seeds.length;
   for (const key of ordered) {
     const item = pool.get(key.id);
     if (!item) throw new Error(`clusterItems: new item ${key.id} could not be read`);
-    // Placed by its own key's dates (the founder's date below too).
-    const i = place({ ...item, date: key.date, published: key.published, updated: key.updated, dateSource: key.dateSource }, timeOf(key));
-    const t = profiles[i]!.time;
+    const i = place(item, key);
+    const t = timeAt[i]!;
     seeds.push({ items: [i], sources: new Set([item.sourceId]), minTime: t, maxTime: t, fresh: true });
   }
+  const profiles = corpus.profileTable(
+    itemOf.map((m) => m.id),
+    timeAt,
+    opts.queryTerms,
+  );
 
   // Links between two items of one old story change nothing (agglomerate ignores them): not computed.
-  const storyOf = new Int32Array(profiles.length).fill(-1);
+  const storyOf = new Int32Array(profiles.count).fill(-1);
   for (let g = 0; g < firstNew; g++) for (const i of seeds[g]!.items) storyOf[i] = g;
   const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model);
-  const { root } = agglomerate(seeds, profiles.length, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
+  const { root } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
 
   // Each new item's evidence: its most probable link inside its final group.
-  const groupOfItem = new Int32Array(profiles.length);
+  const groupOfItem = new Int32Array(profiles.count);
   seeds.forEach((s, g) => {
     for (const i of s.items) groupOfItem[i] = root[g]!;
   });
@@ -297,7 +304,7 @@ function clusterBatch(
   }
   const memberOf = (i: number): StoryMember => {
     const link = bestLink.get(i);
-    const terms = link ? sharedTerms(profiles[i]!, profiles[link.other]!, 5).map((id) => corpus.termName(id)) : [];
+    const terms = link ? sharedTerms(profiles.all, i, link.other, 5).map((id) => corpus.termName(id)) : [];
     return { itemId: itemOf[i]!.id, score: link ? round(link.p) : 1, terms };
   };
 
@@ -328,7 +335,7 @@ function clusterBatch(
       }
       story = { ...survivor, members };
     } else {
-      const founder = itemOf[newItems[0]!]!;
+      const founder = keyOf[newItems[0]!]!;
       const date = founder.date ?? founder.published ?? founder.updated ?? '1970-01-01T00:00:00.000Z';
       story = {
         id: mintStoryId(founder.id),
@@ -350,8 +357,8 @@ function clusterBatch(
  * The linked pairs of itemPairs with their join probability, in (a, b) order, as parallel arrays: the
  * features of a pair are turned into its probability as it is found, and never kept.
  */
-function linkEdges(profiles: readonly ItemProfile[], graph: GraphOptions, groupOf: Int32Array, model: JoinModel): Edges {
-  const n = profiles.length;
+function linkEdges(profiles: ProfileTable, graph: GraphOptions, groupOf: Int32Array, model: JoinModel): Edges {
+  const n = profiles.count;
   let size = 0;
   let as = new Int32Array(Math.max(16, n * 8));
   let bs = new Int32Array(as.length);
@@ -533,15 +540,17 @@ function centralityOfCounts(ids: readonly string[], counts: readonly (ReadonlyMa
 /** centralityOf's dense centroid, reused (all zeros between calls). */
 let centroidScratch = new Float64Array(0);
 
-/** Returns the terms two items share, heaviest first (the evidence shown by `storyfeed explain`). */
-function sharedTerms(p: ItemProfile, q: ItemProfile, k: number): number[] {
+/** Returns the terms items p and q share, heaviest first (the evidence shown by `storyfeed explain`). */
+function sharedTerms(all: SparseRows, p: number, q: number, k: number): number[] {
   const shared: [number, number][] = [];
-  let i = 0;
-  let j = 0;
-  while (i < p.all.ids.length && j < q.all.ids.length) {
-    const x = p.all.ids[i]!;
-    const y = q.all.ids[j]!;
-    if (x === y) shared.push([x, p.all.w[i++]! * q.all.w[j++]!]);
+  let i = all.at[p]!;
+  let j = all.at[q]!;
+  const iEnd = all.at[p + 1]!;
+  const jEnd = all.at[q + 1]!;
+  while (i < iEnd && j < jEnd) {
+    const x = all.ids[i]!;
+    const y = all.ids[j]!;
+    if (x === y) shared.push([x, all.w[i++]! * all.w[j++]!]);
     else if (x < y) i++;
     else j++;
   }

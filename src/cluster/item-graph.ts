@@ -1,4 +1,4 @@
-import { dotSparse, type ItemProfile, type SparseVec } from './corpus.js';
+import { dotRows, profileTableOf, type ItemProfile, type ProfileTable, type SparseRows } from './corpus.js';
 
 // The item similarity graph: each item's nearest other items (by TF-IDF cosine, found through an
 // inverted index over rarer terms, never an all-pairs scan), and the evidence for each linked pair.
@@ -54,7 +54,7 @@ export const RIVAL_FLOOR = 0.3;
  */
 export function itemPairs(profiles: readonly ItemProfile[], options: GraphOptions, groupOf?: Int32Array): ItemPair[] {
   const pairs: ItemPair[] = [];
-  visitPairs(profiles, options, groupOf, (a, b, features) => {
+  visitPairs(profileTableOf(profiles), options, groupOf, (a, b, features) => {
     pairs.push({ a, b, features: Array.from(features) });
   });
   return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
@@ -64,12 +64,13 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
  * Calls `visit` once for each pair itemPairs returns, with the same features, but in the order the pairs are
  * found (not sorted) and in one scratch array (valid during the call only): nothing is kept per pair.
  */
-export function visitPairs(profiles: readonly ItemProfile[], options: GraphOptions, groupOf: Int32Array | undefined, visit: (a: number, b: number, features: Float64Array) => void): void {
+export function visitPairs(profiles: ProfileTable, options: GraphOptions, groupOf: Int32Array | undefined, visit: (a: number, b: number, features: Float64Array) => void): void {
   const near = nearestLists(profiles, options);
   const { items: nearItem, cos: nearCos, length: nearLength } = near;
   const k = options.neighbours;
-  const n = profiles.length;
+  const n = profiles.count;
   const floor = options.rivalFloor;
+  const { all, title, ents, days } = profiles;
   const features = new Float64Array(FEATURE_NAMES.length);
   // Every list is at least as crowded as a typical list in a corpus of thousands: phantom neighbours
   // at cosines floor / (1 + r)^0.6 (rank r). A small batch has few real rivals, and without them a weak
@@ -110,42 +111,45 @@ export function visitPairs(profiles: readonly ItemProfile[], options: GraphOptio
       const b = Math.max(i, j);
       // Both in one given group (an old story): the link can change nothing, its features are not computed.
       if (groupOf !== undefined && groupOf[a]! >= 0 && groupOf[a] === groupOf[b]) continue;
-      const pa = profiles[a]!;
-      const pb = profiles[b]!;
       const cos = nearCos[at + r]!;
       const ga = cos - rival(a, b);
       const gb = cos - rival(b, a);
       const ra = rankOf(a, b, cos);
       const rb = rankOf(b, a, cos);
       features[0] = cos;
-      features[1] = dotSparse(pa.title, pb.title);
-      features[2] = dotSparse(pa.ents, pb.ents);
+      features[1] = dotRows(title, a, title, b);
+      features[2] = dotRows(ents, a, ents, b);
       features[3] = Math.min(ga, gb);
       features[4] = Math.max(ga, gb);
       features[5] = 1 / (1 + Math.max(ra, rb));
       features[6] = 1 / (1 + Math.min(ra, rb));
       // One outlet's headline often paraphrases the other's lead.
-      features[7] = Math.max(dotSparse(pa.title, pb.all), dotSparse(pb.title, pa.all));
+      features[7] = Math.max(dotRows(title, a, all, b), dotRows(title, b, all, a));
       // Both name the same weekday ("on Tuesday") / both name weekdays, none the same.
-      features[8] = (pa.days & pb.days) !== 0 ? 1 : 0;
-      features[9] = pa.days !== 0 && pb.days !== 0 && (pa.days & pb.days) === 0 ? 1 : 0;
-      features[10] = Math.log1p(sharedCount(pa.ents, pb.ents));
+      const da = days[a]!;
+      const db = days[b]!;
+      features[8] = (da & db) !== 0 ? 1 : 0;
+      features[9] = da !== 0 && db !== 0 && (da & db) === 0 ? 1 : 0;
+      features[10] = Math.log1p(sharedCount(ents, a, b));
       // Long texts (full articles) share a smaller part of their terms than headline + lead: the
       // distinct terms of the shorter item set how much a cosine means.
-      features[11] = Math.log1p(Math.min(pa.all.ids.length, pb.all.ids.length));
+      features[11] = Math.log1p(Math.min(all.at[a + 1]! - all.at[a]!, all.at[b + 1]! - all.at[b]!));
       visit(a, b, features);
     }
   }
 }
 
-/** Returns how many ids two sparse vectors share. */
-function sharedCount(a: SparseVec, b: SparseVec): number {
-  let i = 0;
-  let j = 0;
+/** Returns how many ids rows a and b share. */
+function sharedCount(rows: SparseRows, a: number, b: number): number {
+  let i = rows.at[a]!;
+  let j = rows.at[b]!;
+  const iEnd = rows.at[a + 1]!;
+  const jEnd = rows.at[b + 1]!;
+  const ids = rows.ids;
   let n = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    const x = a.ids[i]!;
-    const y = b.ids[j]!;
+  while (i < iEnd && j < jEnd) {
+    const x = ids[i]!;
+    const y = ids[j]!;
     if (x === y) {
       n++;
       i++;
@@ -179,22 +183,26 @@ interface NearLists {
  * carry it. Near-linear in the items however many days they span: an item is compared with its window.
  */
 export function nearestItems(profiles: readonly ItemProfile[], options: GraphOptions): NearList[] {
-  const near = nearestLists(profiles, options);
+  const near = nearestLists(profileTableOf(profiles), options);
   const k = options.neighbours;
   return profiles.map((_, i) => ({ items: near.items.slice(i * k, i * k + near.length[i]!), cos: near.cos.slice(i * k, i * k + near.length[i]!) }));
 }
 
 /** nearestItems, in flat arrays. */
-function nearestLists(profiles: readonly ItemProfile[], options: GraphOptions): NearLists {
-  const n = profiles.length;
+function nearestLists(profiles: ProfileTable, options: GraphOptions): NearLists {
+  const n = profiles.count;
+  const { all, query, queryAt, time } = profiles;
   const windowMs = options.windowMs;
   // Postings (term → items, weights) over each item's query terms, in compressed rows: per term the
   // dated items in date order (then index), then the undated ones (in index order).
   let vocab = 0;
-  for (const p of profiles) for (const t of p.query) vocab = Math.max(vocab, t + 1);
+  for (let x = 0; x < query.length; x++) vocab = Math.max(vocab, query[x]! + 1);
   const datedDf = new Int32Array(vocab);
   const undatedDf = new Int32Array(vocab);
-  for (const p of profiles) for (const t of p.query) (p.time === null ? undatedDf : datedDf)[t]!++;
+  for (let i = 0; i < n; i++) {
+    const df = Number.isNaN(time[i]!) ? undatedDf : datedDf;
+    for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) df[query[x]!]!++;
+  }
   const start = new Int32Array(vocab + 1);
   for (let t = 0; t < vocab; t++) start[t + 1] = start[t]! + datedDf[t]! + undatedDf[t]!;
   const fillDated = start.slice(0, vocab);
@@ -203,22 +211,21 @@ function nearestLists(profiles: readonly ItemProfile[], options: GraphOptions): 
   const postItem = new Int32Array(start[vocab]!);
   const postW = new Float64Array(start[vocab]!);
   const postTime = new Float64Array(start[vocab]!);
-  const queryW = profiles.map((p) => queryWeights(p));
-  const byTime = profiles.map((_, i) => i).filter((i) => profiles[i]!.time !== null);
-  byTime.sort((x, y) => profiles[x]!.time! - profiles[y]!.time! || x - y);
+  // The weight of each query term in its item's vector (parallel to `query`).
+  const queryW = new Float64Array(query.length);
+  for (let i = 0; i < n; i++) for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) queryW[x] = weightIn(all, i, query[x]!);
+  const byTime = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(time[i]!));
+  byTime.sort((x, y) => time[x]! - time[y]! || x - y);
   const post = (i: number, fill: Int32Array) => {
-    const p = profiles[i]!;
-    const w = queryW[i]!;
-    for (let q = 0; q < p.query.length; q++) {
-      const t = p.query[q]!;
-      const slot = fill[t]!++;
+    for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) {
+      const slot = fill[query[x]!]!++;
       postItem[slot] = i;
-      postW[slot] = w[q]!;
-      postTime[slot] = p.time ?? 0;
+      postW[slot] = queryW[x]!;
+      postTime[slot] = Number.isNaN(time[i]!) ? 0 : time[i]!;
     }
   };
   for (const i of byTime) post(i, fillDated);
-  for (let i = 0; i < n; i++) if (profiles[i]!.time === null) post(i, fillUndated);
+  for (let i = 0; i < n; i++) if (Number.isNaN(time[i]!)) post(i, fillUndated);
 
   const k = options.neighbours;
   // Exact cosines for the best few by partial score: the partial score misses the common terms.
@@ -229,25 +236,24 @@ function nearestLists(profiles: readonly ItemProfile[], options: GraphOptions): 
   const topItem = new Int32Array(shortlist);
   const topScore = new Float64Array(shortlist);
   let vocabAll = 0;
-  for (const p of profiles) if (p.all.ids.length > 0) vocabAll = Math.max(vocabAll, p.all.ids[p.all.ids.length - 1]! + 1);
+  for (let i = 0; i < n; i++) if (all.at[i + 1]! > all.at[i]!) vocabAll = Math.max(vocabAll, all.ids[all.at[i + 1]! - 1]! + 1);
   const dense = new Float64Array(vocabAll);
   const exactItem = new Int32Array(shortlist);
   const exactCos = new Float64Array(shortlist);
   for (let i = 0; i < n; i++) {
-    const p = profiles[i]!;
-    const w = queryW[i]!;
+    const ti = time[i]!;
     let nt = 0;
-    for (let q = 0; q < p.query.length; q++) {
-      const t = p.query[q]!;
-      const wq = w[q]!;
+    for (let q = queryAt[i]!; q < queryAt[i + 1]!; q++) {
+      const t = query[q]!;
+      const wq = queryW[q]!;
       let s = start[t]!;
       let e = start[t + 1]!;
-      if (p.time !== null) {
+      if (!Number.isNaN(ti)) {
         // The dated postings in reach: [time - window, time + window]; then every undated one.
         const datedEnd = s + datedDf[t]!;
         // Times are whole milliseconds: "at least time + window + 0.5" is "after time + window".
-        const lo = firstAtLeast(postTime, s, datedEnd, p.time - windowMs);
-        const hi = firstAtLeast(postTime, lo, datedEnd, p.time + windowMs + 0.5);
+        const lo = firstAtLeast(postTime, s, datedEnd, ti - windowMs);
+        const hi = firstAtLeast(postTime, lo, datedEnd, ti + windowMs + 0.5);
         // A term in more items than MAX_POSTINGS finds too many to be worth looking up (and would make the
         // work grow with the square of the items in reach).
         if (hi - lo + (e - datedEnd) > MAX_POSTINGS) continue;
@@ -282,15 +288,16 @@ function nearestLists(profiles: readonly ItemProfile[], options: GraphOptions): 
       topScore[y] = score;
     }
     // Exact cosines against the item's vector spread out densely (the same sums, in the same order, as dotSparse).
-    for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = p.all.w[x]!;
+    const allFrom = all.at[i]!;
+    const allTo = all.at[i + 1]!;
+    for (let x = allFrom; x < allTo; x++) dense[all.ids[x]!] = all.w[x]!;
     // Insertion sort into scratch arrays: best cosine first, then the lower index.
     for (let x = 0; x < m; x++) {
       const oi = topItem[x]!;
-      const o = profiles[oi]!.all;
       let dot = 0;
-      for (let y = 0; y < o.ids.length; y++) {
-        const d = dense[o.ids[y]!]!;
-        if (d !== 0) dot += d * o.w[y]!;
+      for (let y = all.at[oi]!, yEnd = all.at[oi + 1]!; y < yEnd; y++) {
+        const d = dense[all.ids[y]!]!;
+        if (d !== 0) dot += d * all.w[y]!;
       }
       let y = x;
       while (y > 0 && (dot > exactCos[y - 1]! || (dot === exactCos[y - 1]! && oi < exactItem[y - 1]!))) {
@@ -301,7 +308,7 @@ function nearestLists(profiles: readonly ItemProfile[], options: GraphOptions): 
       exactCos[y] = dot;
       exactItem[y] = oi;
     }
-    for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = 0;
+    for (let x = allFrom; x < allTo; x++) dense[all.ids[x]!] = 0;
     const kept = Math.min(k, m);
     out.items.set(exactItem.subarray(0, kept), i * k);
     out.cos.set(exactCos.subarray(0, kept), i * k);
@@ -322,26 +329,18 @@ function firstAtLeast(values: Float64Array, from: number, to: number, x: number)
   return lo;
 }
 
-/** The weights (in the item's unit vector) of its query terms, in query order. */
-function queryWeights(p: ItemProfile): Float64Array {
-  const out = new Float64Array(p.query.length);
-  for (let q = 0; q < p.query.length; q++) {
-    const t = p.query[q]!;
-    // p.all.ids is ascending: binary search.
-    let lo = 0;
-    let hi = p.all.ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = p.all.ids[mid]!;
-      if (v === t) {
-        out[q] = p.all.w[mid]!;
-        break;
-      }
-      if (v < t) lo = mid + 1;
-      else hi = mid - 1;
-    }
+/** The weight of term t in row i (ids ascending: binary search), or 0. */
+function weightIn(rows: SparseRows, i: number, t: number): number {
+  let lo = rows.at[i]!;
+  let hi = rows.at[i + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = rows.ids[mid]!;
+    if (v === t) return rows.w[mid]!;
+    if (v < t) lo = mid + 1;
+    else hi = mid - 1;
   }
-  return out;
+  return 0;
 }
 
 /** Whether two items may be linked: both dated and further apart than the window is the only bar. */
