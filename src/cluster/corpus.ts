@@ -114,6 +114,7 @@ export class Corpus {
   private wordStamp: number[] = [];
   private stamp = 0;
   private halfWeights = new Int32Array(1024);
+  private readonly tokens = new TokenBuffer();
   // Scratch of profileRows: one item's raw weights, and the order of its query terms.
   private rawScratch = new Float64Array(1024);
 
@@ -121,7 +122,9 @@ export class Corpus {
   learn(items: Iterable<Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>>): void {
     // First pass: tokens (only those that can be terms or names) and case counts of the whole batch.
     const fresh: { id: string; at: number; title: number; summary: number; body: number; days: number }[] = [];
-    const buf = new TokenBuffer();
+    // One token buffer for the corpus's life, reused by each learn (no large array made and dropped per batch).
+    const buf = this.tokens;
+    buf.length = 0;
     for (const item of items) {
       if (this.digestAt.has(item.id)) continue;
       const at = buf.length;
@@ -237,17 +240,15 @@ export class Corpus {
       this.n--;
       this.digestAt.delete(id);
     }
-    // The digests kept move to a new arena, in learning order, with no gaps.
+    // The digests kept move down the arena, in learning order (which is offset order), closing the gaps.
     if (kept < this.arenaEnd) {
-      const next = new Int32Array(Math.max(1 << 16, Math.ceil(kept * 1.5)));
       let end = 0;
       for (const [id, o] of this.digestAt) {
         const size = digestSize(arena, o);
-        next.set(arena.subarray(o, o + size), end);
+        if (o !== end) arena.copyWithin(end, o, o + size);
         this.digestAt.set(id, end);
         end += size;
       }
-      this.arena = next;
       this.arenaEnd = end;
     }
     this.idfCache = null;
@@ -381,6 +382,15 @@ export class Corpus {
     const out = new Map<number, number>();
     for (let i = 0; i < v.ids.length; i++) out.set(v.ids[i]!, v.counts[i]!);
     return out;
+  }
+
+  /**
+   * Where a learned item's term counts are (no copy): its term ids are arena[ids, ids + length) and their
+   * weighted counts, in half units, arena[ids + length, ids + 2 * length); valid until the next learn or retain.
+   */
+  termRow(itemId: string): { arena: Int32Array; ids: number; length: number } | undefined {
+    const o = this.digestAt.get(itemId);
+    return o === undefined ? undefined : { arena: this.arena, ids: o + DIGEST_HEAD, length: this.arena[o]! };
   }
 
   /** As termCounts, as parallel arrays (term ids, weighted counts); `ids` is a view of the digest, valid until the next learn or retain. */
