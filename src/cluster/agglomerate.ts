@@ -84,7 +84,8 @@ export function agglomerate(
     const A = groups[top.a]!;
     const B = groups[top.b]!;
     if (A.version !== top.va || B.version !== top.vb || root[top.a] !== top.a || root[top.b] !== top.b) continue;
-    const sharesSource = [...B.sources].some((s) => A.sources.has(s));
+    let sharesSource = false;
+    for (const s of B.sources) if (A.sources.has(s)) sharesSource = true;
     if (sharesSource && top.mean < options.sameSourceThreshold) continue;
     if (!windowsMeet(A, B, options.windowMs)) continue;
     // b merges into a (the lower index: the older seed).

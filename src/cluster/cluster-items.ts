@@ -295,21 +295,26 @@ function clusterBatch(
   seeds.forEach((s, g) => {
     for (const i of s.items) groupOfItem[i] = root[g]!;
   });
-  const bestLink = new Map<number, { other: number; p: number }>();
+  // Per item: the other item of its best link (-1: none yet) and that link's probability; the first of equals wins.
+  const bestOther = new Int32Array(profiles.count).fill(-1);
+  const bestP = new Float64Array(profiles.count);
+  const offerLink = (x: number, y: number, p: number) => {
+    if (bestOther[x]! < 0 || p > bestP[x]!) {
+      bestOther[x] = y;
+      bestP[x] = p;
+    }
+  };
   for (let e = 0; e < edges.a.length; e++) {
     const a = edges.a[e]!;
     const b = edges.b[e]!;
-    const p = edges.p[e]!;
     if (groupOfItem[a] !== groupOfItem[b]) continue;
-    for (const [x, y] of [[a, b], [b, a]] as const) {
-      const cur = bestLink.get(x);
-      if (!cur || p > cur.p) bestLink.set(x, { other: y, p });
-    }
+    offerLink(a, b, edges.p[e]!);
+    offerLink(b, a, edges.p[e]!);
   }
   const memberOf = (i: number): StoryMember => {
-    const link = bestLink.get(i);
-    const terms = link ? sharedTerms(profiles.all, i, link.other, 5).map((id) => corpus.termName(id)) : [];
-    return { itemId: itemOf[i]!.id, score: link ? round(link.p) : 1, terms };
+    const other = bestOther[i]!;
+    const terms = other >= 0 ? sharedTerms(profiles.all, i, other, 5).map((id) => corpus.termName(id)) : [];
+    return { itemId: itemOf[i]!.id, score: other >= 0 ? round(bestP[i]!) : 1, terms };
   };
 
   const result: Story[] = [];
@@ -591,9 +596,11 @@ let unitScratch = new Float64Array(0);
 /** centralityOf's dense centroid, reused (all zeros between calls). */
 let centroidScratch = new Float64Array(0);
 
-/** Returns the terms items p and q share, heaviest first (the evidence shown by `storyfeed explain`). */
+/** Returns the (at most k) terms items p and q share, heaviest first, then by id (the evidence shown by `storyfeed explain`). */
 function sharedTerms(all: SparseRows, p: number, q: number, k: number): number[] {
-  const shared: [number, number][] = [];
+  // The k best so far, best first: a top-k selection, the same terms and order as sorting every shared term.
+  const ids: number[] = [];
+  const ws: number[] = [];
   let i = all.at[p]!;
   let j = all.at[q]!;
   const iEnd = all.at[p + 1]!;
@@ -601,14 +608,23 @@ function sharedTerms(all: SparseRows, p: number, q: number, k: number): number[]
   while (i < iEnd && j < jEnd) {
     const x = all.ids[i]!;
     const y = all.ids[j]!;
-    if (x === y) shared.push([x, all.w[i++]! * all.w[j++]!]);
-    else if (x < y) i++;
-    else j++;
+    if (x < y) i++;
+    else if (x > y) j++;
+    else {
+      const w = all.w[i++]! * all.w[j++]!;
+      // Ids come ascending: a term ties only with heavier-or-equal ones already kept, which stay ahead of it.
+      let at = ids.length;
+      while (at > 0 && w > ws[at - 1]!) at--;
+      if (at >= k) continue;
+      ids.splice(at, 0, x);
+      ws.splice(at, 0, w);
+      if (ids.length > k) {
+        ids.pop();
+        ws.pop();
+      }
+    }
   }
-  return shared
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, k)
-    .map(([id]) => id);
+  return ids;
 }
 
 function maxIso(a: string | null, b: string | null): string | null {

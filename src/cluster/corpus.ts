@@ -1,4 +1,5 @@
 import type { Item } from '../model.js';
+import { Scratch } from './scratch.js';
 import { BODY_TERM_WORDS, FIELD_WEIGHTS, isNameable, isNumberLike, isUpperInitial, normalWord, scanWords, termOf, weekdayBit } from './text-features.js';
 
 // Corpus statistics (IDF, which words are names) and item profiles (weighted sparse vectors), learned
@@ -115,6 +116,7 @@ export class Corpus {
   private stamp = 0;
   private halfWeights = new Int32Array(1024);
   private readonly tokens = new TokenBuffer();
+  private orderScratch = new Int32Array(1024);
   // Scratch of profileRows: one item's raw weights, and the order of its query terms.
   private rawScratch = new Float64Array(1024);
 
@@ -122,7 +124,8 @@ export class Corpus {
   learn(items: Iterable<Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>>): void {
     // First pass: tokens (only those that can be terms or names) and case counts of the whole batch.
     const fresh: { id: string; at: number; title: number; summary: number; body: number; days: number }[] = [];
-    // One token buffer for the corpus's life, reused by each learn (no large array made and dropped per batch).
+    // One token buffer for the corpus's life, reused by each learn: a batch's tokens (tens of MB in a cold
+    // run's slice) are not made again, and left to the garbage collector, for every slice.
     const buf = this.tokens;
     buf.length = 0;
     for (const item of items) {
@@ -287,7 +290,7 @@ export class Corpus {
    * Returns the profiles of learned items (see has; throws for an item not learned), row i for itemIds[i] with
    * times[i]: the same vectors as `profile` gives, in flat arrays.
    */
-  profileTable(itemIds: readonly string[], times: readonly (number | null)[], queryTerms = 40): ProfileTable {
+  profileTable(itemIds: readonly string[], times: readonly (number | null)[], queryTerms = 40, scratch = new Scratch()): ProfileTable {
     const arena = this.arena;
     const offsets = itemIds.map((id) => {
       const o = this.digestAt.get(id);
@@ -305,16 +308,16 @@ export class Corpus {
       entSize += arena[o + 2]!;
       querySize += Math.min(queryTerms, arena[o]!);
     }
-    const rows = (size: number): SparseRows => ({ ids: new Int32Array(size), w: new Float64Array(size), at: new Int32Array(count + 1) });
+    const rows = (name: string, size: number): SparseRows => ({ ids: scratch.int32s(`${name}.ids`, size), w: scratch.float64s(`${name}.w`, size), at: scratch.int32s(`${name}.at`, count + 1) });
     const table: ProfileTable = {
       count,
-      time: new Float64Array(count),
-      days: new Int32Array(count),
-      all: rows(allSize),
-      title: rows(titleSize),
-      ents: rows(entSize),
-      query: new Int32Array(querySize),
-      queryAt: new Int32Array(count + 1),
+      time: scratch.float64s('time', count),
+      days: scratch.int32s('days', count),
+      all: rows('all', allSize),
+      title: rows('title', titleSize),
+      ents: rows('ents', entSize),
+      query: scratch.int32s('query', querySize),
+      queryAt: scratch.int32s('queryAt', count + 1),
     };
     const idf = this.idf();
     this.ensureTerms();
@@ -337,9 +340,11 @@ export class Corpus {
       for (let i = 0; i < c; i++) raw[i] = (1 + Math.log(arena[ids + c + i]! / 2)) * (idf[arena[ids + i]!] ?? 1);
       this.sortedRow(arena, ids, raw, c, table.all, r);
       // The query terms: the heaviest not common to much of the corpus.
-      const order: number[] = [];
-      for (let i = 0; i < c; i++) if ((this.df[arena[ids + i]!] ?? 0) <= commonDf) order.push(i);
-      order.sort((a, b) => raw[b]! - raw[a]! || arena[ids + a]! - arena[ids + b]!);
+      if (this.orderScratch.length < c) this.orderScratch = new Int32Array(Math.max(c, this.orderScratch.length * 2));
+      let m = 0;
+      for (let i = 0; i < c; i++) if ((this.df[arena[ids + i]!] ?? 0) <= commonDf) this.orderScratch[m++] = i;
+      // A total order (term ids are distinct): any sort gives the same.
+      const order = this.orderScratch.subarray(0, m).sort((a, b) => raw[b]! - raw[a]! || arena[ids + a]! - arena[ids + b]!);
       const take = Math.min(queryTerms, order.length);
       for (let k = 0; k < take; k++) table.query[q++] = arena[ids + order[k]!]!;
       table.queryAt[r + 1] = q;
@@ -350,7 +355,7 @@ export class Corpus {
       for (let i = 0; i < e; i++) entW[i] = idf[arena[entIds + i]!] ?? 1;
       this.sortedRow(arena, entIds, entW, e, table.ents, r);
     }
-    if (q < querySize) table.query = table.query.slice(0, q);
+    if (q < querySize) table.query = table.query.subarray(0, q);
     return table;
   }
 

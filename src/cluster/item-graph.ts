@@ -1,3 +1,4 @@
+import { Scratch } from './scratch.js';
 import { dotRows, profileTableOf, type ItemProfile, type ProfileTable, type SparseRows } from './corpus.js';
 
 // The item similarity graph: each item's nearest other items (by TF-IDF cosine, found through an
@@ -64,8 +65,14 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
  * Calls `visit` once for each pair itemPairs returns, with the same features, but in the order the pairs are
  * found (not sorted) and in one scratch array (valid during the call only): nothing is kept per pair.
  */
-export function visitPairs(profiles: ProfileTable, options: GraphOptions, groupOf: Int32Array | undefined, visit: (a: number, b: number, features: Float64Array) => void): void {
-  const near = nearestLists(profiles, options);
+export function visitPairs(
+  profiles: ProfileTable,
+  options: GraphOptions,
+  groupOf: Int32Array | undefined,
+  visit: (a: number, b: number, features: Float64Array) => void,
+  scratch = new Scratch(),
+): void {
+  const near = nearestLists(profiles, options, scratch);
   const { items: nearItem, cos: nearCos, length: nearLength } = near;
   const k = options.neighbours;
   const n = profiles.count;
@@ -189,7 +196,7 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
 }
 
 /** nearestItems, in flat arrays. */
-function nearestLists(profiles: ProfileTable, options: GraphOptions): NearLists {
+function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = new Scratch()): NearLists {
   const n = profiles.count;
   const { all, query, queryAt, time } = profiles;
   const windowMs = options.windowMs;
@@ -197,22 +204,23 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions): NearLists 
   // dated items in date order (then index), then the undated ones (in index order).
   let vocab = 0;
   for (let x = 0; x < query.length; x++) vocab = Math.max(vocab, query[x]! + 1);
-  const datedDf = new Int32Array(vocab);
-  const undatedDf = new Int32Array(vocab);
+  const datedDf = scratch.int32s('datedDf', vocab);
+  const undatedDf = scratch.int32s('undatedDf', vocab);
   for (let i = 0; i < n; i++) {
     const df = Number.isNaN(time[i]!) ? undatedDf : datedDf;
     for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) df[query[x]!]!++;
   }
-  const start = new Int32Array(vocab + 1);
+  const start = scratch.int32s('start', vocab + 1);
   for (let t = 0; t < vocab; t++) start[t + 1] = start[t]! + datedDf[t]! + undatedDf[t]!;
-  const fillDated = start.slice(0, vocab);
-  const fillUndated = new Int32Array(vocab);
+  const fillDated = scratch.int32s('fillDated', vocab);
+  fillDated.set(start.subarray(0, vocab));
+  const fillUndated = scratch.int32s('fillUndated', vocab);
   for (let t = 0; t < vocab; t++) fillUndated[t] = start[t]! + datedDf[t]!;
-  const postItem = new Int32Array(start[vocab]!);
-  const postW = new Float64Array(start[vocab]!);
-  const postTime = new Float64Array(start[vocab]!);
+  const postItem = scratch.int32s('postItem', start[vocab]!);
+  const postW = scratch.float64s('postW', start[vocab]!);
+  const postTime = scratch.float64s('postTime', start[vocab]!);
   // The weight of each query term in its item's vector (parallel to `query`).
-  const queryW = new Float64Array(query.length);
+  const queryW = scratch.float64s('queryW', query.length);
   for (let i = 0; i < n; i++) for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) queryW[x] = weightIn(all, i, query[x]!);
   const byTime = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(time[i]!));
   byTime.sort((x, y) => time[x]! - time[y]! || x - y);
@@ -230,14 +238,14 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions): NearLists 
   const k = options.neighbours;
   // Exact cosines for the best few by partial score: the partial score misses the common terms.
   const shortlist = k * 2;
-  const acc = new Float64Array(n);
-  const touched = new Int32Array(n);
-  const out: NearLists = { items: new Int32Array(n * k), cos: new Float64Array(n * k), length: new Int32Array(n) };
+  const acc = scratch.float64s('acc', n);
+  const touched = scratch.int32s('touched', n);
+  const out: NearLists = { items: scratch.int32s('nearItems', n * k), cos: scratch.float64s('nearCos', n * k), length: scratch.int32s('nearLength', n) };
   const topItem = new Int32Array(shortlist);
   const topScore = new Float64Array(shortlist);
   let vocabAll = 0;
   for (let i = 0; i < n; i++) if (all.at[i + 1]! > all.at[i]!) vocabAll = Math.max(vocabAll, all.ids[all.at[i + 1]! - 1]! + 1);
-  const dense = new Float64Array(vocabAll);
+  const dense = scratch.float64s('dense', vocabAll);
   const exactItem = new Int32Array(shortlist);
   const exactCos = new Float64Array(shortlist);
   for (let i = 0; i < n; i++) {
