@@ -4,6 +4,7 @@ import { agglomerate, type Edges, type Seed } from './agglomerate.js';
 import { Corpus, type ProfileTable, type SparseRows } from './corpus.js';
 import { RIVAL_FLOOR, visitPairs, type GraphOptions } from './item-graph.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
+import { Scratch } from './scratch.js';
 import { itemTermCounts } from './text-features.js';
 
 /** The clusterer's slice of the configuration. */
@@ -149,6 +150,8 @@ const READ_CHUNK = 50;
  */
 class ItemPool {
   readonly corpus = new Corpus();
+  /** The large arrays of one batch, reused by the next. */
+  readonly scratch = new Scratch();
   private readonly metas = new Map<string, ItemMeta>();
 
   constructor(private readonly read: ReadItems) {}
@@ -282,12 +285,13 @@ function clusterBatch(
     itemOf.map((m) => m.id),
     timeAt,
     opts.queryTerms,
+    pool.scratch,
   );
 
   // Links between two items of one old story change nothing (agglomerate ignores them): not computed.
   const storyOf = new Int32Array(profiles.count).fill(-1);
   for (let g = 0; g < firstNew; g++) for (const i of seeds[g]!.items) storyOf[i] = g;
-  const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model);
+  const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model, pool.scratch);
   const { root } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
 
   // Each new item's evidence: its most probable link inside its final group.
@@ -366,30 +370,33 @@ function clusterBatch(
  * The linked pairs of itemPairs with their join probability, in (a, b) order, as parallel arrays: the
  * features of a pair are turned into its probability as it is found, and never kept.
  */
-function linkEdges(profiles: ProfileTable, graph: GraphOptions, groupOf: Int32Array, model: JoinModel): Edges {
+function linkEdges(profiles: ProfileTable, graph: GraphOptions, groupOf: Int32Array, model: JoinModel, scratch: Scratch): Edges {
   const n = profiles.count;
+  // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
+  const most = n * graph.neighbours;
+  const as = scratch.int32s('pairA', most);
+  const bs = scratch.int32s('pairB', most);
+  const ps = scratch.float64s('pairP', most);
   let size = 0;
-  let as = new Int32Array(Math.max(16, n * 8));
-  let bs = new Int32Array(as.length);
-  let ps = new Float64Array(as.length);
-  visitPairs(profiles, graph, groupOf, (a, b, features) => {
-    if (size === as.length) {
-      const grow = <T extends Int32Array | Float64Array>(x: T, y: T): T => (y.set(x), y);
-      as = grow(as, new Int32Array(size * 2));
-      bs = grow(bs, new Int32Array(size * 2));
-      ps = grow(ps, new Float64Array(size * 2));
-    }
-    as[size] = a;
-    bs[size] = b;
-    ps[size] = joinProbability(model, features);
-    size++;
-  });
+  visitPairs(
+    profiles,
+    graph,
+    groupOf,
+    (a, b, features) => {
+      as[size] = a;
+      bs[size] = b;
+      ps[size] = joinProbability(model, features);
+      size++;
+    },
+    scratch,
+  );
   // Sorted by a (counting sort, stable), then by b within each a (a pair is found once: no two are equal).
-  const start = new Int32Array(n + 1);
+  const start = scratch.int32s('edgeStart', n + 1);
   for (let e = 0; e < size; e++) start[as[e]! + 1]!++;
   for (let x = 0; x < n; x++) start[x + 1]! += start[x]!;
-  const fill = start.slice(0, n);
-  const out: Edges = { a: new Int32Array(size), b: new Int32Array(size), p: new Float64Array(size) };
+  const fill = scratch.int32s('edgeFill', n);
+  fill.set(start.subarray(0, n));
+  const out: Edges = { a: scratch.int32s('edgeA', size), b: scratch.int32s('edgeB', size), p: scratch.float64s('edgeP', size) };
   for (let e = 0; e < size; e++) {
     const at = fill[as[e]!]!++;
     out.a[at] = as[e]!;
