@@ -2,12 +2,16 @@
 // The pipeline's cluster stage alone, replayed on a store a bench run left (`npm run bench -- --keep`):
 // clusterItems called as runOnce calls it, for a cold run (every stored item new, no stories) or, with
 // --new N, for the N newest items against the stories changed within the window before them (a run that
-// brings N new items). Prints CPU and wall time of the call, the stories, and peak RSS. Not a test.
+// brings N new items). Prints CPU and wall time of the call, the stories (and a hash of the result, to compare
+// builds), and peak RSS. Not a test.
 //
-//   node --expose-gc scripts/replay-cluster.mjs STORE.db [--new N] [--limit N] [--dist DIR]
+//   node --expose-gc scripts/replay-cluster.mjs STORE.db [--new N] [--limit N] [--dist DIR] [--at-hand]
 //
-// --limit N: only the N oldest items (a shorter span); --dist: another build (e.g. the code before a change).
+// --limit N: only the N oldest items (a shorter span); --dist: another build (e.g. the code before a change);
+// --at-hand: every item read first and handed over in a map (ItemsAtHand, as runOnce did before the clusterer read
+// the texts itself; what a build older than ItemsToRead needs), instead of ids, dates and the store's reader.
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,11 +33,12 @@ copyFileSync(args[0], dbPath);
 try {
   const raw = new Database(dbPath, { readonly: true });
   const limit = Number(flag('--limit') ?? 0);
-  let rows = raw.prepare(`SELECT id, date FROM items ORDER BY date, id`).all();
+  let rows = raw.prepare(`SELECT id, date, published, updated, date_source AS dateSource FROM items ORDER BY date, id`).all();
   raw.close();
   if (limit > 0) rows = rows.slice(0, limit);
   const store = openStore(dbPath, []);
   const newCount = Number(flag('--new') ?? 0);
+  const atHand = args.includes('--at-hand');
   const started = { cpu: process.cpuUsage(), wall: performance.now() };
   let input;
   if (newCount > 0) {
@@ -47,12 +52,20 @@ try {
       .liveStoriesSince(since, [])
       .map((s) => ({ ...s, members: s.members.filter((m) => !freshSet.has(m.itemId)) }))
       .filter((s) => s.members.length > 0);
-    const items = new Map(store.getItemTexts(stories.flatMap((s) => s.members.map((m) => m.itemId))).map((i) => [i.id, i]));
-    for (const i of newItems) items.set(i.id, i);
-    input = { stories, items, newItems };
-  } else {
+    const memberIds = stories.flatMap((s) => s.members.map((m) => m.itemId));
+    if (atHand) {
+      const items = new Map(store.getItemTexts(memberIds).map((i) => [i.id, i]));
+      for (const i of newItems) items.set(i.id, i);
+      input = { stories, items, newItems };
+    } else {
+      const keys = rows.slice(-newCount).map(({ id, date, published, updated, dateSource }) => ({ id, date, published, updated, dateSource }));
+      input = { stories, itemIds: memberIds, newItems: keys, readItems: (ids) => store.getItemTexts(ids) };
+    }
+  } else if (atHand) {
     const items = store.getItemTexts(rows.map((r) => r.id));
     input = { stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items };
+  } else {
+    input = { stories: [], itemIds: [], newItems: rows, readItems: (ids) => store.getItemTexts(ids) };
   }
   const read = { cpu: process.cpuUsage(started.cpu), wall: performance.now() - started.wall };
   globalThis.gc?.();
@@ -64,7 +77,7 @@ try {
   const multi = result.changed.filter((s) => s.members.length > 1).length;
   console.log(
     JSON.stringify({
-      items: input.items.size,
+      items: input.items?.size ?? input.itemIds.length + input.newItems.length,
       newItems: input.newItems.length,
       storiesIn: input.stories.length,
       readCpuS: +((read.cpu.user + read.cpu.system) / 1e6).toFixed(2),
@@ -73,6 +86,8 @@ try {
       changed: result.changed.length,
       multiItem: multi,
       retired: result.retired?.length ?? 0,
+      // The whole result (stories, members, scores, terms, retirements): equal hashes, the same stories.
+      sha256: createHash('sha256').update(JSON.stringify(result)).digest('hex').slice(0, 16),
       rssBeforeMB: Math.round(rssBefore / 2 ** 20),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     }),

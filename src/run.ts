@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from './config/resolve-config.js';
-import { clusterItems, finishStory } from './cluster/cluster-items.js';
+import { clusterItems, finishStory, type ItemKey } from './cluster/cluster-items.js';
 import type { Logger } from './lib/logger.js';
 import { acquireRunLock } from './lib/run-lock.js';
 import type { FeedMeta, Item, RunReport, Story, StoryView } from './model.js';
@@ -45,16 +45,16 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const fetchedAt = started.toISOString();
 
     const clock = stageClock();
-    // Each source's items are stored as soon as the source settles, and only their text is kept for the
-    // clusterer: a run never holds every document's HTML at once. The whole read phase is one transaction,
-    // so until it commits nothing is visible and a killed run leaves the store as it was.
+    // Each source's items are stored as soon as the source settles, and only their ids and dates are kept: a run
+    // never holds every document at once, and the clusterer reads the texts back a slice at a time. The whole read
+    // phase is one transaction, so until it commits nothing is visible and a killed run leaves the store as it was.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
     const reader = createDocumentReader(deps.readThreads ?? config.fetch.readThreads);
     st.begin();
     let results: SourceResult[];
     let cutoff: string;
-    let inserted: Item[];
-    let changed: Item[];
+    let inserted: ItemKey[];
+    let changed: string[];
     try {
       // Global and per-host limits, back-off and the run budget live in readSources (issue #5).
       results = await readSources(config.sources, (id) => st.getSourceState(id), config.fetch, {
@@ -95,22 +95,23 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       let earliestNew = Infinity; // no new article: only the stories of changed ones are needed
       for (const item of inserted) earliestNew = hasOwnDate(item) ? Math.min(earliestNew, Date.parse(item.date ?? '')) : NaN;
       const since = earliestNew === Infinity ? '9999' : Number.isNaN(earliestNew) ? null : new Date(earliestNew - windowMs).toISOString();
-      const existing = since === null ? st.liveStories() : st.liveStoriesSince(since, changed.map((i) => i.id));
+      const existing = since === null ? st.liveStories() : st.liveStoriesSince(since, changed);
       const memberIds = existing.flatMap((s) => s.members.map((m) => m.itemId));
-      const itemMap = new Map<string, Item>();
-      // The clusterer reads only the plain-text fields: stored items come without contentHtml (half the memory).
-      for (const item of st.getItemTexts(memberIds)) itemMap.set(item.id, item);
-      for (const item of [...inserted, ...changed]) itemMap.set(item.id, item);
       const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
-      const clustered = clusterItems({ stories: existing, items: itemMap, newItems: inserted, priorities }, config.cluster);
+      // The clusterer reads the items' plain-text fields from the store (no contentHtml) as it needs them: a slice of
+      // a long import at a time.
+      const clustered = clusterItems(
+        { stories: existing, itemIds: [...memberIds, ...changed], newItems: inserted, readItems: (ids) => st.getItemTexts(ids), priorities },
+        config.cluster,
+      );
       changedStories.push(...clustered.changed);
       retired.push(...(clustered.retired ?? []));
       // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
       const touched = new Set(changedStories.map((s) => s.id));
-      const changedIds = new Set(changed.map((i) => i.id));
+      const changedIds = new Set(changed);
       for (const story of existing) {
         if (touched.has(story.id) || !story.members.some((m) => changedIds.has(m.itemId))) continue;
-        const members = story.members.map((m) => itemMap.get(m.itemId)).filter((i): i is Item => i !== undefined);
+        const members = st.getItemTexts(story.members.map((m) => m.itemId));
         changedStories.push(finishStory(story, members, priorities));
       }
     }
@@ -188,9 +189,10 @@ const DAY_MS = 86_400_000;
 
 /**
  * Takes each source's items as its result arrives (`take`, readSources' onResult) and stores them right away,
- * keeping only the new and changed items without their HTML (clustering reads only text, rendering reads the
- * store); `finish` stores what had to wait and returns the retention cutoff, the new and changed items in
- * config order (as one upsert of every source would have given them) and the new items per source.
+ * keeping only the new items' ids and dates and the changed items' ids (the clusterer reads the texts from the
+ * store, rendering reads the store); `finish` stores what had to wait and returns the retention cutoff, the new
+ * items' keys and the changed items' ids in config order (as one upsert of every source would have given them)
+ * and the new items per source.
  *
  * Retention is measured from the newest article seen, stored or incoming (never past now), so an archive such
  * as the 2015 demo keeps its stories; articles older than the cutoff are not taken in at all. The cutoff only
@@ -201,19 +203,18 @@ const DAY_MS = 86_400_000;
 function storeAsRead(st: Store, sourceCount: number, started: Date, retentionDays: number, fetchedAt: string) {
   let newest = st.newestItemDate();
   const surelyKept = new Date(started.getTime() - retentionDays * DAY_MS).toISOString();
-  const inserted: Item[][] = Array.from({ length: sourceCount }, () => []);
-  const changed: Item[][] = Array.from({ length: sourceCount }, () => []);
+  const inserted: ItemKey[][] = Array.from({ length: sourceCount }, () => []);
+  const changed: string[][] = Array.from({ length: sourceCount }, () => []);
   const waiting: { index: number; items: Item[] }[] = [];
   let storeMs = 0; // time spent storing during the read phase
-  // A copy, not a spread: strings cut from the document (a title, a guid…) can be V8 slices that keep the whole
-  // document text alive; structuredClone gives them their own storage (medium: ~350 MB less heap when reading).
-  const textOnly = (item: Item): Item => structuredClone({ ...item, contentHtml: '' });
+  // Ids (hashes) and ISO dates are strings made by normalize, not cut from the document: they keep no document alive.
+  const keyOf = (item: Item): ItemKey => ({ id: item.id, date: item.date, published: item.published, updated: item.updated, dateSource: item.dateSource });
   const store = (index: number, items: Item[], cutoff: string) => {
     const fresh = items.filter((i) => !hasOwnDate(i) || (i.date ?? '') >= cutoff);
     if (fresh.length === 0) return;
     const result = st.upsertItems(fresh, fetchedAt);
-    inserted[index] = result.inserted.map(textOnly);
-    changed[index] = result.changed.map(textOnly);
+    inserted[index] = result.inserted.map(keyOf);
+    changed[index] = result.changed.map((i) => i.id);
   };
   return {
     take(result: SourceResult, index: number): void {
@@ -259,7 +260,7 @@ function round1(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-function hasOwnDate(item: Item): boolean {
+function hasOwnDate(item: Pick<Item, 'dateSource'>): boolean {
   return item.dateSource === 'published' || item.dateSource === 'updated';
 }
 

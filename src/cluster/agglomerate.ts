@@ -13,6 +13,13 @@ export interface Seed {
   fresh: boolean;
 }
 
+/** Weighted links between items, as parallel arrays: item a[e] and item b[e] with pair probability p[e]. */
+export interface Edges {
+  a: Int32Array;
+  b: Int32Array;
+  p: Float64Array;
+}
+
 /** Merge rules. */
 export interface AgglomerateOptions {
   /** Minimum mean pair probability for two groups to merge. */
@@ -41,7 +48,7 @@ interface Group {
 export function agglomerate(
   seeds: readonly Seed[],
   itemCount: number,
-  edges: readonly { a: number; b: number; p: number }[],
+  edges: Edges,
   options: AgglomerateOptions,
 ): { root: Int32Array; mergedAt: Float64Array } {
   const groupOfItem = new Int32Array(itemCount).fill(-1);
@@ -49,9 +56,10 @@ export function agglomerate(
     for (const i of s.items) groupOfItem[i] = g;
     return { size: s.items.length, sources: new Set(s.sources), minTime: s.minTime, maxTime: s.maxTime, fresh: s.fresh, links: new Map(), version: 0 };
   });
-  for (const { a, b, p } of edges) {
-    const ga = groupOfItem[a]!;
-    const gb = groupOfItem[b]!;
+  for (let e = 0; e < edges.a.length; e++) {
+    const ga = groupOfItem[edges.a[e]!]!;
+    const gb = groupOfItem[edges.b[e]!]!;
+    const p = edges.p[e]!;
     if (ga < 0 || gb < 0 || ga === gb) continue;
     const A = groups[ga]!;
     A.links.set(gb, (A.links.get(gb) ?? 0) + p);
@@ -76,7 +84,8 @@ export function agglomerate(
     const A = groups[top.a]!;
     const B = groups[top.b]!;
     if (A.version !== top.va || B.version !== top.vb || root[top.a] !== top.a || root[top.b] !== top.b) continue;
-    const sharesSource = [...B.sources].some((s) => A.sources.has(s));
+    let sharesSource = false;
+    for (const s of B.sources) if (A.sources.has(s)) sharesSource = true;
     if (sharesSource && top.mean < options.sameSourceThreshold) continue;
     if (!windowsMeet(A, B, options.windowMs)) continue;
     // b merges into a (the lower index: the older seed).

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Item, Story, StoryMember } from '../model.js';
-import { agglomerate, type Seed } from './agglomerate.js';
-import { Corpus, type ItemProfile } from './corpus.js';
-import { itemPairs, RIVAL_FLOOR } from './item-graph.js';
+import { agglomerate, type Edges, type Seed } from './agglomerate.js';
+import { Corpus, type ProfileTable, type SparseRows } from './corpus.js';
+import { RIVAL_FLOOR, visitPairs, type GraphOptions } from './item-graph.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
+import { Scratch } from './scratch.js';
 import { itemTermCounts } from './text-features.js';
 
 /** The clusterer's slice of the configuration. */
@@ -33,16 +34,46 @@ export const DEFAULT_CLUSTER_OPTIONS: Required<ClusterOptions> = {
   queryTerms: 40,
 };
 
-export interface ClusterInput {
+/** A new item as the clusterer first needs it, before its text is read: its id and the dates that place it in time. */
+export type ItemKey = Pick<Item, 'id' | 'date' | 'published' | 'updated' | 'dateSource'>;
+
+/** The fields of an item the clusterer reads: ids, outlet, dates and plain text (no HTML). */
+export type ItemText = Pick<Item, 'id' | 'sourceId' | 'date' | 'published' | 'updated' | 'dateSource' | 'title' | 'summary' | 'contentText'>;
+
+/**
+ * Reads items by id (e.g. the store's getItemTexts): those found, in the order asked. The clusterer asks for a
+ * bounded number of ids at a time and keeps of each item only what it learned from the text (a digest).
+ */
+export type ReadItems = (ids: readonly string[]) => Iterable<ItemText>;
+
+interface ClusterInputBase {
   /** Live stories from earlier runs; never renamed, only grown. */
   stories: readonly Story[];
+  /** Per-source priority for the representative choice (higher wins; default 0). */
+  priorities?: Readonly<Record<string, number>>;
+}
+
+/** The items at hand. */
+export interface ItemsAtHand extends ClusterInputBase {
   /** Every item the stories reference, plus the new ones. */
   items: ReadonlyMap<string, Item>;
   /** Items to place, in any order (they are placed in date order, then id; undated items last). */
   newItems: readonly Item[];
-  /** Per-source priority for the representative choice (higher wins; default 0). */
-  priorities?: Readonly<Record<string, number>>;
 }
+
+/**
+ * The items read when needed (`readItems`), so that a long import holds only the texts of the slice being
+ * learned, never every new item's: the same stories as ItemsAtHand with the items read.
+ */
+export interface ItemsToRead extends ClusterInputBase {
+  /** As the keys of ItemsAtHand.items: the stories' members and any other item to learn from (ids not found are left out). */
+  itemIds: readonly string[];
+  /** Items to place (ids and dates), in any order; their text is read too. */
+  newItems: readonly ItemKey[];
+  readItems: ReadItems;
+}
+
+export type ClusterInput = ItemsAtHand | ItemsToRead;
 
 export interface ClusterResult {
   /** Stories created or grown by this call, with members in join order. */
@@ -77,34 +108,98 @@ export function mintStoryId(foundingItemId: string): string {
  * by average linkage, old stories first (agglomerate.ts). Two live stories joined by new items are one:
  * the older survives and the other is reported in `retired`. IDF and which words are names are learned
  * from every item given. New dated items spanning several windows are clustered a slice at a time
- * (clusterInWindows).
+ * (clusterInWindows); with ItemsToRead, only the slice's items are read and held.
  */
 export function clusterItems(input: ClusterInput, options: ClusterOptions): ClusterResult {
   const opts = resolveClusterOptions(options);
   const windowMs = opts.windowHours * MS_PER_HOUR;
+  const priorities = input.priorities ?? {};
+  const pool = new ItemPool('readItems' in input ? input.readItems : readerOf(input.items, input.newItems));
+  const itemIds = 'readItems' in input ? input.itemIds : [...input.items.keys()];
   const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
   const fresh = input.newItems.filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id));
   const times = fresh.map(timeOf);
   // An undated new item may join anything: then (and when the new items span less than SLICE_WINDOWS windows) one batch.
-  if (fresh.length === 0 || times.some((t) => t === null)) return clusterBatch(input, opts, new Corpus());
+  if (fresh.length === 0 || times.some((t) => t === null)) return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
   const order = fresh.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || (fresh[x]!.id < fresh[y]!.id ? -1 : fresh[x]!.id > fresh[y]!.id ? 1 : 0));
-  if (times[order[order.length - 1]!]! - times[order[0]!]! < windowMs * SLICE_WINDOWS) return clusterBatch(input, opts, new Corpus());
-  return clusterInWindows(input, order.map((i) => fresh[i]!), opts, windowMs);
+  if (times[order[order.length - 1]!]! - times[order[0]!]! < windowMs * SLICE_WINDOWS) return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
+  return clusterInWindows(input.stories, order.map((i) => fresh[i]!), pool, opts, windowMs, priorities);
+}
+
+/** Reads items at hand: the map's, else the new item's. */
+function readerOf(items: ReadonlyMap<string, Item>, newItems: readonly Item[]): ReadItems {
+  const extra = new Map<string, Item>();
+  for (const item of newItems) if (!items.has(item.id) && !extra.has(item.id)) extra.set(item.id, item);
+  return (ids) => ids.flatMap((id) => items.get(id) ?? extra.get(id) ?? []);
+}
+
+/** What the clusterer keeps of an item once its text is learned (the corpus keeps its digest). */
+type ItemMeta = Pick<Item, 'id' | 'sourceId' | 'date' | 'published' | 'updated' | 'dateSource'>;
+
+/**
+ * Items read at once while learning. Small: a chunk's texts stay alive until the chunk is learned, and a larger
+ * chunk (500) kept surviving V8's young-generation collections in a cold run, growing the heap by ~150 MB per
+ * slice until a full collection (medium bench: peak RSS 573 MB with 500, 477 MB with 50).
+ */
+const READ_CHUNK = 50;
+
+/**
+ * The items a batch works on: one corpus (digests, IDF, which words are names) and what is kept of each
+ * learned item, following the batches; each item's text is read once, when first needed, and dropped once learned.
+ */
+class ItemPool {
+  readonly corpus = new Corpus();
+  /** The large arrays of one batch, reused by the next. */
+  readonly scratch = new Scratch();
+  private readonly metas = new Map<string, ItemMeta>();
+
+  constructor(private readonly read: ReadItems) {}
+
+  /**
+   * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then
+   * reads and learns those not held yet, in id order (so term ids, and every tie-break, do not depend on the input order).
+   */
+  focus(ids: ReadonlySet<string>): void {
+    this.corpus.retain(ids);
+    for (const id of this.metas.keys()) if (!ids.has(id)) this.metas.delete(id);
+    const missing = [...ids].filter((id) => !this.metas.has(id)).sort();
+    this.corpus.learn(this.readAll(missing));
+  }
+
+  /** The learned item, or undefined when it was not found. */
+  get(id: string): ItemMeta | undefined {
+    return this.metas.get(id);
+  }
+
+  private *readAll(ids: readonly string[]): Generator<ItemText> {
+    for (let i = 0; i < ids.length; i += READ_CHUNK) {
+      for (const item of this.read(ids.slice(i, i + READ_CHUNK))) {
+        this.metas.set(item.id, { id: item.id, sourceId: item.sourceId, date: item.date, published: item.published, updated: item.updated, dateSource: item.dateSource });
+        yield item;
+      }
+    }
+  }
 }
 
 /**
  * Many new dated items spanning SLICE_WINDOWS windows or more (a cold run, a big import): they are clustered in time
  * order, SLICE_WINDOWS windows' span of them at a time, each slice with the stories still within reach of it (changed
  * within the window before the slice's first item) carried over, as the pipeline does between runs. Memory
- * is that of a slice's items and time grows linearly, whatever the span. One corpus follows the slices: the items carried
- * over are not tokenised again (IDF is that of each slice's items; which words are names is learned from every
+ * is that of a slice's items and time grows linearly, whatever the span. One pool follows the slices: the items carried
+ * over are not read or tokenised again (IDF is that of each slice's items; which words are names is learned from every
  * item seen so far).
  */
-function clusterInWindows(input: ClusterInput, ordered: readonly Item[], opts: Required<ClusterOptions>, windowMs: number): ClusterResult {
-  const corpus = new Corpus();
-  const live = new Map(input.stories.map((s) => [s.id, s]));
-  const given = new Set(input.stories.map((s) => s.id));
+function clusterInWindows(
+  stories: readonly Story[],
+  ordered: readonly ItemKey[],
+  pool: ItemPool,
+  opts: Required<ClusterOptions>,
+  windowMs: number,
+  priorities: Readonly<Record<string, number>>,
+): ClusterResult {
+  const live = new Map(stories.map((s) => [s.id, s]));
+  const given = new Set(stories.map((s) => s.id));
   const changed = new Set<string>();
   const retiredInto = new Map<string, string>();
   for (let at = 0; at < ordered.length; ) {
@@ -114,15 +209,9 @@ function clusterInWindows(input: ClusterInput, ordered: readonly Item[], opts: R
     const slice = ordered.slice(at, end);
     at = end;
     const since = new Date(start - windowMs).toISOString();
-    const stories = [...live.values()].filter((s) => s.updated >= since).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const items = new Map<string, Item>();
-    for (const s of stories)
-      for (const m of s.members) {
-        const item = input.items.get(m.itemId);
-        if (item) items.set(item.id, item);
-      }
-    for (const item of slice) items.set(item.id, input.items.get(item.id) ?? item);
-    const got = clusterBatch({ stories, items, newItems: slice, ...(input.priorities ? { priorities: input.priorities } : {}) }, opts, corpus);
+    const carried = [...live.values()].filter((s) => s.updated >= since).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const memberIds = carried.flatMap((s) => s.members.map((m) => m.itemId));
+    const got = clusterBatch(carried, memberIds, slice, pool, opts, priorities);
     for (const s of got.changed) {
       live.set(s.id, s);
       changed.add(s.id);
@@ -140,66 +229,96 @@ function clusterInWindows(input: ClusterInput, ordered: readonly Item[], opts: R
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
 }
 
-/** Clusters the new items with the given stories in one batch (every item profiled together). */
-function clusterBatch(input: ClusterInput, opts: Required<ClusterOptions>, corpus: Corpus): ClusterResult {
+/**
+ * Clusters the new items with the given stories in one batch (every item profiled together). The pool learns the
+ * items of `itemIds` (the stories' members, and any other to learn from) and the new ones.
+ */
+function clusterBatch(
+  inputStories: readonly Story[],
+  itemIds: readonly string[],
+  newItems: readonly ItemKey[],
+  pool: ItemPool,
+  opts: Required<ClusterOptions>,
+  priorities: Readonly<Record<string, number>>,
+): ClusterResult {
   const windowMs = opts.windowHours * MS_PER_HOUR;
-  // One batch in id order: term ids (and so every tie-break) do not depend on the input order.
-  const everyItem = new Map(input.items);
-  for (const item of input.newItems) if (!everyItem.has(item.id)) everyItem.set(item.id, item);
-  corpus.retain(new Set(everyItem.keys()));
-  corpus.learn([...everyItem.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  const atHand = new Set(itemIds);
+  const every = new Set(itemIds);
+  for (const item of newItems) every.add(item.id);
+  pool.focus(every);
+  const corpus = pool.corpus;
+  // A story's member is placed when it is among itemIds and found.
+  const member = (id: string): ItemMeta | undefined => (atHand.has(id) ? pool.get(id) : undefined);
 
   // Old stories first, oldest first (the lower seed survives a merge), then new items in date order.
-  const stories = [...input.stories].map((story, i) => ({ story, i })).sort((x, y) => (x.story.published < y.story.published ? -1 : x.story.published > y.story.published ? 1 : x.i - y.i));
-  const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
+  const stories = [...inputStories].map((story, i) => ({ story, i })).sort((x, y) => (x.story.published < y.story.published ? -1 : x.story.published > y.story.published ? 1 : x.i - y.i));
+  const known = new Set(inputStories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
-  const ordered = [...input.newItems].filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id)).sort(byDateThenId);
+  const ordered = [...newItems].filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id)).sort(byDateThenId);
 
-  const profiles: ItemProfile[] = [];
-  const itemOf: Item[] = [];
+  // Item i of the batch: what is kept of it, the dates it is placed by (a new item: its own key's), its time.
+  const itemOf: ItemMeta[] = [];
+  const keyOf: ItemKey[] = [];
+  const timeAt: (number | null)[] = [];
   const seeds: Seed[] = [];
-  const place = (item: Item): number => {
-    profiles.push(corpus.profile(item, item.sourceId, timeOf(item), opts.queryTerms));
+  const place = (item: ItemMeta, key: ItemKey): number => {
     itemOf.push(item);
-    return profiles.length - 1;
+    keyOf.push(key);
+    timeAt.push(timeOf(key));
+    return itemOf.length - 1;
   };
   for (const { story } of stories) {
-    const members = story.members.map((m) => input.items.get(m.itemId)).filter((x): x is Item => x !== undefined);
-    const idx = members.map(place);
-    const times = idx.map((i) => profiles[i]!.time).filter((t): t is number => t !== null);
+    const members = story.members.map((m) => member(m.itemId)).filter((x): x is ItemMeta => x !== undefined);
+    const idx = members.map((m) => place(m, m));
+    const times = idx.map((i) => timeAt[i]!).filter((t): t is number => t !== null);
     seeds.push({ items: idx, sources: new Set(members.map((m) => m.sourceId)), minTime: times.length ? Math.min(...times) : null, maxTime: times.length ? Math.max(...times) : null, fresh: false });
   }
   const firstNew = seeds.length;
-  for (const item of ordered) {
-    const i = place(item);
-    const t = profiles[i]!.time;
+  for (const key of ordered) {
+    const item = pool.get(key.id);
+    if (!item) throw new Error(`clusterItems: new item ${key.id} could not be read`);
+    const i = place(item, key);
+    const t = timeAt[i]!;
     seeds.push({ items: [i], sources: new Set([item.sourceId]), minTime: t, maxTime: t, fresh: true });
   }
+  const profiles = corpus.profileTable(
+    itemOf.map((m) => m.id),
+    timeAt,
+    opts.queryTerms,
+    pool.scratch,
+  );
 
   // Links between two items of one old story change nothing (agglomerate ignores them): not computed.
-  const storyOf = new Int32Array(profiles.length).fill(-1);
+  const storyOf = new Int32Array(profiles.count).fill(-1);
   for (let g = 0; g < firstNew; g++) for (const i of seeds[g]!.items) storyOf[i] = g;
-  const pairs = itemPairs(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf);
-  const edges = pairs.map((pair) => ({ a: pair.a, b: pair.b, p: joinProbability(opts.model, pair.features) }));
-  const { root } = agglomerate(seeds, profiles.length, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
+  const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model, pool.scratch);
+  const { root } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
 
   // Each new item's evidence: its most probable link inside its final group.
-  const groupOfItem = new Int32Array(profiles.length);
+  const groupOfItem = new Int32Array(profiles.count);
   seeds.forEach((s, g) => {
     for (const i of s.items) groupOfItem[i] = root[g]!;
   });
-  const bestLink = new Map<number, { other: number; p: number }>();
-  for (const e of edges) {
-    if (groupOfItem[e.a] !== groupOfItem[e.b]) continue;
-    for (const [x, y] of [[e.a, e.b], [e.b, e.a]] as const) {
-      const cur = bestLink.get(x);
-      if (!cur || e.p > cur.p) bestLink.set(x, { other: y, p: e.p });
+  // Per item: the other item of its best link (-1: none yet) and that link's probability; the first of equals wins.
+  const bestOther = new Int32Array(profiles.count).fill(-1);
+  const bestP = new Float64Array(profiles.count);
+  const offerLink = (x: number, y: number, p: number) => {
+    if (bestOther[x]! < 0 || p > bestP[x]!) {
+      bestOther[x] = y;
+      bestP[x] = p;
     }
+  };
+  for (let e = 0; e < edges.a.length; e++) {
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    if (groupOfItem[a] !== groupOfItem[b]) continue;
+    offerLink(a, b, edges.p[e]!);
+    offerLink(b, a, edges.p[e]!);
   }
   const memberOf = (i: number): StoryMember => {
-    const link = bestLink.get(i);
-    const terms = link ? sharedTerms(profiles[i]!, profiles[link.other]!, 5).map((id) => corpus.termName(id)) : [];
-    return { itemId: itemOf[i]!.id, score: link ? round(link.p) : 1, terms };
+    const other = bestOther[i]!;
+    const terms = other >= 0 ? sharedTerms(profiles.all, i, other, 5).map((id) => corpus.termName(id)) : [];
+    return { itemId: itemOf[i]!.id, score: other >= 0 ? round(bestP[i]!) : 1, terms };
   };
 
   const result: Story[] = [];
@@ -229,7 +348,7 @@ function clusterBatch(input: ClusterInput, opts: Required<ClusterOptions>, corpu
       }
       story = { ...survivor, members };
     } else {
-      const founder = itemOf[newItems[0]!]!;
+      const founder = keyOf[newItems[0]!]!;
       const date = founder.date ?? founder.published ?? founder.updated ?? '1970-01-01T00:00:00.000Z';
       story = {
         id: mintStoryId(founder.id),
@@ -239,10 +358,78 @@ function clusterBatch(input: ClusterInput, opts: Required<ClusterOptions>, corpu
         updated: date,
       };
     }
-    const items = story.members.map((m) => everyItem.get(m.itemId)).filter((x): x is Item => x !== undefined);
-    result.push(finishStory(story, items, input.priorities ?? {}, (item) => corpus.termVector(item.id)));
+    const items = story.members.map((m) => pool.get(m.itemId)).filter((x): x is ItemMeta => x !== undefined);
+    // Every item here is learned: its term counts are its digest.
+    const centrality = items.length > 1 ? centralityOfLearned(corpus, items) : new Map<string, number>();
+    result.push(finishWith(story, items, priorities, centrality));
   }
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
+}
+
+/**
+ * The linked pairs of itemPairs with their join probability, in (a, b) order, as parallel arrays: the
+ * features of a pair are turned into its probability as it is found, and never kept.
+ */
+function linkEdges(profiles: ProfileTable, graph: GraphOptions, groupOf: Int32Array, model: JoinModel, scratch: Scratch): Edges {
+  const n = profiles.count;
+  // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
+  const most = n * graph.neighbours;
+  const as = scratch.int32s('pairA', most);
+  const bs = scratch.int32s('pairB', most);
+  const ps = scratch.float64s('pairP', most);
+  let size = 0;
+  visitPairs(
+    profiles,
+    graph,
+    groupOf,
+    (a, b, features) => {
+      as[size] = a;
+      bs[size] = b;
+      ps[size] = joinProbability(model, features);
+      size++;
+    },
+    scratch,
+  );
+  // Sorted by a (counting sort, stable), then by b within each a (a pair is found once: no two are equal).
+  const start = scratch.int32s('edgeStart', n + 1);
+  for (let e = 0; e < size; e++) start[as[e]! + 1]!++;
+  for (let x = 0; x < n; x++) start[x + 1]! += start[x]!;
+  const fill = scratch.int32s('edgeFill', n);
+  fill.set(start.subarray(0, n));
+  const out: Edges = { a: scratch.int32s('edgeA', size), b: scratch.int32s('edgeB', size), p: scratch.float64s('edgeP', size) };
+  for (let e = 0; e < size; e++) {
+    const at = fill[as[e]!]!++;
+    out.a[at] = as[e]!;
+    out.b[at] = bs[e]!;
+    out.p[at] = ps[e]!;
+  }
+  for (let x = 0; x < n; x++) {
+    const from = start[x]!;
+    const to = start[x + 1]!;
+    if (to - from > 64) {
+      // A much-linked item: its links sorted through an index.
+      const order = Array.from({ length: to - from }, (_, i) => from + i).sort((u, v) => out.b[u]! - out.b[v]!);
+      const b = order.map((e) => out.b[e]!);
+      const p = order.map((e) => out.p[e]!);
+      out.b.set(b, from);
+      out.p.set(p, from);
+      continue;
+    }
+    // Insertion sort of one item's links by b (a few dozen at most).
+    for (let e = from + 1; e < to; e++) {
+      const b = out.b[e]!;
+      const p = out.p[e]!;
+      let y = e;
+      while (y > from && out.b[y - 1]! > b) {
+        out.b[y] = out.b[y - 1]!;
+        out.p[y] = out.p[y - 1]!;
+        y--;
+      }
+      out.b[y] = b;
+      out.p[y] = p;
+    }
+  }
+  return out;
 }
 
 /** Returns the options with every default filled in and the model checked. */
@@ -267,13 +454,17 @@ export interface TermVector {
 
 /** Recomputes a story's representative, published and updated from its members. */
 export function finishStory(story: Story, items: readonly Item[], priorities: Readonly<Record<string, number>>, countsOf?: TermCountsOf): Story {
+  // A one-member story needs no centrality: its only member is the representative.
+  return finishWith(story, items, priorities, items.length > 1 ? centralityOf(items, countsOf) : new Map<string, number>());
+}
+
+/** finishStory with each member's centrality given. */
+function finishWith(story: Story, items: readonly ItemMeta[], priorities: Readonly<Record<string, number>>, centrality: ReadonlyMap<string, number>): Story {
   if (items.length === 0) return story;
   const dates = items.map((i) => i.date).filter((d): d is string => d !== null).sort();
   const changes = items.map((i) => maxIso(i.updated, i.date)).filter((d): d is string => d !== null).sort();
   // The representative is the outlet the user prefers (priority), then the article most central to the story
   // (closest to its centroid), then the earliest, then the lowest id.
-  // A one-member story needs no centrality: its only member is the representative.
-  const centrality = items.length > 1 ? centralityOf(items, countsOf) : new Map<string, number>();
   const rep = [...items].sort(
     (a, b) =>
       (priorities[b.sourceId] ?? 0) - (priorities[a.sourceId] ?? 0) ||
@@ -292,13 +483,20 @@ export function finishStory(story: Story, items: readonly Item[], priorities: Re
 
 /** Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule. */
 export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): Map<string, number> {
+  return centralityOfCounts(
+    items.map((i) => i.id),
+    items.map((item) => countsOf?.(item) ?? itemTermCounts(item)),
+  );
+}
+
+/** centralityOf of the items `ids` with these term counts. */
+function centralityOfCounts(ids: readonly string[], counts: readonly (ReadonlyMap<number | string, number> | TermVector)[]): Map<string, number> {
   // Each item's unit vector as parallel arrays (keys in itemTermCounts order).
   const keys: ArrayLike<number | string>[] = [];
   const weights: Float64Array[] = [];
   let numeric = true;
   let maxId = -1;
-  for (const item of items) {
-    const got = countsOf?.(item) ?? itemTermCounts(item);
+  for (const got of counts) {
     const k: ArrayLike<number | string> = got instanceof Map ? [...got.keys()] : (got as TermVector).ids;
     const c: ArrayLike<number> = got instanceof Map ? [...got.values()] : (got as TermVector).counts;
     const w = new Float64Array(k.length);
@@ -316,7 +514,7 @@ export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): M
     keys.push(k);
     weights.push(w);
   }
-  const n = items.length;
+  const n = ids.length;
   const dots = new Float64Array(n);
   if (numeric) {
     // Term ids: the centroid in a dense scratch array (zeroed again after), the same sums in the same order as a Map.
@@ -351,29 +549,89 @@ export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): M
     }
   }
   const out = new Map<string, number>();
-  items.forEach((item, i) => out.set(item.id, Math.round(dots[i]! * 1e6) / 1e6));
+  ids.forEach((id, i) => out.set(id, Math.round(dots[i]! * 1e6) / 1e6));
   return out;
 }
+
+/** centralityOf of learned items, from their digests (the same sums in the same order), without an array per item. */
+function centralityOfLearned(corpus: Corpus, items: readonly ItemMeta[]): Map<string, number> {
+  const rows = items.map((i) => corpus.termRow(i.id)!);
+  let total = 0;
+  let maxId = -1;
+  for (const r of rows) {
+    total += r.length;
+    for (let i = 0; i < r.length; i++) if (r.arena[r.ids + i]! > maxId) maxId = r.arena[r.ids + i]!;
+  }
+  if (unitScratch.length < total) unitScratch = new Float64Array(Math.max(total, unitScratch.length * 2));
+  if (centroidScratch.length <= maxId) centroidScratch = new Float64Array(Math.max(maxId + 1, centroidScratch.length * 2));
+  const unit = unitScratch;
+  const centroid = centroidScratch;
+  const n = rows.length;
+  // Each item's unit vector of log-tf weights, one after the other.
+  let at = 0;
+  for (const r of rows) {
+    let sq = 0;
+    for (let i = 0; i < r.length; i++) {
+      const x = 1 + Math.log(r.arena[r.ids + r.length + i]! / 2);
+      unit[at + i] = x;
+      sq += x * x;
+    }
+    const norm = Math.sqrt(sq) || 1;
+    for (let i = 0; i < r.length; i++) unit[at + i] = unit[at + i]! / norm;
+    at += r.length;
+  }
+  at = 0;
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) centroid[r.arena[r.ids + i]!] = centroid[r.arena[r.ids + i]!]! + unit[at + i]! / n;
+    at += r.length;
+  }
+  const out = new Map<string, number>();
+  at = 0;
+  rows.forEach((r, v) => {
+    let dot = 0;
+    for (let i = 0; i < r.length; i++) dot += unit[at + i]! * centroid[r.arena[r.ids + i]!]!;
+    at += r.length;
+    out.set(items[v]!.id, Math.round(dot * 1e6) / 1e6);
+  });
+  for (const r of rows) for (let i = 0; i < r.length; i++) centroid[r.arena[r.ids + i]!] = 0;
+  return out;
+}
+
+/** centralityOfLearned's unit vectors, reused. */
+let unitScratch = new Float64Array(0);
 
 /** centralityOf's dense centroid, reused (all zeros between calls). */
 let centroidScratch = new Float64Array(0);
 
-/** Returns the terms two items share, heaviest first (the evidence shown by `storyfeed explain`). */
-function sharedTerms(p: ItemProfile, q: ItemProfile, k: number): number[] {
-  const shared: [number, number][] = [];
-  let i = 0;
-  let j = 0;
-  while (i < p.all.ids.length && j < q.all.ids.length) {
-    const x = p.all.ids[i]!;
-    const y = q.all.ids[j]!;
-    if (x === y) shared.push([x, p.all.w[i++]! * q.all.w[j++]!]);
-    else if (x < y) i++;
-    else j++;
+/** Returns the (at most k) terms items p and q share, heaviest first, then by id (the evidence shown by `storyfeed explain`). */
+function sharedTerms(all: SparseRows, p: number, q: number, k: number): number[] {
+  // The k best so far, best first: a top-k selection, the same terms and order as sorting every shared term.
+  const ids: number[] = [];
+  const ws: number[] = [];
+  let i = all.at[p]!;
+  let j = all.at[q]!;
+  const iEnd = all.at[p + 1]!;
+  const jEnd = all.at[q + 1]!;
+  while (i < iEnd && j < jEnd) {
+    const x = all.ids[i]!;
+    const y = all.ids[j]!;
+    if (x < y) i++;
+    else if (x > y) j++;
+    else {
+      const w = all.w[i++]! * all.w[j++]!;
+      // Ids come ascending: a term ties only with heavier-or-equal ones already kept, which stay ahead of it.
+      let at = ids.length;
+      while (at > 0 && w > ws[at - 1]!) at--;
+      if (at >= k) continue;
+      ids.splice(at, 0, x);
+      ws.splice(at, 0, w);
+      if (ids.length > k) {
+        ids.pop();
+        ws.pop();
+      }
+    }
   }
-  return shared
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, k)
-    .map(([id]) => id);
+  return ids;
 }
 
 function maxIso(a: string | null, b: string | null): string | null {
@@ -383,7 +641,7 @@ function maxIso(a: string | null, b: string | null): string | null {
 }
 
 /** Returns the epoch ms the clustering window uses for an item, or null when it has no date of its own. */
-export function timeOf(item: Item): number | null {
+export function timeOf(item: Pick<Item, 'date' | 'published' | 'updated' | 'dateSource'>): number | null {
   // An item without its own date (dated when fetched) places no time constraint.
   if (item.dateSource === 'fetched' || item.dateSource === 'none') return null;
   const d = item.date ?? item.published ?? item.updated;
@@ -392,7 +650,7 @@ export function timeOf(item: Item): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-function byDateThenId(a: Item, b: Item): number {
+function byDateThenId(a: ItemKey, b: ItemKey): number {
   const da = a.date ?? '';
   const db = b.date ?? '';
   if (da !== db) return da === '' ? 1 : db === '' ? -1 : da < db ? -1 : 1;

@@ -1,4 +1,5 @@
 import type { Item } from '../model.js';
+import { Scratch } from './scratch.js';
 import { BODY_TERM_WORDS, FIELD_WEIGHTS, isNameable, isNumberLike, isUpperInitial, normalWord, scanWords, termOf, weekdayBit } from './text-features.js';
 
 // Corpus statistics (IDF, which words are names) and item profiles (weighted sparse vectors), learned
@@ -30,15 +31,34 @@ export interface ItemProfile {
   query: Int32Array;
 }
 
-/** An item reduced to what profiles are made of: term ids (first-use order) with weighted counts. */
-interface Digest {
-  counts: Int32Array;
-  weights: Float64Array;
-  title: Int32Array;
-  titleWeights: Float64Array;
-  ents: Int32Array;
-  days: number;
+/** Sparse vectors of many items in flat arrays: item i's ids and weights are [at[i], at[i + 1]). */
+export interface SparseRows {
+  ids: Int32Array;
+  w: Float64Array;
+  at: Int32Array;
 }
+
+/** The profiles (ItemProfile) of a batch of items in flat arrays, item i being row i: no object per item. */
+export interface ProfileTable {
+  count: number;
+  /** Epoch ms of each item's own date, NaN for none (no time constraint). */
+  time: Float64Array;
+  days: Int32Array;
+  all: SparseRows;
+  title: SparseRows;
+  ents: SparseRows;
+  /** Query term ids: [queryAt[i], queryAt[i + 1]). */
+  query: Int32Array;
+  queryAt: Int32Array;
+}
+
+// A digest: an item reduced to what profiles are made of, kept in Corpus.arena at its offset o:
+// [o] term count c, [o+1] headline term count h, [o+2] name count e, [o+3] weekday bits, then c term ids
+// (first-use order), c weighted counts in half units (FIELD_WEIGHTS are multiples of 0.5, so the sums are
+// exact), h headline term ids, h headline counts, e name term ids.
+const DIGEST_HEAD = 4;
+const HALF_WEIGHTS = { title: FIELD_WEIGHTS.title * 2, summary: FIELD_WEIGHTS.summary * 2, body: FIELD_WEIGHTS.body * 2 };
+if (!Object.values(HALF_WEIGHTS).every(Number.isInteger)) throw new Error('corpus: FIELD_WEIGHTS must be multiples of 0.5');
 
 const ENTITY_PREFIX = '\u0000';
 /** Terms in more than this share of the items are not used to look up candidates. */
@@ -66,7 +86,10 @@ export class Corpus {
   private readonly names: string[] = [];
   private df: number[] = [];
   private n = 0;
-  private readonly digests = new Map<string, Digest>();
+  /** Learned item id → offset of its digest in `arena`. */
+  private readonly digestAt = new Map<string, number>();
+  private arena = new Int32Array(1 << 16);
+  private arenaEnd = 0;
   private idfCache: Float64Array | null = null;
   // The word lexicon: written forms (rows of hash1, hash2, length, 2 + (word id << 1 | capital)), and
   // lower-cased word → word id.
@@ -91,14 +114,22 @@ export class Corpus {
   private termSlot = new Int32Array(0);
   private wordStamp: number[] = [];
   private stamp = 0;
+  private halfWeights = new Int32Array(1024);
+  private readonly tokens = new TokenBuffer();
+  private orderScratch = new Int32Array(1024);
+  // Scratch of profileRows: one item's raw weights, and the order of its query terms.
+  private rawScratch = new Float64Array(1024);
 
   /** Learns from the items (each once, by id); call before profiling. */
   learn(items: Iterable<Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>>): void {
     // First pass: tokens (only those that can be terms or names) and case counts of the whole batch.
     const fresh: { id: string; at: number; title: number; summary: number; body: number; days: number }[] = [];
-    const buf = new TokenBuffer();
+    // One token buffer for the corpus's life, reused by each learn: a batch's tokens (tens of MB in a cold
+    // run's slice) are not made again, and left to the garbage collector, for every slice.
+    const buf = this.tokens;
+    buf.length = 0;
     for (const item of items) {
-      if (this.digests.has(item.id)) continue;
+      if (this.digestAt.has(item.id)) continue;
       const at = buf.length;
       this.scanDays = 0;
       const title = this.scan(item.title, Infinity, buf);
@@ -113,44 +144,55 @@ export class Corpus {
     // Second pass: which words are names is known only once the whole batch has been seen.
     const tokens = buf.data;
     for (const f of fresh) {
-      if (this.digests.has(f.id)) continue;
+      if (this.digestAt.has(f.id)) continue;
       this.n++;
       const titleEnd = f.at + f.title;
       const summaryEnd = titleEnd + f.summary;
       const end = summaryEnd + f.body;
       this.ensureTerms();
+      // The digest is written in place at the end of the arena: room for its largest possible size first.
+      const tokenCount = end - f.at;
+      this.ensureArena(DIGEST_HEAD + 2 * tokenCount + 2 * f.title + tokenCount);
+      const arena = this.arena;
+      const o = this.arenaEnd;
       // Weighted term counts in first-use order: headline 3, summary 1.5, body lead 1.
       let stamp = ++this.stamp;
-      const counts: number[] = [];
-      const weights: number[] = [];
+      const ids = o + DIGEST_HEAD;
+      let c = 0;
       for (let k = f.at; k < end; k++) {
         const t = this.termOfWord(tokens[k]! >> 2);
         if (t < 0) continue;
-        const w = k < titleEnd ? FIELD_WEIGHTS.title : k < summaryEnd ? FIELD_WEIGHTS.summary : FIELD_WEIGHTS.body;
+        const w = k < titleEnd ? HALF_WEIGHTS.title : k < summaryEnd ? HALF_WEIGHTS.summary : HALF_WEIGHTS.body;
         this.ensureTerms();
         if (this.termStamp[t] !== stamp) {
           this.termStamp[t] = stamp;
-          this.termSlot[t] = counts.length;
-          counts.push(t);
-          weights.push(w);
-        } else weights[this.termSlot[t]!]! += w;
+          this.termSlot[t] = c;
+          arena[ids + c] = t;
+          // Weights go after the ids once their number is known: kept at the far end meanwhile.
+          this.halfScratch(c + 1)[c] = w;
+          c++;
+        } else this.halfWeights[this.termSlot[t]!]! += w;
       }
+      arena.set(this.halfWeights.subarray(0, c), ids + c);
       stamp = ++this.stamp;
-      const title: number[] = [];
-      const titleWeights: number[] = [];
+      const titleIds = ids + 2 * c;
+      let h = 0;
       for (let k = f.at; k < titleEnd; k++) {
         const t = this.wordTerm[tokens[k]! >> 2]!;
         if (t < 0) continue;
         if (this.termStamp[t] !== stamp) {
           this.termStamp[t] = stamp;
-          this.termSlot[t] = title.length;
-          title.push(t);
-          titleWeights.push(1);
-        } else titleWeights[this.termSlot[t]!]! += 1;
+          this.termSlot[t] = h;
+          arena[titleIds + h] = t;
+          this.halfScratch(h + 1)[h] = 1;
+          h++;
+        } else this.halfWeights[this.termSlot[t]!]! += 1;
       }
+      arena.set(this.halfWeights.subarray(0, h), titleIds + h);
       // Name-like words (capitalised mid-sentence in most uses across the corpus) and numbers, in first-use order.
       stamp = ++this.stamp;
-      const ents: number[] = [];
+      const entIds = titleIds + 2 * h;
+      let e = 0;
       for (let k = f.at; k < end; k++) {
         const code = tokens[k]!;
         const wid = code >> 2;
@@ -165,20 +207,18 @@ export class Corpus {
         }
         if (!isName) continue;
         this.wordStamp[wid] = stamp;
-        let e = this.wordEnt[wid]!;
-        if (e === -2) this.wordEnt[wid] = e = this.id(ENTITY_PREFIX + this.words[wid]!);
-        ents.push(e);
+        let ent = this.wordEnt[wid]!;
+        if (ent === -2) this.wordEnt[wid] = ent = this.id(ENTITY_PREFIX + this.words[wid]!);
+        arena[entIds + e++] = ent;
       }
-      for (const t of counts) this.df[t] = (this.df[t] ?? 0) + 1;
-      for (const t of ents) this.df[t] = (this.df[t] ?? 0) + 1;
-      this.digests.set(f.id, {
-        counts: Int32Array.from(counts),
-        weights: Float64Array.from(weights),
-        title: Int32Array.from(title),
-        titleWeights: Float64Array.from(titleWeights),
-        ents: Int32Array.from(ents),
-        days: f.days,
-      });
+      for (let i = 0; i < c; i++) this.df[arena[ids + i]!] = (this.df[arena[ids + i]!] ?? 0) + 1;
+      for (let i = 0; i < e; i++) this.df[arena[entIds + i]!] = (this.df[arena[entIds + i]!] ?? 0) + 1;
+      arena[o] = c;
+      arena[o + 1] = h;
+      arena[o + 2] = e;
+      arena[o + 3] = f.days;
+      this.arenaEnd = entIds + e;
+      this.digestAt.set(f.id, o);
     }
     this.idfCache = null;
   }
@@ -189,66 +229,152 @@ export class Corpus {
    * counts stay. Lets one corpus follow a moving window of items without re-tokenising the ones that stay.
    */
   retain(keep: ReadonlySet<string>): void {
-    for (const [id, d] of this.digests) {
-      if (keep.has(id)) continue;
-      for (const t of d.counts) this.df[t]!--;
-      for (const t of d.ents) this.df[t]!--;
+    const arena = this.arena;
+    let kept = 0;
+    for (const [id, o] of this.digestAt) {
+      if (keep.has(id)) {
+        kept += digestSize(arena, o);
+        continue;
+      }
+      const ids = o + DIGEST_HEAD;
+      for (let i = 0; i < arena[o]!; i++) this.df[arena[ids + i]!]!--;
+      const ents = ids + 2 * arena[o]! + 2 * arena[o + 1]!;
+      for (let i = 0; i < arena[o + 2]!; i++) this.df[arena[ents + i]!]!--;
       this.n--;
-      this.digests.delete(id);
+      this.digestAt.delete(id);
+    }
+    // The digests kept move down the arena, in learning order (which is offset order), closing the gaps.
+    if (kept < this.arenaEnd) {
+      let end = 0;
+      for (const [id, o] of this.digestAt) {
+        const size = digestSize(arena, o);
+        if (o !== end) arena.copyWithin(end, o, o + size);
+        this.digestAt.set(id, end);
+        end += size;
+      }
+      this.arenaEnd = end;
     }
     this.idfCache = null;
   }
 
-  /** Returns the profile of an item (learning it first if it is new). */
-  profile(item: Item, source: string, time: number | null, queryTerms = 40): ItemProfile {
-    let digest = this.digests.get(item.id);
-    if (!digest) {
-      this.learn([item]);
-      digest = this.digests.get(item.id)!;
+  /** Makes room for `size` more ints at the end of the arena. */
+  private ensureArena(size: number): void {
+    if (this.arenaEnd + size <= this.arena.length) return;
+    const next = new Int32Array(Math.max(this.arenaEnd + size, Math.ceil(this.arena.length * 1.5)));
+    next.set(this.arena.subarray(0, this.arenaEnd));
+    this.arena = next;
+  }
+
+  /** The scratch array of one digest's weights (half units) while its terms are counted, at least `size` long. */
+  private halfScratch(size: number): Int32Array {
+    if (this.halfWeights.length < size) {
+      const next = new Int32Array(Math.max(size, this.halfWeights.length * 2));
+      next.set(this.halfWeights);
+      this.halfWeights = next;
     }
+    return this.halfWeights;
+  }
+
+  /** Returns the profile of an item (learning it first if it is new). */
+  profile(item: Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>, source: string, time: number | null, queryTerms = 40): ItemProfile {
+    if (!this.digestAt.has(item.id)) this.learn([item]);
+    return profileRow(this.profileTable([item.id], [time], queryTerms), 0, item.id, source);
+  }
+
+  /** Whether an item is learned (its digest is held). */
+  has(itemId: string): boolean {
+    return this.digestAt.has(itemId);
+  }
+
+  /**
+   * Returns the profiles of learned items (see has; throws for an item not learned), row i for itemIds[i] with
+   * times[i]: the same vectors as `profile` gives, in flat arrays.
+   */
+  profileTable(itemIds: readonly string[], times: readonly (number | null)[], queryTerms = 40, scratch = new Scratch()): ProfileTable {
+    const arena = this.arena;
+    const offsets = itemIds.map((id) => {
+      const o = this.digestAt.get(id);
+      if (o === undefined) throw new Error(`Corpus: item ${id} is not learned`);
+      return o;
+    });
+    const count = itemIds.length;
+    let allSize = 0;
+    let titleSize = 0;
+    let entSize = 0;
+    let querySize = 0;
+    for (const o of offsets) {
+      allSize += arena[o]!;
+      titleSize += arena[o + 1]!;
+      entSize += arena[o + 2]!;
+      querySize += Math.min(queryTerms, arena[o]!);
+    }
+    const rows = (name: string, size: number): SparseRows => ({ ids: scratch.int32s(`${name}.ids`, size), w: scratch.float64s(`${name}.w`, size), at: scratch.int32s(`${name}.at`, count + 1) });
+    const table: ProfileTable = {
+      count,
+      time: scratch.float64s('time', count),
+      days: scratch.int32s('days', count),
+      all: rows('all', allSize),
+      title: rows('title', titleSize),
+      ents: rows('ents', entSize),
+      query: scratch.int32s('query', querySize),
+      queryAt: scratch.int32s('queryAt', count + 1),
+    };
     const idf = this.idf();
     this.ensureTerms();
-    const all = this.weightedVec(digest.counts, digest.weights, idf);
     // A term in more than this many items finds too many stories to be worth looking up.
     const commonDf = Math.max(20, this.n * COMMON_SHARE);
-    const w = all.raw;
-    const order: number[] = [];
-    for (let i = 0; i < digest.counts.length; i++) if ((this.df[digest.counts[i]!] ?? 0) <= commonDf) order.push(i);
-    order.sort((a, b) => w[b]! - w[a]! || digest.counts[a]! - digest.counts[b]!);
-    const query = new Int32Array(Math.min(queryTerms, order.length));
-    for (let q = 0; q < query.length; q++) query[q] = digest.counts[order[q]!]!;
-    const entW = new Float64Array(digest.ents.length);
-    for (let i = 0; i < entW.length; i++) entW[i] = idf[digest.ents[i]!] ?? 1;
-    return {
-      id: item.id,
-      source,
-      time,
-      days: digest.days,
-      query,
-      all: all.vec,
-      title: this.weightedVec(digest.title, digest.titleWeights, idf).vec,
-      ents: this.sortedVec(digest.ents, entW),
-    };
+    let q = 0;
+    for (let r = 0; r < count; r++) {
+      const o = offsets[r]!;
+      const c = arena[o]!;
+      const h = arena[o + 1]!;
+      const e = arena[o + 2]!;
+      const ids = o + DIGEST_HEAD;
+      const titleIds = ids + 2 * c;
+      const entIds = titleIds + 2 * h;
+      table.time[r] = times[r] ?? NaN;
+      table.days[r] = arena[o + 3]!;
+      // TF-IDF (log tf) of the terms, unit length.
+      if (this.rawScratch.length < c) this.rawScratch = new Float64Array(Math.max(c, this.rawScratch.length * 2));
+      const raw = this.rawScratch;
+      for (let i = 0; i < c; i++) raw[i] = (1 + Math.log(arena[ids + c + i]! / 2)) * (idf[arena[ids + i]!] ?? 1);
+      this.sortedRow(arena, ids, raw, c, table.all, r);
+      // The query terms: the heaviest not common to much of the corpus.
+      if (this.orderScratch.length < c) this.orderScratch = new Int32Array(Math.max(c, this.orderScratch.length * 2));
+      let m = 0;
+      for (let i = 0; i < c; i++) if ((this.df[arena[ids + i]!] ?? 0) <= commonDf) this.orderScratch[m++] = i;
+      // A total order (term ids are distinct): any sort gives the same.
+      const order = this.orderScratch.subarray(0, m).sort((a, b) => raw[b]! - raw[a]! || arena[ids + a]! - arena[ids + b]!);
+      const take = Math.min(queryTerms, order.length);
+      for (let k = 0; k < take; k++) table.query[q++] = arena[ids + order[k]!]!;
+      table.queryAt[r + 1] = q;
+      for (let i = 0; i < h; i++) raw[i] = (1 + Math.log(arena[titleIds + h + i]!)) * (idf[arena[titleIds + i]!] ?? 1);
+      this.sortedRow(arena, titleIds, raw, h, table.title, r);
+      if (raw.length < e) this.rawScratch = new Float64Array(Math.max(e, raw.length * 2));
+      const entW = this.rawScratch;
+      for (let i = 0; i < e; i++) entW[i] = idf[arena[entIds + i]!] ?? 1;
+      this.sortedRow(arena, entIds, entW, e, table.ents, r);
+    }
+    if (q < querySize) table.query = table.query.subarray(0, q);
+    return table;
   }
 
-  /** The TF-IDF vector of term counts (log tf), unit length, ids ascending; `raw` has the unnormalised weights in input order. */
-  private weightedVec(ids: Int32Array, counts: Float64Array, idf: Float64Array): { vec: SparseVec; raw: Float64Array } {
-    const raw = new Float64Array(ids.length);
-    for (let i = 0; i < ids.length; i++) raw[i] = (1 + Math.log(counts[i]!)) * (idf[ids[i]!] ?? 1);
-    return { vec: this.sortedVec(ids, raw), raw };
-  }
-
-  /** As sparse(): the unit vector of distinct term ids and weights, ids ascending (a typed sort instead of a comparator). */
-  private sortedVec(ids: Int32Array, w: Float64Array): SparseVec {
+  /**
+   * Writes row r of `rows`: the unit vector of the distinct term ids src[from, from + n) with weights w[0, n), ids
+   * ascending (as sparse(), with a typed sort instead of a comparator); rows r' < r are written already.
+   */
+  private sortedRow(src: Int32Array, from: number, w: Float64Array, n: number, rows: SparseRows, r: number): void {
     let sq = 0;
-    for (let i = 0; i < w.length; i++) sq += w[i]! * w[i]!;
+    for (let i = 0; i < n; i++) sq += w[i]! * w[i]!;
     const norm = Math.sqrt(sq) || 1;
     const slot = this.termSlot;
-    for (let i = 0; i < ids.length; i++) slot[ids[i]!] = i;
-    const sorted = ids.slice().sort();
-    const out = new Float64Array(ids.length);
-    for (let i = 0; i < sorted.length; i++) out[i] = w[slot[sorted[i]!]!]! / norm;
-    return { ids: sorted, w: out };
+    for (let i = 0; i < n; i++) slot[src[from + i]!] = i;
+    const at = rows.at[r]!;
+    const sorted = rows.ids.subarray(at, at + n);
+    sorted.set(src.subarray(from, from + n));
+    sorted.sort();
+    for (let i = 0; i < n; i++) rows.w[at + i] = w[slot[sorted[i]!]!]! / norm;
+    rows.at[r + 1] = at + n;
   }
 
   /**
@@ -256,17 +382,31 @@ export class Corpus {
    * counts and order as itemTermCounts gives by name), or undefined for an item not learned.
    */
   termCounts(itemId: string): ReadonlyMap<number, number> | undefined {
-    const d = this.digests.get(itemId);
-    if (!d) return undefined;
+    const v = this.termVector(itemId);
+    if (!v) return undefined;
     const out = new Map<number, number>();
-    for (let i = 0; i < d.counts.length; i++) out.set(d.counts[i]!, d.weights[i]!);
+    for (let i = 0; i < v.ids.length; i++) out.set(v.ids[i]!, v.counts[i]!);
     return out;
   }
 
-  /** As termCounts, as parallel arrays (term ids, weighted counts): the digest itself, not a copy. */
+  /**
+   * Where a learned item's term counts are (no copy): its term ids are arena[ids, ids + length) and their
+   * weighted counts, in half units, arena[ids + length, ids + 2 * length); valid until the next learn or retain.
+   */
+  termRow(itemId: string): { arena: Int32Array; ids: number; length: number } | undefined {
+    const o = this.digestAt.get(itemId);
+    return o === undefined ? undefined : { arena: this.arena, ids: o + DIGEST_HEAD, length: this.arena[o]! };
+  }
+
+  /** As termCounts, as parallel arrays (term ids, weighted counts); `ids` is a view of the digest, valid until the next learn or retain. */
   termVector(itemId: string): { ids: Int32Array; counts: Float64Array } | undefined {
-    const d = this.digests.get(itemId);
-    return d ? { ids: d.counts, counts: d.weights } : undefined;
+    const o = this.digestAt.get(itemId);
+    if (o === undefined) return undefined;
+    const c = this.arena[o]!;
+    const ids = this.arena.subarray(o + DIGEST_HEAD, o + DIGEST_HEAD + c);
+    const counts = new Float64Array(c);
+    for (let i = 0; i < c; i++) counts[i] = this.arena[o + DIGEST_HEAD + c + i]! / 2;
+    return { ids, counts };
   }
 
   /** Returns the term behind a term id. */
@@ -407,6 +547,75 @@ export class Corpus {
     }
     return long > 0 && capital / long >= TITLE_CASE_SHARE;
   }
+}
+
+/** The ints a digest takes in the arena. */
+function digestSize(arena: Int32Array, o: number): number {
+  return DIGEST_HEAD + 2 * arena[o]! + 2 * arena[o + 1]! + arena[o + 2]!;
+}
+
+/** Row r of a profile table as an ItemProfile (copies). */
+export function profileRow(table: ProfileTable, r: number, id: string, source: string): ItemProfile {
+  const vec = (rows: SparseRows): SparseVec => ({ ids: rows.ids.slice(rows.at[r], rows.at[r + 1]), w: rows.w.slice(rows.at[r], rows.at[r + 1]) });
+  const time = table.time[r]!;
+  return {
+    id,
+    source,
+    time: Number.isNaN(time) ? null : time,
+    days: table.days[r]!,
+    all: vec(table.all),
+    title: vec(table.title),
+    ents: vec(table.ents),
+    query: table.query.slice(table.queryAt[r], table.queryAt[r + 1]),
+  };
+}
+
+/** ItemProfiles in a profile table (the same values). */
+export function profileTableOf(profiles: readonly ItemProfile[]): ProfileTable {
+  const count = profiles.length;
+  const rows = (vec: (p: ItemProfile) => SparseVec): SparseRows => {
+    const at = new Int32Array(count + 1);
+    profiles.forEach((p, i) => (at[i + 1] = at[i]! + vec(p).ids.length));
+    const out: SparseRows = { ids: new Int32Array(at[count]!), w: new Float64Array(at[count]!), at };
+    profiles.forEach((p, i) => {
+      out.ids.set(vec(p).ids, at[i]);
+      out.w.set(vec(p).w, at[i]);
+    });
+    return out;
+  };
+  const queryAt = new Int32Array(count + 1);
+  profiles.forEach((p, i) => (queryAt[i + 1] = queryAt[i]! + p.query.length));
+  const query = new Int32Array(queryAt[count]!);
+  profiles.forEach((p, i) => query.set(p.query, queryAt[i]));
+  return {
+    count,
+    time: Float64Array.from(profiles, (p) => p.time ?? NaN),
+    days: Int32Array.from(profiles, (p) => p.days),
+    all: rows((p) => p.all),
+    title: rows((p) => p.title),
+    ents: rows((p) => p.ents),
+    query,
+    queryAt,
+  };
+}
+
+/** Returns the dot product (the cosine, for unit vectors) of row i of `a` and row j of `b` (as dotSparse). */
+export function dotRows(a: SparseRows, i: number, b: SparseRows, j: number): number {
+  let x = a.at[i]!;
+  const xEnd = a.at[i + 1]!;
+  let y = b.at[j]!;
+  const yEnd = b.at[j + 1]!;
+  const aIds = a.ids;
+  const bIds = b.ids;
+  let dot = 0;
+  while (x < xEnd && y < yEnd) {
+    const u = aIds[x]!;
+    const v = bIds[y]!;
+    if (u === v) dot += a.w[x++]! * b.w[y++]!;
+    else if (u < v) x++;
+    else y++;
+  }
+  return dot;
 }
 
 /** A growable array of packed tokens. */

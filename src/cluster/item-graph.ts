@@ -1,4 +1,5 @@
-import { dotSparse, type ItemProfile, type SparseVec } from './corpus.js';
+import { Scratch } from './scratch.js';
+import { dotRows, profileTableOf, type ItemProfile, type ProfileTable, type SparseRows } from './corpus.js';
 
 // The item similarity graph: each item's nearest other items (by TF-IDF cosine, found through an
 // inverted index over rarer terms, never an all-pairs scan), and the evidence for each linked pair.
@@ -53,12 +54,31 @@ export const RIVAL_FLOOR = 0.3;
  * with `groupOf`, pairs of two items of one group (a value >= 0) are left out.
  */
 export function itemPairs(profiles: readonly ItemProfile[], options: GraphOptions, groupOf?: Int32Array): ItemPair[] {
-  const near = nearestItems(profiles, options);
-  const k = options.neighbours;
   const pairs: ItemPair[] = [];
-  const seen = new Set<number>();
-  const n = profiles.length;
+  visitPairs(profileTableOf(profiles), options, groupOf, (a, b, features) => {
+    pairs.push({ a, b, features: Array.from(features) });
+  });
+  return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
+}
+
+/**
+ * Calls `visit` once for each pair itemPairs returns, with the same features, but in the order the pairs are
+ * found (not sorted) and in one scratch array (valid during the call only): nothing is kept per pair.
+ */
+export function visitPairs(
+  profiles: ProfileTable,
+  options: GraphOptions,
+  groupOf: Int32Array | undefined,
+  visit: (a: number, b: number, features: Float64Array) => void,
+  scratch = new Scratch(),
+): void {
+  const near = nearestLists(profiles, options, scratch);
+  const { items: nearItem, cos: nearCos, length: nearLength } = near;
+  const k = options.neighbours;
+  const n = profiles.count;
   const floor = options.rivalFloor;
+  const { all, title, ents, days } = profiles;
+  const features = new Float64Array(FEATURE_NAMES.length);
   // Every list is at least as crowded as a typical list in a corpus of thousands: phantom neighbours
   // at cosines floor / (1 + r)^0.6 (rank r). A small batch has few real rivals, and without them a weak
   // link between two lone items looks like a mutual best match (the demo's 18 items).
@@ -68,73 +88,75 @@ export function itemPairs(profiles: readonly ItemProfile[], options: GraphOption
     while (r < k && phantomCos[r]! > cos) r++;
     return r;
   };
+  // Where y is in x's list, or -1.
+  const indexIn = (x: number, y: number): number => {
+    const at = x * k;
+    const len = nearLength[x]!;
+    for (let r = 0; r < len; r++) if (nearItem[at + r] === y) return r;
+    return -1;
+  };
   const rankOf = (x: number, y: number, cos: number): number => {
-    const list = near[x]!;
-    const phantom = phantomRank(cos);
-    for (let r = 0; r < list.items.length; r++) if (list.items[r] === y) return Math.max(r, phantom);
-    return k;
+    const r = indexIn(x, y);
+    return r < 0 ? k : Math.max(r, phantomRank(cos));
   };
   // The best cosine of x to any item but y (the rival y has to beat), never below the phantom's.
   const rival = (x: number, y: number): number => {
-    const list = near[x]!;
-    if (list.items.length === 0) return floor;
-    if (list.items[0] !== y) return Math.max(floor, list.cos[0]!);
-    return Math.max(floor, list.cos.length > 1 ? list.cos[1]! : 0);
+    const at = x * k;
+    const len = nearLength[x]!;
+    if (len === 0) return floor;
+    if (nearItem[at] !== y) return Math.max(floor, nearCos[at]!);
+    return Math.max(floor, len > 1 ? nearCos[at + 1]! : 0);
   };
   for (let i = 0; i < n; i++) {
-    const list = near[i]!;
-    for (let r = 0; r < list.items.length; r++) {
-      const j = list.items[r]!;
+    const at = i * k;
+    const len = nearLength[i]!;
+    for (let r = 0; r < len; r++) {
+      const j = nearItem[at + r]!;
+      // Each pair once, where it is first found: at j's turn already when j came first and listed i.
+      if (j < i && indexIn(j, i) >= 0) continue;
       const a = Math.min(i, j);
       const b = Math.max(i, j);
-      // Keyed as a * n + b: exact below 2^53, far beyond any store.
-      const key = a * n + b;
-      if (seen.has(key)) continue;
-      seen.add(key);
       // Both in one given group (an old story): the link can change nothing, its features are not computed.
       if (groupOf !== undefined && groupOf[a]! >= 0 && groupOf[a] === groupOf[b]) continue;
-      const pa = profiles[a]!;
-      const pb = profiles[b]!;
-      const cos = list.cos[r]!;
+      const cos = nearCos[at + r]!;
       const ga = cos - rival(a, b);
       const gb = cos - rival(b, a);
       const ra = rankOf(a, b, cos);
       const rb = rankOf(b, a, cos);
-      pairs.push({
-        a,
-        b,
-        features: [
-          cos,
-          dotSparse(pa.title, pb.title),
-          dotSparse(pa.ents, pb.ents),
-          Math.min(ga, gb),
-          Math.max(ga, gb),
-          1 / (1 + Math.max(ra, rb)),
-          1 / (1 + Math.min(ra, rb)),
-          // One outlet's headline often paraphrases the other's lead.
-          Math.max(dotSparse(pa.title, pb.all), dotSparse(pb.title, pa.all)),
-          // Both name the same weekday ("on Tuesday") / both name weekdays, none the same.
-          (pa.days & pb.days) !== 0 ? 1 : 0,
-          pa.days !== 0 && pb.days !== 0 && (pa.days & pb.days) === 0 ? 1 : 0,
-          Math.log1p(sharedCount(pa.ents, pb.ents)),
-          // Long texts (full articles) share a smaller part of their terms than headline + lead: the
-          // distinct terms of the shorter item set how much a cosine means.
-          Math.log1p(Math.min(pa.all.ids.length, pb.all.ids.length)),
-        ],
-      });
+      features[0] = cos;
+      features[1] = dotRows(title, a, title, b);
+      features[2] = dotRows(ents, a, ents, b);
+      features[3] = Math.min(ga, gb);
+      features[4] = Math.max(ga, gb);
+      features[5] = 1 / (1 + Math.max(ra, rb));
+      features[6] = 1 / (1 + Math.min(ra, rb));
+      // One outlet's headline often paraphrases the other's lead.
+      features[7] = Math.max(dotRows(title, a, all, b), dotRows(title, b, all, a));
+      // Both name the same weekday ("on Tuesday") / both name weekdays, none the same.
+      const da = days[a]!;
+      const db = days[b]!;
+      features[8] = (da & db) !== 0 ? 1 : 0;
+      features[9] = da !== 0 && db !== 0 && (da & db) === 0 ? 1 : 0;
+      features[10] = Math.log1p(sharedCount(ents, a, b));
+      // Long texts (full articles) share a smaller part of their terms than headline + lead: the
+      // distinct terms of the shorter item set how much a cosine means.
+      features[11] = Math.log1p(Math.min(all.at[a + 1]! - all.at[a]!, all.at[b + 1]! - all.at[b]!));
+      visit(a, b, features);
     }
   }
-  return pairs.sort((x, y) => x.a - y.a || x.b - y.b);
 }
 
-/** Returns how many ids two sparse vectors share. */
-function sharedCount(a: SparseVec, b: SparseVec): number {
-  let i = 0;
-  let j = 0;
+/** Returns how many ids rows a and b share. */
+function sharedCount(rows: SparseRows, a: number, b: number): number {
+  let i = rows.at[a]!;
+  let j = rows.at[b]!;
+  const iEnd = rows.at[a + 1]!;
+  const jEnd = rows.at[b + 1]!;
+  const ids = rows.ids;
   let n = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    const x = a.ids[i]!;
-    const y = b.ids[j]!;
+  while (i < iEnd && j < jEnd) {
+    const x = ids[i]!;
+    const y = ids[j]!;
     if (x === y) {
       n++;
       i++;
@@ -153,6 +175,13 @@ interface NearList {
   cos: Float64Array;
 }
 
+/** Every item's nearest list in flat arrays: item x's list is items/cos[x * neighbours …] (length[x] of them). */
+interface NearLists {
+  items: Int32Array;
+  cos: Float64Array;
+  length: Int32Array;
+}
+
 /**
  * Returns each item's nearest other items (at most `neighbours`, in the window), best first. Only items
  * that may be grouped are neighbours: for a dated item, dated items at most `windowMs` away and undated
@@ -161,68 +190,78 @@ interface NearList {
  * carry it. Near-linear in the items however many days they span: an item is compared with its window.
  */
 export function nearestItems(profiles: readonly ItemProfile[], options: GraphOptions): NearList[] {
-  const n = profiles.length;
+  const near = nearestLists(profileTableOf(profiles), options);
+  const k = options.neighbours;
+  return profiles.map((_, i) => ({ items: near.items.slice(i * k, i * k + near.length[i]!), cos: near.cos.slice(i * k, i * k + near.length[i]!) }));
+}
+
+/** nearestItems, in flat arrays. */
+function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = new Scratch()): NearLists {
+  const n = profiles.count;
+  const { all, query, queryAt, time } = profiles;
   const windowMs = options.windowMs;
   // Postings (term → items, weights) over each item's query terms, in compressed rows: per term the
   // dated items in date order (then index), then the undated ones (in index order).
   let vocab = 0;
-  for (const p of profiles) for (const t of p.query) vocab = Math.max(vocab, t + 1);
-  const datedDf = new Int32Array(vocab);
-  const undatedDf = new Int32Array(vocab);
-  for (const p of profiles) for (const t of p.query) (p.time === null ? undatedDf : datedDf)[t]!++;
-  const start = new Int32Array(vocab + 1);
+  for (let x = 0; x < query.length; x++) vocab = Math.max(vocab, query[x]! + 1);
+  const datedDf = scratch.int32s('datedDf', vocab);
+  const undatedDf = scratch.int32s('undatedDf', vocab);
+  for (let i = 0; i < n; i++) {
+    const df = Number.isNaN(time[i]!) ? undatedDf : datedDf;
+    for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) df[query[x]!]!++;
+  }
+  const start = scratch.int32s('start', vocab + 1);
   for (let t = 0; t < vocab; t++) start[t + 1] = start[t]! + datedDf[t]! + undatedDf[t]!;
-  const fillDated = start.slice(0, vocab);
-  const fillUndated = new Int32Array(vocab);
+  const fillDated = scratch.int32s('fillDated', vocab);
+  fillDated.set(start.subarray(0, vocab));
+  const fillUndated = scratch.int32s('fillUndated', vocab);
   for (let t = 0; t < vocab; t++) fillUndated[t] = start[t]! + datedDf[t]!;
-  const postItem = new Int32Array(start[vocab]!);
-  const postW = new Float64Array(start[vocab]!);
-  const postTime = new Float64Array(start[vocab]!);
-  const queryW = profiles.map((p) => queryWeights(p));
-  const byTime = profiles.map((_, i) => i).filter((i) => profiles[i]!.time !== null);
-  byTime.sort((x, y) => profiles[x]!.time! - profiles[y]!.time! || x - y);
+  const postItem = scratch.int32s('postItem', start[vocab]!);
+  const postW = scratch.float64s('postW', start[vocab]!);
+  const postTime = scratch.float64s('postTime', start[vocab]!);
+  // The weight of each query term in its item's vector (parallel to `query`).
+  const queryW = scratch.float64s('queryW', query.length);
+  for (let i = 0; i < n; i++) for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) queryW[x] = weightIn(all, i, query[x]!);
+  const byTime = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(time[i]!));
+  byTime.sort((x, y) => time[x]! - time[y]! || x - y);
   const post = (i: number, fill: Int32Array) => {
-    const p = profiles[i]!;
-    const w = queryW[i]!;
-    for (let q = 0; q < p.query.length; q++) {
-      const t = p.query[q]!;
-      const slot = fill[t]!++;
+    for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) {
+      const slot = fill[query[x]!]!++;
       postItem[slot] = i;
-      postW[slot] = w[q]!;
-      postTime[slot] = p.time ?? 0;
+      postW[slot] = queryW[x]!;
+      postTime[slot] = Number.isNaN(time[i]!) ? 0 : time[i]!;
     }
   };
   for (const i of byTime) post(i, fillDated);
-  for (let i = 0; i < n; i++) if (profiles[i]!.time === null) post(i, fillUndated);
+  for (let i = 0; i < n; i++) if (Number.isNaN(time[i]!)) post(i, fillUndated);
 
   const k = options.neighbours;
   // Exact cosines for the best few by partial score: the partial score misses the common terms.
   const shortlist = k * 2;
-  const acc = new Float64Array(n);
-  const touched = new Int32Array(n);
-  const out: NearList[] = [];
+  const acc = scratch.float64s('acc', n);
+  const touched = scratch.int32s('touched', n);
+  const out: NearLists = { items: scratch.int32s('nearItems', n * k), cos: scratch.float64s('nearCos', n * k), length: scratch.int32s('nearLength', n) };
   const topItem = new Int32Array(shortlist);
   const topScore = new Float64Array(shortlist);
   let vocabAll = 0;
-  for (const p of profiles) if (p.all.ids.length > 0) vocabAll = Math.max(vocabAll, p.all.ids[p.all.ids.length - 1]! + 1);
-  const dense = new Float64Array(vocabAll);
+  for (let i = 0; i < n; i++) if (all.at[i + 1]! > all.at[i]!) vocabAll = Math.max(vocabAll, all.ids[all.at[i + 1]! - 1]! + 1);
+  const dense = scratch.float64s('dense', vocabAll);
   const exactItem = new Int32Array(shortlist);
   const exactCos = new Float64Array(shortlist);
   for (let i = 0; i < n; i++) {
-    const p = profiles[i]!;
-    const w = queryW[i]!;
+    const ti = time[i]!;
     let nt = 0;
-    for (let q = 0; q < p.query.length; q++) {
-      const t = p.query[q]!;
-      const wq = w[q]!;
+    for (let q = queryAt[i]!; q < queryAt[i + 1]!; q++) {
+      const t = query[q]!;
+      const wq = queryW[q]!;
       let s = start[t]!;
       let e = start[t + 1]!;
-      if (p.time !== null) {
+      if (!Number.isNaN(ti)) {
         // The dated postings in reach: [time - window, time + window]; then every undated one.
         const datedEnd = s + datedDf[t]!;
         // Times are whole milliseconds: "at least time + window + 0.5" is "after time + window".
-        const lo = firstAtLeast(postTime, s, datedEnd, p.time - windowMs);
-        const hi = firstAtLeast(postTime, lo, datedEnd, p.time + windowMs + 0.5);
+        const lo = firstAtLeast(postTime, s, datedEnd, ti - windowMs);
+        const hi = firstAtLeast(postTime, lo, datedEnd, ti + windowMs + 0.5);
         // A term in more items than MAX_POSTINGS finds too many to be worth looking up (and would make the
         // work grow with the square of the items in reach).
         if (hi - lo + (e - datedEnd) > MAX_POSTINGS) continue;
@@ -257,15 +296,16 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
       topScore[y] = score;
     }
     // Exact cosines against the item's vector spread out densely (the same sums, in the same order, as dotSparse).
-    for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = p.all.w[x]!;
+    const allFrom = all.at[i]!;
+    const allTo = all.at[i + 1]!;
+    for (let x = allFrom; x < allTo; x++) dense[all.ids[x]!] = all.w[x]!;
     // Insertion sort into scratch arrays: best cosine first, then the lower index.
     for (let x = 0; x < m; x++) {
       const oi = topItem[x]!;
-      const o = profiles[oi]!.all;
       let dot = 0;
-      for (let y = 0; y < o.ids.length; y++) {
-        const d = dense[o.ids[y]!]!;
-        if (d !== 0) dot += d * o.w[y]!;
+      for (let y = all.at[oi]!, yEnd = all.at[oi + 1]!; y < yEnd; y++) {
+        const d = dense[all.ids[y]!]!;
+        if (d !== 0) dot += d * all.w[y]!;
       }
       let y = x;
       while (y > 0 && (dot > exactCos[y - 1]! || (dot === exactCos[y - 1]! && oi < exactItem[y - 1]!))) {
@@ -276,9 +316,11 @@ export function nearestItems(profiles: readonly ItemProfile[], options: GraphOpt
       exactCos[y] = dot;
       exactItem[y] = oi;
     }
-    for (let x = 0; x < p.all.ids.length; x++) dense[p.all.ids[x]!] = 0;
+    for (let x = allFrom; x < allTo; x++) dense[all.ids[x]!] = 0;
     const kept = Math.min(k, m);
-    out.push({ items: exactItem.slice(0, kept), cos: exactCos.slice(0, kept) });
+    out.items.set(exactItem.subarray(0, kept), i * k);
+    out.cos.set(exactCos.subarray(0, kept), i * k);
+    out.length[i] = kept;
   }
   return out;
 }
@@ -295,26 +337,18 @@ function firstAtLeast(values: Float64Array, from: number, to: number, x: number)
   return lo;
 }
 
-/** The weights (in the item's unit vector) of its query terms, in query order. */
-function queryWeights(p: ItemProfile): Float64Array {
-  const out = new Float64Array(p.query.length);
-  for (let q = 0; q < p.query.length; q++) {
-    const t = p.query[q]!;
-    // p.all.ids is ascending: binary search.
-    let lo = 0;
-    let hi = p.all.ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = p.all.ids[mid]!;
-      if (v === t) {
-        out[q] = p.all.w[mid]!;
-        break;
-      }
-      if (v < t) lo = mid + 1;
-      else hi = mid - 1;
-    }
+/** The weight of term t in row i (ids ascending: binary search), or 0. */
+function weightIn(rows: SparseRows, i: number, t: number): number {
+  let lo = rows.at[i]!;
+  let hi = rows.at[i + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = rows.ids[mid]!;
+    if (v === t) return rows.w[mid]!;
+    if (v < t) lo = mid + 1;
+    else hi = mid - 1;
   }
-  return out;
+  return 0;
 }
 
 /** Whether two items may be linked: both dated and further apart than the window is the only bar. */

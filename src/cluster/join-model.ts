@@ -20,7 +20,7 @@ export const DEFAULT_JOIN_MODEL: JoinModel = {
 };
 
 /** Returns the probability that an item belongs to a story, given their features. */
-export function joinProbability(model: JoinModel, features: readonly number[]): number {
+export function joinProbability(model: JoinModel, features: ArrayLike<number>): number {
   let z = model.bias;
   for (let i = 0; i < features.length; i++) z += (model.weights[i] ?? 0) * features[i]!;
   return 1 / (1 + Math.exp(-z));
