@@ -3,6 +3,8 @@
 // mean clears the threshold. Unlike a single pass, the result does not depend on which report of a
 // story arrives first, and two groups that turn out to be one story merge (issue #3).
 
+import { Scratch } from './scratch.js';
+
 /** A group to start from: its items (indexes), outlets, date range, and whether it may grow. */
 export interface Seed {
   items: number[];
@@ -34,10 +36,16 @@ export interface AgglomerateOptions {
  * Returns, for each seed, the seed it ended up merged into (the lowest seed index of its group)
  * and the mean pair probability at which it merged (1 for a group's survivor).
  */
-export function agglomerate(seeds: readonly Seed[], itemCount: number, edges: Edges, options: AgglomerateOptions): { root: Int32Array; mergedAt: Float64Array } {
+export function agglomerate(
+  seeds: readonly Seed[],
+  itemCount: number,
+  edges: Edges,
+  options: AgglomerateOptions,
+  scratch = new Scratch(),
+): { root: Int32Array; mergedAt: Float64Array } {
   const n = seeds.length;
   // Each group's state in flat arrays (times: NaN for none); its outlets (the seed's set until the group
-  // grows: then its own) and its links (other group → summed pair probability), made when first needed.
+  // grows: then its own); its links (other group → summed pair probability) in a Links.
   const size = new Float64Array(n);
   const minTime = new Float64Array(n);
   const maxTime = new Float64Array(n);
@@ -45,7 +53,6 @@ export function agglomerate(seeds: readonly Seed[], itemCount: number, edges: Ed
   const version = new Int32Array(n);
   const sources: ReadonlySet<string>[] = [];
   const ownSources = new Uint8Array(n);
-  const links: (Map<number, number> | undefined)[] = new Array<Map<number, number> | undefined>(n);
   const groupOfItem = new Int32Array(itemCount).fill(-1);
   seeds.forEach((s, g) => {
     for (const i of s.items) groupOfItem[i] = g;
@@ -55,17 +62,7 @@ export function agglomerate(seeds: readonly Seed[], itemCount: number, edges: Ed
     fresh[g] = s.fresh ? 1 : 0;
     sources.push(s.sources);
   });
-  const linksOf = (g: number): Map<number, number> => (links[g] ??= new Map());
-  for (let e = 0; e < edges.a.length; e++) {
-    const ga = groupOfItem[edges.a[e]!]!;
-    const gb = groupOfItem[edges.b[e]!]!;
-    const p = edges.p[e]!;
-    if (ga < 0 || gb < 0 || ga === gb) continue;
-    const A = linksOf(ga);
-    A.set(gb, (A.get(gb) ?? 0) + p);
-    const B = linksOf(gb);
-    B.set(ga, (B.get(ga) ?? 0) + p);
-  }
+  const links = Links.of(n, groupOfItem, edges, scratch);
   const root = Int32Array.from(seeds, (_, g) => g);
   const mergedAt = new Float64Array(n).fill(1);
   const heap = new MaxHeap();
@@ -73,13 +70,13 @@ export function agglomerate(seeds: readonly Seed[], itemCount: number, edges: Ed
   // the heap's order (mean, then a, then b) is total, so the merges do not depend on the order of offers.
   const offer = (x: number, y: number) => {
     if (!fresh[x] && !fresh[y]) return;
-    const mean = links[x]!.get(y)! / (size[x]! * size[y]!);
+    const mean = links.get(x, y) / (size[x]! * size[y]!);
     if (mean < options.threshold) return;
     const a = Math.min(x, y);
     const b = Math.max(x, y);
     heap.push(mean, a, b, version[a]!, version[b]!);
   };
-  for (let g = 0; g < n; g++) links[g]?.forEach((_, o) => o > g && offer(g, o));
+  for (let g = 0; g < n; g++) links.forEach(g, (o) => o > g && offer(g, o));
   while (heap.size > 0) {
     const { mean, a, b, va, vb } = heap.pop();
     if (version[a] !== va || version[b] !== vb || root[a] !== a || root[b] !== b) continue;
@@ -102,19 +99,9 @@ export function agglomerate(seeds: readonly Seed[], itemCount: number, edges: Ed
     maxTime[a] = maxOf(maxTime[a]!, maxTime[b]!);
     fresh[a] = fresh[a]! | fresh[b]!;
     version[a]!++;
-    const La = linksOf(a);
-    links[b]?.forEach((w, o) => {
-      if (o === a) return;
-      const O = links[o]!;
-      O.delete(b);
-      const sum = (La.get(o) ?? 0) + w;
-      La.set(o, sum);
-      O.set(a, sum);
-    });
-    La.delete(b);
-    links[b] = undefined;
+    links.merge(a, b);
     version[b]!++;
-    La.forEach((_, o) => offer(a, o));
+    links.forEach(a, (o) => offer(a, o));
   }
   // Follow merges to each seed's final group.
   for (let g = 0; g < root.length; g++) {
@@ -123,6 +110,208 @@ export function agglomerate(seeds: readonly Seed[], itemCount: number, edges: Ed
     root[g] = r;
   }
   return { root, mergedAt };
+}
+
+/**
+ * The links between groups: each group's other groups (ascending) with the summed pair probability, in
+ * shared typed arrays (group g's list at [at[g], at[g] + len[g]), room for cap[g]); merges write a group's
+ * grown list in place or at the end. The sums are those of a Map per group updated as agglomerate did: per
+ * pair, the edges' probabilities added in edge order; on a merge, one addition per shared neighbour.
+ */
+class Links {
+  private nbr: Int32Array;
+  private sum: Float64Array;
+  private end = 0;
+  private readonly at: Int32Array;
+  private readonly len: Int32Array;
+  private readonly cap: Int32Array;
+
+  private constructor(n: number, room: number, scratch: Scratch) {
+    this.nbr = scratch.int32s(room);
+    this.sum = scratch.float64s(room);
+    this.at = new Int32Array(n);
+    this.len = new Int32Array(n);
+    this.cap = new Int32Array(n);
+  }
+
+  /** The links of the groups of `groupOfItem` (-1: none) through the item edges. */
+  static of(n: number, groupOfItem: Int32Array, edges: Edges, scratch: Scratch): Links {
+    // Each edge between two groups, once from each side, grouped by group (stable: in edge order).
+    const count = new Int32Array(n + 1);
+    let total = 0;
+    for (let e = 0; e < edges.a.length; e++) {
+      const ga = groupOfItem[edges.a[e]!]!;
+      const gb = groupOfItem[edges.b[e]!]!;
+      if (ga < 0 || gb < 0 || ga === gb) continue;
+      count[ga + 1]!++;
+      count[gb + 1]!++;
+      total += 2;
+    }
+    for (let g = 0; g < n; g++) count[g + 1]! += count[g]!;
+    const fill = count.slice(0, n);
+    const other = scratch.int32s(total);
+    const prob = scratch.float64s(total);
+    for (let e = 0; e < edges.a.length; e++) {
+      const ga = groupOfItem[edges.a[e]!]!;
+      const gb = groupOfItem[edges.b[e]!]!;
+      if (ga < 0 || gb < 0 || ga === gb) continue;
+      const p = edges.p[e]!;
+      let k = fill[ga]!++;
+      other[k] = gb;
+      prob[k] = p;
+      k = fill[gb]!++;
+      other[k] = ga;
+      prob[k] = p;
+    }
+    // Room for each list to double before it moves.
+    const links = new Links(n, 2 * total, scratch);
+    let order = new Int32Array(64);
+    for (let g = 0; g < n; g++) {
+      const from = count[g]!;
+      const m = count[g + 1]! - from;
+      links.at[g] = links.end;
+      links.cap[g] = 2 * m;
+      if (m === 0) continue;
+      // The group's entries by other group, then edge order (a stable sort), each pair's probabilities summed in that order.
+      if (order.length < m) order = new Int32Array(2 * m);
+      const idx = order.subarray(0, m);
+      for (let k = 0; k < m; k++) idx[k] = from + k;
+      idx.sort((x, y) => other[x]! - other[y]! || x - y);
+      let len = 0;
+      for (let k = 0; k < m; k++) {
+        const o = other[idx[k]!]!;
+        const p = prob[idx[k]!]!;
+        if (len > 0 && links.nbr[links.end + len - 1] === o) links.sum[links.end + len - 1] = links.sum[links.end + len - 1]! + p;
+        else {
+          links.nbr[links.end + len] = o;
+          links.sum[links.end + len] = 0 + p;
+          len++;
+        }
+      }
+      links.len[g] = len;
+      links.end += 2 * m;
+    }
+    return links;
+  }
+
+  /** The summed probability between groups x and y (0 when there is no link). */
+  get(x: number, y: number): number {
+    const k = this.find(x, y);
+    return k >= 0 ? this.sum[k]! : 0;
+  }
+
+  /** Calls visit with each group linked to g and the sum (g's list must not change meanwhile). */
+  forEach(g: number, visit: (other: number, sum: number) => void): void {
+    const from = this.at[g]!;
+    const to = from + this.len[g]!;
+    for (let k = from; k < to; k++) visit(this.nbr[k]!, this.sum[k]!);
+  }
+
+  /** Group b merges into group a (a < b): a's links gain b's (sums of shared neighbours added), b's go. */
+  merge(a: number, b: number): void {
+    // Drop b from a's list.
+    const kb = this.find(a, b);
+    if (kb >= 0) this.remove(a, kb);
+    // a's new list: the union of both (b's without a), written from the end so it can stay in place.
+    const bFrom = this.at[b]!;
+    const bLen = this.len[b]!;
+    let union = this.len[a]!;
+    {
+      let i = this.at[a]!;
+      const iEnd = i + this.len[a]!;
+      for (let j = bFrom; j < bFrom + bLen; j++) {
+        const o = this.nbr[j]!;
+        if (o === a) continue;
+        while (i < iEnd && this.nbr[i]! < o) i++;
+        if (i >= iEnd || this.nbr[i] !== o) union++;
+      }
+    }
+    if (union > this.cap[a]!) this.move(a, 2 * union);
+    let out = this.at[a]! + union - 1;
+    let i = this.at[a]! + this.len[a]! - 1;
+    const aFrom = this.at[a]!;
+    for (let j = bFrom + bLen - 1; j >= bFrom; j--) {
+      const o = this.nbr[j]!;
+      if (o === a) continue;
+      while (i >= aFrom && this.nbr[i]! > o) {
+        this.nbr[out] = this.nbr[i]!;
+        this.sum[out--] = this.sum[i--]!;
+      }
+      if (i >= aFrom && this.nbr[i] === o) {
+        this.nbr[out] = o;
+        this.sum[out--] = this.sum[i--]! + this.sum[j]!;
+      } else {
+        this.nbr[out] = o;
+        this.sum[out--] = 0 + this.sum[j]!;
+      }
+    }
+    this.len[a] = union;
+    // Each of b's neighbours now links to a (with a's new sum) instead of b.
+    for (let j = bFrom; j < bFrom + bLen; j++) {
+      const o = this.nbr[j]!;
+      if (o === a) continue;
+      const total = this.sum[this.find(a, o)]!;
+      const ka = this.find(o, a);
+      const ko = this.find(o, b);
+      if (ka >= 0) {
+        this.sum[ka] = total;
+        this.remove(o, ko);
+      } else {
+        // a < b: a goes where b was, or before; the entries between move up one.
+        const from = this.at[o]!;
+        let ins = ko;
+        while (ins > from && this.nbr[ins - 1]! > a) {
+          this.nbr[ins] = this.nbr[ins - 1]!;
+          this.sum[ins] = this.sum[ins - 1]!;
+          ins--;
+        }
+        this.nbr[ins] = a;
+        this.sum[ins] = total;
+      }
+    }
+    this.len[b] = 0;
+  }
+
+  /** Where y is in x's list, or -1. */
+  private find(x: number, y: number): number {
+    let lo = this.at[x]!;
+    let hi = lo + this.len[x]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.nbr[mid]!;
+      if (v === y) return mid;
+      if (v < y) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Removes entry k from g's list. */
+  private remove(g: number, k: number): void {
+    const end = this.at[g]! + this.len[g]! - 1;
+    this.nbr.copyWithin(k, k + 1, end + 1);
+    this.sum.copyWithin(k, k + 1, end + 1);
+    this.len[g]!--;
+  }
+
+  /** Moves g's list to the end of the arrays, with room for `room` entries. */
+  private move(g: number, room: number): void {
+    if (this.end + room > this.nbr.length) {
+      const size = Math.max(this.end + room, Math.ceil(this.nbr.length * 1.5));
+      const nbr = new Int32Array(size);
+      nbr.set(this.nbr.subarray(0, this.end));
+      this.nbr = nbr;
+      const sum = new Float64Array(size);
+      sum.set(this.sum.subarray(0, this.end));
+      this.sum = sum;
+    }
+    const from = this.at[g]!;
+    this.nbr.copyWithin(this.end, from, from + this.len[g]!);
+    this.sum.copyWithin(this.end, from, from + this.len[g]!);
+    this.at[g] = this.end;
+    this.cap[g] = room;
+    this.end += room;
+  }
 }
 
 /** Whether two groups' date ranges (NaN: undated) are within the window of each other. */

@@ -295,7 +295,7 @@ function clusterBatch(
   const storyOf = new Int32Array(profiles.count).fill(-1);
   for (let g = 0; g < firstNew; g++) for (const i of seeds[g]!.items) storyOf[i] = g;
   const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model, pool.scratch);
-  const { root } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
+  const { root } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs }, pool.scratch);
 
   // Each new item's evidence: its most probable link inside its final group.
   const groupOfItem = new Int32Array(profiles.count);
