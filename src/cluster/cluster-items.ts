@@ -149,9 +149,9 @@ const READ_CHUNK = 50;
  * learned item, following the batches; each item's text is read once, when first needed, and dropped once learned.
  */
 class ItemPool {
-  readonly corpus = new Corpus();
-  /** The large arrays of one batch, reused by the next. */
+  /** The large arrays of one phase (learning a batch; its graph), reused by the next. */
   readonly scratch = new Scratch();
+  readonly corpus = new Corpus(this.scratch);
   private readonly metas = new Map<string, ItemMeta>();
 
   constructor(private readonly read: ReadItems) {}
@@ -164,6 +164,7 @@ class ItemPool {
     this.corpus.retain(ids);
     for (const id of this.metas.keys()) if (!ids.has(id)) this.metas.delete(id);
     const missing = [...ids].filter((id) => !this.metas.has(id)).sort();
+    this.scratch.reset();
     this.corpus.learn(this.readAll(missing));
   }
 
@@ -281,6 +282,8 @@ function clusterBatch(
     const t = timeAt[i]!;
     seeds.push({ items: [i], sources: new Set([item.sourceId]), minTime: t, maxTime: t, fresh: true });
   }
+  // The batch's graph takes the scratch memory its learning used.
+  pool.scratch.reset();
   const profiles = corpus.profileTable(
     itemOf.map((m) => m.id),
     timeAt,
@@ -292,7 +295,7 @@ function clusterBatch(
   const storyOf = new Int32Array(profiles.count).fill(-1);
   for (let g = 0; g < firstNew; g++) for (const i of seeds[g]!.items) storyOf[i] = g;
   const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model, pool.scratch);
-  const { root } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs });
+  const { root } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs }, pool.scratch);
 
   // Each new item's evidence: its most probable link inside its final group.
   const groupOfItem = new Int32Array(profiles.count);
@@ -374,9 +377,9 @@ function linkEdges(profiles: ProfileTable, graph: GraphOptions, groupOf: Int32Ar
   const n = profiles.count;
   // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
   const most = n * graph.neighbours;
-  const as = scratch.int32s('pairA', most);
-  const bs = scratch.int32s('pairB', most);
-  const ps = scratch.float64s('pairP', most);
+  const as = scratch.int32s(most);
+  const bs = scratch.int32s(most);
+  const ps = scratch.float64s(most);
   let size = 0;
   visitPairs(
     profiles,
@@ -391,12 +394,12 @@ function linkEdges(profiles: ProfileTable, graph: GraphOptions, groupOf: Int32Ar
     scratch,
   );
   // Sorted by a (counting sort, stable), then by b within each a (a pair is found once: no two are equal).
-  const start = scratch.int32s('edgeStart', n + 1);
+  const start = scratch.int32s(n + 1);
   for (let e = 0; e < size; e++) start[as[e]! + 1]!++;
   for (let x = 0; x < n; x++) start[x + 1]! += start[x]!;
-  const fill = scratch.int32s('edgeFill', n);
+  const fill = scratch.int32s(n);
   fill.set(start.subarray(0, n));
-  const out: Edges = { a: scratch.int32s('edgeA', size), b: scratch.int32s('edgeB', size), p: scratch.float64s('edgeP', size) };
+  const out: Edges = { a: scratch.int32s(size), b: scratch.int32s(size), p: scratch.float64s(size) };
   for (let e = 0; e < size; e++) {
     const at = fill[as[e]!]!++;
     out.a[at] = as[e]!;

@@ -115,19 +115,20 @@ export class Corpus {
   private wordStamp: number[] = [];
   private stamp = 0;
   private halfWeights = new Int32Array(1024);
-  private readonly tokens = new TokenBuffer();
   private orderScratch = new Int32Array(1024);
   // Scratch of profileRows: one item's raw weights, and the order of its query terms.
   private rawScratch = new Float64Array(1024);
+
+  /** `scratch`: where a batch's tokens go while it is learned (see Scratch); none: an array of their own. */
+  constructor(private readonly scratch?: Scratch) {}
 
   /** Learns from the items (each once, by id); call before profiling. */
   learn(items: Iterable<Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>>): void {
     // First pass: tokens (only those that can be terms or names) and case counts of the whole batch.
     const fresh: { id: string; at: number; title: number; summary: number; body: number; days: number }[] = [];
-    // One token buffer for the corpus's life, reused by each learn: a batch's tokens (tens of MB in a cold
-    // run's slice) are not made again, and left to the garbage collector, for every slice.
-    const buf = this.tokens;
-    buf.length = 0;
+    // A batch's tokens (tens of MB in a cold run's slice) in the scratch region when there is one: the memory
+    // the batch's profiles and graph take next.
+    const buf = new TokenBuffer(this.scratch?.int32Room(1 << 16));
     for (const item of items) {
       if (this.digestAt.has(item.id)) continue;
       const at = buf.length;
@@ -141,6 +142,7 @@ export class Corpus {
       this.countCase(buf, summaryAt, buf.length);
       fresh.push({ id: item.id, at, title, summary, body, days: this.scanDays });
     }
+    this.scratch?.grown(buf.length);
     // Second pass: which words are names is known only once the whole batch has been seen.
     const tokens = buf.data;
     for (const f of fresh) {
@@ -308,16 +310,16 @@ export class Corpus {
       entSize += arena[o + 2]!;
       querySize += Math.min(queryTerms, arena[o]!);
     }
-    const rows = (name: string, size: number): SparseRows => ({ ids: scratch.int32s(`${name}.ids`, size), w: scratch.float64s(`${name}.w`, size), at: scratch.int32s(`${name}.at`, count + 1) });
+    const rows = (size: number): SparseRows => ({ ids: scratch.int32s(size), w: scratch.float64s(size), at: scratch.int32s(count + 1) });
     const table: ProfileTable = {
       count,
-      time: scratch.float64s('time', count),
-      days: scratch.int32s('days', count),
-      all: rows('all', allSize),
-      title: rows('title', titleSize),
-      ents: rows('ents', entSize),
-      query: scratch.int32s('query', querySize),
-      queryAt: scratch.int32s('queryAt', count + 1),
+      time: scratch.float64s(count),
+      days: scratch.int32s(count),
+      all: rows(allSize),
+      title: rows(titleSize),
+      ents: rows(entSize),
+      query: scratch.int32s(querySize),
+      queryAt: scratch.int32s(count + 1),
     };
     const idf = this.idf();
     this.ensureTerms();
@@ -620,12 +622,16 @@ export function dotRows(a: SparseRows, i: number, b: SparseRows, j: number): num
 
 /** A growable array of packed tokens. */
 class TokenBuffer {
-  data = new Int32Array(1 << 16);
+  data: Int32Array;
   length = 0;
+
+  constructor(data?: Int32Array) {
+    this.data = data ?? new Int32Array(1 << 16);
+  }
 
   push(code: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = new Int32Array(Math.max(1 << 16, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }

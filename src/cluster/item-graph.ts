@@ -204,23 +204,23 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
   // dated items in date order (then index), then the undated ones (in index order).
   let vocab = 0;
   for (let x = 0; x < query.length; x++) vocab = Math.max(vocab, query[x]! + 1);
-  const datedDf = scratch.int32s('datedDf', vocab);
-  const undatedDf = scratch.int32s('undatedDf', vocab);
+  const datedDf = scratch.int32s(vocab);
+  const undatedDf = scratch.int32s(vocab);
   for (let i = 0; i < n; i++) {
     const df = Number.isNaN(time[i]!) ? undatedDf : datedDf;
     for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) df[query[x]!]!++;
   }
-  const start = scratch.int32s('start', vocab + 1);
+  const start = scratch.int32s(vocab + 1);
   for (let t = 0; t < vocab; t++) start[t + 1] = start[t]! + datedDf[t]! + undatedDf[t]!;
-  const fillDated = scratch.int32s('fillDated', vocab);
+  const fillDated = scratch.int32s(vocab);
   fillDated.set(start.subarray(0, vocab));
-  const fillUndated = scratch.int32s('fillUndated', vocab);
+  const fillUndated = scratch.int32s(vocab);
   for (let t = 0; t < vocab; t++) fillUndated[t] = start[t]! + datedDf[t]!;
-  const postItem = scratch.int32s('postItem', start[vocab]!);
-  const postW = scratch.float64s('postW', start[vocab]!);
-  const postTime = scratch.float64s('postTime', start[vocab]!);
+  const postItem = scratch.int32s(start[vocab]!);
+  const postW = scratch.float64s(start[vocab]!);
+  const postTime = scratch.float64s(start[vocab]!);
   // The weight of each query term in its item's vector (parallel to `query`).
-  const queryW = scratch.float64s('queryW', query.length);
+  const queryW = scratch.float64s(query.length);
   for (let i = 0; i < n; i++) for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) queryW[x] = weightIn(all, i, query[x]!);
   const byTime = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(time[i]!));
   byTime.sort((x, y) => time[x]! - time[y]! || x - y);
@@ -238,14 +238,14 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
   const k = options.neighbours;
   // Exact cosines for the best few by partial score: the partial score misses the common terms.
   const shortlist = k * 2;
-  const acc = scratch.float64s('acc', n);
-  const touched = scratch.int32s('touched', n);
-  const out: NearLists = { items: scratch.int32s('nearItems', n * k), cos: scratch.float64s('nearCos', n * k), length: scratch.int32s('nearLength', n) };
+  const acc = scratch.float64s(n);
+  const touched = scratch.int32s(n);
+  const out: NearLists = { items: scratch.int32s(n * k), cos: scratch.float64s(n * k), length: scratch.int32s(n) };
   const topItem = new Int32Array(shortlist);
   const topScore = new Float64Array(shortlist);
   let vocabAll = 0;
   for (let i = 0; i < n; i++) if (all.at[i + 1]! > all.at[i]!) vocabAll = Math.max(vocabAll, all.ids[all.at[i + 1]! - 1]! + 1);
-  const dense = scratch.float64s('dense', vocabAll);
+  const dense = scratch.float64s(vocabAll);
   const exactItem = new Int32Array(shortlist);
   const exactCos = new Float64Array(shortlist);
   for (let i = 0; i < n; i++) {

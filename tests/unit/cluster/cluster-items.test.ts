@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centralityOf, clusterItems, DEFAULT_CLUSTER_OPTIONS, finishStory, mintStoryId, type ClusterOptions } from '../../../src/cluster/cluster-items.js';
+import { centralityOf, clusterItems, DEFAULT_CLUSTER_OPTIONS, finishStory, mintStoryId, type ClusterOptions, type ItemKey, type ItemText } from '../../../src/cluster/cluster-items.js';
 import { Corpus } from '../../../src/cluster/corpus.js';
 import { BODY_TERM_WORDS, itemText } from '../../../src/cluster/text-features.js';
 import type { Item, Story } from '../../../src/model.js';
@@ -173,6 +173,75 @@ describe('clusterItems over a long span (a cold run: a slice of windows at a tim
     expect(result.retired).toEqual([{ id: 'new', into: 'old' }]);
     expect(groups(result.changed)).toEqual([['q1', 'q2', 'q3', 'q4'], ['x1', 'x2'], ['z1']]);
     expect(result.changed.find((s) => s.members.some((m) => m.itemId === 'q1'))!.id).toBe('old');
+  });
+});
+
+describe('clusterItems reading the items (ItemsToRead)', () => {
+  // A month of news in three slices: x (day 0), q (days 8-10, across the first slice's end), z (day 31).
+  const span = () => [
+    { ...budget('x1', 'a'), published: '2015-03-20T10:00:00.000Z', date: '2015-03-20T10:00:00.000Z' },
+    { ...budget('x2', 'b'), published: '2015-03-20T12:00:00.000Z', date: '2015-03-20T12:00:00.000Z' },
+    quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-28T10:00:00.000Z'),
+    quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-28T11:00:00.000Z'),
+    quake('q3', 'c', 'Valdoria earthquake: harbour and lighthouse damaged', '2015-03-29T09:00:00.000Z'),
+    quake('q4', 'd', 'Rescue teams search Valdoria after earthquake', '2015-03-30T11:00:00.000Z'),
+    quake('z1', 'a', 'Earthquake hits Valdoria harbour', '2015-04-20T10:00:00.000Z'),
+  ];
+  const keyOf = (i: Item): ItemKey => ({ id: i.id, date: i.date, published: i.published, updated: i.updated, dateSource: i.dateSource });
+  /** A reader over `items` that records each call's ids. */
+  const reader = (items: readonly Item[]) => {
+    const byId = new Map(items.map((i) => [i.id, i]));
+    const calls: string[][] = [];
+    const read = (ids: readonly string[]): ItemText[] => {
+      calls.push([...ids]);
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    };
+    return { read, calls };
+  };
+
+  it('gives the same stories as the items at hand, for a long span (slices) and for one batch', () => {
+    const items = span();
+    const atHand = clusterItems({ stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items }, options);
+    const { read } = reader(items);
+    expect(clusterItems({ stories: [], itemIds: [], newItems: items.map(keyOf), readItems: read }, options)).toEqual(atHand);
+    const short = items.slice(2, 6);
+    const shortAtHand = clusterItems({ stories: [], items: new Map(short.map((i) => [i.id, i])), newItems: short }, options);
+    expect(clusterItems({ stories: [], itemIds: [], newItems: short.map(keyOf), readItems: reader(short).read }, options)).toEqual(shortAtHand);
+  });
+
+  it('gives the same stories as the items at hand with live stories, reading their members', () => {
+    const [, , q1, q2] = span();
+    const older: Story = { id: 'old', members: [{ itemId: 'q1', score: 1, terms: [] }], representativeItemId: 'q1', published: q1!.date!, updated: q1!.date! };
+    const newer: Story = { id: 'new', members: [{ itemId: 'q2', score: 1, terms: [] }], representativeItemId: 'q2', published: q2!.date!, updated: q2!.date! };
+    const rest = span().filter((i) => i.id !== 'q1' && i.id !== 'q2');
+    const all = span();
+    const atHand = clusterItems({ stories: [newer, older], items: new Map(all.map((i) => [i.id, i])), newItems: rest }, options);
+    const { read, calls } = reader(all);
+    const result = clusterItems({ stories: [newer, older], itemIds: ['q1', 'q2'], newItems: rest.map(keyOf), readItems: read }, options);
+    expect(result).toEqual(atHand);
+    expect(result.retired).toEqual([{ id: 'new', into: 'old' }]);
+    expect(calls.flat().sort()).toEqual(all.map((i) => i.id).sort());
+  });
+
+  it('reads each item once, slice by slice (not every text before the first slice), in id order', () => {
+    const items = span();
+    const { read, calls } = reader(items);
+    clusterItems({ stories: [], itemIds: [], newItems: items.map(keyOf).reverse(), readItems: read }, options);
+    // Three slices: x1 x2 q1 q2 q3 (216 h from x1), then q4 (with the q story carried over: not read again), then z1.
+    expect(calls).toEqual([['q1', 'q2', 'q3', 'x1', 'x2'], ['q4'], ['z1']]);
+  });
+
+  it('reads a large slice a bounded number of items at a time', () => {
+    const many = Array.from({ length: 130 }, (_, k) => quake(`m${String(k).padStart(3, '0')}`, `s${k % 7}`, `Valdoria earthquake report ${k}`, '2015-03-28T10:00:00.000Z'));
+    const { read, calls } = reader(many);
+    clusterItems({ stories: [], itemIds: [], newItems: many.map(keyOf), readItems: read }, options);
+    expect(calls.flat()).toEqual(many.map((i) => i.id));
+    expect(Math.max(...calls.map((c) => c.length))).toBeLessThanOrEqual(50);
+  });
+
+  it('fails clearly when a new item cannot be read', () => {
+    const items = span().slice(2, 4);
+    expect(() => clusterItems({ stories: [], itemIds: [], newItems: items.map(keyOf), readItems: () => [] }, options)).toThrow(/could not be read/);
   });
 });
 

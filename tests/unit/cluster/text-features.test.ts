@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Corpus } from '../../../src/cluster/corpus.js';
+import { Corpus, profileRow } from '../../../src/cluster/corpus.js';
 import { itemTermCounts, scanWords, tokenize, type Token } from '../../../src/cluster/text-features.js';
 
 // The tokeniser is a hand-written scan over character codes; this is the regex it must agree with.
@@ -68,6 +68,37 @@ describe('Corpus', () => {
       const byName = [...corpus.termCounts(item.id)!].map(([id, c]) => [corpus.termName(id), c]);
       expect(byName).toEqual([...itemTermCounts(item)]);
     }
+  });
+
+  it('keeps the digests of the items retained as they were, while it forgets others and learns more', () => {
+    const items = TRICKY.map((text, i) => ({ id: `i${i}`, title: text.slice(0, 30), summary: text, contentText: `${text} ${text}` }));
+    const corpus = new Corpus();
+    corpus.learn(items.slice(0, 4));
+    const counts = (id: string) => [...corpus.termCounts(id)!].map(([t, c]) => [corpus.termName(t), c]);
+    const before = new Map(['i1', 'i3'].map((id) => [id, counts(id)]));
+    corpus.retain(new Set(['i1', 'i3']));
+    expect(corpus.has('i0')).toBe(false);
+    corpus.learn(items.slice(4));
+    corpus.retain(new Set(['i1', 'i3', ...items.slice(4).map((i) => i.id)]));
+    for (const [id, c] of before) expect(counts(id)).toEqual(c);
+    // Items learned after are counted as a corpus of their own would count them.
+    for (const item of items.slice(4)) expect(counts(item.id)).toEqual([...itemTermCounts(item)]);
+  });
+
+  it('gives the same profiles in a table as one by one', () => {
+    const items = TRICKY.map((text, i) => ({ id: `i${i}`, title: text.slice(0, 30), summary: text, contentText: `${text} ${text}` }));
+    const corpus = new Corpus();
+    corpus.learn(items);
+    const times = items.map((_, i) => (i % 2 === 0 ? null : 1_000 * i));
+    const table = corpus.profileTable(
+      items.map((i) => i.id),
+      times,
+      5,
+    );
+    items.forEach((item, r) => {
+      const one = corpus.profile(item, 's', times[r]!, 5);
+      expect(profileRow(table, r, item.id, 's')).toEqual(one);
+    });
   });
 
   it('forgets the items it is not told to retain: IDF is then that of the items kept', () => {
