@@ -173,8 +173,8 @@ interface Row {
   na: number;
 }
 
-/** Returns every file under `dir`, sorted, as paths relative to it with `/` separators. */
-function listFiles(dir: string): string[] {
+/** Returns every feed file under `dir`, sorted, as paths relative to it with `/` separators. */
+export function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (current: string): void => {
     for (const name of readdirSync(current).sort()) {

@@ -133,18 +133,18 @@ describe('clusterItems across runs', () => {
   });
 });
 
+/** A month of news: x (day 0), q (days 8-10: across the first slice's end, three windows = 216 h after x1; q4 is 241 h after x1, 49 h after q1), z (day 31, out of reach). */
+const span = (): Item[] => [
+  { ...budget('x1', 'a'), published: '2015-03-20T10:00:00.000Z', date: '2015-03-20T10:00:00.000Z' },
+  { ...budget('x2', 'b'), published: '2015-03-20T12:00:00.000Z', date: '2015-03-20T12:00:00.000Z' },
+  quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-28T10:00:00.000Z'),
+  quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-28T11:00:00.000Z'),
+  quake('q3', 'c', 'Valdoria earthquake: harbour and lighthouse damaged', '2015-03-29T09:00:00.000Z'),
+  quake('q4', 'd', 'Rescue teams search Valdoria after earthquake', '2015-03-30T11:00:00.000Z'),
+  quake('z1', 'a', 'Earthquake hits Valdoria harbour', '2015-04-20T10:00:00.000Z'),
+];
+
 describe('clusterItems over a long span (a cold run: a slice of windows at a time)', () => {
-  // A month of news: the first slice runs three windows (216 h) from x1 (the budget vote); the quake is reported
-  // on both sides of its end (q4 comes 241 h after x1, 49 h after q1), and a second quake story is out of reach.
-  const span = () => [
-    { ...budget('x1', 'a'), published: '2015-03-20T10:00:00.000Z', date: '2015-03-20T10:00:00.000Z' },
-    { ...budget('x2', 'b'), published: '2015-03-20T12:00:00.000Z', date: '2015-03-20T12:00:00.000Z' },
-    quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-28T10:00:00.000Z'),
-    quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-28T11:00:00.000Z'),
-    quake('q3', 'c', 'Valdoria earthquake: harbour and lighthouse damaged', '2015-03-29T09:00:00.000Z'),
-    quake('q4', 'd', 'Rescue teams search Valdoria after earthquake', '2015-03-30T11:00:00.000Z'),
-    quake('z1', 'a', 'Earthquake hits Valdoria harbour', '2015-04-20T10:00:00.000Z'),
-  ];
   const groups = (stories: Story[]) => stories.map((s) => s.members.map((m) => m.itemId).sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
 
   it('joins reports on either side of a slice boundary, keeps the founder ids, and splits what is out of reach', () => {
@@ -177,16 +177,6 @@ describe('clusterItems over a long span (a cold run: a slice of windows at a tim
 });
 
 describe('clusterItems reading the items (ItemsToRead)', () => {
-  // A month of news in three slices: x (day 0), q (days 8-10, across the first slice's end), z (day 31).
-  const span = () => [
-    { ...budget('x1', 'a'), published: '2015-03-20T10:00:00.000Z', date: '2015-03-20T10:00:00.000Z' },
-    { ...budget('x2', 'b'), published: '2015-03-20T12:00:00.000Z', date: '2015-03-20T12:00:00.000Z' },
-    quake('q1', 'a', 'Earthquake hits Valdoria harbour', '2015-03-28T10:00:00.000Z'),
-    quake('q2', 'b', 'Valdoria earthquake damages lighthouse', '2015-03-28T11:00:00.000Z'),
-    quake('q3', 'c', 'Valdoria earthquake: harbour and lighthouse damaged', '2015-03-29T09:00:00.000Z'),
-    quake('q4', 'd', 'Rescue teams search Valdoria after earthquake', '2015-03-30T11:00:00.000Z'),
-    quake('z1', 'a', 'Earthquake hits Valdoria harbour', '2015-04-20T10:00:00.000Z'),
-  ];
   const keyOf = (i: Item): ItemKey => ({ id: i.id, date: i.date, published: i.published, updated: i.updated, dateSource: i.dateSource });
   /** A reader over `items` that records each call's ids. */
   const reader = (items: readonly Item[]) => {

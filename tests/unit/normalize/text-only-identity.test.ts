@@ -2,12 +2,12 @@
 // exactly as the full mode does: same titles, summaries, contentText, ids, dates, warnings. Checked on tricky
 // fixtures, on a generated bench corpus, and on every file of feedparser's conformance corpus when ../shared is
 // present (it is read in place, never copied).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus, generatedStories } from '../../../src/bench/generate-corpus.js';
-import { readCase } from '../../../src/conformance/run-conformance.js';
+import { listFiles, readCase } from '../../../src/conformance/run-conformance.js';
 import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
 import type { ParsedEntry, ParsedFeed, ParsedText } from '../../../src/model.js';
 import { findDocumentBaseUrl, findHeaderLanguage } from '../../../src/normalize/document-base-url.js';
@@ -109,17 +109,3 @@ describe('normalizeFeed { contentHtml: false }', () => {
     expect(withHtml).toBeGreaterThan(500);
   });
 });
-
-/** Every feed file under `dir`, sorted, relative with `/` (as run-conformance.ts walks it). */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string): void => {
-    for (const name of readdirSync(current).sort()) {
-      const full = join(current, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(xml|json|rdf|rss|atom)$/i.test(name)) out.push(relative(dir, full).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out;
-}
