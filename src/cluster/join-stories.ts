@@ -1,0 +1,306 @@
+// Story level: the groups that the pair decision made (agglomerate.ts: tight, a few reports each) join stories by
+// comparing the group with each story as a whole — their summed TF-IDF profiles and their times — rather than
+// every pair of their items (issue #12). A big story (hundreds of reports of one event) has far fewer linked pairs
+// than pairs, its reports crowd each other's nearest lists so the pair model ranks them low, and its defining
+// words are in too many items to be looked up item by item: pair evidence alone never grew a story past a handful.
+// A story's profile gathers its vocabulary as it grows, and among stories its words are rare again.
+//
+// Two steps, both for dated reports only (see docs/clustering.md, "Story level"):
+// 1. one pass in time order: each new group joins the story whose profile is most similar, when
+//    cosine × closeness in time ≥ joinThreshold, else it is a story of its own for the groups after it;
+// 2. stories that a pass split (two halves of one story, founded before they met) merge, most similar
+//    first, while cosine × closeness ≥ mergeThreshold.
+// Undated reports (a pool that may span years, where two stories on one topic share as many words as two
+// reports of one story) are left as the pair decision grouped them.
+
+import type { Edges } from './agglomerate.js';
+import type { ProfileTable, SparseRows } from './corpus.js';
+
+/** A group as agglomerate left it: its items, and whether it holds a new item (else: a story of an earlier run). */
+export interface Group {
+  items: readonly number[];
+  fresh: boolean;
+}
+
+export interface StoryLevelOptions {
+  /** Minimum cosine × closeness for a new group to join a story in the pass. */
+  joinThreshold: number;
+  /** Minimum cosine × closeness for two stories to merge after the pass. */
+  mergeThreshold: number;
+  /** Groups whose date ranges are further apart than this (ms) never meet; closeness is 0 a window apart. */
+  windowMs: number;
+}
+
+/** Terms in more stories than this are not looked up (words common to much of the batch say little). */
+const MAX_STORY_POSTINGS = 200;
+
+interface StoryState {
+  items: number[];
+  fresh: boolean;
+  /** Summed TF-IDF profile (term → weight) and its norm. */
+  all: Map<number, number>;
+  norm: number;
+  minTime: number;
+  maxTime: number;
+  timeSum: number;
+  dated: number;
+  /** Other groups this one has item links to (from the pair graph). */
+  links: Set<number>;
+  version: number;
+}
+
+/**
+ * Joins groups into stories. Returns each group's final group (the lowest index of the groups joined to it: the
+ * older seed survives), and for each group the score at which it joined (1 for a survivor).
+ */
+export function joinStories(profiles: ProfileTable, groups: readonly Group[], edges: Edges, options: StoryLevelOptions): { root: Int32Array; score: Float64Array } {
+  const n = groups.length;
+  // Only dated groups take part: an undated one keeps an empty state and is never looked at.
+  const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
+  const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g : { items: [], fresh: g.fresh }));
+  const groupOfItem = new Int32Array(profiles.count).fill(-1);
+  groups.forEach((g, x) => {
+    for (const i of g.items) groupOfItem[i] = x;
+  });
+  for (let e = 0; e < edges.a.length; e++) {
+    const x = groupOfItem[edges.a[e]!]!;
+    const y = groupOfItem[edges.b[e]!]!;
+    if (x < 0 || y < 0 || x === y || !isDated[x] || !isDated[y]) continue;
+    state[x]!.links.add(y);
+    state[y]!.links.add(x);
+  }
+  const root = Int32Array.from({ length: n }, (_, g) => g);
+  const score = new Float64Array(n).fill(1);
+  const find = (g: number): number => {
+    let r = g;
+    while (root[r] !== r) r = root[r]!;
+    return r;
+  };
+  const similarity = (a: StoryState, b: StoryState): number => cosine(a.all, a.norm, b.all, b.norm) * closeness(a, b, options.windowMs);
+  const join = (a: number, b: number, at: number): void => {
+    mergeInto(state[a]!, state[b]!);
+    root[b] = a;
+    score[b] = at;
+  };
+
+  // 1. The pass. A story-level inverted index finds the candidates: every term of every story placed so far.
+  const postings = new Map<number, Set<number>>();
+  const post = (x: number) => {
+    for (const t of state[x]!.all.keys()) {
+      let set = postings.get(t);
+      if (!set) postings.set(t, (set = new Set()));
+      set.add(x);
+    }
+  };
+  const unpost = (x: number) => {
+    for (const t of state[x]!.all.keys()) postings.get(t)?.delete(x);
+  };
+  const placed = new Uint8Array(n);
+  groups.forEach((g, x) => {
+    if (!g.fresh) {
+      placed[x] = 1;
+      if (state[x]!.dated > 0) post(x);
+    }
+  });
+  const startOf = (g: number) => state[g]!.minTime;
+  const order = groups
+    .map((_, g) => g)
+    .filter((g) => groups[g]!.fresh && state[g]!.dated > 0)
+    .sort((x, y) => startOf(x) - startOf(y) || x - y);
+  const candidates = new Set<number>();
+  for (const g of order) {
+    const G = state[g]!;
+    candidates.clear();
+    for (const t of G.all.keys()) {
+      const set = postings.get(t);
+      if (set && set.size <= MAX_STORY_POSTINGS) for (const x of set) candidates.add(x);
+    }
+    for (const o of G.links) if (placed[o]) candidates.add(find(o));
+    let best = -1;
+    let bestScore = -1;
+    for (const s of candidates) {
+      const S = state[s]!;
+      if (root[s] !== s || S.dated === 0 || !windowsMeet(G, S, options.windowMs)) continue;
+      const sim = similarity(S, G);
+      if (sim > bestScore || (sim === bestScore && s < best)) {
+        best = s;
+        bestScore = sim;
+      }
+    }
+    placed[g] = 1;
+    if (best >= 0 && bestScore >= options.joinThreshold) {
+      const a = Math.min(best, g);
+      const b = Math.max(best, g);
+      unpost(b);
+      join(a, b, bestScore);
+      post(a);
+    } else post(g);
+  }
+
+  // 2. Stories split by the pass merge, the most similar pair first (a pair of two old stories never: an earlier
+  // run's stories merge only through new reports).
+  const heap = new PairHeap();
+  const offer = (x: number, y: number) => {
+    const a = state[x]!;
+    const b = state[y]!;
+    if ((!a.fresh && !b.fresh) || a.dated === 0 || b.dated === 0 || !windowsMeet(a, b, options.windowMs)) return;
+    const sim = similarity(a, b);
+    if (sim < options.mergeThreshold) return;
+    const lo = Math.min(x, y);
+    const hi = Math.max(x, y);
+    heap.push(sim, lo, hi, state[lo]!.version, state[hi]!.version);
+  };
+  // Stories are linked through their groups' item links, and through shared terms (the index of the pass).
+  const neighbours = (x: number): number[] => {
+    const out = new Set<number>();
+    for (const o of state[x]!.links) out.add(find(o));
+    for (const t of state[x]!.all.keys()) {
+      const set = postings.get(t);
+      if (set && set.size <= MAX_STORY_POSTINGS) for (const o of set) out.add(o);
+    }
+    out.delete(x);
+    return [...out].sort((u, v) => u - v);
+  };
+  for (let x = 0; x < n; x++) if (root[x] === x && isDated[x]) for (const y of neighbours(x)) if (y > x) offer(x, y);
+  while (heap.size > 0) {
+    const { sim, a, b, va, vb } = heap.pop();
+    if (root[a] !== a || root[b] !== b || state[a]!.version !== va || state[b]!.version !== vb) continue;
+    unpost(b);
+    unpost(a);
+    join(a, b, sim);
+    post(a);
+    for (const y of neighbours(a)) offer(a, y);
+  }
+  for (let g = 0; g < n; g++) root[g] = find(g);
+  return { root, score };
+}
+
+function stateOf(profiles: ProfileTable, g: Group): StoryState {
+  const s: StoryState = { items: [...g.items], fresh: g.fresh, all: new Map(), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, links: new Set(), version: 0 };
+  for (const i of g.items) {
+    addRow(s.all, profiles.all, i);
+    const t = profiles.time[i]!;
+    if (!Number.isNaN(t)) {
+      s.minTime = s.dated === 0 ? t : Math.min(s.minTime, t);
+      s.maxTime = s.dated === 0 ? t : Math.max(s.maxTime, t);
+      s.timeSum += t;
+      s.dated++;
+    }
+  }
+  s.norm = normOf(s.all);
+  return s;
+}
+
+/** 1 when two stories' mean times are equal, falling linearly to 0 a window apart; 0 when either is undated. */
+function closeness(a: StoryState, b: StoryState, windowMs: number): number {
+  if (a.dated === 0 || b.dated === 0) return 0;
+  return Math.max(0, 1 - Math.abs(a.timeSum / a.dated - b.timeSum / b.dated) / windowMs);
+}
+
+function addRow(into: Map<number, number>, rows: SparseRows, i: number): void {
+  for (let x = rows.at[i]!; x < rows.at[i + 1]!; x++) into.set(rows.ids[x]!, (into.get(rows.ids[x]!) ?? 0) + rows.w[x]!);
+}
+
+function normOf(v: Map<number, number>): number {
+  let sq = 0;
+  for (const w of v.values()) sq += w * w;
+  return Math.sqrt(sq);
+}
+
+function cosine(a: Map<number, number>, an: number, b: Map<number, number>, bn: number): number {
+  if (an === 0 || bn === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [t, w] of small) {
+    const v = large.get(t);
+    if (v !== undefined) dot += w * v;
+  }
+  return dot / (an * bn);
+}
+
+/** Story B joins story A. */
+function mergeInto(A: StoryState, B: StoryState): void {
+  for (const i of B.items) A.items.push(i);
+  A.fresh = A.fresh || B.fresh;
+  for (const [t, w] of B.all) A.all.set(t, (A.all.get(t) ?? 0) + w);
+  A.norm = normOf(A.all);
+  if (B.dated > 0) {
+    A.minTime = A.dated === 0 ? B.minTime : Math.min(A.minTime, B.minTime);
+    A.maxTime = A.dated === 0 ? B.maxTime : Math.max(A.maxTime, B.maxTime);
+    A.timeSum += B.timeSum;
+    A.dated += B.dated;
+  }
+  for (const o of B.links) A.links.add(o);
+  A.version++;
+  B.version++;
+  B.items = [];
+  B.all = new Map();
+  B.links.clear();
+}
+
+function windowsMeet(a: StoryState, b: StoryState, windowMs: number): boolean {
+  return b.minTime <= a.maxTime + windowMs && a.minTime <= b.maxTime + windowMs;
+}
+
+/** Candidate merges, most similar first; ties: lower a, then lower b (deterministic). */
+class PairHeap {
+  private sim: number[] = [];
+  private ab: number[] = [];
+  size = 0;
+
+  push(sim: number, a: number, b: number, va: number, vb: number): void {
+    let k = this.size++;
+    this.sim[k] = sim;
+    this.ab[k * 4] = a;
+    this.ab[k * 4 + 1] = b;
+    this.ab[k * 4 + 2] = va;
+    this.ab[k * 4 + 3] = vb;
+    while (k > 0) {
+      const up = (k - 1) >> 1;
+      if (!this.before(k, up)) break;
+      this.swap(k, up);
+      k = up;
+    }
+  }
+
+  pop(): { sim: number; a: number; b: number; va: number; vb: number } {
+    const top = { sim: this.sim[0]!, a: this.ab[0]!, b: this.ab[1]!, va: this.ab[2]!, vb: this.ab[3]! };
+    const last = --this.size;
+    if (last > 0) {
+      this.sim[0] = this.sim[last]!;
+      for (let f = 0; f < 4; f++) this.ab[f] = this.ab[last * 4 + f]!;
+      let k = 0;
+      for (;;) {
+        const l = 2 * k + 1;
+        const r = l + 1;
+        let m = k;
+        if (l < last && this.before(l, m)) m = l;
+        if (r < last && this.before(r, m)) m = r;
+        if (m === k) break;
+        this.swap(m, k);
+        k = m;
+      }
+    }
+    this.sim.length = last;
+    this.ab.length = last * 4;
+    return top;
+  }
+
+  private swap(x: number, y: number): void {
+    const t = this.sim[x]!;
+    this.sim[x] = this.sim[y]!;
+    this.sim[y] = t;
+    for (let f = 0; f < 4; f++) {
+      const u = this.ab[x * 4 + f]!;
+      this.ab[x * 4 + f] = this.ab[y * 4 + f]!;
+      this.ab[y * 4 + f] = u;
+    }
+  }
+
+  private before(x: number, y: number): boolean {
+    if (this.sim[x] !== this.sim[y]) return this.sim[x]! > this.sim[y]!;
+    const ax = this.ab[x * 4]!;
+    const ay = this.ab[y * 4]!;
+    return ax < ay || (ax === ay && this.ab[x * 4 + 1]! < this.ab[y * 4 + 1]!);
+  }
+}
