@@ -34,7 +34,7 @@ export async function clusterFile(
   inPath: string,
   outPath: string,
   options: Partial<ClusterOptions> = {},
-  runSize = 0,
+  replay: Replay | number = 0,
 ): Promise<{ articles: number; stories: number; durationMs: number }> {
   let bytes: Buffer;
   try {
@@ -45,7 +45,7 @@ export async function clusterFile(
   const text = (inPath.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   const records = parseArticleLines(text, inPath);
   const started = performance.now();
-  const assignments = clusterArticles(records, options, runSize);
+  const assignments = clusterArticles(records, options, replay);
   const durationMs = Math.round(performance.now() - started);
   await writeFileAtomic(outPath, assignments.map((a) => JSON.stringify(a)).join('\n') + (assignments.length ? '\n' : ''));
   return { articles: records.length, stories: new Set(assignments.map((a) => a.story)).size, durationMs };
@@ -86,23 +86,29 @@ export function parseArticleLines(text: string, name = 'input'): ArticleRecord[]
   return out;
 }
 
+/** How a file is clustered: as one batch, or replayed as the pipeline's runs would see it. */
+export type Replay =
+  /** `runSize` new articles per call (by date, then input order). */
+  | { runSize: number }
+  /** One call per `minutes` of publication time (a scheduled job every so many minutes); undated articles come last, in one call. */
+  | { minutes: number };
+
 /**
  * Returns the story of every article, in input order: one stream in publication order, undated in input
- * order. With `runSize` > 0 the stream is clustered as the pipeline does it, `runSize` new articles per
- * call with the stories of earlier calls carried over (merged stories retired into the older one).
+ * order. With a replay (a number is a run size) the stream is clustered as the pipeline does it, one run's
+ * new articles per call with the stories of earlier calls carried over (merged stories retired into the older one).
  */
-export function clusterArticles(records: readonly ArticleRecord[], options: Partial<ClusterOptions> = {}, runSize = 0): StoryAssignment[] {
+export function clusterArticles(records: readonly ArticleRecord[], options: Partial<ClusterOptions> = {}, replay: Replay | number = 0): StoryAssignment[] {
   // Items get positional ids, so "date, then id" is "date, then input order", and nothing in an
   // article's own id (which may encode a label) can influence the result.
   const width = String(records.length).length;
   const items = records.map((r, i) => articleItem(r, String(i).padStart(width, '0')));
   const opts = { ...DEFAULT_CLUSTER_OPTIONS, ...options };
   const stories = new Map<string, Story>();
-  if (runSize > 0) {
-    const ordered = [...items].sort((a, b) => (a.date ?? '\uffff').localeCompare(b.date ?? '\uffff') || a.id.localeCompare(b.id));
+  const runs = runsOf(items, typeof replay === 'number' ? { runSize: replay } : replay);
+  if (runs) {
     const known = new Map<string, Item>();
-    for (let at = 0; at < ordered.length; at += runSize) {
-      const run = ordered.slice(at, at + runSize);
+    for (const run of runs) {
       for (const item of run) known.set(item.id, item);
       const { changed, retired } = clusterItems({ stories: [...stories.values()], items: known, newItems: run }, opts);
       for (const story of changed) stories.set(story.id, story);
@@ -115,6 +121,27 @@ export function clusterArticles(records: readonly ArticleRecord[], options: Part
   const storyOf = new Map<string, string>();
   for (const story of stories.values()) for (const m of story.members) storyOf.set(m.itemId, story.id);
   return records.map((r, i) => ({ id: r.id, story: storyOf.get(items[i]!.id)! }));
+}
+
+/** The items in the calls of a replay (in date order, then id), or null for one batch. */
+function runsOf(items: readonly Item[], replay: Replay): Item[][] | null {
+  const ordered = [...items].sort((a, b) => (a.date ?? '\uffff').localeCompare(b.date ?? '\uffff') || a.id.localeCompare(b.id));
+  const runs: Item[][] = [];
+  if ('runSize' in replay) {
+    if (!(replay.runSize > 0)) return null;
+    for (let at = 0; at < ordered.length; at += replay.runSize) runs.push(ordered.slice(at, at + replay.runSize));
+    return runs;
+  }
+  if (!(replay.minutes > 0)) return null;
+  const span = replay.minutes * 60_000;
+  let key: number | null = null;
+  for (const item of ordered) {
+    const k = item.date ? Math.floor(Date.parse(item.date) / span) : Number.POSITIVE_INFINITY;
+    if (k !== key) runs.push([]);
+    key = k;
+    runs[runs.length - 1]!.push(item);
+  }
+  return runs;
 }
 
 /** The item an article record stands for (the same mapping for `storyfeed cluster` and the offline trainer). */
