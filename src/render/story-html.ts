@@ -70,7 +70,8 @@ export function findStoryUpdated(view: StoryView): string | undefined {
 /**
  * Returns the story's HTML content (as in the Atom content and JSON Feed content_html): the first SHOWN_OUTLETS
  * outlets, each with its best article's linked headline, date, article count and (up to SUMMARIZED_OUTLETS outlets)
- * short summary, then "+N more outlets" and the totals. `pageUrl`, when given, is where the page lists every outlet (`#story-…` is appended).
+ * short summary, then "+N more outlets" and the totals. `pageUrl`, when given, is where the page lists every
+ * outlet (`#story-…` is appended).
  */
 export function renderStoryContentHtml(view: StoryView, pageUrl?: string): string {
   // Built from the items' plain-text fields only; contentHtml is never copied into the merged outputs.

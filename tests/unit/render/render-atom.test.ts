@@ -394,7 +394,29 @@ describe('renderAtom one related link per outlet', () => {
   });
 });
 
+describe('renderAtom a follow-up in a small story', () => {
+  it('keeps the links, rows with summaries and updated, and counts the articles under the list', () => {
+    const [bridge] = makeGoldenStories();
+    const before = readOnlyEntry(renderAtom([bridge!], makeFeedMeta(), fixedNow));
+    const later = '2024-05-02T08:00:00.000Z';
+    const followUp = makeItem({ id: 'bridge-b2', sourceId: 'outlet-b', sourceName: 'Outlet B', url: 'https://b.example/2024/05/02/bridge', title: 'Bridge: day two', summary: 'Day two.', published: later, date: later });
+    const after = readOnlyEntry(renderAtom([withMember(bridge!, followUp)], makeFeedMeta(), fixedNow));
+    expect(after.updated).toBe(before.updated);
+    expect(after.related).toEqual(before.related);
+    expect(after.content).toContain('(<time datetime="2024-05-01T07:05:00.000Z">2024-05-01 07:05 UTC</time> · 2 articles)</small></p><p>Commuters &lt;3 the new cycle lane.</p>');
+    expect(after.content).toMatch(/<\/ul>\n<p>4 articles from 3 outlets in all\.<\/p>$/);
+    expect(after.content).not.toContain('day two');
+    expect(before.content).not.toContain('in all');
+  });
+});
+
 describe('renderAtom a big story (issue #12: 200 articles from 80 outlets)', () => {
+  it('renders the same feed whatever order its members are in', () => {
+    const { view } = makeBigStory();
+    const reversed = { ...view, items: [...view.items].reverse() };
+    expect(renderAtom([reversed], makeFeedMeta(), fixedNow)).toBe(renderAtom([view], makeFeedMeta(), fixedNow));
+  });
+
   it('has one related link per outlet, to its best article, in display order', () => {
     const { view, outletOrder, bestBySource } = makeBigStory();
     expect(view.items).toHaveLength(200);
