@@ -1,18 +1,18 @@
 import { generateAtomFeed, type AtomFeed } from 'feedsmith';
-import type { FeedMeta, Item, StoryView } from '../model.js';
-import { escapeHtml } from '../lib/escape-html.js';
+import type { FeedMeta, StoryView } from '../model.js';
 import { stripInvalidXmlChars } from '../lib/strip-invalid-xml-chars.js';
 import {
-  distinct,
   findHttpUrl,
   findLatestUpdated,
   findStoryAuthors,
+  findStoryCategories,
   findStorySummary,
   findStoryUpdated,
   oneLine,
   orUntitled,
   parseIso,
-  renderStoryItemsHtml,
+  renderStoryContentHtml,
+  selectOutlets,
 } from './story-html.js';
 
 type AtomEntry = AtomFeed.Entry<Date, true>;
@@ -49,23 +49,24 @@ export function renderAtom(stories: StoryView[], meta: FeedMeta, now: Date): str
     links,
     generator: { text: meta.generator.name, version: meta.generator.version, uri: meta.generator.uri },
     authors: [{ name: meta.author }],
-    entries: stories.map((view) => renderEntry(view, feedUpdated)),
+    entries: stories.map((view) => renderEntry(view, feedUpdated, meta.siteUrl)),
   };
 
   const xml = generateAtomFeed(cleanStrings(feed), { strict: true });
   return inlineCdata(xml.replaceAll(apostropheGuard, ''));
 }
 
-/** Returns the Atom entry of one story. */
-function renderEntry(view: StoryView, feedUpdated: Date): AtomEntry {
-  const { story, items, representative } = view;
+/** Returns the Atom entry of one story; `pageUrl` is where the HTML page lists every outlet. */
+function renderEntry(view: StoryView, feedUpdated: Date, pageUrl: string | undefined): AtomEntry {
+  const { story, representative } = view;
 
   const links: AtomLink[] = [];
   const alternate = findHttpUrl(representative.url);
   if (alternate) links.push({ href: alternate, rel: 'alternate', type: 'text/html' });
-  for (const item of items) {
-    const href = findHttpUrl(item.url);
-    if (href) links.push({ href, rel: 'related', type: 'text/html', title: oneLine(`${item.sourceName}: ${item.title}`) });
+  // One related link per outlet, to its best article: a story of 200 articles from 80 outlets gets 80 (issue #12).
+  for (const { sourceName, best } of selectOutlets(view)) {
+    const href = findHttpUrl(best.url);
+    if (href) links.push({ href, rel: 'related', type: 'text/html', title: oneLine(`${sourceName}: ${best.title}`) });
   }
 
   const published = toDate(parseIso(story.published));
@@ -76,10 +77,10 @@ function renderEntry(view: StoryView, feedUpdated: Date): AtomEntry {
     links,
     ...(published ? { published } : {}),
     updated: toDate(findStoryUpdated(view)) ?? feedUpdated,
-    authors: findStoryAuthors(items).map((name): AtomPerson => ({ name })),
-    categories: distinct(items.flatMap((item) => item.categories)).map((term): AtomCategory => ({ term })),
+    authors: findStoryAuthors(view).map((name): AtomPerson => ({ name })),
+    categories: findStoryCategories(view).map((term): AtomCategory => ({ term })),
     summary: { value: findStorySummary(view), type: 'text' },
-    content: { value: renderStoryItemsHtml(items), type: 'html' },
+    content: { value: renderStoryContentHtml(view, pageUrl), type: 'html' },
   };
 }
 

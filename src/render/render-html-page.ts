@@ -1,7 +1,19 @@
 import { escapeHtml } from '../lib/escape-html.js';
 import { stripInvalidXmlChars } from '../lib/strip-invalid-xml-chars.js';
 import type { FeedMeta, StoryView } from '../model.js';
-import { displayDate, distinctOutlets, findHttpUrl, findLatestUpdated, findStoryUpdated, oneLine, orUntitled } from './story-html.js';
+import {
+  countOf,
+  displayDate,
+  findHttpUrl,
+  findLatestUpdated,
+  findStoryUpdated,
+  oneLine,
+  orUntitled,
+  selectOutlets,
+  SHOWN_OUTLETS,
+  storyAnchorId,
+  type Outlet,
+} from './story-html.js';
 
 /** Where the page links its feeds; relative by default so the page works wherever output/ is served. */
 export interface HtmlPageLinks {
@@ -39,14 +51,19 @@ header.site h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 0.25rem; }
 .sources { list-style: none; margin: 0; padding: 0.5rem 0 0; border-top: 1px dashed var(--line); font-size: 0.9rem; }
 .sources li { margin: 0.3rem 0; }
 .outlet { font-weight: 600; }
-.sources time { color: var(--muted); font-size: 0.8rem; white-space: nowrap; }
+.sources time, .sources .articles { color: var(--muted); font-size: 0.8rem; white-space: nowrap; }
+.total { color: var(--muted); font-size: 0.85rem; white-space: nowrap; }
+details.more { margin: 0.4rem 0 0; font-size: 0.9rem; }
+details.more summary { cursor: pointer; color: var(--accent); font-weight: 600; }
+details.more .sources { border-top: none; padding-top: 0.2rem; }
 @media (max-width: 30rem) { body { font-size: 16px; } .wrap { padding: 0 0.6rem; } .story { padding: 0.8rem 0.85rem 0.7rem; border-radius: 8px; } header.site h1 { font-size: 1.35rem; } }
 footer { border-top: 1px solid var(--line); margin-top: 1.5rem; padding: 1rem 0 2rem; font-size: 0.8rem; color: var(--muted); }
 `.trim();
 
 /**
  * Returns the static HTML page (no JavaScript): one section per story in the given order, with its headline, time,
- * a short summary, every outlet's linked headline and the outlet count, plus feed autodiscovery links.
+ * a short summary, each outlet's best article linked (SHOWN_OUTLETS, the rest behind a <details>), the outlet and
+ * article counts, plus feed autodiscovery links.
  * Byte-identical for identical input; `now` is shown only when there are no stories to date the page by.
  */
 export function renderHtmlPage(stories: StoryView[], meta: FeedMeta, now: Date, links: Partial<HtmlPageLinks> = {}): string {
@@ -89,39 +106,46 @@ ${body}
   return stripInvalidXmlChars(html);
 }
 
-/** Returns the <article> of one story. */
+/** Returns the <article> of one story: its first SHOWN_OUTLETS outlets listed, the rest behind a <details>. */
 function renderStory(view: StoryView): string {
   const { story, items, representative } = view;
   const href = findHttpUrl(representative.url);
   const headline = escapeHtml(orUntitled(oneLine(representative.title)));
   const heading = href ? `<a href="${escapeHtml(href)}">${headline}</a>` : headline;
-  const outlets = distinctOutlets(items).length;
+  const outlets = selectOutlets(view);
   const updated = findStoryUpdated(view);
   const time = updated ? `<time datetime="${escapeHtml(updated)}">${escapeHtml(displayDate(updated))}</time> · ` : '';
+  const total = items.length > outlets.length ? ` <span class="total">${countOf(items.length, 'article')}</span>` : '';
   const summaryText = shorten(oneLine(representative.summary), SUMMARY_CHARS);
   const summary = summaryText ? `\n<p class="summary">${escapeHtml(summaryText)}</p>` : '';
-  const rows = items.map((item) => {
-    const url = findHttpUrl(item.url);
-    const date = item.date ? ` <time datetime="${escapeHtml(item.date)}">${escapeHtml(displayDate(item.date))}</time>` : '';
-    const outlet = escapeHtml(item.sourceName);
-    // One article only: its headline is the story's heading already, so the row links the outlet's name instead.
-    if (items.length === 1) return `<li><span class="outlet">${url ? `<a href="${escapeHtml(url)}">${outlet}</a>` : outlet}</span>${date}</li>`;
-    const text = escapeHtml(orUntitled(oneLine(item.title)));
-    const link = url ? `<a href="${escapeHtml(url)}">${text}</a>` : text;
-    return `<li><span class="outlet">${outlet}</span>: ${link}${date}</li>`;
-  });
-  return `<article class="story" id="${escapeHtml(anchorId(story.id))}">
+  // One outlet only: its best article is the representative, whose headline is the story's heading already, so the
+  // row links the outlet's name instead.
+  const row = (outlet: Outlet) => renderOutletRow(outlet, outlets.length === 1);
+  const hidden = outlets.slice(SHOWN_OUTLETS);
+  // <details> opens without JavaScript; a big story's page stays short and still links every outlet.
+  const more =
+    hidden.length > 0
+      ? `\n<details class="more"><summary>+${hidden.length} more outlets</summary>\n<ul class="sources">\n${hidden.map(row).join('\n')}\n</ul>\n</details>`
+      : '';
+  return `<article class="story" id="${escapeHtml(storyAnchorId(story.id))}">
 <h2>${heading}</h2>
-<p class="meta">${time}<span class="count${outlets > 1 ? ' many' : ''}">${outlets} ${outlets === 1 ? 'outlet' : 'outlets'}</span></p>${summary}
+<p class="meta">${time}<span class="count${outlets.length > 1 ? ' many' : ''}">${countOf(outlets.length, 'outlet')}</span>${total}</p>${summary}
 <ul class="sources">
-${rows.join('\n')}
-</ul>
+${outlets.slice(0, SHOWN_OUTLETS).map(row).join('\n')}
+</ul>${more}
 </article>`;
 }
 
-/** Returns a fragment id for a story: the last segment of its entry id, limited to safe characters. */
-function anchorId(storyId: string): string {
-  return `story-${storyId.replace(/^.*:/, '').replace(/[^A-Za-z0-9_-]/g, '-')}`;
+/** Returns the <li> of one outlet: its name, its best article's linked headline (or the name linked), date and article count. */
+function renderOutletRow({ sourceName, best, articleCount }: Outlet, nameOnly: boolean): string {
+  const url = findHttpUrl(best.url);
+  const date = best.date ? ` <time datetime="${escapeHtml(best.date)}">${escapeHtml(displayDate(best.date))}</time>` : '';
+  const count = articleCount > 1 ? ` <span class="articles">· ${articleCount} articles</span>` : '';
+  const outlet = escapeHtml(sourceName);
+  if (nameOnly) return `<li><span class="outlet">${url ? `<a href="${escapeHtml(url)}">${outlet}</a>` : outlet}</span>${date}${count}</li>`;
+  const text = escapeHtml(orUntitled(oneLine(best.title)));
+  const link = url ? `<a href="${escapeHtml(url)}">${text}</a>` : text;
+  return `<li><span class="outlet">${outlet}</span>: ${link}${date}${count}</li>`;
 }
 
 /** Returns the text cut at a word boundary to at most `max` characters, with "…" when cut. */

@@ -1,15 +1,15 @@
 import type { FeedMeta, StoryView } from '../model.js';
 import {
-  distinct,
-  distinctOutlets,
   findHttpUrl,
   findLatestUpdated,
   findStoryAuthors,
+  findStoryCategories,
   findStorySummary,
   findStoryUpdated,
   orUntitled,
   parseIso,
-  renderStoryItemsHtml,
+  renderStoryContentHtml,
+  selectOutlets,
 } from './story-html.js';
 
 const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
@@ -24,6 +24,16 @@ export interface JsonFeedArticle {
   summary: string;
 }
 
+/** One outlet of a story with its best article (the one the Atom entry's related link points to), in display order. */
+export interface JsonFeedOutlet {
+  source_id: string;
+  source_name: string;
+  article_count: number;
+  title: string;
+  url: string | null;
+  date_published: string | null;
+}
+
 /** A JSON Feed 1.1 item (one story), with the `_storyfeed` extension (JSON Feed 1.1 §"Extensions"). */
 export interface JsonFeedItem {
   id: string;
@@ -35,7 +45,7 @@ export interface JsonFeedItem {
   date_modified?: string;
   authors: { name: string }[];
   tags?: string[];
-  _storyfeed: { outlet_count: number; article_count: number; articles: JsonFeedArticle[] };
+  _storyfeed: { outlet_count: number; article_count: number; outlets: JsonFeedOutlet[]; articles: JsonFeedArticle[] };
 }
 
 /** The JSON Feed 1.1 document storyfeed writes. */
@@ -68,31 +78,41 @@ export function renderJsonFeed(stories: StoryView[], meta: FeedMeta, now: Date):
     authors: [{ name: meta.author }],
     // JSON Feed 1.1: an extension object should carry an `about` URL explaining it.
     _storyfeed: { about: meta.generator.uri, feed_id: meta.id, updated, generator: { ...meta.generator } },
-    items: stories.map(renderItem),
+    items: stories.map((view) => renderItem(view, meta.siteUrl)),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;
 }
 
-/** Returns the JSON Feed item of one story. */
-function renderItem(view: StoryView): JsonFeedItem {
+/** Returns the JSON Feed item of one story; `pageUrl` is where the HTML page lists every outlet. */
+function renderItem(view: StoryView, pageUrl: string | undefined): JsonFeedItem {
   const { story, items, representative } = view;
   const url = findHttpUrl(representative.url);
   const published = parseIso(story.published);
   const modified = findStoryUpdated(view);
-  const tags = distinct(items.flatMap((item) => item.categories));
+  const tags = findStoryCategories(view);
+  const outlets = selectOutlets(view);
   return {
     id: story.id,
     ...(url ? { url } : {}),
     title: orUntitled(representative.title),
     summary: findStorySummary(view),
-    content_html: renderStoryItemsHtml(items),
+    content_html: renderStoryContentHtml(view, pageUrl),
     ...(published ? { date_published: published } : {}),
     ...(modified ? { date_modified: modified } : {}),
-    authors: findStoryAuthors(items).map((name) => ({ name })),
+    authors: findStoryAuthors(view).map((name) => ({ name })),
     ...(tags.length > 0 ? { tags } : {}),
     _storyfeed: {
-      outlet_count: distinctOutlets(items).length,
+      outlet_count: outlets.length,
       article_count: items.length,
+      outlets: outlets.map(({ sourceId, sourceName, articleCount, best }) => ({
+        source_id: sourceId,
+        source_name: sourceName,
+        article_count: articleCount,
+        title: orUntitled(best.title),
+        url: findHttpUrl(best.url),
+        date_published: parseIso(best.date) ?? null,
+      })),
+      // Every article, for programs; people read the outlets (content_html caps them).
       articles: items.map((item) => ({
         source_id: item.sourceId,
         source_name: item.sourceName,

@@ -1,42 +1,132 @@
-// Pieces shared by the JSON Feed and HTML page renderers. They mirror render-atom.ts on purpose, so every output
-// names the same outlets, links and dates (tests/unit/render/render-json-feed.test.ts compares them).
+// Pieces shared by the Atom, JSON Feed and HTML page renderers, so every output names the same outlets, links and
+// dates (tests/unit/render/render-json-feed.test.ts compares them). A story may hold hundreds of articles from
+// dozens of outlets (issue #12): the outputs show it outlet by outlet (selectOutlets), as README "The merged feed" says.
 import { escapeHtml } from '../lib/escape-html.js';
 import { stripInvalidXmlChars } from '../lib/strip-invalid-xml-chars.js';
 import type { Item, StoryView } from '../model.js';
 
-/** Returns an HTML list of every member article: outlet, linked headline, date and short summary (as in the Atom content). */
-export function renderStoryItemsHtml(items: Item[]): string {
-  // Built from the items' plain-text fields only; contentHtml is never copied into the merged outputs.
-  const rows = items.map((item) => {
-    const href = findHttpUrl(item.url);
-    const title = escapeHtml(orUntitled(item.title));
-    const headline = href ? `<a href="${escapeHtml(href)}">${title}</a>` : title;
-    const date = item.date
-      ? ` <small>(<time datetime="${escapeHtml(item.date)}">${escapeHtml(displayDate(item.date))}</time>)</small>`
-      : '';
-    const summary = item.summary.trim() ? `<p>${escapeHtml(item.summary)}</p>` : '';
-    return `<li><p><strong>${escapeHtml(item.sourceName)}</strong>: ${headline}${date}</p>${summary}</li>`;
-  });
-  // Control characters are as invalid in HTML as in XML; stripping after escaping equals stripping each field first.
-  return stripInvalidXmlChars(`<ul>\n${rows.join('\n')}\n</ul>`);
+/** How many outlets a story's content lists before "+N more outlets" (the Atom related links still name every outlet). */
+export const SHOWN_OUTLETS = 12;
+
+/** Up to this many outlets, each row of a story's content carries its article's summary; a bigger story gets one line per outlet. */
+export const SUMMARIZED_OUTLETS = 5;
+
+/** One outlet's part in a story. */
+export interface Outlet {
+  sourceId: string;
+  sourceName: string;
+  /** The article that stands for the outlet: the representative when it is this outlet's, else its earliest (with a link, if any has one). */
+  best: Item;
+  /** How many of the story's articles are this outlet's (≥ 1). */
+  articleCount: number;
 }
 
-/** Returns the names of the distinct outlets (by source id) in member order. */
-export function distinctOutlets(items: Item[]): string[] {
-  const seen = new Map<string, string>();
-  for (const item of items) if (!seen.has(item.sourceId)) seen.set(item.sourceId, item.sourceName);
-  return [...seen.values()];
+/**
+ * Returns the story's outlets, one each, in display order: the representative's outlet first, then by when each outlet
+ * first reported (its best article's date; undated last), then by name and source id.
+ */
+export function selectOutlets(view: StoryView): Outlet[] {
+  const bySource = new Map<string, Item[]>();
+  for (const item of view.items) {
+    const articles = bySource.get(item.sourceId);
+    if (articles) articles.push(item);
+    else bySource.set(item.sourceId, [item]);
+  }
+  const outlets: Outlet[] = [];
+  for (const [sourceId, articles] of bySource) {
+    // The earliest article is the outlet's first report: follow-ups do not change it, so neither the outlet's link
+    // nor the entry's updated date moves with them. One with a link wins over one without (the outlet's related
+    // link needs it); ties fall to the item id rather than member order, so grouping the same articles again
+    // cannot swap them.
+    const best =
+      articles.find((item) => item.id === view.representative.id) ??
+      [...articles].sort((a, b) => Number(findHttpUrl(b.url) !== null) - Number(findHttpUrl(a.url) !== null) || byDateThenId(a, b))[0];
+    if (best) outlets.push({ sourceId, sourceName: best.sourceName, best, articleCount: articles.length });
+  }
+  const repSource = view.representative.sourceId;
+  return outlets.sort(
+    (a, b) =>
+      Number(b.sourceId === repSource) - Number(a.sourceId === repSource) ||
+      byDateThenId(a.best, b.best) ||
+      compareText(a.sourceName, b.sourceName) ||
+      compareText(a.sourceId, b.sourceId),
+  );
 }
 
-/** Returns the story summary: the outlets when several reported it, else the representative's summary. */
-export function findStorySummary(view: StoryView): string {
-  const outlets = distinctOutlets(view.items);
-  return outlets.length > 1 ? `Reported by ${outlets.length} outlets: ${outlets.join(', ')}.` : view.representative.summary;
-}
-
-/** Returns the story's updated date as ISO, falling back to its published date; undefined when neither parses. */
+/**
+ * Returns the story's updated date as ISO: when it last changed in a way a reader sees (RFC 4287 §4.2.15 leaves
+ * "significant" to the publisher), i.e. the newest date, or own update, of an outlet's best article. A follow-up
+ * from an outlet already listed leaves it as it is; a new outlet, a new representative or an edited best article
+ * moves it. Falls back to the story's own updated, then published date; undefined when none parses.
+ */
 export function findStoryUpdated(view: StoryView): string | undefined {
-  return parseIso(view.story.updated) ?? parseIso(view.story.published);
+  let latest: string | undefined;
+  for (const { best } of selectOutlets(view)) {
+    for (const date of [parseIso(best.date), parseIso(best.updated)]) if (date && (!latest || date > latest)) latest = date;
+  }
+  return latest ?? parseIso(view.story.updated) ?? parseIso(view.story.published);
+}
+
+/**
+ * Returns the story's HTML content (as in the Atom content and JSON Feed content_html): the first SHOWN_OUTLETS
+ * outlets, each with its best article's linked headline, date, article count and (up to SUMMARIZED_OUTLETS outlets)
+ * short summary, then "+N more outlets" and the totals. `pageUrl`, when given, is where the page lists every
+ * outlet (`#story-…` is appended).
+ */
+export function renderStoryContentHtml(view: StoryView, pageUrl?: string): string {
+  // Built from the items' plain-text fields only; contentHtml is never copied into the merged outputs.
+  const outlets = selectOutlets(view);
+  // A dozen summaries of one event mostly repeat each other: a bigger story leads with the representative's summary
+  // and gives each outlet one line.
+  const compact = outlets.length > SUMMARIZED_OUTLETS;
+  const lead = compact && view.representative.summary.trim() ? `<p>${escapeHtml(view.representative.summary)}</p>\n` : '';
+  const rows = outlets.slice(0, SHOWN_OUTLETS).map((outlet) => {
+    const { best } = outlet;
+    const href = findHttpUrl(best.url);
+    const title = escapeHtml(orUntitled(best.title));
+    const headline = href ? `<a href="${escapeHtml(href)}">${title}</a>` : title;
+    const notes = [
+      ...(best.date ? [`<time datetime="${escapeHtml(best.date)}">${escapeHtml(displayDate(best.date))}</time>`] : []),
+      ...(outlet.articleCount > 1 ? [`${outlet.articleCount} articles`] : []),
+    ];
+    const small = notes.length > 0 ? ` <small>(${notes.join(' · ')})</small>` : '';
+    const summary = best.summary.trim() ? `<p>${escapeHtml(best.summary)}</p>` : '';
+    const line = `<strong>${escapeHtml(outlet.sourceName)}</strong>: ${headline}${small}`;
+    // A lone line needs no paragraph (newsboat puts a <p> inside an <li> on a line of its own, below the bullet).
+    return compact ? `<li>${line}</li>` : `<li><p>${line}</p>${summary}</li>`;
+  });
+  const hidden = outlets.length - rows.length;
+  const totals = `${countOf(view.items.length, 'article')} from ${countOf(outlets.length, 'outlet')} in all`;
+  let footer = '';
+  if (hidden > 0) {
+    const page = pageUrl ? findHttpUrl(pageUrl) : null;
+    const more = page ? `<a href="${escapeHtml(`${page}#${storyAnchorId(view.story.id)}`)}">+${hidden} more outlets</a>` : `+${hidden} more outlets`;
+    footer = `\n<p><strong>${more}</strong> · ${totals}.</p>`;
+  } else if (view.items.length > outlets.length) {
+    footer = `\n<p>${totals}.</p>`;
+  }
+  // Control characters are as invalid in HTML as in XML; stripping after escaping equals stripping each field first.
+  return stripInvalidXmlChars(`${lead}<ul>\n${rows.join('\n')}\n</ul>${footer}`);
+}
+
+/** Returns "1 outlet", "3 outlets" and the like. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Returns the fragment id of a story on the page: the last segment of its entry id, limited to safe characters. */
+export function storyAnchorId(storyId: string): string {
+  return `story-${storyId.replace(/^.*:/, '').replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+/** Returns the story summary: the outlets (the first SHOWN_OUTLETS of them) when several reported it, else the representative's summary. */
+export function findStorySummary(view: StoryView): string {
+  const outlets = selectOutlets(view);
+  if (outlets.length <= 1) return view.representative.summary;
+  const articles = view.items.length > outlets.length ? ` in ${view.items.length} articles` : '';
+  const names = outlets.slice(0, SHOWN_OUTLETS).map((outlet) => outlet.sourceName);
+  const more = outlets.length > SHOWN_OUTLETS ? ` and ${outlets.length - SHOWN_OUTLETS} more` : '';
+  return `Reported by ${outlets.length} outlets${articles}: ${names.join(', ')}${more}.`;
 }
 
 /** Returns the latest story updated date as ISO, or undefined for no stories. */
@@ -47,6 +137,28 @@ export function findLatestUpdated(views: StoryView[]): string | undefined {
     if (updated && (!latest || updated > latest)) latest = updated;
   }
   return latest;
+}
+
+/** Returns the story's people: the authors of the shown outlets' best articles, else (so every story names someone) those outlets. */
+export function findStoryAuthors(view: StoryView): string[] {
+  const shown = selectOutlets(view).slice(0, SHOWN_OUTLETS);
+  const authors = distinct(shown.flatMap((outlet) => outlet.best.authors));
+  return authors.length > 0 ? authors : distinct(shown.map((outlet) => outlet.sourceName));
+}
+
+/** Returns the story's categories: those of the shown outlets' best articles, de-duplicated in order. */
+export function findStoryCategories(view: StoryView): string[] {
+  return distinct(selectOutlets(view).slice(0, SHOWN_OUTLETS).flatMap((outlet) => outlet.best.categories));
+}
+
+/** Orders items by date (undated last), then id. */
+function byDateThenId(a: Item, b: Item): number {
+  return compareText(parseIso(a.date) ?? '\uffff', parseIso(b.date) ?? '\uffff') || compareText(a.id, b.id);
+}
+
+/** Code-unit order, the same on every machine and locale (localeCompare is not). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Returns the date normalised to ISO 8601 UTC with milliseconds, or undefined when missing or unparseable. */
@@ -80,12 +192,6 @@ export function distinct(values: string[]): string[] {
     if (normalized) seen.add(normalized);
   }
   return [...seen];
-}
-
-/** Returns the story's people: the members' authors, else (so every story names someone) the outlets. */
-export function findStoryAuthors(items: Item[]): string[] {
-  const authors = distinct(items.flatMap((item) => item.authors));
-  return authors.length > 0 ? authors : distinctOutlets(items);
 }
 
 /** Returns the text on one line. */

@@ -8,6 +8,8 @@ import { DEMO_CONFIG } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { hasFeedparser, hasNewsboat, makeNewsboat, readWithFeedparser } from './support/feed-readers.js';
 import { serveDemo, untilNextSecond } from './support/demo-server.js';
+import { serveStories, type StoryServer } from './support/big-story-server.js';
+import { makeBigStory, makeGoldenStories, makeItem } from '../fixtures/render/story-views.js';
 
 let server: OutputServer;
 let config: ResolvedConfig;
@@ -88,5 +90,41 @@ describe.skipIf(!hasNewsboat())('newsboat reading the served Atom feed', () => {
     const second = newsboat.items();
     expect(second).toHaveLength(12);
     expect(second.map((i) => i.guid)).toEqual(first.map((i) => i.guid));
+  });
+});
+
+describe.skipIf(!hasNewsboat())('newsboat reading a big story (200 articles from 80 outlets)', () => {
+  let stories: StoryServer;
+
+  beforeAll(async () => {
+    stories = await serveStories([makeBigStory().view, ...makeGoldenStories()]);
+  });
+
+  afterAll(async () => {
+    await stories?.close();
+  });
+
+  it('shows it as one item listing 12 outlets and "+68 more", and updates it in place after a follow-up', async () => {
+    const { view } = makeBigStory();
+    const newsboat = makeNewsboat(mkdtempSync(join(tmpdir(), 'storyfeed-newsboat-big-')), [`${stories.server.url}feed.atom`]);
+    await newsboat.reload();
+    const items = newsboat.items();
+    expect(items).toHaveLength(4);
+    const big = items.filter((item) => item.guid === view.story.id);
+    expect(big).toHaveLength(1);
+    expect(big[0]!.title).toBe(view.representative.title);
+    expect(big[0]!.url).toBe(view.representative.url);
+    expect(big[0]!.content.match(/<li>/g)).toHaveLength(12);
+    expect(big[0]!.content).toContain(`<a href="${stories.server.url}#story-big01">+68 more outlets</a>`);
+    expect(big[0]!.content).toContain('200 articles from 80 outlets in all');
+
+    // A follow-up from an outlet already listed: the same item, its content recounted, nothing added.
+    const later = '2024-05-03T12:00:00.000Z';
+    const followUp = makeItem({ id: 'outlet-00-late', sourceId: 'outlet-00', sourceName: 'Northport Herald', url: 'https://outlet-00.example/late', published: later, date: later });
+    stories.write([{ ...view, items: [...view.items, followUp] }, ...makeGoldenStories()]);
+    await newsboat.reload();
+    const after = newsboat.items();
+    expect(after.map((item) => item.guid)).toEqual(items.map((item) => item.guid));
+    expect(after.find((item) => item.guid === view.story.id)!.content).toContain('201 articles from 80 outlets in all');
   });
 });

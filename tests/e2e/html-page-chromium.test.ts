@@ -6,6 +6,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { OutputServer } from '../../src/serve/serve-output.js';
 import { DEMO_CONFIG, REPO_ROOT } from '../helpers/demo-config.js';
 import { serveDemo } from './support/demo-server.js';
+import { serveStories, type StoryServer } from './support/big-story-server.js';
+import { makeBigStory, makeGoldenStories } from '../fixtures/render/story-views.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The CI flags: no sandbox (containers), no GPU, and nothing that phones home (no network beyond the loopback server).
@@ -139,6 +141,83 @@ describe.skipIf(!canRun)('the HTML page in headless Chromium', () => {
     expect(layout.headingSize).toBeGreaterThan(layout.fontSize);
     const path = join(SCREENSHOT_DIR, 'screenshot-phone.png');
     await page.screenshot({ path, fullPage: false });
+    expect(statSync(path).size).toBeGreaterThan(5_000);
+    await page.close();
+  });
+});
+
+describe.skipIf(!canRun)('a big story (200 articles from 80 outlets) on the page in headless Chromium', () => {
+  let stories: StoryServer;
+  let context: BrowserContext;
+  let userDataDir: string;
+  const external: string[] = [];
+
+  beforeAll(async () => {
+    stories = await serveStories([makeBigStory().view, ...makeGoldenStories()]);
+    userDataDir = mkdtempSync(join(tmpdir(), 'storyfeed-chromium-big-'));
+    context = await playwright!.chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(stories.server.url)) return route.continue();
+      external.push(url);
+      return route.abort();
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await stories?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('shows 12 outlets and opens the other 68 without a script, every outlet linked once', async () => {
+    const { outletOrder, bestBySource } = makeBigStory();
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1000, height: 1400 });
+    expect((await page.goto(stories.server.url, { waitUntil: 'load' }))?.status()).toBe(200);
+    const story = page.locator('#story-big01');
+    expect(await story.locator('.count').innerText()).toBe('80 outlets');
+    expect(await story.locator('.total').innerText()).toBe('200 articles');
+    const shown = story.locator('ul.sources').first().locator('li');
+    expect(await shown.count()).toBe(12);
+    const more = story.locator('details.more');
+    expect(await more.locator('summary').innerText()).toBe('+68 more outlets');
+    // Closed, the story's card stays within one screen and the other outlets take no room.
+    expect(await more.locator('li').first().isVisible()).toBe(false);
+    const closedHeight = (await story.boundingBox())!.height;
+    expect(closedHeight).toBeLessThan(1200);
+
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, 'screenshot-big-story.png');
+    await page.screenshot({ path });
+    expect(statSync(path).size).toBeGreaterThan(10_000);
+
+    await more.locator('summary').click();
+    expect(await more.locator('li').count()).toBe(68);
+    expect(await more.locator('li').last().isVisible()).toBe(true);
+    expect((await story.boundingBox())!.height).toBeGreaterThan(closedHeight + 68 * 15);
+    const hrefs = await story.locator('ul.sources li a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    expect(hrefs).toEqual(outletOrder.map((sourceId) => bestBySource.get(sourceId)!.url));
+    await story.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-big-story-open.png') });
+    expect(external).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone: no horizontal scrolling despite a very long outlet name, headline and URL', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(stories.server.url, { waitUntil: 'load' });
+    await page.locator('#story-big01 details.more summary').click();
+    const layout = await page.evaluate(() => {
+      const w = globalThis as unknown as BrowserWindow;
+      return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
+    });
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+    const longRow = page.locator('#story-big01 li', { hasText: 'The Northern Provinces Evening Chronicle' });
+    expect(await longRow.count()).toBe(1);
+    expect((await longRow.boundingBox())!.width).toBeLessThanOrEqual(375);
+    const path = join(SCREENSHOT_DIR, 'screenshot-big-story-phone.png');
+    await page.screenshot({ path });
     expect(statSync(path).size).toBeGreaterThan(5_000);
     await page.close();
   });

@@ -5,11 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../src/render/render-atom.js';
-import { makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import type { StoryView } from '../../../src/model.js';
+import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import { readAtom } from '../../helpers/read-atom.js';
 import { isPythonAvailable, readAtomStrictly, type StrictAtom, type StrictEntry } from './read-atom-strictly.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const goldenPath = join(repoRoot, 'tests', 'golden', 'render', 'feed.atom');
+const bigGoldenPath = join(repoRoot, 'tests', 'golden', 'render', 'big-story.atom');
 const schemaPath = resolve(repoRoot, '..', 'shared', 'schemas', 'atom.rnc');
 const fixedNow = new Date('2024-06-01T00:00:00.000Z');
 const pythonAvailable = isPythonAvailable();
@@ -50,6 +53,22 @@ describe('renderAtom golden file', () => {
       expect.fail(`golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
     }
     expect(xml).toBe(readFileSync(goldenPath, 'utf8'));
+  });
+});
+
+/** Expects the text to equal the golden file at `path` (written first when UPDATE_GOLDEN=1); a missing golden fails. */
+function expectGolden(text: string, path: string): void {
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text, 'utf8');
+  }
+  if (!existsSync(path)) expect.fail(`golden file missing: ${path}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('renderAtom big-story golden file', () => {
+  it('matches tests/golden/render/big-story.atom (200 articles from 80 outlets)', () => {
+    expectGolden(renderAtom([makeBigStory().view], makeFeedMeta(), fixedNow), bigGoldenPath);
   });
 });
 
@@ -129,7 +148,7 @@ describe.skipIf(!pythonAvailable)('renderAtom entries', () => {
     expect(bridge?.updated).toBe('2024-05-01T09:15:00.000Z');
   });
 
-  it('links the representative as alternate and every member as related, titled "outlet: headline"', () => {
+  it('links the representative as alternate and each outlet (one article each here) as related, titled "outlet: headline"', () => {
     const [bridge] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
     expect(bridge?.links).toEqual([
       { href: 'https://a.example/news/bridge-reopens', rel: 'alternate', type: 'text/html' },
@@ -318,6 +337,7 @@ describe('renderAtom schema', () => {
       const files = {
         full: renderAtom(stories, makeFeedMeta(), fixedNow),
         empty: renderAtom([], makeFeedMeta({ subtitle: undefined, siteUrl: undefined }), fixedNow),
+        big: renderAtom([makeBigStory().view, ...makeGoldenStories()], makeFeedMeta(), fixedNow),
       };
       for (const [name, xml] of Object.entries(files)) {
         const file = join(directory, `${name}.atom`);
@@ -331,5 +351,151 @@ describe('renderAtom schema', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+});
+
+/** Returns the view with `item` added as its newest member, the story's own updated moved as the clusterer moves it. */
+function withMember(view: StoryView, item: ReturnType<typeof makeItem>): StoryView {
+  const latest = [view.story.updated, item.date ?? ''].sort().at(-1)!;
+  return {
+    ...view,
+    story: { ...view.story, members: [...view.story.members, { itemId: item.id, score: 0.5, terms: [] }], updated: latest },
+    items: [...view.items, item],
+  };
+}
+
+/** Returns the only entry of a one-story feed, read with an XML parser independent of the renderer. */
+function readOnlyEntry(xml: string) {
+  const { entries } = readAtom(xml);
+  expect(entries).toHaveLength(1);
+  return entries[0]!;
+}
+
+describe('renderAtom one related link per outlet', () => {
+  it('links an outlet with several articles once: its earliest article, or the representative when that is its own', () => {
+    const a1 = makeItem({ id: 'a1', url: 'https://a.example/1', title: 'A later', date: '2024-05-01T10:00:00.000Z' });
+    const a0 = makeItem({ id: 'a0', url: 'https://a.example/0', title: 'A first', date: '2024-05-01T08:00:00.000Z' });
+    const b1 = makeItem({ id: 'b1', sourceId: 'b', sourceName: 'B', url: 'https://b.example/1', title: 'B only', date: '2024-05-01T09:00:00.000Z' });
+    const b2 = makeItem({ id: 'b2', sourceId: 'b', sourceName: 'B', url: 'https://b.example/2', title: 'B rep', date: '2024-05-01T11:00:00.000Z' });
+    const entry = readOnlyEntry(renderAtom([makeStoryView('urn:s:1', [a1, b1, a0, b2], dates, b2)], makeFeedMeta(), fixedNow));
+    // The representative's outlet first (with the representative), then the others by first report.
+    expect(entry.related).toEqual([
+      { href: 'https://b.example/2', title: 'B: B rep' },
+      { href: 'https://a.example/0', title: 'Outlet A: A first' },
+    ]);
+  });
+
+  it("links an outlet's earliest article that has a link when its first report has none", () => {
+    const first = makeItem({ id: 'a0', url: null, date: '2024-05-01T08:00:00.000Z' });
+    const later = makeItem({ id: 'a1', url: 'https://a.example/1', title: 'Linked', date: '2024-05-01T09:00:00.000Z' });
+    const rep = makeItem({ id: 'b', sourceId: 'b', sourceName: 'B', url: 'https://b.example/b', title: 'Rep' });
+    const entry = readOnlyEntry(renderAtom([makeStoryView('urn:s:1', [first, later, rep], dates, rep)], makeFeedMeta(), fixedNow));
+    expect(entry.related.map((link) => link.href)).toEqual(['https://b.example/b', 'https://a.example/1']);
+  });
+});
+
+describe('renderAtom a follow-up in a small story', () => {
+  it('keeps the links, rows with summaries and updated, and counts the articles under the list', () => {
+    const [bridge] = makeGoldenStories();
+    const before = readOnlyEntry(renderAtom([bridge!], makeFeedMeta(), fixedNow));
+    const later = '2024-05-02T08:00:00.000Z';
+    const followUp = makeItem({ id: 'bridge-b2', sourceId: 'outlet-b', sourceName: 'Outlet B', url: 'https://b.example/2024/05/02/bridge', title: 'Bridge: day two', summary: 'Day two.', published: later, date: later });
+    const after = readOnlyEntry(renderAtom([withMember(bridge!, followUp)], makeFeedMeta(), fixedNow));
+    expect(after.updated).toBe(before.updated);
+    expect(after.related).toEqual(before.related);
+    expect(after.content).toContain('(<time datetime="2024-05-01T07:05:00.000Z">2024-05-01 07:05 UTC</time> · 2 articles)</small></p><p>Commuters &lt;3 the new cycle lane.</p>');
+    expect(after.content).toMatch(/<\/ul>\n<p>4 articles from 3 outlets in all\.<\/p>$/);
+    expect(after.content).not.toContain('day two');
+    expect(before.content).not.toContain('in all');
+  });
+});
+
+describe('renderAtom a big story (issue #12: 200 articles from 80 outlets)', () => {
+  it('renders the same feed whatever order its members are in', () => {
+    const { view } = makeBigStory();
+    const reversed = { ...view, items: [...view.items].reverse() };
+    expect(renderAtom([reversed], makeFeedMeta(), fixedNow)).toBe(renderAtom([view], makeFeedMeta(), fixedNow));
+  });
+
+  it('has one related link per outlet, to its best article, in display order', () => {
+    const { view, outletOrder, bestBySource } = makeBigStory();
+    expect(view.items).toHaveLength(200);
+    const entry = readOnlyEntry(renderAtom([view], makeFeedMeta(), fixedNow));
+    const best = outletOrder.map((sourceId) => bestBySource.get(sourceId)!);
+    expect(entry.related).toHaveLength(80);
+    expect(new Set(entry.related.map((link) => link.href)).size).toBe(80);
+    expect(entry.related).toEqual(best.map((item) => ({ href: item.url, title: `${item.sourceName}: ${item.title}` })));
+    // The representative is a follow-up: its outlet links it, not the outlet's first report.
+    expect(entry.related[0]!.href).toBe(view.representative.url);
+    expect(view.items.some((item) => item.sourceId === view.representative.sourceId && item.date! < view.representative.date!)).toBe(true);
+    expect(entry.alternate).toBe(view.representative.url);
+  });
+
+  it('lists 12 outlets in its content, one line each, then "+68 more outlets" linked to the page and the totals', () => {
+    const { view, outletOrder, bestBySource } = makeBigStory();
+    const { content } = readOnlyEntry(renderAtom([view], makeFeedMeta(), fixedNow));
+    const names = outletOrder.map((sourceId) => bestBySource.get(sourceId)!.sourceName);
+    expect(content.match(/<li>/g)).toHaveLength(12);
+    expect([...content.matchAll(/<li><strong>([^<]*)<\/strong>/g)].map((m) => m[1])).toEqual(names.slice(0, 12));
+    for (const hidden of names.slice(12)) expect(content).not.toContain(`<strong>${hidden}</strong>`);
+    expect(content).toContain('<p><strong><a href="https://feeds.example/#story-big01">+68 more outlets</a></strong> · 200 articles from 80 outlets in all.</p>');
+    // One line per outlet: the representative's summary leads, the rows carry none.
+    expect(content.startsWith(`<p>${view.representative.summary}</p>\n<ul>`)).toBe(true);
+    expect(content.match(/reports on the flood/g)).toHaveLength(1);
+    expect(content).toContain('(<time datetime="2024-05-01T00:00:00.000Z">2024-05-01 00:00 UTC</time> · 9 articles)');
+  });
+
+  it('says "+68 more outlets" without a link when the feed has no page', () => {
+    const meta = makeFeedMeta();
+    delete meta.siteUrl;
+    const { content } = readOnlyEntry(renderAtom([makeBigStory().view], meta, fixedNow));
+    expect(content).toContain('<p><strong>+68 more outlets</strong> · 200 articles from 80 outlets in all.</p>');
+  });
+
+  it('summarises by the first 12 outlets and the count of the rest, and credits only their authors', () => {
+    const { view, outletOrder, bestBySource } = makeBigStory();
+    const xml = renderAtom([view], makeFeedMeta(), fixedNow);
+    const shown = outletOrder.slice(0, 12).map((sourceId) => bestBySource.get(sourceId)!);
+    const summary = `Reported by 80 outlets in 200 articles: ${shown.map((item) => item.sourceName).join(', ')} and 68 more.`;
+    expect(xml).toContain(`<summary type="text">${summary}</summary>`);
+    const authors = [...xml.matchAll(/<name>([^<]*)<\/name>/g)].map((m) => m[1]).slice(1);
+    expect(authors).toEqual(shown.flatMap((item) => item.authors));
+  });
+
+  it('keeps updated when an outlet already listed adds a follow-up; a new outlet or an edited best article moves it', () => {
+    const { view, bestBySource } = makeBigStory();
+    const base = renderAtom([view], makeFeedMeta(), fixedNow);
+    const baseEntry = readOnlyEntry(base);
+    const newestFirstReport = [...bestBySource.values()].map((item) => item.date!).sort().at(-1);
+    expect(baseEntry.updated).toBe(newestFirstReport);
+    // Re-rendering the unchanged story, at another time, gives the same bytes.
+    expect(renderAtom([makeBigStory().view], makeFeedMeta(), new Date('2030-01-01T00:00:00.000Z'))).toBe(base);
+
+    const later = '2024-05-03T12:00:00.000Z';
+    const followUp = makeItem({ id: 'outlet-00-late', sourceId: 'outlet-00', sourceName: 'Northport Herald', url: 'https://outlet-00.example/late', title: 'Late', published: later, date: later });
+    const withFollowUp = readAtom(renderAtom([withMember(view, followUp)], makeFeedMeta(), fixedNow));
+    expect(withFollowUp.entries[0]!.updated).toBe(baseEntry.updated);
+    expect(withFollowUp.updated).toBe(readAtom(base).updated);
+    expect(withFollowUp.entries[0]!.related).toEqual(baseEntry.related);
+    // The content still counts it.
+    expect(withFollowUp.entries[0]!.content).toContain('201 articles from 80 outlets in all');
+
+    const newcomer = makeItem({ id: 'new-0', sourceId: 'new', sourceName: 'Newcomer', url: 'https://new.example/0', published: later, date: later });
+    const withNewcomer = readOnlyEntry(renderAtom([withMember(view, newcomer)], makeFeedMeta(), fixedNow));
+    expect(withNewcomer.updated).toBe(later);
+    expect(withNewcomer.related).toHaveLength(81);
+
+    const edited = { ...view, items: view.items.map((item) => (item.id === 'outlet-00-0' ? { ...item, title: 'Corrected', updated: later } : item)) };
+    expect(readOnlyEntry(renderAtom([edited], makeFeedMeta(), fixedNow)).updated).toBe(later);
+    const editedFollowUp = { ...view, items: view.items.map((item) => (item.id === 'outlet-00-3' ? { ...item, updated: later } : item)) };
+    expect(readOnlyEntry(renderAtom([editedFollowUp], makeFeedMeta(), fixedNow)).updated).toBe(baseEntry.updated);
+  });
+
+  it('moves updated to the representative when a newer article becomes it', () => {
+    const { view } = makeBigStory();
+    const newest = [...view.items].sort((a, b) => (a.date! < b.date! ? 1 : -1))[0]!;
+    const entry = readOnlyEntry(renderAtom([{ ...view, representative: newest }], makeFeedMeta(), fixedNow));
+    expect(entry.title).toBe(newest.title);
+    expect(entry.updated).toBe(newest.date);
   });
 });

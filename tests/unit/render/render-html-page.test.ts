@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument, DomUtils } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { renderHtmlPage } from '../../../src/render/render-html-page.js';
-import { makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
 
 type Element = ReturnType<typeof DomUtils.findAll>[number];
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const goldenPath = join(repoRoot, 'tests', 'golden', 'render', 'index.html');
+const bigGoldenPath = join(repoRoot, 'tests', 'golden', 'render', 'big-story.html');
 const fixedNow = new Date('2024-06-01T00:00:00.000Z');
 const dates = { published: '2024-05-01T10:00:00.000Z', updated: '2024-05-01T10:00:00.000Z' };
 
@@ -30,6 +31,15 @@ describe('renderHtmlPage golden file', () => {
     }
     if (!existsSync(goldenPath)) expect.fail(`golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
     expect(html).toBe(readFileSync(goldenPath, 'utf8'));
+  });
+});
+
+describe('renderHtmlPage big-story golden file', () => {
+  it('matches tests/golden/render/big-story.html (200 articles from 80 outlets)', () => {
+    const html = renderHtmlPage([makeBigStory().view], makeFeedMeta(), fixedNow);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(bigGoldenPath, html, 'utf8');
+    if (!existsSync(bigGoldenPath)) expect.fail(`golden file missing: ${bigGoldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+    expect(html).toBe(readFileSync(bigGoldenPath, 'utf8'));
   });
 });
 
@@ -104,5 +114,34 @@ describe('renderHtmlPage', () => {
     const page = readPage(renderHtmlPage([], makeFeedMeta(), fixedNow));
     expect(page.all((el) => el.name === 'article')).toHaveLength(0);
     expect(page.text(page.all((el) => el.name === 'main')[0]!)).toContain('No stories yet');
+  });
+
+  it("lists a big story's first 12 outlets, the other 68 behind a <details>, each outlet once with its best article", () => {
+    const { view, outletOrder, bestBySource } = makeBigStory();
+    const page = readPage(renderHtmlPage([view, ...makeGoldenStories()], makeFeedMeta(), fixedNow));
+    const story = page.all((el) => el.name === 'article')[0]!;
+    expect(story.attribs.id).toBe('story-big01');
+    const inStory = (test: (el: Element) => boolean) => DomUtils.findAll(test, story.children);
+    expect(inStory((el) => page.hasClass(el, 'count')).map(page.text)).toEqual(['80 outlets']);
+    expect(inStory((el) => page.hasClass(el, 'total')).map(page.text)).toEqual(['200 articles']);
+    const lists = inStory((el) => el.name === 'ul');
+    expect(lists).toHaveLength(2);
+    const rowsOf = (list: Element) => DomUtils.findAll((el) => el.name === 'li', list.children);
+    expect(rowsOf(lists[0]!)).toHaveLength(12);
+    const details = inStory((el) => el.name === 'details');
+    expect(details).toHaveLength(1);
+    expect(details[0]!.attribs.open).toBeUndefined();
+    expect(DomUtils.findAll((el) => el.name === 'summary', details[0]!.children).map(page.text)).toEqual(['+68 more outlets']);
+    expect(DomUtils.findAll((el) => el.name === 'ul', details[0]!.children)).toEqual([lists[1]]);
+    expect(rowsOf(lists[1]!)).toHaveLength(68);
+    const rows = [...rowsOf(lists[0]!), ...rowsOf(lists[1]!)];
+    const best = outletOrder.map((sourceId) => bestBySource.get(sourceId)!);
+    expect(rows.map((row) => page.text(DomUtils.findOne((el) => page.hasClass(el, 'outlet'), row.children)!))).toEqual(best.map((item) => item.sourceName));
+    expect(rows.map((row) => DomUtils.findOne((el) => el.name === 'a', row.children)?.attribs.href)).toEqual(best.map((item) => item.url));
+    expect(page.text(rows[1]!)).toBe('Northport Herald: River bursts its banks, thousands evacuated 2024-05-01 00:00 UTC · 9 articles');
+    // The page dates the story as the feeds do: by its outlets' best articles, not by the newest follow-up.
+    expect(inStory((el) => el.name === 'time')[0]!.attribs.datetime).toBe(best.map((item) => item.date!).sort().at(-1));
+    // The other stories keep their plain list.
+    expect(page.all((el) => el.name === 'details')).toHaveLength(1);
   });
 });

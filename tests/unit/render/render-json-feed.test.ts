@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../src/render/render-atom.js';
 import { renderJsonFeed, type JsonFeedDocument } from '../../../src/render/render-json-feed.js';
-import { makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
 import { readAtom } from '../../helpers/read-atom.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -91,5 +91,24 @@ describe('renderJsonFeed', () => {
     const feed = JSON.parse(renderJsonFeed([], jsonMeta(), fixedNow)) as JsonFeedDocument;
     expect(feed.items).toEqual([]);
     expect(feed._storyfeed.updated).toBe('2024-06-01T00:00:00.000Z');
+  });
+
+  it('shows a big story as the Atom feed does: same content, updated and outlets, with every article kept for programs', () => {
+    const { view, outletOrder } = makeBigStory();
+    const views = [view, ...makeGoldenStories()];
+    const atom = readAtom(renderAtom(views, makeFeedMeta(), fixedNow));
+    const feed = render(views);
+    const big = feed.items[0]!;
+    expect(big.content_html).toBe(atom.entries[0]!.content);
+    expect(big.content_html).toContain('+68 more outlets');
+    expect(big.date_modified).toBe(atom.entries[0]!.updated);
+    expect(big._storyfeed.outlet_count).toBe(80);
+    expect(big._storyfeed.article_count).toBe(200);
+    expect(big._storyfeed.articles).toHaveLength(200);
+    expect(big._storyfeed.outlets.map((outlet) => outlet.source_id)).toEqual(outletOrder);
+    expect(big._storyfeed.outlets.map((outlet) => outlet.url)).toEqual(atom.entries[0]!.related.map((link) => link.href));
+    expect(big._storyfeed.outlets.reduce((sum, outlet) => sum + outlet.article_count, 0)).toBe(200);
+    expect(big._storyfeed.outlets[0]).toMatchObject({ source_id: 'outlet-07', article_count: 9, url: view.representative.url });
+    expect(big.authors).toHaveLength(12);
   });
 });
