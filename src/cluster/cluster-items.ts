@@ -38,8 +38,8 @@ export const DEFAULT_CLUSTER_OPTIONS: Required<ClusterOptions> = {
   maxCandidates: 20,
   queryTerms: 40,
   // Chosen on the dev set's dated stream (uci_dev; the undated parts never reach the story level): see docs/clustering.md.
-  storyJoinThreshold: 0.08,
-  storyMergeThreshold: 0.25,
+  storyJoinThreshold: 0.12,
+  storyMergeThreshold: 0.2,
 };
 
 /** A new item as the clusterer first needs it, before its text is read: its id and the dates that place it in time. */

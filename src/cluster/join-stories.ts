@@ -31,6 +31,9 @@ export interface StoryLevelOptions {
   windowMs: number;
 }
 
+/** Fewest terms a group and a story share to be compared at all. */
+const MIN_SHARED_TERMS = 2;
+
 /** Terms in more stories than this are not looked up (words common to much of the batch say little). */
 const MAX_STORY_POSTINGS = 200;
 
@@ -76,7 +79,11 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
     while (root[r] !== r) r = root[r]!;
     return r;
   };
-  const similarity = (a: StoryState, b: StoryState): number => cosine(a.all, a.norm, b.all, b.norm) * closeness(a, b, options.windowMs);
+  // One shared word is a topic, not a story: stories that share fewer than MIN_SHARED_TERMS terms never meet here.
+  const similarity = (a: StoryState, b: StoryState): number => {
+    const { cos, shared } = cosine(a.all, a.norm, b.all, b.norm);
+    return shared < MIN_SHARED_TERMS ? 0 : cos * closeness(a, b, options.windowMs);
+  };
   const join = (a: number, b: number, at: number): void => {
     mergeInto(state[a]!, state[b]!);
     root[b] = a;
@@ -207,15 +214,20 @@ function normOf(v: Map<number, number>): number {
   return Math.sqrt(sq);
 }
 
-function cosine(a: Map<number, number>, an: number, b: Map<number, number>, bn: number): number {
-  if (an === 0 || bn === 0) return 0;
+/** The cosine of two profiles, and how many terms they share. */
+function cosine(a: Map<number, number>, an: number, b: Map<number, number>, bn: number): { cos: number; shared: number } {
+  if (an === 0 || bn === 0) return { cos: 0, shared: 0 };
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let dot = 0;
+  let shared = 0;
   for (const [t, w] of small) {
     const v = large.get(t);
-    if (v !== undefined) dot += w * v;
+    if (v !== undefined) {
+      dot += w * v;
+      shared++;
+    }
   }
-  return dot / (an * bn);
+  return { cos: dot / (an * bn), shared };
 }
 
 /** Story B joins story A. */
