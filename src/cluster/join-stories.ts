@@ -31,6 +31,13 @@ export interface StoryLevelOptions {
   windowMs: number;
 }
 
+/**
+ * Fewest items in a batch for the story level to act: term weights learned from a handful of reports are noise
+ * (in a batch of six, two unrelated headlines sharing two common words look alike). The pair decision, which has
+ * its phantom rivals for small batches, groups such a batch alone; its reports join stories at the next run.
+ */
+const MIN_ITEMS = 50;
+
 /** Fewest terms a group and a story share to be compared at all. */
 const MIN_SHARED_TERMS = 2;
 
@@ -58,9 +65,12 @@ interface StoryState {
  */
 export function joinStories(profiles: ProfileTable, groups: readonly Group[], edges: Edges, options: StoryLevelOptions): { root: Int32Array; score: Float64Array } {
   const n = groups.length;
+  if (profiles.count < MIN_ITEMS) return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
   // Only dated groups take part: an undated one keeps an empty state and is never looked at.
   const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
   const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g : { items: [], fresh: g.fresh }));
+  // Each group's own profile, kept as it was (state[g] becomes its story's as others join it).
+  const unit = groups.map((g, x) => (isDated[x] && g.fresh ? stateOf(profiles, g) : undefined));
   const groupOfItem = new Int32Array(profiles.count).fill(-1);
   groups.forEach((g, x) => {
     for (const i of g.items) groupOfItem[i] = x;
@@ -71,6 +81,8 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
     if (x < 0 || y < 0 || x === y || !isDated[x] || !isDated[y]) continue;
     state[x]!.links.add(y);
     state[y]!.links.add(x);
+    unit[x]?.links.add(y);
+    unit[y]?.links.add(x);
   }
   const root = Int32Array.from({ length: n }, (_, g) => g);
   const score = new Float64Array(n).fill(1);
@@ -179,6 +191,40 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
     for (const y of neighbours(a)) offer(a, y);
   }
   for (let g = 0; g < n; g++) root[g] = find(g);
+
+  // 3. A pass decides each group once, on the stories it has seen so far: a story's first reports may have joined
+  // another story before their own existed. One round in pass order moves each joined group to the story it is now
+  // most similar to (its own story without it included), when that is another.
+  for (const g of order) {
+    const from = root[g]!;
+    if (from === g) continue;
+    const U = unit[g]!;
+    const S = state[from]!;
+    subtract(S, U);
+    const own = similarity(U, S);
+    candidates.clear();
+    for (const t of U.all.keys()) {
+      const set = postings.get(t);
+      if (set && set.size <= MAX_STORY_POSTINGS) for (const x of set) candidates.add(root[x]!);
+    }
+    for (const o of U.links) candidates.add(root[o]!);
+    let best = -1;
+    let bestScore = -1;
+    for (const c of [...candidates].sort((u, v) => u - v)) {
+      if (c === from || root[c] !== c || !isDated[c] || !windowsMeet(U, state[c]!, options.windowMs)) continue;
+      const sim = similarity(U, state[c]!);
+      if (sim > bestScore) {
+        best = c;
+        bestScore = sim;
+      }
+    }
+    if (best >= 0 && bestScore > own && bestScore >= options.joinThreshold && (state[best]!.fresh || U.fresh)) {
+      add(state[best]!, U);
+      for (const t of U.all.keys()) postings.get(t)?.add(best);
+      root[g] = best;
+      score[g] = bestScore;
+    } else add(S, U);
+  }
   return { root, score };
 }
 
@@ -228,6 +274,30 @@ function cosine(a: Map<number, number>, an: number, b: Map<number, number>, bn: 
     }
   }
   return { cos: dot / (an * bn), shared };
+}
+
+/** Adds group U's profile and times to story A (U unchanged). */
+function add(A: StoryState, U: StoryState): void {
+  for (const [t, w] of U.all) A.all.set(t, (A.all.get(t) ?? 0) + w);
+  A.norm = normOf(A.all);
+  if (U.dated > 0) {
+    A.minTime = A.dated === 0 ? U.minTime : Math.min(A.minTime, U.minTime);
+    A.maxTime = A.dated === 0 ? U.maxTime : Math.max(A.maxTime, U.maxTime);
+    A.timeSum += U.timeSum;
+    A.dated += U.dated;
+  }
+}
+
+/** Takes group U's profile and times out of story A (its date range stays: a little wider than it may be). */
+function subtract(A: StoryState, U: StoryState): void {
+  for (const [t, w] of U.all) {
+    const left = (A.all.get(t) ?? 0) - w;
+    if (left > 1e-9) A.all.set(t, left);
+    else A.all.delete(t);
+  }
+  A.norm = normOf(A.all);
+  A.timeSum -= U.timeSum;
+  A.dated -= U.dated;
 }
 
 /** Story B joins story A. */
