@@ -88,6 +88,11 @@ export interface Store {
   retireStory(id: string, into: string): void;
   /** The story a retired id now lives in (following chains), or the id itself when live, or null when unknown. */
   resolveStoryId(id: string): string | null;
+  /**
+   * Keys (ids and dates) of items stored before `seenAt` that are in no story, dated at or after `cutoff` or
+   * undated, oldest first: articles an earlier run stored but never grouped.
+   */
+  itemsInNoStory(cutoff: string, seenAt: string): Pick<Item, 'id' | 'date' | 'published' | 'updated' | 'dateSource'>[];
   /** The newest date an item carries of its own (not a fetch date), or null. */
   newestItemDate(): string | null;
   /**
@@ -326,6 +331,17 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
           );
         }
       })();
+    },
+    itemsInNoStory(cutoff, seenAt) {
+      const rows = db
+        .prepare(
+          `SELECT id, date, published, updated, date_source FROM items
+           WHERE first_seen_at <> ? AND NOT EXISTS (SELECT 1 FROM story_members m WHERE m.item_id = items.id)
+             AND (date_source NOT IN ('published', 'updated') OR date >= ?)
+           ORDER BY date, id`,
+        )
+        .all(seenAt, cutoff) as { id: string; date: string | null; published: string | null; updated: string | null; date_source: string }[];
+      return rows.map((r) => ({ id: r.id, date: r.date, published: r.published, updated: r.updated, dateSource: r.date_source as Item['dateSource'] }));
     },
     newestItemDate() {
       const row = db.prepare(`SELECT MAX(date) AS d FROM items WHERE date_source IN ('published', 'updated')`).get() as { d: string | null };
