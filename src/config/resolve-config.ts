@@ -50,6 +50,10 @@ export interface ResolvedConfig {
     maxFeedIntervalMs: number;
     /** Worker threads that decode, parse and normalise documents; 0: the main thread (read-pool.ts). */
     readThreads: number;
+    /** Entries read from one document; the rest are left out, with a warning. */
+    maxItemsPerDocument: number;
+    /** Element nesting depth at which an XML document is refused before it is parsed. */
+    maxDepth: number;
     /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
     redirectPromoteAfter: number;
   };
@@ -101,6 +105,8 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       maxFeedIntervalMs: c.fetch.maxFeedIntervalMs,
       redirectPromoteAfter: c.fetch.redirectPromoteAfter,
       readThreads: c.fetch.readThreads,
+      maxItemsPerDocument: c.fetch.maxItemsPerDocument,
+      maxDepth: c.fetch.maxDepth,
     },
     store: {
       path: storePath,

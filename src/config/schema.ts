@@ -1,5 +1,6 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { DOCUMENT_LIMITS } from './document-limits.js';
 
 // The shape of config.json. Defaults live here and nowhere else; `resolveConfig` turns the parsed
 // value into a ResolvedConfig with absolute paths.
@@ -90,6 +91,8 @@ export const configSchema = z
         maxFeedIntervalMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(6 * 3_600_000),
         redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
         readThreads: z.number().int().min(0).max(64).default(0),
+        maxItemsPerDocument: z.number().int().min(1).max(10_000_000).default(DOCUMENT_LIMITS.maxItemsPerDocument),
+        maxDepth: z.number().int().min(16).max(100_000).default(DOCUMENT_LIMITS.maxDepth),
       })
       .prefault({}),
     store: z

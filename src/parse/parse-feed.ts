@@ -11,6 +11,8 @@ import { decodeBase64Constructs, liftItemBodies, unprefixRss } from './legacy-co
 import { NS, findFeedTree, isRssElement, type FeedTree } from './read-xml-tree.js';
 import { repairXml } from './repair-xml.js';
 import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
+import { xmlDepth } from './xml-depth.js';
+import { DOCUMENT_LIMITS, type DocumentLimits } from '../config/document-limits.js';
 
 // The only file that calls the feed library; the map-*-feed.ts adapters only read its output types.
 // Format detection is ours (root element / JSON `version`), not feedsmith's regex sniffing, so an HTML
@@ -23,9 +25,16 @@ import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
 // It rejects a `<` in text and a document truncated inside an element: those go to the lenient path
 // (repair-xml.ts) and come back with `recovered: true`.
 
-/** Returns the feed in `text` (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 1.0/0.3 or JSON Feed 1.0/1.1) as a ParsedFeed; throws ParseError `parse/empty`, `parse/not-a-feed` or `parse/malformed`. */
-export function parseFeed(text: string): ParsedFeed {
+/**
+ * Returns the feed in `text` (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 1.0/0.3 or JSON Feed 1.0/1.1) as a ParsedFeed; throws
+ * ParseError `parse/empty`, `parse/not-a-feed`, `parse/malformed` or `parse/too-deep` (elements nested past `maxDepth`).
+ */
+export function parseFeed(text: string, limits: Pick<DocumentLimits, 'maxDepth'> = DOCUMENT_LIMITS): ParsedFeed {
   const stripped = stripInvalidXmlChars(text);
+  // Checked before any XML reader runs: they take quadratic time over 100,000s of nested elements (issue #15).
+  if (!looksLikeJson(stripped) && xmlDepth(stripped, limits.maxDepth) > limits.maxDepth) {
+    throw new ParseError('parse/too-deep', `elements nested more than ${limits.maxDepth} levels deep (fetch.maxDepth): not read`);
+  }
   let document: DetectedDocument;
   try {
     document = detectDocument(stripped);
@@ -134,6 +143,12 @@ function recoverFeed(xml: string, cause: ParseError): ParsedFeed {
   }
   if (feed.entries.length === 0 && feed.title === undefined && feed.link === undefined) throw cause;
   return { ...feed, recovered: true };
+}
+
+/** Returns whether the text starts (after whitespace and a BOM) like a JSON value, not markup. */
+function looksLikeJson(text: string): boolean {
+  const first = /[^\s\uFEFF]/.exec(text.slice(0, 1024));
+  return first !== null && (first[0] === '{' || first[0] === '[');
 }
 
 /** Returns `xml` without its DOCTYPE declaration (and internal subset), so no DTD entity is ever defined. */
