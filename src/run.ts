@@ -10,6 +10,7 @@ import { createDocumentReader } from './read-pool.js';
 import { readSources, type SourceResult } from './read-source.js';
 import { createTerminalProgress, type RunProgress } from './fetch/run-progress.js';
 import { openStore, type Store } from './store/open-store.js';
+import { withStoreErrorsTyped } from './store/store-error.js';
 import { PROJECT_URL, VERSION } from './version.js';
 import { writeFileAtomic } from './write/write-file-atomic.js';
 
@@ -104,7 +105,11 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });
       st.commit();
     } catch (error) {
-      st.rollback();
+      try {
+        st.rollback();
+      } catch {
+        // SQLite rolls back by itself a transaction an I/O error or a full disk ended: the first error is the one to report.
+      }
       throw error;
     }
 
@@ -161,9 +166,15 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       durationMs: report.durationMs,
     });
     return report;
+  } catch (error) {
+    // Disk full, read-only or damaged database: a typed store/… error with its fix, not `internal` with a stack.
+    throw withStoreErrorsTyped(error, config.store.path);
   } finally {
-    store?.close();
-    lock.release();
+    try {
+      store?.close();
+    } finally {
+      lock.release();
+    }
   }
 }
 
