@@ -39,12 +39,14 @@ export function createOutputFileCache(dir: string): OutputFileCache {
     async load(name) {
       let handle: FileHandle;
       try {
-        // O_NOFOLLOW: a symlink put into output/ is never followed out of it (open fails with ELOOP).
-        handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+        // O_NOFOLLOW: a symlink put into output/ is never followed out of it (open fails with ELOOP). O_NONBLOCK: opening a
+        // FIFO does not wait for a writer (it blocked a thread and the request for good; issue #15); the stat below then
+        // refuses it, as any non-regular file. On a regular file O_NONBLOCK changes nothing.
+        handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-        if (code === 'ELOOP' || code === 'EISDIR' || code === 'EACCES' || code === 'EPERM') return 'not-a-file';
+        if (code === 'ELOOP' || code === 'EISDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ENXIO') return 'not-a-file';
         throw error;
       }
       try {

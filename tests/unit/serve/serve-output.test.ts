@@ -224,6 +224,21 @@ describe('serveOutput refuses everything else', () => {
     expect(answer.body.toString('utf8')).not.toContain('secret');
   });
 
+  it('answers 404 at once for a FIFO (or any non-regular file) at a served name, instead of hanging (issue #15)', async () => {
+    const dir = makeOutputDir();
+    const { rmSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    rmSync(join(dir, 'feed.json'));
+    execFileSync('mkfifo', [join(dir, 'feed.json')]);
+    const { server } = await start(dir);
+    // Opening a FIFO for reading blocks until a writer comes: the request would never be answered.
+    const answer = await Promise.race([send(server, '/feed.json'), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5_000))]);
+    expect(answer).not.toBe('hung');
+    expect((answer as Answer).status).toBe(404);
+    // And the server still answers the other files.
+    expect((await send(server, '/feed.atom')).status).toBe(200);
+  });
+
   it('503 with Retry-After for a known file not generated yet', async () => {
     const root = mkdtempSync(join(tmpdir(), 'storyfeed-serve-empty-'));
     const { server } = await start(root);
