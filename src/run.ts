@@ -12,7 +12,7 @@ import { createTerminalProgress, type RunProgress } from './fetch/run-progress.j
 import { openStore, type Store } from './store/open-store.js';
 import { withStoreErrorsTyped } from './store/store-error.js';
 import { PROJECT_URL, VERSION } from './version.js';
-import { writeFileAtomic } from './write/write-file-atomic.js';
+import { writeFileAtomic, writeFileSet } from './write/write-file-atomic.js';
 
 export interface RunDeps {
   logger: Logger;
@@ -124,9 +124,12 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const json = renderJsonFeed(views, { ...meta, selfUrl: new URL('feed.json', meta.selfUrl).href }, started);
     const html = renderHtmlPage(views, meta, started);
     clock.lap('render');
-    const written = await writeFileAtomic(config.output.feedPath, xml);
-    await writeFileAtomic(config.output.jsonFeedPath, json);
-    await writeFileAtomic(config.output.htmlPath, html);
+    // One set: a full disk while writing any of them publishes none (issue #15).
+    const [written] = await writeFileSet([
+      { path: config.output.feedPath, data: xml },
+      { path: config.output.jsonFeedPath, data: json },
+      { path: config.output.htmlPath, data: html },
+    ]);
     clock.lap('write');
 
     const finished = now();
@@ -139,7 +142,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       newItems: inserted.length,
       stories: views.length,
       feedWritten: true,
-      feedChanged: written.changed,
+      feedChanged: written?.changed ?? false,
       outputPath: config.output.feedPath,
       stageMs: {
         // fetch, parse and normalize are summed over sources (they overlap in time); the rest are wall times.
