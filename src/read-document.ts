@@ -42,8 +42,9 @@ export function readDocument(job: DocumentJob): DocumentResult {
     const limits = job.limits ?? DOCUMENT_LIMITS;
     const parsed = parseFeed(decoded.text, limits);
     // The first entries in document order are kept (feeds list the newest first); the cut is reported, not silent.
-    const listed = parsed.entries.length;
+    const listed = parsed.entriesListed ?? parsed.entries.length;
     const feed = listed > limits.maxItemsPerDocument ? { ...parsed, entries: parsed.entries.slice(0, limits.maxItemsPerDocument) } : parsed;
+    delete feed.entriesListed;
     parseMs = performance.now() - mark;
     mark = performance.now();
     // No output copies article HTML (render/story-html.ts builds merged entries from the plain-text fields), so the
