@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { WriteError } from '../lib/errors.js';
+import { OUTPUT_SET_MANIFEST, renderOutputSetManifest } from './output-set.js';
 
 /** Writes the data to path atomically (temp file in the same directory, fsync, rename) unless the file already holds those bytes; returns whether it changed. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<{ changed: boolean }> {
@@ -39,7 +40,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * written whole to a temporary file beside it and synced, and only when all are written are they renamed into place.
  * So a full disk or any write failure publishes none of them; a rename that fails (which needs no new space) puts
  * back the files already replaced, from hard links kept until the end. Files already holding their bytes are left
- * alone. Returns, per file, whether it changed.
+ * alone. Then the manifest (output-set.ts) listing every file's digest is written beside them, last, for readers that
+ * must not mix two sets. Returns, per file, whether it changed. The files must share one folder.
  */
 export async function writeFileSet(files: readonly { path: string; data: string | Uint8Array }[]): Promise<{ changed: boolean }[]> {
   const staged: { path: string; tempPath: string }[] = [];
@@ -84,6 +86,10 @@ export async function writeFileSet(files: readonly { path: string; data: string 
   }
   await Promise.all(previous.map((p) => (p.keptAt === null ? undefined : unlink(p.keptAt).catch(() => undefined))));
   for (const directory of new Set(staged.map((s) => dirname(s.path)))) await syncDirectory(directory);
+  if (files.length > 0) {
+    const bytesByName = new Map(files.map((f) => [basename(f.path), typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data]));
+    await writeFileAtomic(join(dirname(files[0]!.path), OUTPUT_SET_MANIFEST), renderOutputSetManifest(bytesByName));
+  }
   return changed.map((c) => ({ changed: c }));
 }
 

@@ -302,3 +302,35 @@ describe('serveOutput listening', () => {
     await expect(send(server, '/feed.atom')).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe('serveOutput and the output set (issue #15)', () => {
+  const setOf = (dir: string, generation: string) => [
+    { path: join(dir, 'feed.atom'), data: ATOM.replaceAll('urn:x', `urn:${generation}`) },
+    { path: join(dir, 'feed.json'), data: JSON_FEED.replace('"t"', `"${generation}"`) },
+    { path: join(dir, 'index.html'), data: HTML.replace('page', generation) },
+  ];
+
+  it('never mixes two sets: a file published ahead of its set is served only once the whole set is', async () => {
+    const { writeFileSet } = await import('../../../src/write/write-file-atomic.js');
+    const dir = makeOutputDir();
+    await writeFileSet(setOf(dir, 'one'));
+    const { server } = await start(dir);
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:one');
+    // A run publishing set "two" has renamed feed.atom into place, not yet the others nor the manifest
+    // (or was killed there).
+    await writeFileAtomic(join(dir, 'feed.atom'), setOf(dir, 'two')[0]!.data);
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:one');
+    expect((await send(server, '/feed.json')).body.toString()).toContain('"one"');
+    // The whole set is in place, manifest last: now the new one.
+    await writeFileSet(setOf(dir, 'two'));
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:two');
+    expect((await send(server, '/feed.json')).body.toString()).toContain('"two"');
+    expect((await send(server, '/')).body.toString()).toContain('two');
+  });
+
+  it('without a manifest (output of an older version) serves the files as they are', async () => {
+    const { server, dir } = await start();
+    await writeFileAtomic(join(dir, 'feed.atom'), ATOM.replaceAll('urn:x', 'urn:new'));
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:new');
+  });
+});

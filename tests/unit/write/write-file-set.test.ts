@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WriteError } from '../../../src/lib/errors.js';
 import { writeFileSet } from '../../../src/write/write-file-atomic.js';
+import { digestOf, OUTPUT_SET_MANIFEST, parseOutputSetManifest } from '../../../src/write/output-set.js';
 
 // Issue #15: disk full between output files left feed.atom new and feed.json / index.html old. The set is written
 // whole to temp files first; a failure of any write, or of a rename, publishes none of them.
@@ -58,7 +59,11 @@ describe('writeFileSet', () => {
     const changed = await writeFileSet([...set(dir, 'new').slice(0, 2), { path: join(dir, 'index.html'), data: 'index.html old\n' }]);
     expect(changed).toEqual([{ changed: true }, { changed: true }, { changed: false }]);
     expect(await contents(dir)).toEqual(['feed.atom new\n', 'feed.json new\n', 'index.html old\n']);
-    expect((await readdir(dir)).sort()).toEqual([...NAMES].sort());
+    // And, last, the manifest of the set: every file's digest, for readers that must not mix two sets.
+    expect((await readdir(dir)).sort()).toEqual([...NAMES, OUTPUT_SET_MANIFEST].sort());
+    const manifest = parseOutputSetManifest(await readFile(join(dir, OUTPUT_SET_MANIFEST), 'utf8'));
+    expect(manifest?.get('feed.atom')).toBe(digestOf(Buffer.from('feed.atom new\n')));
+    expect(manifest?.get('index.html')).toBe(digestOf(Buffer.from('index.html old\n')));
   });
 
   it.each(NAMES)('a full disk while %s is written publishes none of the set', async (name) => {
