@@ -120,6 +120,9 @@ describe('a run killed at any moment', () => {
       // The previous feed, untouched, or the finished run's: never a torn or empty file.
       const feedState = feed === previousFeed ? 'previous feed' : 'new feed';
       if (feed !== previousFeed) expect(readAtom(feed).entries.length).toBe(referenceEntries);
+      // The other two of the set are whole files too (written whole, then renamed), never torn.
+      expect(() => JSON.parse(readFileSync(join(work, 'output', 'feed.json'), 'utf8'))).not.toThrow();
+      expect(readFileSync(join(work, 'output', 'index.html'), 'utf8').trimEnd()).toMatch(/<\/html>$/);
       expect(integrityCheck(dbPath), `integrity after a kill at ${at} ms`).toBe('ok');
       // Atomic from the store's side: the previous state or the finished run's, nothing in between.
       const after = dumpStore(dbPath);
