@@ -31,7 +31,8 @@ if (process.argv[2] === '--child') {
   const ms = performance.now() - t0;
   const outcome = result.ok ? `${result.items.length} items${result.warnings.length ? `, warnings: ${result.warnings.join('; ').slice(0, 120)}` : ''}` : `${result.error.code}: ${result.error.message.slice(0, 100)}`;
   console.log(JSON.stringify({ kind, n: Number(n), bytes: body.length, ms: Math.round(ms), outcome }));
-} else {
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // Run as a script (not imported for its document makers).
   const self = fileURLToPath(import.meta.url);
   const cases = [
     ...[25_000, 50_000, 100_000, 200_000, 400_000].map((n) => ['nested', n]),
