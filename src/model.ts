@@ -137,6 +137,8 @@ export interface ParsedFeed {
   entries: ParsedEntry[];
   /** Set when the document was malformed and recovered by a lenient path. */
   recovered?: boolean;
+  /** Entries the document listed, when more than the per-document cap were (only the first `entries` were read). */
+  entriesListed?: number;
   /** The title as a text construct (with its type), when the format says whether it is markup. */
   titleText?: ParsedText;
   /** Feed-level authors (Atom feed authors, RSS managingEditor / dc:creator / itunes:author, JSON Feed authors). */

@@ -6,6 +6,7 @@ import { describeError, StoryfeedError, type Stage } from './lib/errors.js';
 import type { Item, Source } from './model.js';
 import { normalizeFeed, type NormalizeContext } from './normalize/normalize-feed.js';
 import { parseFeed } from './parse/parse-feed.js';
+import { DOCUMENT_LIMITS, type DocumentLimits } from './config/document-limits.js';
 
 /** One fetched body to read, with what the transport said about it. */
 export interface DocumentJob {
@@ -14,11 +15,13 @@ export interface DocumentJob {
   contentTypeCharset?: string;
   source: Pick<Source, 'id' | 'name' | 'url'>;
   context: NormalizeContext;
+  /** Entries read and nesting allowed per document; DOCUMENT_LIMITS when absent. */
+  limits?: DocumentLimits;
 }
 
 /** What reading a body gave: the items, or the error (as describeError gives it), and the time each step took. */
 export type DocumentResult = (
-  | { ok: true; items: Item[]; warnings: string[]; recovered: boolean; ttlMinutes?: number }
+  | { ok: true; items: Item[]; warnings: string[]; recovered: boolean; ttlMinutes?: number; cut?: { listed: number; kept: number } }
   | { ok: false; error: { code: string; message: string; stage: string } }
 ) & {
   /** Decoding and parsing, milliseconds. */
@@ -36,7 +39,12 @@ export function readDocument(job: DocumentJob): DocumentResult {
       ...(job.contentTypeCharset !== undefined ? { contentTypeCharset: job.contentTypeCharset } : {}),
     });
     const ttlMinutes = findRssTtlMinutes(decoded.text);
-    const feed = parseFeed(decoded.text);
+    const limits = job.limits ?? DOCUMENT_LIMITS;
+    const parsed = parseFeed(decoded.text, limits);
+    // The first entries in document order are kept (feeds list the newest first); the cut is reported, not silent.
+    const listed = parsed.entriesListed ?? parsed.entries.length;
+    const feed = listed > limits.maxItemsPerDocument ? { ...parsed, entries: parsed.entries.slice(0, limits.maxItemsPerDocument) } : parsed;
+    delete feed.entriesListed;
     parseMs = performance.now() - mark;
     mark = performance.now();
     // No output copies article HTML (render/story-html.ts builds merged entries from the plain-text fields), so the
@@ -45,8 +53,9 @@ export function readDocument(job: DocumentJob): DocumentResult {
     return {
       ok: true,
       items: normalized.items,
-      warnings: normalized.warnings,
+      warnings: feed === parsed ? normalized.warnings : [`${listed} entries listed, the first ${limits.maxItemsPerDocument} read (fetch.maxItemsPerDocument)`, ...normalized.warnings],
       recovered: feed.recovered === true,
+      ...(feed === parsed ? {} : { cut: { listed, kept: limits.maxItemsPerDocument } }),
       ...(ttlMinutes !== undefined ? { ttlMinutes } : {}),
       parseMs,
       normalizeMs: performance.now() - mark,

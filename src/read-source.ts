@@ -1,3 +1,4 @@
+import { DOCUMENT_LIMITS } from './config/document-limits.js';
 import { createHash } from 'node:crypto';
 import { decodeBytes } from './fetch/decode-bytes.js';
 import { fetchSource, HttpStatusError, type FetchOptions } from './fetch/fetch-source.js';
@@ -42,6 +43,10 @@ export type ReadSourceOptions = FetchOptions &
     maxFeedIntervalMs?: number;
     /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
     redirectPromoteAfter?: number;
+    /** Entries read from one document (DOCUMENT_LIMITS when absent). */
+    maxItemsPerDocument?: number;
+    /** Element nesting depth at which a document is refused (DOCUMENT_LIMITS when absent). */
+    maxDepth?: number;
   };
 
 export interface ReadSourceDeps {
@@ -187,6 +192,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
       body: doc.body,
       ...hints,
       source: { id: source.id, name: source.name, url: source.url },
+      limits: { maxItemsPerDocument: options.maxItemsPerDocument ?? DOCUMENT_LIMITS.maxItemsPerDocument, maxDepth: options.maxDepth ?? DOCUMENT_LIMITS.maxDepth },
       context: { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}), ...(language ? { language } : {}) },
     });
     timings.parseMs = read.parseMs;
@@ -194,7 +200,8 @@ export async function readSource(source: Source, previous: SourceState | null, o
     if (!read.ok) throw errorFrom(read.error);
     const interval = intervalFor(read.ttlMinutes);
     const items = read.items;
-    warnings.push(...read.warnings);
+    for (const w of read.warnings) warnings.push(w);
+    if (read.cut) deps.logger.warn('entries over the per-document cap left out', { sourceId: source.id, listed: read.cut.listed, kept: read.cut.kept });
     if (read.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
     for (const w of warnings) deps.logger.debug('source warning', { sourceId: source.id, warning: w });
     const outcome: SourceOutcome = {

@@ -11,8 +11,9 @@ import { createDocumentReader } from './read-pool.js';
 import { readSources, type SourceResult } from './read-source.js';
 import { createTerminalProgress, type RunProgress } from './fetch/run-progress.js';
 import { openStore, type Store } from './store/open-store.js';
+import { withStoreErrorsTyped } from './store/store-error.js';
 import { PROJECT_URL, VERSION } from './version.js';
-import { writeFileAtomic } from './write/write-file-atomic.js';
+import { writeFileAtomic, writeFileSet } from './write/write-file-atomic.js';
 
 export interface RunDeps {
   logger: Logger;
@@ -32,7 +33,8 @@ export interface RunDeps {
 
 /**
  * Runs the pipeline once: sources → fetch → decode → parse → normalize → store → cluster → render → write.
- * A failing source is recorded and skipped; a failure to write the feed throws (the previous feed stays).
+ * A failing source is recorded and skipped; a failure to write the feed throws (the previous feed stays). The store
+ * work of a run is one transaction: a run killed or failing before its commit leaves the store as it was.
  */
 export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<RunReport> {
   const now = deps.now ?? (() => new Date());
@@ -46,86 +48,71 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const fetchedAt = started.toISOString();
 
     const clock = stageClock();
-    // Each source's items are stored as soon as the source settles, and only their ids and dates are kept: a run
-    // never holds every document at once, and the clusterer reads the texts back a slice at a time. The whole read
-    // phase is one transaction, so until it commits nothing is visible and a killed run leaves the store as it was.
+    // One transaction for the whole run's store work: the items read, each source's state, the stories they are
+    // grouped into, merges and pruning. Until it commits nothing is visible, and a run killed at any moment (or
+    // failing while stories are saved) leaves the store as it was, so the next run reads the same documents as
+    // new again (issue #15; docs/store.md). Each source's items are stored as soon as the source settles, and only
+    // their ids and dates are kept: a run never holds every document at once, and the clusterer reads the texts
+    // back a slice at a time.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
     const reader = createDocumentReader(deps.readThreads ?? config.fetch.readThreads);
     st.begin();
     let results: SourceResult[];
-    let cutoff: string;
     let inserted: ItemKey[];
-    let changed: string[];
     try {
-      // Global and per-host limits, back-off and the run budget live in readSources (issue #5).
-      results = await readSources(config.sources, (id) => st.getSourceState(id), config.fetch, {
-        logger: log,
-        fetchedAt,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        progress: deps.progress === false ? undefined : (deps.progress ?? createTerminalProgress(process.stderr)),
-        onResult: intake.take,
-        reader,
-      });
+      let cutoff: string;
+      let changed: string[];
+      try {
+        // Global and per-host limits, back-off and the run budget live in readSources (issue #5).
+        results = await readSources(config.sources, (id) => st.getSourceState(id), config.fetch, {
+          logger: log,
+          fetchedAt,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          progress: deps.progress === false ? undefined : (deps.progress ?? createTerminalProgress(process.stderr)),
+          onResult: intake.take,
+          reader,
+        });
+      } finally {
+        await reader.close();
+      }
       clock.lap('read');
       const stored = intake.finish();
       ({ cutoff, inserted, changed } = stored);
-      // Every source's state in the same transaction: one commit for the whole read phase.
+      // Articles stored by an earlier run but in no story (a store written before runs were one transaction, killed
+      // between its two commits) are grouped now, as if new: nothing stored is left out of the feed for good.
+      const strays = st.itemsInNoStory(cutoff, fetchedAt);
+      if (strays.length > 0) {
+        log.warn('grouping stored articles found in no story', { items: strays.length });
+        const seen = new Set(inserted.map((k) => k.id));
+        for (const key of strays) if (!seen.has(key.id)) inserted.push(key);
+      }
       st.transaction(() => {
         results.forEach((r, i) => {
           r.outcome.newItems = stored.insertedBySource[i] ?? 0;
           st.saveSourceState(r.state);
         });
       });
+      clock.lap('store');
+      const { changedStories, retired } = groupIntoStories(st, config, inserted, changed);
+      clock.lap('cluster');
+      st.transaction(() => {
+        st.saveStories(changedStories, fetchedAt);
+        // Two stories found to be one: the older id lives on with every member; the other is never emitted again.
+        for (const r of retired) st.retireStory(r.id, r.into);
+      });
+      if (retired.length > 0) log.info('stories merged', { merged: retired.length });
+      const forgetBefore = new Date(Date.parse(cutoff) - config.store.retentionDays * DAY_MS).toISOString();
+      const pruned = st.prune(cutoff, forgetBefore);
+      if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });
       st.commit();
     } catch (error) {
-      st.rollback();
-      throw error;
-    } finally {
-      await reader.close();
-    }
-    clock.lap('store');
-    // Cluster only what is new; stories from earlier runs keep their ids and members. With nothing new or
-    // changed (every source 304 or unchanged) no story can change, so stories and items are not even loaded.
-    const changedStories: Story[] = [];
-    const retired: { id: string; into: string }[] = [];
-    if (inserted.length > 0 || changed.length > 0) {
-      // Only stories that changed within the cluster window before the earliest new article can take it
-      // (the clusterer never groups articles further apart), so older stories are not even loaded. An
-      // undated new article has no such bound: then every live story is a candidate.
-      const windowMs = config.cluster.windowHours * 3_600_000;
-      let earliestNew = Infinity; // no new article: only the stories of changed ones are needed
-      for (const item of inserted) earliestNew = hasOwnDate(item) ? Math.min(earliestNew, Date.parse(item.date ?? '')) : NaN;
-      const since = earliestNew === Infinity ? '9999' : Number.isNaN(earliestNew) ? null : new Date(earliestNew - windowMs).toISOString();
-      const existing = since === null ? st.liveStories() : st.liveStoriesSince(since, changed);
-      const memberIds = existing.flatMap((s) => s.members.map((m) => m.itemId));
-      const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
-      // The clusterer reads the items' plain-text fields from the store (no contentHtml) as it needs them: a slice of
-      // a long import at a time.
-      const clustered = clusterItems(
-        { stories: existing, itemIds: [...memberIds, ...changed], newItems: inserted, readItems: (ids) => st.getItemTexts(ids), priorities },
-        config.cluster,
-      );
-      changedStories.push(...clustered.changed);
-      retired.push(...(clustered.retired ?? []));
-      // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
-      const touched = new Set(changedStories.map((s) => s.id));
-      const changedIds = new Set(changed);
-      for (const story of existing) {
-        if (touched.has(story.id) || !story.members.some((m) => changedIds.has(m.itemId))) continue;
-        const members = st.getItemTexts(story.members.map((m) => m.itemId));
-        changedStories.push(finishStory(story, members, priorities));
+      try {
+        st.rollback();
+      } catch {
+        // SQLite rolls back by itself a transaction an I/O error or a full disk ended: the first error is the one to report.
       }
+      throw error;
     }
-    clock.lap('cluster');
-    st.transaction(() => {
-      st.saveStories(changedStories, fetchedAt);
-      // Two stories found to be one: the older id lives on with every member; the other is never emitted again.
-      for (const r of retired) st.retireStory(r.id, r.into);
-    });
-    if (retired.length > 0) log.info('stories merged', { merged: retired.length });
-    const forgetBefore = new Date(Date.parse(cutoff) - config.store.retentionDays * DAY_MS).toISOString();
-    const pruned = st.prune(cutoff, forgetBefore);
-    if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });
 
     clock.lap('store');
     const views = loadStoryViews(st, config.output.maxStories).map((v) => ({
@@ -138,9 +125,12 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     const json = renderJsonFeed(views, { ...meta, selfUrl: new URL('feed.json', meta.selfUrl).href }, started);
     const html = renderHtmlPage(views, meta, started);
     clock.lap('render');
-    const written = await writeFileAtomic(config.output.feedPath, xml);
-    await writeFileAtomic(config.output.jsonFeedPath, json);
-    await writeFileAtomic(config.output.htmlPath, html);
+    // One set: a full disk while writing any of them publishes none (issue #15).
+    const [written] = await writeFileSet([
+      { path: config.output.feedPath, data: xml },
+      { path: config.output.jsonFeedPath, data: json },
+      { path: config.output.htmlPath, data: html },
+    ]);
     clock.lap('write');
 
     const finished = now();
@@ -153,7 +143,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       newItems: inserted.length,
       stories: views.length,
       feedWritten: true,
-      feedChanged: written.changed,
+      feedChanged: written?.changed ?? false,
       outputPath: config.output.feedPath,
       stageMs: {
         // fetch, parse and normalize are summed over sources (they overlap in time); the rest are wall times.
@@ -180,13 +170,58 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       durationMs: report.durationMs,
     });
     return report;
+  } catch (error) {
+    // Disk full, read-only or damaged database: a typed store/… error with its fix, not `internal` with a stack.
+    throw withStoreErrorsTyped(error, config.store.path);
   } finally {
-    store?.close();
-    lock.release();
+    try {
+      store?.close();
+    } finally {
+      lock.release();
+    }
   }
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Returns the stories that change when `inserted` (new) and `changed` (edited) items are grouped with the stored
+ * stories they can join, and the story ids merged into others.
+ */
+function groupIntoStories(st: Store, config: ResolvedConfig, inserted: readonly ItemKey[], changed: readonly string[]): { changedStories: Story[]; retired: { id: string; into: string }[] } {
+  // Cluster only what is new; stories from earlier runs keep their ids and members. With nothing new or
+  // changed (every source 304 or unchanged) no story can change, so stories and items are not even loaded.
+  const changedStories: Story[] = [];
+  const retired: { id: string; into: string }[] = [];
+  if (inserted.length === 0 && changed.length === 0) return { changedStories, retired };
+  // Only stories that changed within the cluster window before the earliest new article can take it
+  // (the clusterer never groups articles further apart), so older stories are not even loaded. An
+  // undated new article has no such bound: then every live story is a candidate.
+  const windowMs = config.cluster.windowHours * 3_600_000;
+  let earliestNew = Infinity; // no new article: only the stories of changed ones are needed
+  for (const item of inserted) earliestNew = hasOwnDate(item) ? Math.min(earliestNew, Date.parse(item.date ?? '')) : NaN;
+  const since = earliestNew === Infinity ? '9999' : Number.isNaN(earliestNew) ? null : new Date(earliestNew - windowMs).toISOString();
+  const existing = since === null ? st.liveStories() : st.liveStoriesSince(since, changed);
+  const itemIds: string[] = [];
+  for (const s of existing) for (const m of s.members) itemIds.push(m.itemId);
+  for (const id of changed) itemIds.push(id);
+  const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
+  // The clusterer reads the items' plain-text fields from the store (no contentHtml) as it needs them: a slice of
+  // a long import at a time.
+  const clustered = clusterItems({ stories: existing, itemIds, newItems: [...inserted], readItems: (ids) => st.getItemTexts(ids), priorities }, config.cluster);
+  // Loops, not push(...list): a spread passes every element as an argument and overflows the stack past ~100k (issue #15).
+  for (const s of clustered.changed) changedStories.push(s);
+  for (const r of clustered.retired ?? []) retired.push(r);
+  // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
+  const touched = new Set(changedStories.map((s) => s.id));
+  const changedIds = new Set(changed);
+  for (const story of existing) {
+    if (touched.has(story.id) || !story.members.some((m) => changedIds.has(m.itemId))) continue;
+    const members = st.getItemTexts(story.members.map((m) => m.itemId));
+    changedStories.push(finishStory(story, members, priorities));
+  }
+  return { changedStories, retired };
+}
 
 /**
  * Takes each source's items as its result arrives (`take`, readSources' onResult) and stores them right away,
@@ -292,7 +327,7 @@ export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItems'>, ma
     offset += batch.length;
     const ids = batch.flatMap((s) => [...s.members.map((m) => m.itemId), s.representativeItemId]);
     const items = new Map(store.getItems([...new Set(ids)]).map((i) => [i.id, i]));
-    views.push(...selectStoryViews(batch, items, max - views.length));
+    for (const view of selectStoryViews(batch, items, max - views.length)) views.push(view);
   }
   return views;
 }

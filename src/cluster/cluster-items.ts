@@ -280,7 +280,7 @@ function clusterBatch(
     const members = story.members.map((m) => member(m.itemId)).filter((x): x is ItemMeta => x !== undefined);
     const idx = members.map((m) => place(m, m));
     const times = idx.map((i) => timeAt[i]!).filter((t): t is number => t !== null);
-    seeds.push({ items: idx, sources: new Set(members.map((m) => m.sourceId)), minTime: times.length ? Math.min(...times) : null, maxTime: times.length ? Math.max(...times) : null, fresh: false });
+    seeds.push({ items: idx, sources: new Set(members.map((m) => m.sourceId)), minTime: times.length ? times.reduce((a, b) => Math.min(a, b)) : null, maxTime: times.length ? times.reduce((a, b) => Math.max(a, b)) : null, fresh: false });
   }
   const firstNew = seeds.length;
   for (const key of ordered) {
@@ -416,7 +416,7 @@ function clusterBatch(
       // The retired stories' members move over as they were.
       for (const h of oldParts.slice(1)) {
         const gone = stories[h]!.story;
-        members.push(...gone.members);
+        for (const m of gone.members) members.push(m);
         retired.push({ id: gone.id, into: survivor.id });
       }
       story = { ...survivor, members };

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../lib/errors.js';
 import type { LogLevel } from '../lib/logger.js';
 import type { Source } from '../model.js';
-import { configSchema, findDuplicateSourceIds } from './schema.js';
+import { configSchema, findDuplicateSourceIds, findSubMinuteSchedule } from './schema.js';
 import { VERSION, PROJECT_URL } from '../version.js';
 
 /** Configuration with defaults filled in and every path absolute: what the stages receive slices of. */
@@ -50,6 +50,10 @@ export interface ResolvedConfig {
     maxFeedIntervalMs: number;
     /** Worker threads that decode, parse and normalise documents; 0: the main thread (read-pool.ts). */
     readThreads: number;
+    /** Entries read from one document; the rest are left out, with a warning. */
+    maxItemsPerDocument: number;
+    /** Element nesting depth at which an XML document is refused before it is parsed. */
+    maxDepth: number;
     /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
     redirectPromoteAfter: number;
   };
@@ -62,10 +66,15 @@ export interface ResolvedConfig {
 /** Returns the validated, defaulted configuration, or throws a ConfigError naming every problem. */
 export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig {
   const parsed = configSchema.safeParse(raw);
-  const problems = [...(parsed.success ? [] : formatIssues(parsed.error.issues)), ...findDuplicateSourceIds(raw)];
+  const baseDir = resolve(configPath, '..');
+  const problems = [
+    ...(parsed.success ? [] : formatIssues(parsed.error.issues)),
+    ...findDuplicateSourceIds(raw),
+    ...findDuplicateSourceUrls(raw, baseDir),
+    ...findSubMinuteSchedule(raw),
+  ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems, { cause: parsed.error });
   const c = parsed.data;
-  const baseDir = resolve(configPath, '..');
   const dir = resolve(baseDir, c.output.dir);
   const storePath = c.store.path === ':memory:' ? ':memory:' : resolve(baseDir, c.store.path);
   return {
@@ -101,6 +110,8 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       maxFeedIntervalMs: c.fetch.maxFeedIntervalMs,
       redirectPromoteAfter: c.fetch.redirectPromoteAfter,
       readThreads: c.fetch.readThreads,
+      maxItemsPerDocument: c.fetch.maxItemsPerDocument,
+      maxDepth: c.fetch.maxDepth,
     },
     store: {
       path: storePath,
@@ -110,6 +121,45 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
     log: { level: c.log.level },
     serve: { host: c.serve.host, port: c.serve.port },
   };
+}
+
+/**
+ * Returns a problem for each source whose feed another source already names (the same URL once normalised, or the
+ * same file): its every article would be listed twice in each story (issue #15). Both ids are named.
+ */
+function findDuplicateSourceUrls(raw: unknown, baseDir: string): string[] {
+  const sources = (raw as { sources?: unknown } | null)?.sources;
+  if (!Array.isArray(sources)) return [];
+  const seen = new Map<string, { index: number; id: string }>();
+  const problems: string[] = [];
+  sources.forEach((source: unknown, index) => {
+    const { id, url } = (source ?? {}) as { id?: unknown; url?: unknown };
+    if (typeof url !== 'string' || url.trim() === '') return;
+    const key = sameFeedKey(url.trim(), baseDir);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push(`sources[${index}].url: the same feed as sources[${first.index}] ("${String(id)}" and "${first.id}"): its articles would be listed twice; keep one of them`);
+    } else seen.set(key, { index, id: String(id) });
+  });
+  return problems;
+}
+
+/** A source URL as compared for duplicates: an http(s) URL normalised by the URL parser (host case, default port, no fragment), a path made absolute. */
+function sameFeedKey(url: string, baseDir: string): string {
+  if (/^https?:\/\//i.test(url)) {
+    try {
+      const parsed = new URL(url);
+      parsed.hash = '';
+      return parsed.href;
+    } catch {
+      return url; // not a URL: the schema reports it
+    }
+  }
+  try {
+    return resolveSourceUrl(url, baseDir);
+  } catch {
+    return url; // a malformed file: URL: the schema reports it
+  }
 }
 
 /** An http(s) URL stays as it is; a file: URL or a path becomes an absolute path. */

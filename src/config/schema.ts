@@ -1,5 +1,6 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { DOCUMENT_LIMITS } from './document-limits.js';
 
 // The shape of config.json. Defaults live here and nowhere else; `resolveConfig` turns the parsed
 // value into a ResolvedConfig with absolute paths.
@@ -51,6 +52,8 @@ export const configSchema = z
           .refine((v) => validateCron(v), { message: 'is not a valid cron expression (e.g. "*/30 * * * *")' })
           .default('*/30 * * * *'),
         timezone: z.string().refine(isTimezone, { message: 'is not a known IANA time zone (e.g. "UTC", "Europe/Berlin")' }).default('UTC'),
+        /** Lets schedule.cron fire more than once a minute (a seconds field other than one number): for tests and demos. */
+        allowSubMinute: z.boolean().default(false),
       })
       .prefault({}),
     output: z
@@ -90,12 +93,15 @@ export const configSchema = z
         maxFeedIntervalMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(6 * 3_600_000),
         redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
         readThreads: z.number().int().min(0).max(64).default(0),
+        maxItemsPerDocument: z.number().int().min(1).max(10_000_000).default(DOCUMENT_LIMITS.maxItemsPerDocument),
+        maxDepth: z.number().int().min(16).max(100_000).default(DOCUMENT_LIMITS.maxDepth),
       })
       .prefault({}),
     store: z
       .strictObject({
         path: z.string().min(1).default('state/storyfeed.db'),
-        retentionDays: z.number().positive().max(36_500).default(30),
+        // Below a day a run prunes nearly every story it just made (1e-300 pruned 11 of 12; issue #15).
+        retentionDays: z.number().min(1, 'must be at least 1 (day)').max(36_500).default(30),
       })
       .prefault({}),
     log: z
@@ -125,6 +131,18 @@ export function findDuplicateSourceIds(raw: unknown): string[] {
     else seen.set(id, index);
   });
   return problems;
+}
+
+/**
+ * Returns a problem when schedule.cron fires more than once a minute (a 6-field expression whose seconds field is not
+ * one number) and schedule.allowSubMinute is not set: a run every second only hammers the sources (issue #15).
+ */
+export function findSubMinuteSchedule(raw: unknown): string[] {
+  const schedule = (raw as { schedule?: { cron?: unknown; allowSubMinute?: unknown } } | null)?.schedule;
+  if (typeof schedule?.cron !== 'string' || schedule.allowSubMinute === true) return [];
+  const fields = schedule.cron.trim().split(/\s+/);
+  if (fields.length !== 6 || /^\d{1,2}$/.test(fields[0]!)) return [];
+  return [`schedule.cron: fires more than once a minute (seconds field "${fields[0]}"): use 5 fields (minute hour day month weekday), or set schedule.allowSubMinute: true`];
 }
 
 export type ConfigInput = z.input<typeof configSchema>;

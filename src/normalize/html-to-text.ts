@@ -1,5 +1,6 @@
 // Plain text out of feed markup, for titles, summaries and the clustering stage.
 import { Parser } from 'htmlparser2';
+import { DOCUMENT_LIMITS } from '../config/document-limits.js';
 import type { ParsedText } from '../model.js';
 
 /** Elements whose content is never readable text (code, styling, fallbacks, templates). */
@@ -39,17 +40,27 @@ export function unwrapCdata(html: string): string {
   return html.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
 }
 
-/** Returns the readable text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed. */
-export function htmlToText(html: string): string {
+/** Thrown from the parser's callbacks to stop reading markup nested past the limit. */
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * Returns the readable text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed. Markup nested
+ * deeper than `maxDepth` (escaped in a feed, so the document's own depth check never saw it) is not parsed: htmlparser2
+ * takes time quadratic in the depth (issue #15); its tags are then dropped by one linear pass instead.
+ */
+export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxDepth): string {
   const chunks: string[] = [];
   let skipDepth = 0;
+  let depth = 0; // htmlparser2's open elements: it reports a close for each open, implied ones (void elements) too
   const parser = new Parser(
     {
       onopentag(name) {
+        if (++depth > maxDepth) throw TOO_DEEP;
         if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth++;
         else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
       },
       onclosetag(name) {
+        depth--;
         if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth = Math.max(0, skipDepth - 1);
         else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
       },
@@ -59,9 +70,32 @@ export function htmlToText(html: string): string {
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
-  parser.write(unwrapCdata(html));
-  parser.end();
+  const markup = unwrapCdata(html);
+  try {
+    parser.write(markup);
+    parser.end();
+  } catch (error) {
+    if (error !== TOO_DEEP) throw error;
+    // Every tag becomes a space (so words on both sides stay apart), then references are decoded.
+    return collapseWhitespace(decodeEntities(dropTags(markup)));
+  }
   return collapseWhitespace(chunks.join(''));
+}
+
+/** Returns `markup` with each `<…>` replaced by a space, in one pass (a regex would rescan after every unclosed `<`). */
+function dropTags(markup: string): string {
+  const parts: string[] = [];
+  let position = 0;
+  for (;;) {
+    const lt = markup.indexOf('<', position);
+    const gt = lt === -1 ? -1 : markup.indexOf('>', lt + 1);
+    if (gt === -1) {
+      parts.push(markup.slice(position));
+      return parts.join(' ');
+    }
+    parts.push(markup.slice(position, lt));
+    position = gt + 1;
+  }
 }
 
 /** Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has entities decoded. */

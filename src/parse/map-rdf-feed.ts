@@ -56,7 +56,7 @@ interface RdfContext {
 function mapItem(item: RdfFeed.Item<string>, context: RdfContext, element: XmlElement | undefined): ParsedEntry {
   const links: ParsedLink[] = [];
   if (item.link !== undefined) links.push({ href: item.link, rel: 'alternate' });
-  links.push(...(item.atom?.links ?? []).flatMap(mapAtomLinks));
+  for (const link of (item.atom?.links ?? []).flatMap(mapAtomLinks)) links.push(link);
   const ownAuthors = uniquePersons([...[...(item.dc?.creators ?? []), ...childTexts(element, NS.dc, 'author')].map(parsePersonText), ...(item.atom?.authors ?? []).map(mapAtomPerson)]);
   const parsed: ParsedEntry = {
     links,

@@ -98,7 +98,7 @@ interface RssContext {
 function mapItem(item: RssFeed.Item<string>, context: RssContext, element: XmlElement | undefined): ParsedEntry {
   const links: ParsedLink[] = [];
   if (item.link !== undefined) links.push({ href: item.link, rel: 'alternate' });
-  links.push(...(item.atom?.links ?? []).flatMap(mapAtomLinks));
+  for (const link of (item.atom?.links ?? []).flatMap(mapAtomLinks)) links.push(link);
   // RSS 2.0 spec, <guid>: isPermaLink defaults to true and then the guid is the item's URL.
   const guid = item.guid?.value;
   if (

@@ -8,9 +8,11 @@ import { mapRdfFeed } from './map-rdf-feed.js';
 import { mapRssFeed } from './map-rss-feed.js';
 import { parseFastPaths } from './fast-paths.js';
 import { decodeBase64Constructs, liftItemBodies, unprefixRss } from './legacy-constructs.js';
-import { NS, findFeedTree, isRssElement, type FeedTree } from './read-xml-tree.js';
+import { NS, findFeedTree, isRssElement, type FeedTree, type XmlElement } from './read-xml-tree.js';
 import { repairXml } from './repair-xml.js';
 import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
+import { xmlDepth } from './xml-depth.js';
+import { DOCUMENT_LIMITS, type DocumentLimits } from '../config/document-limits.js';
 
 // The only file that calls the feed library; the map-*-feed.ts adapters only read its output types.
 // Format detection is ours (root element / JSON `version`), not feedsmith's regex sniffing, so an HTML
@@ -23,9 +25,16 @@ import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
 // It rejects a `<` in text and a document truncated inside an element: those go to the lenient path
 // (repair-xml.ts) and come back with `recovered: true`.
 
-/** Returns the feed in `text` (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 1.0/0.3 or JSON Feed 1.0/1.1) as a ParsedFeed; throws ParseError `parse/empty`, `parse/not-a-feed` or `parse/malformed`. */
-export function parseFeed(text: string): ParsedFeed {
+/**
+ * Returns the feed in `text` (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 1.0/0.3 or JSON Feed 1.0/1.1) as a ParsedFeed; throws
+ * ParseError `parse/empty`, `parse/not-a-feed`, `parse/malformed` or `parse/too-deep` (elements nested past `maxDepth`).
+ */
+export function parseFeed(text: string, limits: Pick<DocumentLimits, 'maxDepth'> & Partial<Pick<DocumentLimits, 'maxItemsPerDocument'>> = DOCUMENT_LIMITS): ParsedFeed {
   const stripped = stripInvalidXmlChars(text);
+  // Checked before any XML reader runs: they take quadratic time over 100,000s of nested elements (issue #15).
+  if (!looksLikeJson(stripped) && xmlDepth(stripped, limits.maxDepth) > limits.maxDepth) {
+    throw new ParseError('parse/too-deep', `elements nested more than ${limits.maxDepth} levels deep (fetch.maxDepth): not read`);
+  }
   let document: DetectedDocument;
   try {
     document = detectDocument(stripped);
@@ -43,7 +52,7 @@ export function parseFeed(text: string): ParsedFeed {
   // No DTD is read: entities it declares (billion laughs, external SYSTEM entities) are never expanded.
   const xml = xhtml1AngleEntities(removeDoctype(document.xml));
   try {
-    const { feed, tree } = parseXmlFeed(document.format, document.version, xml);
+    const { feed, tree } = parseXmlFeed(document.format, document.version, xml, limits.maxItemsPerDocument);
     // Namespaces in XML §3: a prefix must be declared. The feed is still read, but flagged as malformed.
     return usesUndeclaredPrefix(xml, tree) ? { ...feed, recovered: true } : feed;
   } catch (error) {
@@ -81,8 +90,37 @@ export function hasUndeclaredPrefix(xml: string): boolean {
 // Where a feed's XML starts, for documents with junk before it.
 const FEED_START = /<\?xml\s|<(?:[\w.-]+:)?(?:rss|feed|rdf)[\s>]/i;
 
-function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefined, xml: string): { feed: ParsedFeed; tree: FeedTree } {
-  const tree = findFeedTree(xml, format);
+function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefined, whole: string, maxEntries?: number): { feed: ParsedFeed; tree: FeedTree } {
+  const found = findFeedTree(whole, format);
+  // Past the per-document cap, the feed library reads only the first entries: it holds the whole document as objects,
+  // and with our own tree that doubled the peak memory of a huge feed (issue #15).
+  const cut = maxEntries === undefined ? undefined : cutEntries(whole, found, maxEntries);
+  const xml = cut?.xml ?? whole;
+  const tree = cut?.tree ?? found;
+  const { feed, tree: used } = parseXmlTree(format, version, xml, tree);
+  return { feed: cut ? { ...feed, entriesListed: found.entries.length } : feed, tree: used };
+}
+
+/**
+ * Returns the document without its entries after the first `max` (the text from the end of entry `max` to the end of
+ * the last entry is left out; what follows, the closing tags, stays), and the tree with only those entries; undefined
+ * when there are not more than `max`, or when the entries are not one run in document order (then nothing is cut).
+ */
+function cutEntries(xml: string, tree: FeedTree, max: number): { xml: string; tree: FeedTree } | undefined {
+  const entries = tree.entries;
+  if (entries.length <= max || max < 1) return undefined;
+  for (let i = 1; i < entries.length; i++) if (entries[i]!.contentStart <= entries[i - 1]!.contentEnd) return undefined;
+  const endOf = (e: XmlElement): number => {
+    const gt = xml.indexOf('>', e.contentEnd);
+    return gt === -1 ? -1 : gt + 1;
+  };
+  const keepUntil = endOf(entries[max - 1]!);
+  const resumeAt = endOf(entries[entries.length - 1]!);
+  if (keepUntil <= 0 || resumeAt <= keepUntil) return undefined;
+  return { xml: xml.slice(0, keepUntil) + xml.slice(resumeAt), tree: { ...tree, entries: entries.slice(0, max) } };
+}
+
+function parseXmlTree(format: 'rss' | 'rdf' | 'atom', version: string | undefined, xml: string, tree: FeedTree): { feed: ParsedFeed; tree: FeedTree } {
   // Only asked when the library finds no feed at all.
   const lost = (): boolean => hasReadableEntries(tree) || (tree.entries.length === 0 && hasXmlEntries(xml));
   switch (format) {
@@ -134,6 +172,12 @@ function recoverFeed(xml: string, cause: ParseError): ParsedFeed {
   }
   if (feed.entries.length === 0 && feed.title === undefined && feed.link === undefined) throw cause;
   return { ...feed, recovered: true };
+}
+
+/** Returns whether the text starts (after whitespace and a BOM) like a JSON value, not markup. */
+function looksLikeJson(text: string): boolean {
+  const first = /[^\s\uFEFF]/.exec(text.slice(0, 1024));
+  return first !== null && (first[0] === '{' || first[0] === '[');
 }
 
 /** Returns `xml` without its DOCTYPE declaration (and internal subset), so no DTD entity is ever defined. */

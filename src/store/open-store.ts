@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { StoreError } from '../lib/errors.js';
 import type { Item, Source, Story, StoryMember } from '../model.js';
 import { MIGRATIONS } from './migrations.js';
+import { storeErrorFrom } from './store-error.js';
 
 /** Per-source fetch state kept between runs. */
 export interface SourceState {
@@ -88,6 +89,11 @@ export interface Store {
   retireStory(id: string, into: string): void;
   /** The story a retired id now lives in (following chains), or the id itself when live, or null when unknown. */
   resolveStoryId(id: string): string | null;
+  /**
+   * Keys (ids and dates) of items stored before `seenAt` that are in no story, dated at or after `cutoff` or
+   * undated, oldest first: articles an earlier run stored but never grouped.
+   */
+  itemsInNoStory(cutoff: string, seenAt: string): Pick<Item, 'id' | 'date' | 'published' | 'updated' | 'dateSource'>[];
   /** The newest date an item carries of its own (not a fetch date), or null. */
   newestItemDate(): string | null;
   /**
@@ -134,8 +140,20 @@ interface ItemRow {
 export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'name' | 'url'>[] = []): Store {
   let db: Database.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path);
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      // Issue #15: a 0-byte file was silently made a new, empty database, and every story and article was gone.
+      if (existsSync(path) && statSync(path).size === 0) {
+        throw new StoreError(
+          'store/empty',
+          `the state database ${path} is empty (0 bytes), not a storyfeed database: restore it from a backup, or delete it to start afresh (its history is then lost)`,
+        );
+      }
+      // A new database is made and migrated under another name and then renamed into place, so a run killed while
+      // creating it leaves no 0-byte file behind (which the check above would refuse).
+      if (!existsSync(path)) createDatabase(path);
+    }
+    db = new Database(path, { fileMustExist: path !== ':memory:' });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
@@ -144,8 +162,7 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     db.pragma('journal_size_limit = 67108864');
     migrate(db);
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError('store/open-failed', `cannot open the state database ${path}: ${(error as Error).message}`, { cause: error });
+    throw storeErrorFrom(error, path);
   }
 
   // Source names live in config; keep a copy so items read back carry their outlet's current name.
@@ -327,6 +344,17 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
         }
       })();
     },
+    itemsInNoStory(cutoff, seenAt) {
+      const rows = db
+        .prepare(
+          `SELECT id, date, published, updated, date_source FROM items
+           WHERE first_seen_at <> ? AND NOT EXISTS (SELECT 1 FROM story_members m WHERE m.item_id = items.id)
+             AND (date_source NOT IN ('published', 'updated') OR date >= ?)
+           ORDER BY date, id`,
+        )
+        .all(seenAt, cutoff) as { id: string; date: string | null; published: string | null; updated: string | null; date_source: string }[];
+      return rows.map((r) => ({ id: r.id, date: r.date, published: r.published, updated: r.updated, dateSource: r.date_source as Item['dateSource'] }));
+    },
     newestItemDate() {
       const row = db.prepare(`SELECT MAX(date) AS d FROM items WHERE date_source IN ('published', 'updated')`).get() as { d: string | null };
       return row.d;
@@ -417,6 +445,29 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     },
   };
   return store;
+}
+
+/** Creates a migrated, empty database at `path` (which must not exist), whole: made under another name, then renamed. */
+function createDatabase(path: string): void {
+  const temp = `${path}.new-${process.pid}`;
+  try {
+    const db = new Database(temp);
+    try {
+      db.pragma('journal_mode = WAL');
+      migrate(db);
+    } finally {
+      db.close();
+    }
+    renameSync(temp, path);
+  } finally {
+    for (const leftover of [temp, `${temp}-wal`, `${temp}-shm`]) {
+      try {
+        unlinkSync(leftover);
+      } catch {
+        // Renamed into place, or never made: nothing to remove.
+      }
+    }
+  }
 }
 
 function migrate(db: Database.Database): void {

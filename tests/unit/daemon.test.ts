@@ -4,7 +4,8 @@ import { startDaemon } from '../../src/daemon.js';
 import { createMemoryLogger } from '../../src/lib/logger.js';
 
 const config = (cron: string) =>
-  resolveConfig({ sources: [{ id: 'a', name: 'A', url: 'a.xml' }], schedule: { cron, timezone: 'UTC' } }, '/tmp/storyfeed-daemon/config.json');
+  // Every second, to see several runs within a test: allowed only with allowSubMinute.
+  resolveConfig({ sources: [{ id: 'a', name: 'A', url: 'a.xml' }], schedule: { cron, timezone: 'UTC', allowSubMinute: true } }, '/tmp/storyfeed-daemon/config.json');
 
 describe('startDaemon', () => {
   it('runs at start, then on schedule, never two runs at once, and stop waits for the run in progress', async () => {

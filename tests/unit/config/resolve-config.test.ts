@@ -70,6 +70,43 @@ describe('resolveConfig', () => {
   });
 });
 
+describe('resolveConfig sanity (issue #15)', () => {
+  it.each([
+    [{ ...minimal(), store: { retentionDays: 1e-300 } }, ['store.retentionDays: must be at least 1 (day)']],
+    [{ ...minimal(), store: { retentionDays: 0.5 } }, ['store.retentionDays: must be at least 1 (day)']],
+    [{ ...minimal(), schedule: { cron: '* * * * * *' } }, [expect.stringMatching(/^schedule\.cron: fires more than once a minute \(seconds field "\*"\).*allowSubMinute/)]],
+    [{ ...minimal(), schedule: { cron: '*/10 * * * * *' } }, [expect.stringMatching(/^schedule\.cron: fires more than once a minute/)]],
+    [{ ...minimal(), schedule: { cron: '0,30 * * * * *' } }, [expect.stringMatching(/^schedule\.cron: fires more than once a minute/)]],
+  ])('reports %j as %j', (raw, expected) => {
+    expect(problemsOf(raw)).toEqual(expected);
+  });
+
+  it.each([
+    ['a whole day', { store: { retentionDays: 1 } }],
+    ['every minute', { schedule: { cron: '* * * * *' } }],
+    ['at second 15 of every minute', { schedule: { cron: '15 * * * * *' } }],
+    ['every second, forced', { schedule: { cron: '* * * * * *', allowSubMinute: true } }],
+  ])('accepts %s', (_name, extra) => {
+    expect(() => resolveConfig({ ...minimal(), ...extra }, '/srv/storyfeed/config.json')).not.toThrow();
+  });
+
+  it('refuses the same feed under two ids, naming both', () => {
+    const problems = problemsOf({
+      sources: [
+        { id: 'first', name: 'A', url: 'https://News.example/feed.xml' },
+        { id: 'other', name: 'B', url: 'https://example.org/x' },
+        { id: 'again', name: 'C', url: 'https://news.example:443/feed.xml#top' },
+        { id: 'file-a', name: 'D', url: 'feeds/a.xml' },
+        { id: 'file-b', name: 'E', url: '/srv/storyfeed/feeds/a.xml' },
+      ],
+    });
+    expect(problems).toEqual([
+      'sources[2].url: the same feed as sources[0] ("again" and "first"): its articles would be listed twice; keep one of them',
+      'sources[4].url: the same feed as sources[3] ("file-b" and "file-a"): its articles would be listed twice; keep one of them',
+    ]);
+  });
+});
+
 describe('loadConfig', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'storyfeed-config-'));
 

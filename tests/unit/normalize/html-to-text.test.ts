@@ -74,3 +74,23 @@ describe('helpers', () => {
     expect(unwrapCdata('<![CDATA[a]]> and <![CDATA[<b>b</b>]]>')).toBe('a and <b>b</b>');
   });
 });
+
+describe('htmlToText on markup nested past the depth limit (issue #15)', () => {
+  it('gives the same words without parsing the nesting (htmlparser2 is quadratic in it)', () => {
+    const deep = `<p>Lead &amp; more</p>${'<div>'.repeat(300)}deep <b>words</b>${'</div>'.repeat(300)}<p>end</p>`;
+    expect(htmlToText(deep, 256)).toBe('Lead & more deep words end');
+    // Within the limit the parser reads it, with the same text.
+    expect(htmlToText(deep, 400)).toBe('Lead & more deep words end');
+  });
+
+  it('drops tags in one pass even with unclosed `<`s, and keeps a lone `<` as text', () => {
+    const deep = `${'<i>'.repeat(300)}a < b${'<'.repeat(50_000)}`;
+    expect(htmlToText(deep, 256)).toBe(`a < b${'<'.repeat(50_000)}`);
+  });
+
+  it('void elements do not count as nesting: 1,000 <br> in one paragraph are parsed (a script still skipped)', () => {
+    const html = `<p>${'line<br>'.repeat(1000)}<script>hidden()</script></p>`;
+    // The one-pass fallback would keep the script's text; the parser skips it.
+    expect(htmlToText(html, 256)).toBe(Array.from({ length: 1000 }, () => 'line').join(' '));
+  });
+});

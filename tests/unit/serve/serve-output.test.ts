@@ -224,6 +224,21 @@ describe('serveOutput refuses everything else', () => {
     expect(answer.body.toString('utf8')).not.toContain('secret');
   });
 
+  it('answers 404 at once for a FIFO (or any non-regular file) at a served name, instead of hanging (issue #15)', async () => {
+    const dir = makeOutputDir();
+    const { rmSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    rmSync(join(dir, 'feed.json'));
+    execFileSync('mkfifo', [join(dir, 'feed.json')]);
+    const { server } = await start(dir);
+    // Opening a FIFO for reading blocks until a writer comes: the request would never be answered.
+    const answer = await Promise.race([send(server, '/feed.json'), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5_000))]);
+    expect(answer).not.toBe('hung');
+    expect((answer as Answer).status).toBe(404);
+    // And the server still answers the other files.
+    expect((await send(server, '/feed.atom')).status).toBe(200);
+  });
+
   it('503 with Retry-After for a known file not generated yet', async () => {
     const root = mkdtempSync(join(tmpdir(), 'storyfeed-serve-empty-'));
     const { server } = await start(root);
@@ -285,5 +300,37 @@ describe('serveOutput listening', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
     await server.close();
     await expect(send(server, '/feed.atom')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('serveOutput and the output set (issue #15)', () => {
+  const setOf = (dir: string, generation: string) => [
+    { path: join(dir, 'feed.atom'), data: ATOM.replaceAll('urn:x', `urn:${generation}`) },
+    { path: join(dir, 'feed.json'), data: JSON_FEED.replace('"t"', `"${generation}"`) },
+    { path: join(dir, 'index.html'), data: HTML.replace('page', generation) },
+  ];
+
+  it('never mixes two sets: a file published ahead of its set is served only once the whole set is', async () => {
+    const { writeFileSet } = await import('../../../src/write/write-file-atomic.js');
+    const dir = makeOutputDir();
+    await writeFileSet(setOf(dir, 'one'));
+    const { server } = await start(dir);
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:one');
+    // A run publishing set "two" has renamed feed.atom into place, not yet the others nor the manifest
+    // (or was killed there).
+    await writeFileAtomic(join(dir, 'feed.atom'), setOf(dir, 'two')[0]!.data);
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:one');
+    expect((await send(server, '/feed.json')).body.toString()).toContain('"one"');
+    // The whole set is in place, manifest last: now the new one.
+    await writeFileSet(setOf(dir, 'two'));
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:two');
+    expect((await send(server, '/feed.json')).body.toString()).toContain('"two"');
+    expect((await send(server, '/')).body.toString()).toContain('two');
+  });
+
+  it('without a manifest (output of an older version) serves the files as they are', async () => {
+    const { server, dir } = await start();
+    await writeFileAtomic(join(dir, 'feed.atom'), ATOM.replaceAll('urn:x', 'urn:new'));
+    expect((await send(server, '/feed.atom')).body.toString()).toContain('urn:new');
   });
 });
