@@ -6,7 +6,6 @@ import type { FeedMeta, Item, RunReport, Story, StoryView } from './model.js';
 import { renderAtom } from './render/render-atom.js';
 import { renderHtmlPage } from './render/render-html-page.js';
 import { renderJsonFeed } from './render/render-json-feed.js';
-import { findStoryUpdated } from './render/story-html.js';
 import { createDocumentReader } from './read-pool.js';
 import { readSources, type SourceResult } from './read-source.js';
 import { createTerminalProgress, type RunProgress } from './fetch/run-progress.js';
@@ -332,7 +331,7 @@ export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItems'>, ma
   return views;
 }
 
-/** Returns the newest-changed stories (the entry's updated desc, then id) with their items resolved. */
+/** Returns the newest-changed stories (updated desc, then id) with their items resolved. */
 export function selectStoryViews(stories: readonly Story[], items: ReadonlyMap<string, Item>, max: number): StoryView[] {
   const views: StoryView[] = [];
   for (const story of stories) {
@@ -341,9 +340,7 @@ export function selectStoryViews(stories: readonly Story[], items: ReadonlyMap<s
     if (!representative) continue;
     views.push({ story, items: members, representative });
   }
-  // By the date the entry shows as <updated> (a follow-up from an outlet already listed does not move it).
-  const shown = new Map(views.map((v) => [v, findStoryUpdated(v) ?? v.story.updated]));
-  views.sort((a, b) => (shown.get(a)! < shown.get(b)! ? 1 : shown.get(a)! > shown.get(b)! ? -1 : a.story.id < b.story.id ? -1 : 1));
+  views.sort((a, b) => (a.story.updated < b.story.updated ? 1 : a.story.updated > b.story.updated ? -1 : a.story.id < b.story.id ? -1 : 1));
   return views.slice(0, max);
 }
 
