@@ -45,7 +45,8 @@ Options:
   -v, --version       show the version
 
 Exit codes: 0 done (for run: feed written), 1 failed (previous output left in place),
-2 bad usage or configuration, 75 another run holds the lock (try again later).
+2 bad usage or configuration, 3 feed written but every source failed,
+75 another run holds the lock (try again later).
 `;
 }
 

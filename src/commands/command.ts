@@ -29,5 +29,8 @@ export interface Command {
   handler: (ctx: CommandContext) => Promise<number>;
 }
 
-/** Exit codes (documented in the README). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 75 } as const;
+/**
+ * Exit codes (documented in the README): 0 done (run: feed written); 1 failed, previous output left in place;
+ * 2 bad usage or configuration; 3 run: feed written but every source failed (cron should mail); 75 locked.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, sourcesFailed: 3, locked: 75 } as const;

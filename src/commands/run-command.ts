@@ -1,6 +1,7 @@
 import { LockError, StoryfeedError, describeError } from '../lib/errors.js';
 import { runOnce } from '../run.js';
 import { EXIT, type Command } from './command.js';
+import { summarizeRun } from './run-summary.js';
 
 /** `storyfeed run`: one pass of the pipeline, for system cron. */
 export const runCommand: Command = {
@@ -11,12 +12,13 @@ export const runCommand: Command = {
     const logger = ctx.makeLogger(config);
     try {
       const report = await runOnce(config, { logger });
-      const failed = report.sources.filter((s) => s.status === 'failed');
-      ctx.stdout(
-        `wrote ${report.outputPath}: ${report.stories} stories from ${report.sources.length - failed.length}/${report.sources.length} sources` +
-          ` (${report.newItems} new items${report.feedChanged ? '' : ', feed unchanged'})\n`,
-      );
-      for (const f of failed) ctx.stdout(`  failed: ${f.sourceId}: ${f.error?.message ?? 'unknown error'}\n`);
+      const summary = summarizeRun(report);
+      ctx.stdout(`${summary.line}\n`);
+      for (const problem of summary.problems) ctx.stdout(`  ${problem}\n`);
+      if (summary.everySourceFailed) {
+        ctx.stderr(`storyfeed: every source failed; the feed holds stored stories only (exit ${EXIT.sourcesFailed})\n`);
+        return EXIT.sourcesFailed;
+      }
       return EXIT.ok;
     } catch (error) {
       logger.error('run failed', describeError(error));

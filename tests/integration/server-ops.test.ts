@@ -1,11 +1,14 @@
 // Issue #14 "Run it on a server for a year": one describe per numbered problem, each failing before its fix.
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXIT, main } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { runOnce } from '../../src/run.js';
-import { writeTempConfig } from '../helpers/demo-config.js';
+import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { runBin } from '../helpers/run-bin.js';
 
@@ -23,5 +26,67 @@ describe('#14.2 output piped to a reader that stops early (| head)', () => {
     const explain = await runBin(['explain', seed.id, '--config', configPath], { closeStdout: true });
     expect(explain.stderr).toBe('');
     expect(explain.code).toBe(EXIT.ok);
+  });
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) }, out: () => out.join(''), err: () => err.join('') };
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+/** A loopback server answering every request with `status`; returns its base URL. */
+async function serveStatus(status: number): Promise<string> {
+  const server = createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end('nope');
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const demoSources = () => DEMO_CONFIG.sources.map((s) => ({ ...s, url: join(REPO_ROOT, s.url) }));
+
+describe('#14.3 a run in which every source fails', () => {
+  it('writes the feed but exits 3, and says so, also while the sources are in back-off', async () => {
+    const base = await serveStatus(500);
+    const { configPath } = writeTempConfig({}, [
+      { id: 'broken', name: 'Broken', url: `${base}/feed.xml` },
+      { id: 'missing', name: 'Missing', url: join(REPO_ROOT, 'tests/fixtures/no-such-file.xml') },
+    ]);
+    const first = capture();
+    expect(await main(['run', '--config', configPath], first.io)).toBe(EXIT.sourcesFailed);
+    expect(EXIT.sourcesFailed).toBe(3);
+    expect(existsSync((await loadConfig(configPath)).output.feedPath)).toBe(true);
+    expect(first.out()).toMatch(/from 0\/2 sources/);
+    expect(first.err()).toContain('every source failed');
+    const second = capture();
+    expect(await main(['run', '--config', configPath], second.io)).toBe(EXIT.sourcesFailed);
+    expect(second.out()).toMatch(/from 0\/2 sources \(0 new items, 1 failed, 1 skipped/);
+    expect(second.out()).toMatch(/^ {2}skipped \(in back-off until .*\): broken: fetch: HTTP 500/m);
+  });
+});
+
+describe('#14.4 the run summary and sources in back-off', () => {
+  it('counts a source in back-off as failing and prints its last error', async () => {
+    const base = await serveStatus(503);
+    const { configPath } = writeTempConfig({}, [...demoSources(), { id: 'down', name: 'Down', url: `${base}/feed.xml` }]);
+    const first = capture();
+    expect(await main(['run', '--config', configPath], first.io)).toBe(EXIT.ok);
+    expect(first.out()).toMatch(/12 stories from 5\/6 sources \(\d+ new items, 1 failed\)/);
+    expect(first.out()).toMatch(/^ {2}failed: down: .*503/m);
+    const second = capture();
+    expect(await main(['run', '--config', configPath], second.io)).toBe(EXIT.ok);
+    expect(second.out()).toMatch(/from 5\/6 sources \(0 new items, 1 skipped, feed unchanged\)/);
+    expect(second.out()).toMatch(/^ {2}skipped \(in back-off until \d{4}-.*\): down: .*503/m);
   });
 });
