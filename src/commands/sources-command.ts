@@ -128,8 +128,13 @@ async function importOpml(ctx: CommandContext, file: string): Promise<number> {
 
 async function exportOpml(ctx: CommandContext): Promise<number> {
   const config = await ctx.loadConfig();
-  ctx.stdout(renderOpml(config.sources, { title: config.output.title, now: new Date() }) + '\n');
   const local = config.sources.filter((s) => !/^https?:\/\//i.test(s.url));
+  if (local.length === config.sources.length) {
+    // OPML 2.0 §body: at least one outline; a list of file paths means nothing on another machine.
+    ctx.stderr(`storyfeed: nothing to export: all ${local.length} sources are local files (OPML lists http(s) feed URLs); add one with "storyfeed sources add URL"\n`);
+    return EXIT.failed;
+  }
+  ctx.stdout(renderOpml(config.sources, { title: config.output.title, now: new Date() }) + '\n');
   if (local.length > 0) ctx.stderr(`storyfeed: ${local.length} local-file sources not exported (${local.map((s) => s.id).join(', ')})\n`);
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 // OPML 2.0 subscription lists in and out, over feedsmith's OPML parser and generator.
 
 import { generateOpml, parseOpml } from 'feedsmith';
-import { ParseError } from '../lib/errors.js';
+import { ParseError, StoryfeedError } from '../lib/errors.js';
 import type { Source } from '../model.js';
 
 /** A feed listed in an OPML file. */
@@ -52,7 +52,12 @@ export function renderOpml(sources: readonly Pick<Source, 'name' | 'url'>[], met
   const outlines = sources
     .filter((s) => /^https?:\/\//i.test(s.url))
     .map((s) => ({ text: s.name, title: s.name, type: 'rss', xmlUrl: s.url }));
-  return generateOpml({ head: { title: meta.title, dateCreated: meta.now }, body: { outlines } });
+  try {
+    return generateOpml({ head: { title: meta.title, dateCreated: meta.now }, body: { outlines } });
+  } catch (error) {
+    // feedsmith refuses a body without outlines (OPML 2.0 requires one); callers check for that first.
+    throw new StoryfeedError('render', 'render/opml', `cannot write OPML (${(error as Error).message})`, { cause: error });
+  }
 }
 
 function httpUrlProblem(value: string): string | undefined {

@@ -90,3 +90,15 @@ describe('#14.4 the run summary and sources in back-off', () => {
     expect(second.out()).toMatch(/^ {2}skipped \(in back-off until \d{4}-.*\): down: .*503/m);
   });
 });
+
+describe('#14.1 sources export when every source is a local file', () => {
+  it('says in one line why there is nothing to export and how to fix it, no stack trace', async () => {
+    const { configPath } = writeTempConfig();
+    const r = await runBin(['sources', 'export', '--config', configPath]);
+    expect(r.code).toBe(EXIT.failed);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^storyfeed: nothing to export: all 5 sources are local files .*storyfeed sources add URL/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
