@@ -32,7 +32,7 @@ const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 function help(): string {
   return `storyfeed ${VERSION} — many outlets' feeds in, one Atom feed of stories out
 
-Usage: storyfeed <command> [options]
+Usage: storyfeed <command> [options]     (storyfeed <command> --help for one command)
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.synopsis}`).join('\n')}
@@ -95,6 +95,10 @@ async function dispatch(argv: string[], stdout: (s: string) => void, stderr: (s:
   const { values, positionals } = parsed;
   if (values.version) {
     stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (values.help && command) {
+    stdout(command.help);
     return EXIT.ok;
   }
   if (values.help || !name) {

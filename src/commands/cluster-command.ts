@@ -5,6 +5,18 @@ import { EXIT, type Command } from './command.js';
 export const clusterCommand: Command = {
   name: 'cluster',
   synopsis: 'cluster   --in FILE.jsonl[.gz] --out FILE.jsonl  cluster a file of articles as one stream (one {"id","story"} line each)',
+  help: `Usage: storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl
+
+Groups a file of articles into stories with the same code a run uses, as one stream, without a store.
+
+Input: JSON lines (gzip when the name ends in .gz), one article per line:
+  {"id": "a1", "title": "…", "description": "…", "body": "…", "outlet": "…", "url": "…",
+   "published": "2015-03-12T10:00:00Z"}
+  id is required and unique; the others may be missing or null; other fields are ignored.
+Output: one line per article, in input order: {"id": "a1", "story": "<story id>"}
+
+Exit codes: 0 written; 1 cannot read the input or a line is unusable; 2 --in or --out missing.
+`,
   options: { in: { type: 'string' }, out: { type: 'string' } },
   async handler(ctx) {
     const inPath = ctx.values.in;

@@ -23,6 +23,8 @@ export interface Command {
   name: string;
   /** One line for the help listing: `name args — what it does`. */
   synopsis: string;
+  /** What `storyfeed <name> --help` prints: usage, what it does, its options, its input and its exit codes. */
+  help: string;
   /** Options beyond the global ones. */
   options?: ParseArgsConfig['options'];
   /** Returns the exit code. */

@@ -9,6 +9,19 @@ import { SERVE_OPTIONS, resolveServeOptions } from './serve-command.js';
 export const daemonCommand: Command = {
   name: 'daemon',
   synopsis: 'daemon    run now, then on the cron schedule in the config, until SIGINT/SIGTERM [--serve [--host H] [--port N]]',
+  help: `Usage: storyfeed daemon [--serve [--host H] [--port N]] [--config PATH] [--log-level L]
+
+Runs once now, then on schedule.cron (in schedule.timezone) until SIGINT/SIGTERM; a run in progress
+finishes before it stops. Runs never overlap. With --serve it also serves output/ over HTTP, as
+"storyfeed serve" does.
+
+Options:
+  --serve      also serve output/ over HTTP
+  --host H     address to listen on (default: serve.host, 127.0.0.1)
+  --port N     port to listen on (default: serve.port, 8080; 0 picks a free one)
+
+Exit codes: 0 stopped by a signal; 1 could not listen; 2 bad usage or configuration.
+`,
   options: { serve: { type: 'boolean' }, ...SERVE_OPTIONS },
   async handler(ctx) {
     const config = await ctx.loadConfig();

@@ -6,6 +6,18 @@ import { EXIT, type Command } from './command.js';
 export const explainCommand: Command = {
   name: 'explain',
   synopsis: 'explain   STORY_ID  show why a story\'s articles were grouped (similarity and shared terms)',
+  help: `Usage: storyfeed explain STORY_ID [--json] [--config PATH]
+
+Shows why a story's articles were grouped: each article's outlet, title, date and link, the similarity
+it joined the story with, and the words it shared with the story. STORY_ID is the entry's <id> in the
+feed (urn:storyfeed:story:…) or the bare id after it.
+
+Options:
+  --json       print one JSON object instead: id, entryId, representativeItemId, published, updated,
+               members[] {itemId, outlet, title, url, date, score, sharedTerms}
+
+Exit codes: 0 explained; 1 no such story in the store; 2 no STORY_ID or a bad configuration.
+`,
   options: { json: { type: 'boolean' } },
   async handler(ctx) {
     const wanted = ctx.args[0];

@@ -86,6 +86,17 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const parseCommand: Command = {
   name: 'parse',
   synopsis: 'parse     FILE|URL [--base URL]  print what storyfeed makes of one feed, as JSON',
+  help: `Usage: storyfeed parse FILE|URL [--base URL]
+
+Prints what storyfeed makes of one feed, as JSON: the feed's metadata and encoding, each item (id,
+title, url, dates and where the date came from, authors, categories, summary, sanitised content) and
+warnings. Needs no configuration and stores nothing.
+
+Options:
+  --base URL   resolve relative links against URL instead of the document's own URL
+
+Exit codes: 0 parsed; 1 cannot fetch it or it is not a feed; 2 bad usage.
+`,
   options: { base: { type: 'string' } },
   async handler(ctx) {
     const target = ctx.args[0];

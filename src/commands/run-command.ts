@@ -7,6 +7,15 @@ import { summarizeRun } from './run-summary.js';
 export const runCommand: Command = {
   name: 'run',
   synopsis: 'run       fetch every source once and write the merged feed (for system cron)',
+  help: `Usage: storyfeed run [--config PATH] [--log-level L]
+
+Fetches every source that is due once, stores the new articles, groups them into stories and writes
+output/feed.atom, feed.json, index.html and status.json. Prints one summary line, then one line per
+failing source (failed this run, or skipped because of earlier errors: back-off, 410 Gone).
+
+Exit codes: 0 feed written; 1 run failed (previous output left in place); 2 bad usage or configuration;
+3 feed written but every source failed; 75 another run holds the lock.
+`,
   async handler(ctx) {
     const config = await ctx.loadConfig();
     const logger = ctx.makeLogger(config);

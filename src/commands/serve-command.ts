@@ -40,6 +40,17 @@ export function waitForStopSignal(): Promise<NodeJS.Signals> {
 export const serveCommand: Command = {
   name: 'serve',
   synopsis: 'serve     serve the feeds and the page in output/ over HTTP [--host H] [--port N]',
+  help: `Usage: storyfeed serve [--host H] [--port N] [--config PATH]
+
+Serves output/ over HTTP until SIGINT/SIGTERM: feed.atom, feed.json, index.html, status.json, with
+ETags, 304s and gzip/br.
+
+Options:
+  --host H     address to listen on (default: serve.host, 127.0.0.1; 0.0.0.0 for every interface)
+  --port N     port to listen on (default: serve.port, 8080; 0 picks a free one)
+
+Exit codes: 0 stopped by a signal; 1 could not listen (port in use…); 2 bad usage or configuration.
+`,
   options: SERVE_OPTIONS,
   async handler(ctx) {
     const config = await ctx.loadConfig();

@@ -11,7 +11,7 @@ import { openStore } from '../store/open-store.js';
 import { writeFileAtomic } from '../write/write-file-atomic.js';
 import { EXIT, type Command, type CommandContext } from './command.js';
 
-const USAGE = `usage:
+const USAGE = `Usage:
   storyfeed sources list
   storyfeed sources add URL [--id ID] [--name NAME]
   storyfeed sources import FILE.opml
@@ -22,6 +22,15 @@ const USAGE = `usage:
 export const sourcesCommand: Command = {
   name: 'sources',
   synopsis: 'sources   list | add URL [--id ID] [--name NAME] | import FILE.opml | export — manage the sources',
+  help: `${USAGE}
+  list      each source's URL, last status, item count, next poll and last error
+  add       find the feed of URL (the URL itself, the page's <link rel="alternate">, else common
+            paths) and add it to config.json, keeping the file's formatting
+  import    add the feeds an OPML file lists
+  export    print the http(s) sources as OPML 2.0
+
+Exit codes: 0 done; 1 failed (nothing found, unreadable file…); 2 bad usage or configuration.
+`,
   options: { id: { type: 'string' }, name: { type: 'string' } },
   async handler(ctx) {
     const [action, ...rest] = ctx.args;

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../src/cli.js';
+import { COMMANDS, EXIT, main } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { runOnce } from '../../src/run.js';
@@ -100,5 +100,30 @@ describe('#14.1 sources export when every source is a local file', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^storyfeed: nothing to export: all 5 sources are local files .*storyfeed sources add URL/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('#14.6 per-command help', () => {
+  it('prints each command\'s own help for `<command> --help`, naming every option it takes', async () => {
+    for (const command of COMMANDS) {
+      const c = capture();
+      expect(await main([command.name, '--help'], c.io)).toBe(EXIT.ok);
+      const text = c.out();
+      expect(text).toMatch(new RegExp(`^Usage:\\s+storyfeed ${command.name}\\b`));
+      expect(text).not.toContain('Commands:'); // not the global help
+      expect(text).toMatch(/Exit codes: /);
+      for (const option of Object.keys(command.options ?? {})) expect(text, `${command.name} --${option}`).toContain(`--${option}`);
+    }
+  });
+
+  it('documents explain --json and the input format of cluster --in', async () => {
+    const explain = capture();
+    await main(['explain', '--help'], explain.io);
+    expect(explain.out()).toMatch(/--json +print one JSON object/);
+    const cluster = capture();
+    await main(['cluster', '--help'], cluster.io);
+    expect(cluster.out()).toMatch(/Input: JSON lines/);
+    expect(cluster.out()).toContain('"id": "a1", "title"');
+    expect(cluster.out()).toContain('Output: one line per article');
   });
 });
