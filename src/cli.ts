@@ -38,7 +38,8 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.synopsis}`).join('\n')}
 
 Options:
-  -c, --config PATH   configuration file (default: $STORYFEED_CONFIG or ./config.json)
+  -c, --config PATH   configuration file, JSON with comments (default: $STORYFEED_CONFIG or ./config.json);
+                      STORYFEED_<SECTION>_<KEY> variables override it (STORYFEED_FETCH_TIMEOUT_MS=5000)
       --log-level L   debug | info | warn | error | silent (overrides the config)
       --debug         print the stack trace of an unexpected error
   -h, --help          show this help
@@ -121,7 +122,7 @@ async function dispatch(argv: string[], stdout: (s: string) => void, stderr: (s:
       values,
       args: positionals.slice(1),
       configPath,
-      loadConfig: () => loadConfig(configPath),
+      loadConfig: () => loadConfig(configPath, process.env),
       makeLogger: (config?: ResolvedConfig) => createLogger({ level: (level as LogLevel | undefined) ?? config?.log.level ?? 'info' }),
       stdout,
       stderr,

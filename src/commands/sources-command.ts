@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { parseConfigText } from '../config/parse-config-text.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { describeError, StoryfeedError } from '../lib/errors.js';
 import { effectiveUrl } from '../read-source.js';
@@ -152,7 +153,7 @@ async function exportOpml(ctx: CommandContext): Promise<number> {
 async function writeSources(config: ResolvedConfig, sources: ConfigSource[]): Promise<void> {
   const text = await readFile(config.configPath, 'utf8');
   const next = addSourcesToConfigText(text, sources);
-  resolveConfig(JSON.parse(next), config.configPath); // throws ConfigError naming the problem; the file is untouched
+  resolveConfig(parseConfigText(next, config.configPath), config.configPath); // throws ConfigError naming the problem; the file is untouched
   await writeFileAtomic(config.configPath, next);
 }
 

@@ -1,10 +1,11 @@
 // Issue #14 "Run it on a server for a year": one describe per numbered problem, each failing before its fix.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS, EXIT, main } from '../../src/cli.js';
+import { envSettings } from '../../src/config/config-from-env.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { runOnce } from '../../src/run.js';
@@ -48,6 +49,18 @@ async function serveStatus(status: number): Promise<string> {
   const server = createServer((_req, res) => {
     res.writeHead(status, { 'content-type': 'text/plain' });
     res.end('nope');
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A loopback server answering /feed.xml with a one-item RSS feed and anything else with 404; returns its base URL. */
+async function serveFeed(): Promise<string> {
+  const feed = readFileSync(join(REPO_ROOT, 'tests/fixtures/integration/one-new-item.xml'));
+  const server = createServer((req, res) => {
+    if (req.url === '/feed.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed);
+    else res.writeHead(404).end('not here');
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -125,5 +138,62 @@ describe('#14.6 per-command help', () => {
     expect(cluster.out()).toMatch(/Input: JSON lines/);
     expect(cluster.out()).toContain('"id": "a1", "title"');
     expect(cluster.out()).toContain('Output: one line per article');
+  });
+});
+
+describe('#14.9 config: comments, line:column, environment', () => {
+  const jsonc = (sourcesJson: string) => `{
+  // the shipped demo, with comments
+  "sources": ${sourcesJson},
+  /* block comments too */
+  "log": { "level": "silent", },
+}
+`;
+
+  it('accepts comments and trailing commas, and keeps them when sources are imported', async () => {
+    const { dir } = writeTempConfig();
+    const configPath = join(dir, 'commented.json');
+    writeFileSync(configPath, jsonc(JSON.stringify(demoSources())));
+    const config = await loadConfig(configPath);
+    expect(config.sources).toHaveLength(5);
+    const base = await serveFeed();
+    const opml = join(dir, 'one.opml');
+    writeFileSync(opml, `<opml version="2.0"><head><title>t</title></head><body><outline text="X" xmlUrl="${base}/feed.xml"/></body></opml>`);
+    expect(await main(['sources', 'import', opml, '--config', configPath], capture().io)).toBe(EXIT.ok);
+    const after = readFileSync(configPath, 'utf8');
+    expect(after).toContain('// the shipped demo, with comments');
+    expect(after).toContain(`${base}/feed.xml`);
+  });
+
+  it('names a syntax error by file:line:column', async () => {
+    const { dir } = writeTempConfig();
+    const configPath = join(dir, 'broken.json');
+    writeFileSync(configPath, '{\n  "sources": [],\n  "log": { "level": "info" }\n  "fetch": {}\n}\n');
+    const c = capture();
+    expect(await main(['run', '--config', configPath], c.io)).toBe(EXIT.usage);
+    expect(c.err()).toContain(`${configPath}:4:3: not valid JSON: "," expected`);
+  });
+
+  it('takes every setting from STORYFEED_* variables over the file, names the variable of a bad value, and lets flags win', async () => {
+    const { configPath } = writeTempConfig({ fetch: { timeoutMs: 20000 }, log: { level: 'silent' } });
+    const config = await loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: '1234', STORYFEED_OUTPUT_SELF_URL: 'https://news.example/feed.atom', STORYFEED_SERVE_PORT: '9000' });
+    expect(config.fetch.timeoutMs).toBe(1234);
+    expect(config.output.selfUrl).toBe('https://news.example/feed.atom');
+    expect(config.serve.port).toBe(9000);
+    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: '5' })).rejects.toThrow(/fetch\.timeoutMs: .*\(set by STORYFEED_FETCH_TIMEOUT_MS\)/);
+    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: 'soon' })).rejects.toThrow(/STORYFEED_FETCH_TIMEOUT_MS: must be a number/);
+    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUTMS: '5000' })).rejects.toThrow(/STORYFEED_FETCH_TIMEOUTMS: no such setting/);
+    // The real process: the environment reaches the config, and --log-level beats STORYFEED_LOG_LEVEL.
+    const bad = await runBin(['sources', 'list', '--config', configPath], { env: { STORYFEED_LOG_LEVEL: 'loud' } });
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain('(set by STORYFEED_LOG_LEVEL)');
+    const run = await runBin(['run', '--config', configPath, '--log-level', 'silent'], { env: { STORYFEED_LOG_LEVEL: 'debug' } });
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stderr).toBe('');
+  });
+
+  it('lists every environment variable in the README', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const setting of envSettings()) expect(readme, setting.name).toContain(setting.name);
   });
 });
