@@ -1,7 +1,9 @@
 // Issue #14 "Run it on a server for a year": one describe per numbered problem, each failing before its fix.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS, EXIT, main } from '../../src/cli.js';
@@ -12,6 +14,7 @@ import { runOnce } from '../../src/run.js';
 import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { runBin } from '../helpers/run-bin.js';
+import { staleReason } from '../../scripts/build-if-stale.mjs';
 
 describe('#14.2 output piped to a reader that stops early (| head)', () => {
   it('sources list and explain finish quietly with their own exit code, no EPIPE trace', async () => {
@@ -196,4 +199,38 @@ describe('#14.9 config: comments, line:column, environment', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     for (const setting of envSettings()) expect(readme, setting.name).toContain(setting.name);
   });
+});
+
+describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
+  const script = join(REPO_ROOT, 'scripts/build-if-stale.mjs');
+  const build = (root: string) => spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
+
+  it('is what npm start and npm run daemon run first', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prestart).toBe('node scripts/build-if-stale.mjs');
+    expect(pkg.scripts.predaemon).toBe('node scripts/build-if-stale.mjs');
+  });
+
+  it('builds a missing dist/, skips an up-to-date one, and rebuilds after a source changes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'storyfeed-build-'));
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'tsconfig.build.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'NodeNext', target: 'ES2022', types: [] }, include: ['src'] }));
+    writeFileSync(join(root, 'src/cli.ts'), 'export const answer: number = 42;\n');
+    const first = build(root);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain('building dist/ (dist/ is missing)');
+    expect(readFileSync(join(root, 'dist/cli.js'), 'utf8')).toContain('42');
+
+    const second = build(root);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(staleReason(root)).toBeNull();
+
+    // A build an hour ago, and the source touched since, its text unchanged.
+    const earlier = new Date(Date.now() - 3_600_000);
+    for (const f of ['dist/cli.js', 'dist/.build-stamp']) utimesSync(join(root, f), earlier, earlier);
+    expect(staleReason(root)).toBe('src/ is newer than dist/');
+    expect(build(root).stderr).toContain('building dist/ (src/ is newer than dist/)');
+    expect(staleReason(root)).toBeNull(); // the stamp covers outputs an incremental build did not rewrite
+  }, 60_000);
 });
