@@ -11,6 +11,7 @@ import { envSettings } from '../../src/config/config-from-env.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { runOnce } from '../../src/run.js';
+import { openStore } from '../../src/store/open-store.js';
 import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { runBin } from '../helpers/run-bin.js';
@@ -233,4 +234,32 @@ describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
     expect(build(root).stderr).toContain('building dist/ (src/ is newer than dist/)');
     expect(staleReason(root)).toBeNull(); // the stamp covers outputs an incremental build did not rewrite
   }, 60_000);
+});
+
+describe('#14.10 explain shows words, not stems', () => {
+  it('prints every shared term as a word the story\'s articles use ("violence", not "violenc")', async () => {
+    const { configPath } = writeTempConfig();
+    const config = await loadConfig(configPath);
+    await runOnce(config, { logger: silentLogger });
+    const seed = readAtom(readFileSync(config.output.feedPath, 'utf8')).entries.find((e) => e.related.length === 5)!;
+    const c = capture();
+    expect(await main(['explain', seed.id, '--config', configPath], c.io)).toBe(EXIT.ok);
+    const shown = [...c.out().matchAll(/shared terms: (.+)$/gm)].flatMap((m) => m[1]!.split(', '));
+    expect(shown.length).toBeGreaterThan(5);
+    expect(shown).toContain('violence');
+    expect(shown).not.toContain('violenc');
+
+    const json = capture();
+    await main(['explain', seed.id, '--json', '--config', configPath], json.io);
+    const members = (JSON.parse(json.out()) as { members: { itemId: string }[] }).members;
+    const store = openStore(config.store.path);
+    const text = store
+      .getItems(members.map((m) => m.itemId))
+      .map((i) => `${i.title} ${i.summary} ${i.contentText}`)
+      .join(' ')
+      .toLowerCase()
+      .replace(/['’]/g, '');
+    store.close();
+    for (const word of shown) expect(text, word).toMatch(new RegExp(`\\b${word}\\b`));
+  });
 });
