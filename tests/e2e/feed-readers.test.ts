@@ -8,6 +8,7 @@ import { DEMO_CONFIG } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { hasFeedparser, hasNewsboat, makeNewsboat, readWithFeedparser } from './support/feed-readers.js';
 import { serveDemo, untilNextSecond } from './support/demo-server.js';
+import { skipReason, withSkipReason } from '../helpers/skip-reason.js';
 
 let server: OutputServer;
 let config: ResolvedConfig;
@@ -25,7 +26,8 @@ function writtenEntries() {
   return readAtom(readFileSync(config.output.feedPath, 'utf8')).entries;
 }
 
-describe.skipIf(!hasFeedparser())('Python feedparser reading the served Atom feed', () => {
+const noFeedparser = skipReason(!hasFeedparser(), 'Python feedparser not installed (pip install feedparser)');
+describe.skipIf(noFeedparser !== null)(withSkipReason('Python feedparser reading the served Atom feed', noFeedparser), () => {
   it('parses it cleanly (no bozo) and sees every story', async () => {
     const feed = await readWithFeedparser(`${server.url}feed.atom`);
     expect(feed.bozo_exception).toBe('');
@@ -72,7 +74,8 @@ describe.skipIf(!hasFeedparser())('Python feedparser reading the served Atom fee
   });
 });
 
-describe.skipIf(!hasNewsboat())('newsboat reading the served Atom feed', () => {
+const noNewsboat = skipReason(!hasNewsboat(), 'newsboat not installed (apt-get install newsboat)');
+describe.skipIf(noNewsboat !== null)(withSkipReason('newsboat reading the served Atom feed', noNewsboat), () => {
   it('stores every story exactly once, also after reloading again', async () => {
     const newsboat = makeNewsboat(mkdtempSync(join(tmpdir(), 'storyfeed-newsboat-')), [`${server.url}feed.atom`]);
     await newsboat.reload();

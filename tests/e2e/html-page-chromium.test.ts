@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { OutputServer } from '../../src/serve/serve-output.js';
 import { DEMO_CONFIG, REPO_ROOT } from '../helpers/demo-config.js';
 import { serveDemo } from './support/demo-server.js';
+import { skipReason, withSkipReason } from '../helpers/skip-reason.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The CI flags: no sandbox (containers), no GPU, and nothing that phones home (no network beyond the loopback server).
@@ -29,7 +30,8 @@ interface BrowserWindow {
   getComputedStyle(element: unknown): { fontSize: string };
 }
 
-describe.skipIf(!canRun)('the HTML page in headless Chromium', () => {
+const noChromium = skipReason(!canRun, existsSync(CHROMIUM) ? 'playwright-core cannot be loaded' : `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+describe.skipIf(noChromium !== null)(withSkipReason('the HTML page in headless Chromium', noChromium), () => {
   let server: OutputServer;
   let context: BrowserContext;
   let userDataDir: string;

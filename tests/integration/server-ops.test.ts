@@ -1,6 +1,6 @@
 // Issue #14 "Run it on a server for a year": one describe per numbered problem, each failing before its fix.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.
 import { readAtom } from '../helpers/read-atom.js';
 import { runBin } from '../helpers/run-bin.js';
 import { staleReason } from '../../scripts/build-if-stale.mjs';
+import { summarizeTests } from '../summary-reporter.js';
 
 describe('#14.2 output piped to a reader that stops early (| head)', () => {
   it('sources list and explain finish quietly with their own exit code, no EPIPE trace', async () => {
@@ -261,5 +262,37 @@ describe('#14.10 explain shows words, not stems', () => {
       .replace(/['’]/g, '');
     store.close();
     for (const word of shown) expect(text, word).toMatch(new RegExp(`\\b${word}\\b`));
+  });
+});
+
+describe('#14.11 skipped tests say why', () => {
+  it('the summary prints one line per reason, and a skip without a reason is called out', () => {
+    const { lines, skipped } = summarizeTests([
+      { file: 'tests/e2e/a.test.ts', fullName: 'page [skipped: no Chromium at /usr/bin/chromium] > renders', state: 'skipped' },
+      { file: 'tests/e2e/a.test.ts', fullName: 'page [skipped: no Chromium at /usr/bin/chromium] > links', state: 'skipped' },
+      { file: 'tests/unit/b.test.ts', fullName: 'schema > validates', state: 'skipped', note: 'jing not installed' },
+      { file: 'tests/unit/c.test.ts', fullName: 'mystery', state: 'skipped' },
+      { file: 'tests/unit/c.test.ts', fullName: 'fine', state: 'passed' },
+    ]);
+    expect(skipped).toBe(4);
+    expect(lines).toEqual([
+      'skipped 2 in tests/e2e/a.test.ts: no Chromium at /usr/bin/chromium',
+      'skipped 1 in tests/unit/b.test.ts: jing not installed',
+      'skipped 1 in tests/unit/c.test.ts: no reason given (filtered out by -t, or skipped without withSkipReason)',
+      '1 passed, 0 failed, 4 skipped',
+    ]);
+  });
+
+  it('every conditional skip in the suite names its reason', () => {
+    const files = readdirSync(join(REPO_ROOT, 'tests'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.ts'));
+    let conditional = 0;
+    for (const file of files) {
+      for (const line of readFileSync(join(REPO_ROOT, 'tests', file), 'utf8').split('\n')) {
+        if (!/\.(skipIf|runIf)\(/.test(line)) continue;
+        conditional++;
+        expect(line, file).toContain('withSkipReason(');
+      }
+    }
+    expect(conditional).toBeGreaterThanOrEqual(9);
   });
 });
