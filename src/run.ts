@@ -321,6 +321,7 @@ function feedMeta(config: ResolvedConfig): FeedMeta {
     ...(config.output.subtitle !== undefined ? { subtitle: config.output.subtitle } : {}),
     selfUrl: config.output.selfUrl,
     author: config.output.author,
-    generator: { name: 'storyfeed', version: VERSION, uri: PROJECT_URL },
+    // The operator's contact URL, else the project's homepage, else the page next to the feed: never a guessed URL.
+    generator: { name: 'storyfeed', version: VERSION, uri: config.fetch.contactUrl ?? PROJECT_URL ?? new URL('./', config.output.selfUrl).href },
   };
 }

@@ -8,7 +8,7 @@ import { findDocumentBaseUrl, findHeaderLanguage } from '../normalize/document-b
 import { normalizeFeed } from '../normalize/normalize-feed.js';
 import { normalizeFeedInfo, type FeedInfo } from '../normalize/normalize-feed-info.js';
 import { parseFeed } from '../parse/parse-feed.js';
-import { PROJECT_URL, VERSION } from '../version.js';
+import { defaultUserAgent } from '../config/resolve-config.js';
 import { EXIT, type Command } from './command.js';
 
 /** Everything storyfeed makes of one document, stage by stage. */
@@ -114,7 +114,7 @@ Exit codes: 0 parsed; 1 cannot fetch it or it is not a feed; 2 bad usage.
     try {
       const doc = await fetchSource(
         { id: 'parse', url: isUrl ? target : resolvePath(target) },
-        { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, userAgent: `storyfeed/${VERSION} (+${PROJECT_URL})` },
+        { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, userAgent: defaultUserAgent(undefined) },
       );
       const contentType = doc.headers['content-type'];
       const contentLocation = doc.headers['content-location'];

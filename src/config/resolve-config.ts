@@ -5,7 +5,7 @@ import { ConfigError } from '../lib/errors.js';
 import type { LogLevel } from '../lib/logger.js';
 import type { Source } from '../model.js';
 import { configSchema, findDuplicateSourceIds } from './schema.js';
-import { VERSION, PROJECT_URL } from '../version.js';
+import { VERSION } from '../version.js';
 
 /** Configuration with defaults filled in and every path absolute: what the stages receive slices of. */
 export interface ResolvedConfig {
@@ -33,6 +33,8 @@ export interface ResolvedConfig {
     maxBytes: number;
     concurrency: number;
     userAgent: string;
+    /** Where publishers can learn about this installation and reach its operator (in the User-Agent and the feed's generator). */
+    contactUrl?: string;
     /** Per hop, until response headers (connection included). */
     headersTimeoutMs: number;
     maxRedirects: number;
@@ -90,7 +92,8 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       timeoutMs: c.fetch.timeoutMs,
       maxBytes: c.fetch.maxBytes,
       concurrency: c.fetch.concurrency,
-      userAgent: c.fetch.userAgent ?? `storyfeed/${VERSION} (+${PROJECT_URL})`,
+      userAgent: c.fetch.userAgent ?? defaultUserAgent(c.fetch.contactUrl),
+      ...(c.fetch.contactUrl !== undefined ? { contactUrl: c.fetch.contactUrl } : {}),
       headersTimeoutMs: c.fetch.headersTimeoutMs,
       maxRedirects: c.fetch.maxRedirects,
       perHostConcurrency: c.fetch.perHostConcurrency,
@@ -110,6 +113,11 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
     log: { level: c.log.level },
     serve: { host: c.serve.host, port: c.serve.port },
   };
+}
+
+/** Returns `storyfeed/<version> (+<contact>)`, or `storyfeed/<version>` when no contact URL is configured (never a guessed one). */
+export function defaultUserAgent(contactUrl: string | undefined): string {
+  return contactUrl === undefined ? `storyfeed/${VERSION}` : `storyfeed/${VERSION} (+${contactUrl})`;
 }
 
 /** An http(s) URL stays as it is; a file: URL or a path becomes an absolute path. */

@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { runOnce } from '../../src/run.js';
 import { openStore } from '../../src/store/open-store.js';
+import { VERSION } from '../../src/version.js';
 import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { runBin } from '../helpers/run-bin.js';
@@ -294,5 +295,35 @@ describe('#14.11 skipped tests say why', () => {
       }
     }
     expect(conditional).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('#14.12 the User-Agent and generator URI', () => {
+  async function runAgainstRecorder(fetch: Record<string, unknown>) {
+    const agents: string[] = [];
+    const feed = readFileSync(join(REPO_ROOT, 'tests/fixtures/integration/one-new-item.xml'));
+    const server = createServer((req, res) => {
+      agents.push(String(req.headers['user-agent']));
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
+    const { configPath } = writeTempConfig({ fetch, output: { selfUrl: 'https://news.example/storyfeed/feed.atom' } }, [{ id: 'one', name: 'One', url }]);
+    expect(await main(['run', '--config', configPath], capture().io)).toBe(EXIT.ok);
+    const atom = readFileSync((await loadConfig(configPath)).output.feedPath, 'utf8');
+    return { agents, atom };
+  }
+
+  it('sends the configured contact URL, and no guessed project URL without one', async () => {
+    const withContact = await runAgainstRecorder({ contactUrl: 'https://ops.example/storyfeed' });
+    expect(withContact.agents).toEqual([`storyfeed/${VERSION} (+https://ops.example/storyfeed)`]);
+    expect(withContact.atom).toMatch(/<generator uri="https:\/\/ops\.example\/storyfeed"/);
+
+    const without = await runAgainstRecorder({});
+    expect(without.agents).toEqual([`storyfeed/${VERSION}`]);
+    expect(without.atom).toMatch(/<generator uri="https:\/\/news\.example\/storyfeed\/"/);
+    expect(without.atom).not.toContain('github.com');
+    await expect(loadConfig(writeTempConfig({ fetch: { contactUrl: 'ops at example' } }).configPath)).rejects.toThrow(/fetch\.contactUrl: must be an http\(s\) URL or a mailto: address/);
   });
 });

@@ -29,7 +29,11 @@ describe('resolveConfig', () => {
     expect(c.store.lockPath).toBe('/srv/storyfeed/state/storyfeed.db.lock');
     expect(c.fetch.timeoutMs).toBe(20_000);
     expect(c.fetch.maxBytes).toBe(10 * 1024 * 1024);
-    expect(c.fetch.userAgent).toMatch(/^storyfeed\/\d+\.\d+\.\d+ \(\+https?:\/\/.+\)$/);
+    // No guessed project URL (#14.12): the contact URL appears only when the operator sets fetch.contactUrl.
+    expect(c.fetch.userAgent).toMatch(/^storyfeed\/\d+\.\d+\.\d+$/);
+    expect(resolveConfig({ ...minimal(), fetch: { contactUrl: 'mailto:ops@example.org' } }, '/etc/storyfeed/config.json').fetch.userAgent).toMatch(
+      /^storyfeed\/\d+\.\d+\.\d+ \(\+mailto:ops@example\.org\)$/,
+    );
     expect(c.cluster.windowHours).toBe(72);
   });
 
