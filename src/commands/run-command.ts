@@ -1,6 +1,7 @@
 import { LockError, StoryfeedError, describeError } from '../lib/errors.js';
 import { runOnce } from '../run.js';
 import { EXIT, type Command } from './command.js';
+import { recordOfFailure, recordOfReport, writeRunRecord } from './record-run.js';
 import { summarizeRun } from './run-summary.js';
 
 /** `storyfeed run`: one pass of the pipeline, for system cron. */
@@ -21,6 +22,7 @@ Exit codes: 0 feed written; 1 run failed (previous output left in place); 2 bad 
     const logger = ctx.makeLogger(config);
     try {
       const report = await runOnce(config, { logger });
+      await writeRunRecord(config.output.lastRunPath, recordOfReport(report), logger);
       const summary = summarizeRun(report);
       ctx.stdout(`${summary.line}\n`);
       for (const problem of summary.problems) ctx.stdout(`  ${problem}\n`);
@@ -31,7 +33,8 @@ Exit codes: 0 feed written; 1 run failed (previous output left in place); 2 bad 
       return EXIT.ok;
     } catch (error) {
       logger.error('run failed', describeError(error));
-      if (error instanceof LockError) return EXIT.locked;
+      if (error instanceof LockError) return EXIT.locked; // another run is in progress: its result is the one to record
+      await writeRunRecord(config.output.lastRunPath, recordOfFailure(error, new Date()), logger);
       if (!(error instanceof StoryfeedError)) logger.error('unexpected error', { stack: (error as Error).stack });
       return EXIT.failed;
     }

@@ -16,6 +16,8 @@ export interface ResolvedConfig {
     dir: string;
     feedPath: string;
     statusPath: string;
+    /** The last run's time and result (ok, every source failed, failed), for GET /healthz. */
+    lastRunPath: string;
     /** JSON Feed 1.1 next to the Atom feed. */
     jsonFeedPath: string;
     /** The static HTML page for people. */
@@ -78,6 +80,7 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       dir,
       feedPath: resolve(dir, 'feed.atom'),
       statusPath: resolve(dir, 'status.json'),
+      lastRunPath: resolve(dir, 'last-run.json'),
       jsonFeedPath: resolve(dir, 'feed.json'),
       htmlPath: resolve(dir, 'index.html'),
       title: c.output.title,

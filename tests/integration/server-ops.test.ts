@@ -1,9 +1,9 @@
 // Issue #14 "Run it on a server for a year": one describe per numbered problem, each failing before its fix.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, type NetworkInterfaceInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS, EXIT, main } from '../../src/cli.js';
@@ -13,6 +13,9 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { runOnce } from '../../src/run.js';
 import { openStore } from '../../src/store/open-store.js';
 import { VERSION } from '../../src/version.js';
+import { assessHealth, type RunRecord } from '../../src/serve/assess-health.js';
+import { serveOutput } from '../../src/serve/serve-output.js';
+import { selfUrlMismatch, usableUrls } from '../../src/serve/usable-urls.js';
 import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { runBin } from '../helpers/run-bin.js';
@@ -325,5 +328,124 @@ describe('#14.12 the User-Agent and generator URI', () => {
     expect(without.atom).toMatch(/<generator uri="https:\/\/news\.example\/storyfeed\/"/);
     expect(without.atom).not.toContain('github.com');
     await expect(loadConfig(writeTempConfig({ fetch: { contactUrl: 'ops at example' } }).configPath)).rejects.toThrow(/fetch\.contactUrl: must be an http\(s\) URL or a mailto: address/);
+  });
+});
+
+/** Starts `storyfeed serve` as a process; resolves with what it printed once it listens, and a stop function. */
+async function startServe(args: string[]): Promise<{ stdout: string; stderr: string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('\n')) resolve();
+    });
+    void exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
+  });
+  await new Promise((r) => setTimeout(r, 100)); // the warning, if any, follows the URL lines
+  return {
+    stdout,
+    stderr,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+describe('#14.5 serve prints URLs a reader can use and warns about output.selfUrl', () => {
+  it('lists loopback and interface URLs for --host 0.0.0.0, never 0.0.0.0, and warns that selfUrl still says 127.0.0.1:8080', async () => {
+    const { configPath } = writeTempConfig();
+    const served = await startServe(['--host', '0.0.0.0', '--port', '0', '--config', configPath]);
+    try {
+      expect(served.stdout).not.toContain('0.0.0.0');
+      const port = /http:\/\/127\.0\.0\.1:(\d+)\/feed\.atom/.exec(served.stdout)?.[1];
+      expect(port).toBeDefined();
+      const res = await fetch(`http://127.0.0.1:${port}/feed.atom`);
+      expect(res.status).toBe(503); // no run yet: the URL printed is the one that answers
+      expect(served.stderr).toMatch(/^storyfeed: warning: output\.selfUrl is http:\/\/127\.0\.0\.1:8080\/feed\.atom, but the feed is served at http:\/\/127\.0\.0\.1:\d+\/feed\.atom/m);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+
+  it('warns only when selfUrl cannot be where readers reach the server', () => {
+    const lan = ['http://127.0.0.1:8092/', 'http://192.168.1.5:8092/'];
+    const cases: [string, string, string[], boolean][] = [
+      ['http://127.0.0.1:8080/feed.atom', '127.0.0.1', ['http://127.0.0.1:8080/'], false], // the defaults agree
+      ['http://127.0.0.1:8080/feed.atom', '127.0.0.1', ['http://127.0.0.1:8092/'], true], // wrong port
+      ['http://127.0.0.1:8092/feed.atom', '0.0.0.0', lan, true], // loopback link, served to the LAN
+      ['http://192.168.1.5:8092/feed.atom', '0.0.0.0', lan, false],
+      ['http://192.168.1.5:8092/feed.xml', '0.0.0.0', lan, true], // not the feed's path
+      ['https://news.example/feed.atom', '127.0.0.1', ['http://127.0.0.1:8080/'], false], // a reverse proxy's public URL
+    ];
+    for (const [selfUrl, host, urls, warns] of cases) expect(selfUrlMismatch(selfUrl, host, urls) !== null, `${selfUrl} on ${urls.join(' ')}`).toBe(warns);
+    expect(usableUrls('0.0.0.0', 8092, { lo: [{ address: '127.0.0.1', family: 'IPv4' } as NetworkInterfaceInfo], eth0: [{ address: '192.168.1.5', family: 'IPv4' } as NetworkInterfaceInfo] })).toEqual(lan);
+  });
+});
+
+describe('#14 serve: GET /healthz', () => {
+  async function healthz(dir: string, lastRunPath: string, periodMs = 30 * 60_000) {
+    const server = await serveOutput({ dir, host: '127.0.0.1', port: 0, health: { lastRunPath, periodMs } }, { logger: silentLogger });
+    try {
+      const res = await fetch(`${server.url}healthz`);
+      return { status: res.status, cache: res.headers.get('cache-control'), body: (await res.json()) as { status: string; reason?: string; lastRun: RunRecord | null } };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('answers 200 with the last run after a good run, 503 after one where every source failed, before any run, or when stale', async () => {
+    const { configPath } = writeTempConfig();
+    const config = await loadConfig(configPath);
+    const none = await healthz(config.output.dir, config.output.lastRunPath);
+    expect(none.status).toBe(503);
+    expect(none.body.status).toBe('no-run');
+
+    expect(await main(['run', '--config', configPath], capture().io)).toBe(EXIT.ok);
+    const good = await healthz(config.output.dir, config.output.lastRunPath);
+    expect(good.status).toBe(200);
+    expect(good.cache).toBe('no-store');
+    expect(good.body.status).toBe('ok');
+    expect(good.body.lastRun).toMatchObject({ result: 'ok', stories: 12, sources: { total: 5, healthy: 5, failed: 0, skipped: 0 } });
+    expect(Date.now() - Date.parse(good.body.lastRun!.finishedAt)).toBeLessThan(60_000);
+
+    const old = { ...good.body.lastRun!, finishedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() };
+    writeFileSync(config.output.lastRunPath, JSON.stringify(old));
+    const stale = await healthz(config.output.dir, config.output.lastRunPath);
+    expect(stale.status).toBe(503);
+    expect(stale.body.status).toBe('stale');
+    expect((await healthz(config.output.dir, config.output.lastRunPath, 3_600_000)).status).toBe(200); // hourly: 2 h is fine
+
+    const broken = writeTempConfig({}, [{ id: 'missing', name: 'Missing', url: join(REPO_ROOT, 'tests/fixtures/no-such-file.xml') }]);
+    const brokenConfig = await loadConfig(broken.configPath);
+    expect(await main(['run', '--config', broken.configPath], capture().io)).toBe(EXIT.sourcesFailed);
+    const failing = await healthz(brokenConfig.output.dir, brokenConfig.output.lastRunPath);
+    expect(failing.status).toBe(503);
+    expect(failing.body).toMatchObject({ status: 'failing', lastRun: { result: 'sources-failed' } });
+  });
+
+  it('answers 503 naming the error after a run that failed', () => {
+    const failed = assessHealth({ finishedAt: '2026-01-01T00:00:00Z', result: 'failed', error: 'write: EACCES' }, Date.parse('2026-01-01T00:01:00Z'), 1_800_000);
+    expect(failed.status).toBe(503);
+    expect(failed.body.reason).toBe('the last run failed: write: EACCES');
+  });
+
+  it('is served by the serve process on the URL it prints', async () => {
+    const { configPath } = writeTempConfig();
+    await main(['run', '--config', configPath], capture().io);
+    const served = await startServe(['--port', '0', '--config', configPath]);
+    try {
+      const url = /health: (http:\/\/127\.0\.0\.1:\d+\/healthz)/.exec(served.stdout)?.[1];
+      expect(url).toBeDefined();
+      const res = await fetch(url!);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { lastRun: RunRecord }).lastRun.result).toBe('ok');
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
   });
 });
