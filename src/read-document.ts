@@ -12,7 +12,7 @@ export interface DocumentJob {
   body: Uint8Array;
   contentType?: string;
   contentTypeCharset?: string;
-  source: Pick<Source, 'id' | 'name' | 'url'>;
+  source: Pick<Source, 'id' | 'name' | 'url' | 'category'>;
   context: NormalizeContext;
 }
 

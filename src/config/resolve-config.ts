@@ -74,7 +74,14 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
   const storePath = c.store.path === ':memory:' ? ':memory:' : resolve(baseDir, c.store.path);
   return {
     configPath: resolve(configPath),
-    sources: c.sources.map((s) => ({ id: s.id, name: s.name, url: resolveSourceUrl(s.url, baseDir), priority: s.priority })),
+    sources: c.sources.map((s) => ({
+      id: s.id,
+      name: s.name,
+      url: resolveSourceUrl(s.url, baseDir),
+      priority: s.priority,
+      ...(s.category !== undefined ? { category: s.category } : {}),
+      ...(s.siteUrl !== undefined ? { siteUrl: s.siteUrl } : {}),
+    })),
     schedule: { cron: c.schedule.cron, timezone: c.schedule.timezone },
     output: {
       dir,

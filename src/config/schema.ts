@@ -38,6 +38,10 @@ export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty'),
   url: sourceUrl,
   priority: z.number().int().min(-100).max(100).default(0),
+  /** A folder of the reader's own (OPML folders, nested ones joined with " / "); a category of every article. */
+  category: z.string().trim().min(1, 'must not be empty (leave the key out instead)').max(200).optional(),
+  /** The site's page (OPML htmlUrl). */
+  siteUrl: z.string().refine(isHttpUrl, { message: 'must be an http(s) URL' }).optional(),
 });
 
 export const configSchema = z

@@ -12,13 +12,23 @@ export interface ConfigSource {
   id: string;
   name: string;
   url: string;
+  category?: string;
+  siteUrl?: string;
 }
 
 /** Returns `text` (a config.json) with `sources` appended to its `sources` array, leaving everything else as it was. */
 export function addSourcesToConfigText(text: string, sources: readonly ConfigSource[]): string {
   parseConfigText(text, 'config'); // throws ConfigError naming each syntax error by line:column
   let out = text;
-  for (const source of sources) out = appendOne(out, { id: source.id, name: source.name, url: source.url });
+  for (const source of sources) {
+    out = appendOne(out, {
+      id: source.id,
+      name: source.name,
+      url: source.url,
+      ...(source.category !== undefined ? { category: source.category } : {}),
+      ...(source.siteUrl !== undefined ? { siteUrl: source.siteUrl } : {}),
+    });
+  }
   return out;
 }
 

@@ -16,6 +16,7 @@ import { VERSION } from '../../src/version.js';
 import { assessHealth, type RunRecord } from '../../src/serve/assess-health.js';
 import { serveOutput } from '../../src/serve/serve-output.js';
 import { selfUrlMismatch, usableUrls } from '../../src/serve/usable-urls.js';
+import { parseOpmlSubscriptions } from '../../src/sources/opml.js';
 import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
 import { readAtom } from '../helpers/read-atom.js';
 import { runBin } from '../helpers/run-bin.js';
@@ -447,5 +448,112 @@ describe('#14 serve: GET /healthz', () => {
     } finally {
       expect(await served.stop()).toBe(0);
     }
+  });
+});
+
+/** A loopback site: a feed, a blog page linking its Atom feed, an about page linking none; anything else 404. */
+async function serveSite(): Promise<string> {
+  const rss = readFileSync(join(REPO_ROOT, 'tests/fixtures/integration/one-new-item.xml'));
+  const atom = readFileSync(join(REPO_ROOT, 'tests/fixtures/sources/gadgets-atom.xml'));
+  const server = createServer((req, res) => {
+    if (req.url === '/planet/feed.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss);
+    else if (req.url === '/gadgets/atom.xml') res.writeHead(200, { 'content-type': 'application/atom+xml' }).end(atom);
+    else if (req.url === '/gadgets/')
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>Gadget Blog</title><link rel="alternate" type="application/atom+xml" href="atom.xml"></head><body>Gadgets</body></html>');
+    else if (req.url === '/about.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>About</title></head><body>No feed here</body></html>');
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** An OPML fixture with its feeds.example URLs pointed at `base`, written next to `configPath`. */
+function opmlFixture(name: string, base: string, configPath: string): string {
+  const path = join(configPath, '..', name);
+  writeFileSync(path, readFileSync(join(REPO_ROOT, 'tests/fixtures/sources', name), 'utf8').replaceAll('http://feeds.example', base));
+  return path;
+}
+
+const DIALECTS = ['opml-miniflux.opml', 'opml-freshrss.opml', 'opml-feedly.opml', 'opml-netnewswire.opml'];
+
+describe('#14.8 OPML: folders, checks, discovery, a report, --dry-run, export round trip', () => {
+  it('reads the folders and htmlUrl of Miniflux, FreshRSS, Feedly and NetNewsWire exports', () => {
+    for (const name of DIALECTS) {
+      const { feeds, invalid } = parseOpmlSubscriptions(readFileSync(join(REPO_ROOT, 'tests/fixtures/sources', name), 'utf8'));
+      expect(invalid, name).toEqual([]);
+      expect(feeds, name).toEqual([
+        { title: 'Daily Planet', xmlUrl: 'http://feeds.example/planet/feed.xml', htmlUrl: 'http://feeds.example/planet/', folders: ['News'] },
+        { title: 'Gadget Blog', xmlUrl: 'http://feeds.example/gadgets/', htmlUrl: 'http://feeds.example/gadgets/', folders: ['Tech'] },
+      ]);
+    }
+  });
+
+  it('imports each dialect: folders become categories, an HTML page its discovered feed, then export round-trips', async () => {
+    const base = await serveSite();
+    for (const name of DIALECTS) {
+      const { configPath } = writeTempConfig();
+      const before = readFileSync(configPath, 'utf8');
+      const opml = opmlFixture(name, base, configPath);
+
+      const dry = capture();
+      expect(await main(['sources', 'import', opml, '--dry-run', '--config', configPath], dry.io), name).toBe(EXIT.ok);
+      expect(dry.out()).toBe('dry run: would import 2 sources, 0 duplicates skipped, 0 invalid\n');
+      expect(dry.err()).toContain(`would add: Gadget Blog: ${base}/gadgets/atom.xml: as gadget-blog in "Tech"; found via the page's <link rel=alternate>`);
+      expect(readFileSync(configPath, 'utf8')).toBe(before);
+
+      const real = capture();
+      expect(await main(['sources', 'import', opml, '--config', configPath], real.io), name).toBe(EXIT.ok);
+      expect(real.out()).toBe('imported 2 sources, 0 duplicates skipped, 0 invalid\n');
+      expect(real.err()).toContain(`added: Daily Planet: ${base}/planet/feed.xml: as daily-planet in "News"; checked: a feed`);
+      const config = await loadConfig(configPath);
+      expect(config.sources.slice(5)).toEqual([
+        { id: 'daily-planet', name: 'Daily Planet', url: `${base}/planet/feed.xml`, priority: 0, category: 'News', siteUrl: `${base}/planet/` },
+        { id: 'gadget-blog', name: 'Gadget Blog', url: `${base}/gadgets/atom.xml`, priority: 0, category: 'Tech', siteUrl: `${base}/gadgets/` },
+      ]);
+
+      const exported = capture();
+      expect(await main(['sources', 'export', '--config', configPath], exported.io)).toBe(EXIT.ok);
+      expect(exported.out()).toMatch(/<outline text="News" title="News">\s*<outline text="Daily Planet"/);
+      expect(parseOpmlSubscriptions(exported.out()).feeds).toEqual([
+        { title: 'Daily Planet', xmlUrl: `${base}/planet/feed.xml`, htmlUrl: `${base}/planet/`, folders: ['News'] },
+        { title: 'Gadget Blog', xmlUrl: `${base}/gadgets/atom.xml`, htmlUrl: `${base}/gadgets/`, folders: ['Tech'] },
+      ]);
+      // Importing the export adds nothing: every feed is a duplicate.
+      const again = join(configPath, '..', 'again.opml');
+      writeFileSync(again, exported.out());
+      const repeat = capture();
+      expect(await main(['sources', 'import', again, '--config', configPath], repeat.io)).toBe(EXIT.ok);
+      expect(repeat.out()).toBe('imported 0 sources, 2 duplicates skipped, 0 invalid\n');
+    }
+  });
+
+  it('skips a 404, a page with no feed and a duplicate, saying why, exits 1, and adds the rest', async () => {
+    const base = await serveSite();
+    const { configPath } = writeTempConfig();
+    const c = capture();
+    expect(await main(['sources', 'import', opmlFixture('opml-unreachable.opml', base, configPath), '--config', configPath], c.io)).toBe(EXIT.failed);
+    expect(c.out()).toBe('imported 1 sources, 1 duplicates skipped, 0 invalid, 2 not feeds or unreachable\n');
+    const report = c.err().split('\n');
+    expect(report).toContain(`  added: Daily Planet: ${base}/planet/feed.xml: as daily-planet; checked: a feed`);
+    expect(report.find((l) => l.startsWith('  skipped: Gone Gazette:'))).toMatch(/404/);
+    expect(report.find((l) => l.startsWith('  skipped: About page:'))).toMatch(/no feed found/);
+    expect(report).toContain(`  skipped: Daily Planet again: ${base}/planet/feed.xml: already source "daily-planet"`);
+    expect((await loadConfig(configPath)).sources.map((s) => s.id)).toEqual([...DEMO_CONFIG.sources.map((s) => s.id), 'daily-planet']);
+  });
+
+  it('puts a source\'s category on its articles in the feed', async () => {
+    const base = await serveSite();
+    const { configPath } = writeTempConfig({}, [
+      { id: 'planet', name: 'Daily Planet', url: `${base}/planet/feed.xml`, category: 'News' } as { id: string; name: string; url: string },
+      { id: 'gadgets', name: 'Gadget Blog', url: `${base}/gadgets/atom.xml`, category: 'Tech / Phones' } as { id: string; name: string; url: string },
+    ]);
+    expect(await main(['run', '--config', configPath], capture().io)).toBe(EXIT.ok);
+    const config = await loadConfig(configPath);
+    const atom = readFileSync(config.output.feedPath, 'utf8');
+    expect(atom).toContain('<category term="News"/>');
+    expect(atom).toContain('<category term="Tech / Phones"/>');
+    const json = JSON.parse(readFileSync(config.output.jsonFeedPath, 'utf8')) as { items: { tags?: string[] }[] };
+    expect(json.items.flatMap((i) => i.tags ?? [])).toEqual(expect.arrayContaining(['News', 'Tech / Phones']));
   });
 });
