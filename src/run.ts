@@ -172,6 +172,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     log.info('run finished', {
       sources: report.sources.length,
       failed,
+      skipped: report.sources.filter((s) => s.status === 'skipped').length,
       items: report.items,
       newItems: report.newItems,
       stories: report.stories,

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS, EXIT, main } from '../../src/cli.js';
 import { envSettings } from '../../src/config/config-from-env.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { createMemoryLogger, silentLogger } from '../../src/lib/logger.js';
 import { runOnce } from '../../src/run.js';
 import { openStore } from '../../src/store/open-store.js';
 import { VERSION } from '../../src/version.js';
@@ -111,6 +111,16 @@ describe('#14.4 the run summary and sources in back-off', () => {
     expect(await main(['run', '--config', configPath], second.io)).toBe(EXIT.ok);
     expect(second.out()).toMatch(/from 5\/6 sources \(0 new items, 1 skipped, feed unchanged\)/);
     expect(second.out()).toMatch(/^ {2}skipped \(in back-off until \d{4}-.*\): down: .*503/m);
+  });
+
+  it('the run finished log line counts skipped sources', async () => {
+    const base = await serveStatus(503);
+    const { configPath } = writeTempConfig({}, [...demoSources(), { id: 'down', name: 'Down', url: `${base}/feed.xml` }]);
+    const config = await loadConfig(configPath);
+    await runOnce(config, { logger: silentLogger });
+    const logger = createMemoryLogger();
+    await runOnce(config, { logger });
+    expect(logger.records.find((r) => r.message === 'run finished')?.fields).toMatchObject({ sources: 6, failed: 0, skipped: 1 });
   });
 });
 
@@ -555,5 +565,21 @@ describe('#14.8 OPML: folders, checks, discovery, a report, --dry-run, export ro
     expect(atom).toContain('<category term="Tech / Phones"/>');
     const json = JSON.parse(readFileSync(config.output.jsonFeedPath, 'utf8')) as { items: { tags?: string[] }[] };
     expect(json.items.flatMap((i) => i.tags ?? [])).toEqual(expect.arrayContaining(['News', 'Tech / Phones']));
+  });
+});
+
+describe('#14 README claims about the command line', () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+  it('the exit-code table lists exactly the codes the CLI uses', () => {
+    const table = [...readme.matchAll(/^\| `(\d+)` \|/gm)].map((m) => Number(m[1]));
+    expect(table).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+
+  it('"Running it" lists every command, and the global help names each exit code', async () => {
+    for (const command of COMMANDS) expect(readme).toMatch(new RegExp(`^storyfeed ${command.name} `, 'm'));
+    const c = capture();
+    await main(['--help'], c.io);
+    for (const code of Object.values(EXIT)) expect(c.out()).toMatch(new RegExp(`\\b${code} [a-z]`));
   });
 });
