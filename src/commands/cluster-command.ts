@@ -1,4 +1,5 @@
 import { clusterFile } from '../cluster/cluster-file.js';
+import { StoryfeedError } from '../lib/errors.js';
 import { EXIT, type Command } from './command.js';
 
 /** `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with the pipeline's clusterer. */
@@ -30,7 +31,8 @@ Exit codes: 0 written; 1 cannot read the input or a line is unusable; 2 --in or 
       ctx.stdout(`clustered ${result.articles} articles into ${result.stories} stories in ${Math.round(result.durationMs)} ms → ${outPath}\n`);
       return EXIT.ok;
     } catch (error) {
-      ctx.stderr(`storyfeed cluster: ${(error as Error).message}\n`);
+      // A typed error already names its stage ("cluster: …").
+      ctx.stderr(error instanceof StoryfeedError ? `storyfeed ${error.message}\n` : `storyfeed cluster: ${(error as Error).message}\n`);
       return EXIT.failed;
     }
   },

@@ -583,3 +583,20 @@ describe('#14 README claims about the command line', () => {
     for (const code of Object.values(EXIT)) expect(c.out()).toMatch(new RegExp(`\\b${code} [a-z]`));
   });
 });
+
+describe('#14 one-line failures', () => {
+  it('a single config problem is one line naming the file', async () => {
+    const r = await runBin(['run', '--config', '/nonexistent/storyfeed.json']);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toBe('storyfeed: config: invalid configuration: /nonexistent/storyfeed.json: file not found\n');
+  });
+
+  it('cluster names its problem once, without a doubled prefix', async () => {
+    const { dir } = writeTempConfig();
+    writeFileSync(join(dir, 'bad.jsonl'), '{"title":"no id"}\n');
+    const c = capture();
+    expect(await main(['cluster', '--in', join(dir, 'bad.jsonl'), '--out', join(dir, 'out.jsonl')], c.io)).toBe(EXIT.failed);
+    expect(c.err()).toMatch(/^storyfeed cluster: \/.*bad\.jsonl: 1 unusable lines/);
+    expect(c.err().trim().split('\n')).toHaveLength(1);
+  });
+});
