@@ -13,7 +13,7 @@ import { openStore } from '../store/open-store.js';
 import { writeFileAtomic } from '../write/write-file-atomic.js';
 import { EXIT, type Command, type CommandContext } from './command.js';
 
-const USAGE = `Usage:
+const USAGE = `Usage: storyfeed sources list | add | import | export
   storyfeed sources list
   storyfeed sources add URL [--id ID] [--name NAME]
   storyfeed sources import FILE.opml [--dry-run] [--no-check]
