@@ -61,7 +61,8 @@ export async function main(argv: string[], io: { stdout?: (s: string) => void; s
     // The last line of defence: one line naming the problem, the stack only when asked for.
     const debug = argv.includes('--debug');
     const { message } = describeError(error);
-    stderr(`storyfeed: ${error instanceof StoryfeedError ? message : `unexpected error: ${message}`}${debug ? '' : ' (--debug shows the stack trace)'}\n`);
+    const typed = error instanceof StoryfeedError; // a typed error names the thing; only a surprise needs the hint
+    stderr(`storyfeed: ${typed ? message : `unexpected error: ${message}`}${debug || typed ? '' : ' (--debug shows the stack trace)'}\n`);
     if (debug && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
     return EXIT.failed;
   }

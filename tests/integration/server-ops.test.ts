@@ -600,3 +600,16 @@ describe('#14 one-line failures', () => {
     expect(c.err().trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('#14 --debug', () => {
+  it('a failure is one line; --debug adds the stack trace', async () => {
+    const { dir, configPath } = writeTempConfig();
+    const env = { STORYFEED_STORE_PATH: dir }; // a directory: the database cannot be opened
+    const plain = await runBin(['explain', 'abc', '--config', configPath], { env });
+    expect(plain.code).toBe(EXIT.failed);
+    expect(plain.stderr).toBe(`storyfeed: store: cannot open the state database ${dir}: unable to open database file\n`);
+    const debug = await runBin(['explain', 'abc', '--debug', '--config', configPath], { env });
+    expect(debug.code).toBe(EXIT.failed);
+    expect(debug.stderr).toMatch(/^storyfeed: store: cannot open the state database .*\nStoreError: .*\n\s+at /);
+  });
+});
