@@ -26,7 +26,7 @@ function writtenEntries() {
   return readAtom(readFileSync(config.output.feedPath, 'utf8')).entries;
 }
 
-const noFeedparser = skipReason(!hasFeedparser(), 'Python feedparser not installed (pip install feedparser)');
+const noFeedparser = skipReason(!hasFeedparser(), 'Python feedparser not installed (apt-get install python3-feedparser)');
 describe.skipIf(noFeedparser !== null)(withSkipReason('Python feedparser reading the served Atom feed', noFeedparser), () => {
   it('parses it cleanly (no bozo) and sees every story', async () => {
     const feed = await readWithFeedparser(`${server.url}feed.atom`);
