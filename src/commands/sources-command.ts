@@ -108,7 +108,7 @@ async function add(ctx: CommandContext, pageUrl: string): Promise<number> {
     return EXIT.usage;
   }
   await writeSources(config, [{ id, name, url: found.url }]);
-  ctx.stdout(`added ${id} (${name}): ${found.url} (found ${describeVia(found.via)})\n`);
+  ctx.stdout(`added ${id} (${name}): ${found.url} (${found.via === 'direct' ? 'the URL is a feed' : `found ${describeVia(found.via)}`})\n`);
   return EXIT.ok;
 }
 
