@@ -75,7 +75,7 @@ async function list(ctx: CommandContext): Promise<number> {
       const gone = state?.goneUrl && state.goneUrl === url;
       return {
         id: source.id,
-        name: source.name,
+        name: source.category ? `${source.name}  [${source.category}]` : source.name,
         url: url === source.url ? source.url : `${source.url} → ${url}`,
         status: gone ? 'disabled (410 Gone)' : (state?.lastStatus ?? 'never fetched'),
         items: state?.itemCount ?? '-',

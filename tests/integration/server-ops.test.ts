@@ -517,6 +517,9 @@ describe('#14.8 OPML: folders, checks, discovery, a report, --dry-run, export ro
       expect(real.out()).toBe('imported 2 sources, 0 duplicates skipped, 0 invalid\n');
       expect(real.err()).toContain(`added: Daily Planet: ${base}/planet/feed.xml: as daily-planet in "News"; checked: a feed`);
       const config = await loadConfig(configPath);
+      const listed = capture();
+      expect(await main(['sources', 'list', '--config', configPath], listed.io)).toBe(EXIT.ok);
+      expect(listed.out()).toContain('gadget-blog  Gadget Blog  [Tech]\n');
       expect(config.sources.slice(5)).toEqual([
         { id: 'daily-planet', name: 'Daily Planet', url: `${base}/planet/feed.xml`, priority: 0, category: 'News', siteUrl: `${base}/planet/` },
         { id: 'gadget-blog', name: 'Gadget Blog', url: `${base}/gadgets/atom.xml`, priority: 0, category: 'Tech', siteUrl: `${base}/gadgets/` },
