@@ -9,7 +9,7 @@ export interface EnvSetting {
   name: string;
   section: string;
   key: string;
-  kind: 'number' | 'string' | 'json';
+  kind: 'number' | 'boolean' | 'string' | 'json';
 }
 
 /** `timeoutMs` → `TIMEOUT_MS`, `selfUrl` → `SELF_URL`. */
@@ -26,13 +26,14 @@ function baseType(schema: z.ZodType): string {
 }
 
 /** Returns every setting the environment can set, read off the config schema (so a new key gets its variable). */
-export function envSettings(): EnvSetting[] {
+export function envSettings(shape: z.ZodObject = configSchema): EnvSetting[] {
   const out: EnvSetting[] = [{ name: 'STORYFEED_SOURCES', section: 'sources', key: '', kind: 'json' }];
-  for (const [section, schema] of Object.entries(configSchema.shape)) {
+  for (const [section, schema] of Object.entries(shape.shape)) {
     if (section === 'sources' || section === '$schema') continue;
     const inner = (schema as unknown as { _zod: { def: { innerType: z.ZodObject } } })._zod.def.innerType;
     for (const [key, field] of Object.entries(inner.shape)) {
-      out.push({ name: `STORYFEED_${screamingSnake(section)}_${screamingSnake(key)}`, section, key, kind: baseType(field as z.ZodType) === 'number' ? 'number' : 'string' });
+      const type = baseType(field as z.ZodType);
+      out.push({ name: `STORYFEED_${screamingSnake(section)}_${screamingSnake(key)}`, section, key, kind: type === 'number' ? 'number' : type === 'boolean' ? 'boolean' : 'string' });
     }
   }
   return out;
@@ -43,8 +44,12 @@ export function envSettings(): EnvSetting[] {
  * set which key path (for error messages), and problems: a number that is not one, a STORYFEED_SECTION_… name
  * that matches no key. The environment wins over the file; command-line options win over both.
  */
-export function applyEnv(raw: unknown, env: Readonly<Record<string, string | undefined>>): { raw: unknown; from: Map<string, string>; problems: string[] } {
-  const settings = envSettings();
+export function applyEnv(
+  raw: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  shape: z.ZodObject = configSchema,
+): { raw: unknown; from: Map<string, string>; problems: string[] } {
+  const settings = envSettings(shape);
   const byName = new Map(settings.map((s) => [s.name, s]));
   const sections = new Set(settings.map((s) => `STORYFEED_${screamingSnake(s.section)}_`));
   const out = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? structuredClone(raw) : {}) as Record<string, unknown>;
@@ -65,6 +70,13 @@ export function applyEnv(raw: unknown, env: Readonly<Record<string, string | und
         problems.push(`${name}: must be a number, got ${JSON.stringify(value)}`);
         continue;
       }
+    } else if (setting.kind === 'boolean') {
+      const word = value.trim().toLowerCase();
+      if (!['true', 'false', '1', '0'].includes(word)) {
+        problems.push(`${name}: must be true or false, got ${JSON.stringify(value)}`);
+        continue;
+      }
+      parsed = word === 'true' || word === '1';
     } else if (setting.kind === 'json') {
       try {
         parsed = JSON.parse(value);
