@@ -12,6 +12,10 @@ export interface Source {
   url: string;
   /** Higher wins when choosing a story's representative article (default 0). */
   priority: number;
+  /** The reader's folder for it (OPML folders, nested ones joined with " / "): a category of each of its articles. */
+  category?: string;
+  /** The site's page (OPML htmlUrl). */
+  siteUrl?: string;
 }
 
 /** What the fetch stage hands on: bytes plus what the transport said about them. */

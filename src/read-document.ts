@@ -13,7 +13,7 @@ export interface DocumentJob {
   body: Uint8Array;
   contentType?: string;
   contentTypeCharset?: string;
-  source: Pick<Source, 'id' | 'name' | 'url'>;
+  source: Pick<Source, 'id' | 'name' | 'url' | 'category'>;
   context: NormalizeContext;
   /** Entries read and nesting allowed per document; DOCUMENT_LIMITS when absent. */
   limits?: DocumentLimits;

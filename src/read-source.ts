@@ -191,7 +191,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
     const read = await (deps.reader ?? inlineReader).read({
       body: doc.body,
       ...hints,
-      source: { id: source.id, name: source.name, url: source.url },
+      source: { id: source.id, name: source.name, url: source.url, ...(source.category !== undefined ? { category: source.category } : {}) },
       limits: { maxItemsPerDocument: options.maxItemsPerDocument ?? DOCUMENT_LIMITS.maxItemsPerDocument, maxDepth: options.maxDepth ?? DOCUMENT_LIMITS.maxDepth },
       context: { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}), ...(language ? { language } : {}) },
     });

@@ -162,6 +162,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     log.info('run finished', {
       sources: report.sources.length,
       failed,
+      skipped: report.sources.filter((s) => s.status === 'skipped').length,
       items: report.items,
       newItems: report.newItems,
       stories: report.stories,
@@ -356,6 +357,7 @@ function feedMeta(config: ResolvedConfig): FeedMeta {
     ...(config.output.subtitle !== undefined ? { subtitle: config.output.subtitle } : {}),
     selfUrl: config.output.selfUrl,
     author: config.output.author,
-    generator: { name: 'storyfeed', version: VERSION, uri: PROJECT_URL },
+    // The operator's contact URL, else the project's homepage, else the page next to the feed: never a guessed URL.
+    generator: { name: 'storyfeed', version: VERSION, uri: config.fetch.contactUrl ?? PROJECT_URL ?? new URL('./', config.output.selfUrl).href },
   };
 }

@@ -4,5 +4,5 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 /** storyfeed's version, from package.json. */
 export const VERSION: string = pkg.version;
-/** Where people can learn what this User-Agent is. */
-export const PROJECT_URL: string = pkg.homepage ?? 'https://github.com/storyfeed/storyfeed';
+/** package.json's homepage, when it names one; storyfeed has no public home of its own to guess at (issue #14.12). */
+export const PROJECT_URL: string | undefined = pkg.homepage;

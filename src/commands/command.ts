@@ -23,11 +23,16 @@ export interface Command {
   name: string;
   /** One line for the help listing: `name args — what it does`. */
   synopsis: string;
+  /** What `storyfeed <name> --help` prints: usage, what it does, its options, its input and its exit codes. */
+  help: string;
   /** Options beyond the global ones. */
   options?: ParseArgsConfig['options'];
   /** Returns the exit code. */
   handler: (ctx: CommandContext) => Promise<number>;
 }
 
-/** Exit codes (documented in the README). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 75 } as const;
+/**
+ * Exit codes (documented in the README): 0 done (run: feed written); 1 failed, previous output left in place;
+ * 2 bad usage or configuration; 3 run: feed written but every source failed (cron should mail); 75 locked.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, sourcesFailed: 3, locked: 75 } as const;

@@ -8,7 +8,7 @@ import { findDocumentBaseUrl, findHeaderLanguage } from '../normalize/document-b
 import { normalizeFeed } from '../normalize/normalize-feed.js';
 import { normalizeFeedInfo, type FeedInfo } from '../normalize/normalize-feed-info.js';
 import { parseFeed } from '../parse/parse-feed.js';
-import { PROJECT_URL, VERSION } from '../version.js';
+import { defaultUserAgent } from '../config/resolve-config.js';
 import { EXIT, type Command } from './command.js';
 
 /** Everything storyfeed makes of one document, stage by stage. */
@@ -86,6 +86,17 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const parseCommand: Command = {
   name: 'parse',
   synopsis: 'parse     FILE|URL [--base URL]  print what storyfeed makes of one feed, as JSON',
+  help: `Usage: storyfeed parse FILE|URL [--base URL]
+
+Prints what storyfeed makes of one feed, as JSON: the feed's metadata and encoding, each item (id,
+title, url, dates and where the date came from, authors, categories, summary, sanitised content) and
+warnings. Needs no configuration and stores nothing.
+
+Options:
+  --base URL   resolve relative links against URL instead of the document's own URL
+
+Exit codes: 0 parsed; 1 cannot fetch it or it is not a feed; 2 bad usage.
+`,
   options: { base: { type: 'string' } },
   async handler(ctx) {
     const target = ctx.args[0];
@@ -103,7 +114,7 @@ export const parseCommand: Command = {
     try {
       const doc = await fetchSource(
         { id: 'parse', url: isUrl ? target : resolvePath(target) },
-        { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, userAgent: `storyfeed/${VERSION} (+${PROJECT_URL})` },
+        { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, userAgent: defaultUserAgent(undefined) },
       );
       const contentType = doc.headers['content-type'];
       const contentLocation = doc.headers['content-location'];

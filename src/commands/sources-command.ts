@@ -1,20 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { parseConfigText } from '../config/parse-config-text.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { describeError, StoryfeedError } from '../lib/errors.js';
 import { effectiveUrl } from '../read-source.js';
 import { addSourcesToConfigText, type ConfigSource } from '../sources/add-sources-to-config.js';
-import { discoverFeed } from '../sources/discover-feed.js';
-import { parseOpmlSubscriptions, renderOpml } from '../sources/opml.js';
+import { discoverFeed, type DiscoveredFeed } from '../sources/discover-feed.js';
+import { categoryOf, parseOpmlSubscriptions, renderOpml } from '../sources/opml.js';
+import { mapLimit } from '../lib/map-limit.js';
 import { makeSourceId } from '../sources/source-id.js';
 import { openStore } from '../store/open-store.js';
 import { writeFileAtomic } from '../write/write-file-atomic.js';
 import { EXIT, type Command, type CommandContext } from './command.js';
 
-const USAGE = `usage:
+const USAGE = `Usage: storyfeed sources list | add | import | export
   storyfeed sources list
   storyfeed sources add URL [--id ID] [--name NAME]
-  storyfeed sources import FILE.opml
+  storyfeed sources import FILE.opml [--dry-run] [--no-check]
   storyfeed sources export > FILE.opml
 `;
 
@@ -22,7 +24,22 @@ const USAGE = `usage:
 export const sourcesCommand: Command = {
   name: 'sources',
   synopsis: 'sources   list | add URL [--id ID] [--name NAME] | import FILE.opml | export — manage the sources',
-  options: { id: { type: 'string' }, name: { type: 'string' } },
+  help: `${USAGE}
+  list      each source's URL, last status, item count, next poll and last error
+  add       find the feed of URL (the URL itself, the page's <link rel="alternate">, else common
+            paths) and add it to config.json, keeping the file's formatting
+  import    add the feeds an OPML file lists (Miniflux, FreshRSS, Feedly, NetNewsWire, …): each
+            folder becomes the source's category, htmlUrl its siteUrl; each URL is checked as
+            "add" does (an HTML page is searched for its feed); one line per outline says what
+            was added or skipped and why (on stderr), then one summary line
+    --dry-run   check and report, but do not change config.json
+    --no-check  add the URLs as listed, without fetching them
+  export    print the http(s) sources as OPML 2.0, categories as folders, siteUrl as htmlUrl
+
+Exit codes: 0 done; 1 failed (nothing found, unreadable file; import: some outline was not a
+reachable feed, the others were added); 2 bad usage or configuration.
+`,
+  options: { id: { type: 'string' }, name: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-check': { type: 'boolean' } },
   async handler(ctx) {
     const [action, ...rest] = ctx.args;
     try {
@@ -58,7 +75,7 @@ async function list(ctx: CommandContext): Promise<number> {
       const gone = state?.goneUrl && state.goneUrl === url;
       return {
         id: source.id,
-        name: source.name,
+        name: source.category ? `${source.name}  [${source.category}]` : source.name,
         url: url === source.url ? source.url : `${source.url} → ${url}`,
         status: gone ? 'disabled (410 Gone)' : (state?.lastStatus ?? 'never fetched'),
         items: state?.itemCount ?? '-',
@@ -91,12 +108,22 @@ async function add(ctx: CommandContext, pageUrl: string): Promise<number> {
     return EXIT.usage;
   }
   await writeSources(config, [{ id, name, url: found.url }]);
-  ctx.stdout(`added ${id} (${name}): ${found.url} (found ${describeVia(found.via)})\n`);
+  ctx.stdout(`added ${id} (${name}): ${found.url} (${found.via === 'direct' ? 'the URL is a feed' : `found ${describeVia(found.via)}`})\n`);
   return EXIT.ok;
+}
+
+/** What import decided for one outline of the OPML file. */
+interface ImportLine {
+  verdict: 'added' | 'skipped' | 'invalid';
+  title: string;
+  url: string;
+  detail: string;
 }
 
 async function importOpml(ctx: CommandContext, file: string): Promise<number> {
   const config = await ctx.loadConfig();
+  const dryRun = ctx.values['dry-run'] === true;
+  const check = ctx.values['no-check'] !== true;
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -105,31 +132,67 @@ async function importOpml(ctx: CommandContext, file: string): Promise<number> {
     return EXIT.failed;
   }
   const { feeds, invalid } = parseOpmlSubscriptions(text);
+  const lines: ImportLine[] = invalid.map((bad) => ({ verdict: 'invalid', title: bad.title || '(untitled)', url: JSON.stringify(bad.xmlUrl), detail: bad.reason }));
   const taken = new Set(config.sources.map((s) => s.id));
-  const urls = config.sources.map((s) => s.url);
+  const known = config.sources.map((s) => ({ id: s.id, url: s.url }));
   const added: ConfigSource[] = [];
   let duplicates = 0;
-  for (const feed of feeds) {
-    if (urls.some((u) => sameUrl(u, feed.xmlUrl))) {
-      duplicates++;
-      continue;
+
+  // Each URL is checked the way `sources add` does (a feed, else the page's feed link, else common paths),
+  // a few at a time; the decisions are then made in document order, so ids and the report are stable.
+  type Checked = { url: string; title?: string; via: DiscoveredFeed['via'] | 'unchecked' } | { error: string };
+  const found = await mapLimit(feeds, check ? config.fetch.concurrency : feeds.length || 1, async (feed): Promise<Checked> => {
+    if (!check || known.some((k) => sameUrl(k.url, feed.xmlUrl))) return { url: feed.xmlUrl, via: 'unchecked' };
+    try {
+      return await discoverFeed(feed.xmlUrl, config.fetch);
+    } catch (error) {
+      return { error: describeError(error).message };
     }
-    const name = feed.title || new URL(feed.xmlUrl).hostname;
+  });
+  feeds.forEach((feed, i) => {
+    const title = feed.title || '(untitled)';
+    const result = found[i]!;
+    const duplicateOf = known.find((k) => sameUrl(k.url, feed.xmlUrl) || (!('error' in result) && sameUrl(k.url, result.url)));
+    if (duplicateOf) {
+      duplicates++;
+      lines.push({ verdict: 'skipped', title, url: feed.xmlUrl, detail: `already source "${duplicateOf.id}"` });
+      return;
+    }
+    if ('error' in result) {
+      lines.push({ verdict: 'skipped', title, url: feed.xmlUrl, detail: result.error });
+      return;
+    }
+    const name = feed.title || result.title || new URL(result.url).hostname;
     const id = makeSourceId(name, taken);
     taken.add(id);
-    urls.push(feed.xmlUrl);
-    added.push({ id, name, url: feed.xmlUrl });
-  }
-  if (added.length > 0) await writeSources(config, added);
-  for (const bad of invalid) ctx.stderr(`  invalid: ${bad.title || '(untitled)'}: ${JSON.stringify(bad.xmlUrl)}: ${bad.reason}\n`);
-  ctx.stdout(`imported ${added.length} sources, ${duplicates} duplicates skipped, ${invalid.length} invalid\n`);
-  return EXIT.ok;
+    known.push({ id, url: result.url });
+    const category = categoryOf(feed.folders);
+    const siteUrl = feed.htmlUrl && /^https?:\/\//i.test(feed.htmlUrl) ? feed.htmlUrl : result.via === 'direct' || result.via === 'unchecked' ? undefined : feed.xmlUrl;
+    added.push({ id, name, url: result.url, ...(category ? { category } : {}), ...(siteUrl ? { siteUrl } : {}) });
+    const how = result.via === 'unchecked' ? 'not checked' : result.via === 'direct' ? 'checked: a feed' : `found ${describeVia(result.via)}`;
+    lines.push({ verdict: 'added', title, url: result.url, detail: `as ${id}${category ? ` in "${category}"` : ''}; ${how}` });
+  });
+  if (added.length > 0 && !dryRun) await writeSources(config, added);
+  // The report goes to stderr, one line per outline; stdout keeps the one summary line scripts read.
+  for (const line of lines) ctx.stderr(`  ${line.verdict === 'added' && dryRun ? 'would add' : line.verdict}: ${line.title}: ${line.url}: ${line.detail}\n`);
+  const failed = lines.length - added.length - duplicates - invalid.length;
+  ctx.stdout(
+    `${dryRun ? 'dry run: would import' : 'imported'} ${added.length} sources, ${duplicates} duplicates skipped, ${invalid.length} invalid` +
+      (failed > 0 ? `, ${failed} not feeds or unreachable` : '') +
+      '\n',
+  );
+  return failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
 async function exportOpml(ctx: CommandContext): Promise<number> {
   const config = await ctx.loadConfig();
-  ctx.stdout(renderOpml(config.sources, { title: config.output.title, now: new Date() }) + '\n');
   const local = config.sources.filter((s) => !/^https?:\/\//i.test(s.url));
+  if (local.length === config.sources.length) {
+    // OPML 2.0 §body: at least one outline; a list of file paths means nothing on another machine.
+    ctx.stderr(`storyfeed: nothing to export: all ${local.length} sources are local files (OPML lists http(s) feed URLs); add one with "storyfeed sources add URL"\n`);
+    return EXIT.failed;
+  }
+  ctx.stdout(renderOpml(config.sources, { title: config.output.title, now: new Date() }) + '\n');
   if (local.length > 0) ctx.stderr(`storyfeed: ${local.length} local-file sources not exported (${local.map((s) => s.id).join(', ')})\n`);
   return EXIT.ok;
 }
@@ -138,7 +201,7 @@ async function exportOpml(ctx: CommandContext): Promise<number> {
 async function writeSources(config: ResolvedConfig, sources: ConfigSource[]): Promise<void> {
   const text = await readFile(config.configPath, 'utf8');
   const next = addSourcesToConfigText(text, sources);
-  resolveConfig(JSON.parse(next), config.configPath); // throws ConfigError naming the problem; the file is untouched
+  resolveConfig(parseConfigText(next, config.configPath), config.configPath); // throws ConfigError naming the problem; the file is untouched
   await writeFileAtomic(config.configPath, next);
 }
 

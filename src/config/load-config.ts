@@ -1,10 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../lib/errors.js';
+import { applyEnv } from './config-from-env.js';
+import { parseConfigText } from './parse-config-text.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 
-/** Reads, parses and resolves a config file; throws ConfigError naming every problem. */
-export async function loadConfig(path: string): Promise<ResolvedConfig> {
+/**
+ * Reads, parses (JSON with comments) and resolves a config file, with the STORYFEED_* settings of `env` laid
+ * over it; throws ConfigError naming every problem (a syntax error by line:column, a bad value by key and,
+ * when the environment set it, by variable).
+ */
+export async function loadConfig(path: string, env: Readonly<Record<string, string | undefined>> = {}): Promise<ResolvedConfig> {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -14,11 +20,19 @@ export async function loadConfig(path: string): Promise<ResolvedConfig> {
     const why = code === 'ENOENT' ? 'file not found' : `cannot read it (${code ?? String(error)})`;
     throw new ConfigError([`${absolute}: ${why}`], { cause: error });
   }
-  let raw: unknown;
+  const { raw, from, problems } = applyEnv(parseConfigText(text, absolute), env);
+  let config: ResolvedConfig;
   try {
-    raw = JSON.parse(text);
+    config = resolveConfig(raw, absolute);
   } catch (error) {
-    throw new ConfigError([`${absolute}: not valid JSON (${(error as Error).message})`], { cause: error });
+    if (!(error instanceof ConfigError)) throw error;
+    // Say which variable set a bad value: the file may well be right.
+    const named = error.problems.map((p) => {
+      const key = [...from.keys()].find((k) => p.startsWith(`${k}:`) || p.startsWith(`${k}.`) || p.startsWith(`${k}[`));
+      return key ? `${p} (set by ${from.get(key)})` : p;
+    });
+    throw new ConfigError([...problems, ...named], { cause: error });
   }
-  return resolveConfig(raw, absolute);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

@@ -5,7 +5,7 @@ import { ConfigError } from '../lib/errors.js';
 import type { LogLevel } from '../lib/logger.js';
 import type { Source } from '../model.js';
 import { configSchema, findDuplicateSourceIds, findSubMinuteSchedule } from './schema.js';
-import { VERSION, PROJECT_URL } from '../version.js';
+import { VERSION } from '../version.js';
 
 /** Configuration with defaults filled in and every path absolute: what the stages receive slices of. */
 export interface ResolvedConfig {
@@ -16,6 +16,8 @@ export interface ResolvedConfig {
     dir: string;
     feedPath: string;
     statusPath: string;
+    /** The last run's time and result (ok, every source failed, failed), for GET /healthz. */
+    lastRunPath: string;
     /** JSON Feed 1.1 next to the Atom feed. */
     jsonFeedPath: string;
     /** The static HTML page for people. */
@@ -33,6 +35,8 @@ export interface ResolvedConfig {
     maxBytes: number;
     concurrency: number;
     userAgent: string;
+    /** Where publishers can learn about this installation and reach its operator (in the User-Agent and the feed's generator). */
+    contactUrl?: string;
     /** Per hop, until response headers (connection included). */
     headersTimeoutMs: number;
     maxRedirects: number;
@@ -79,12 +83,20 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
   const storePath = c.store.path === ':memory:' ? ':memory:' : resolve(baseDir, c.store.path);
   return {
     configPath: resolve(configPath),
-    sources: c.sources.map((s) => ({ id: s.id, name: s.name, url: resolveSourceUrl(s.url, baseDir), priority: s.priority })),
+    sources: c.sources.map((s) => ({
+      id: s.id,
+      name: s.name,
+      url: resolveSourceUrl(s.url, baseDir),
+      priority: s.priority,
+      ...(s.category !== undefined ? { category: s.category } : {}),
+      ...(s.siteUrl !== undefined ? { siteUrl: s.siteUrl } : {}),
+    })),
     schedule: { cron: c.schedule.cron, timezone: c.schedule.timezone },
     output: {
       dir,
       feedPath: resolve(dir, 'feed.atom'),
       statusPath: resolve(dir, 'status.json'),
+      lastRunPath: resolve(dir, 'last-run.json'),
       jsonFeedPath: resolve(dir, 'feed.json'),
       htmlPath: resolve(dir, 'index.html'),
       title: c.output.title,
@@ -99,7 +111,8 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       timeoutMs: c.fetch.timeoutMs,
       maxBytes: c.fetch.maxBytes,
       concurrency: c.fetch.concurrency,
-      userAgent: c.fetch.userAgent ?? `storyfeed/${VERSION} (+${PROJECT_URL})`,
+      userAgent: c.fetch.userAgent ?? defaultUserAgent(c.fetch.contactUrl),
+      ...(c.fetch.contactUrl !== undefined ? { contactUrl: c.fetch.contactUrl } : {}),
       headersTimeoutMs: c.fetch.headersTimeoutMs,
       maxRedirects: c.fetch.maxRedirects,
       perHostConcurrency: c.fetch.perHostConcurrency,
@@ -160,6 +173,11 @@ function sameFeedKey(url: string, baseDir: string): string {
   } catch {
     return url; // a malformed file: URL: the schema reports it
   }
+}
+
+/** Returns `storyfeed/<version> (+<contact>)`, or `storyfeed/<version>` when no contact URL is configured (never a guessed one). */
+export function defaultUserAgent(contactUrl: string | undefined): string {
+  return contactUrl === undefined ? `storyfeed/${VERSION}` : `storyfeed/${VERSION} (+${contactUrl})`;
 }
 
 /** An http(s) URL stays as it is; a file: URL or a path becomes an absolute path. */

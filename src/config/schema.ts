@@ -39,6 +39,10 @@ export const sourceSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty'),
   url: sourceUrl,
   priority: z.number().int().min(-100).max(100).default(0),
+  /** A folder of the reader's own (OPML folders, nested ones joined with " / "); a category of every article. */
+  category: z.string().trim().min(1, 'must not be empty (leave the key out instead)').max(200).optional(),
+  /** The site's page (OPML htmlUrl). */
+  siteUrl: z.string().refine(isHttpUrl, { message: 'must be an http(s) URL' }).optional(),
 });
 
 export const configSchema = z
@@ -83,6 +87,10 @@ export const configSchema = z
         maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
         concurrency: z.number().int().min(1).max(64).default(4),
         userAgent: z.string().min(1).optional(),
+        contactUrl: z
+          .string()
+          .refine((v) => isHttpUrl(v) || /^mailto:[^@\s]+@[^@\s]+$/i.test(v), { message: 'must be an http(s) URL or a mailto: address (where publishers can reach you)' })
+          .optional(),
         headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
         maxRedirects: z.number().int().min(0).max(20).default(5),
         perHostConcurrency: z.number().int().min(1).max(16).default(1),

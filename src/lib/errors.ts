@@ -20,7 +20,8 @@ export class ConfigError extends StoryfeedError {
   readonly problems: string[];
 
   constructor(problems: string[], options?: { cause?: unknown }) {
-    super('config', 'config/invalid', `invalid configuration:\n  - ${problems.join('\n  - ')}`, options);
+    // One problem reads on one line (a cron mail's subject); several are listed one per line.
+    super('config', 'config/invalid', problems.length === 1 ? `invalid configuration: ${problems[0]}` : `invalid configuration:\n  - ${problems.join('\n  - ')}`, options);
     this.name = 'ConfigError';
     this.problems = problems;
   }

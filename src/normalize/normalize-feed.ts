@@ -44,7 +44,7 @@ const NON_ARTICLE_RELS: ReadonlySet<string> = new Set(['enclosure', 'self', 'edi
 /** Returns the items of a parsed feed in document order (duplicate ids dropped) and a warning per fallback taken. */
 export function normalizeFeed(
   feed: ParsedFeed,
-  source: Pick<Source, 'id' | 'name' | 'url'>,
+  source: Pick<Source, 'id' | 'name' | 'url' | 'category'>,
   context: NormalizeContext,
   options: NormalizeOptions = {},
 ): { items: Item[]; warnings: string[] } {
@@ -119,7 +119,8 @@ export function normalizeFeed(
           : findContentHtml([entry.content, entry.summary], base),
       contentText: contentText || summaryText,
       authors: normalizeAuthors(entry.authors),
-      categories: dedupeCaseInsensitive(entry.categories.map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '')),
+      // The reader's folder for the source (config sources[].category, from OPML) first, then the feed's own.
+      categories: dedupeCaseInsensitive([...(source.category ? [source.category] : []), ...entry.categories].map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '')),
       published,
       updated,
       date,

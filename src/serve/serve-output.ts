@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { StoryfeedError, describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { assessHealth, type RunRecord } from './assess-health.js';
 import { isNotModified } from './is-not-modified.js';
 import { negotiateEncoding } from './negotiate-encoding.js';
+import { usableUrls } from './usable-urls.js';
 import { createOutputFileCache } from './output-file-cache.js';
 
 /** What `serveOutput` needs: the output directory and where to listen (port 0 picks a free port). */
@@ -11,12 +15,16 @@ export interface ServeOptions {
   dir: string;
   host: string;
   port: number;
+  /** GET /healthz: where the last run's record is, and the schedule's period (stale after three). */
+  health?: { lastRunPath: string; periodMs: number };
 }
 
 /** A running server over output/. */
 export interface OutputServer {
   /** Base URL, e.g. `http://127.0.0.1:8080/`. */
   url: string;
+  /** Base URLs a reader can use: `url`, or for a wildcard address (0.0.0.0, ::) the loopback and each interface's. */
+  urls: string[];
   port: number;
   /** Stops accepting connections and resolves when the open ones are done. */
   close(): Promise<void>;
@@ -73,6 +81,10 @@ export async function serveOutput(options: ServeOptions, deps: { logger: Logger 
       return;
     }
     const path = findPath(req.url ?? '/');
+    if (path === '/healthz') {
+      await sendHealth(res, head);
+      return;
+    }
     const route = path === null ? undefined : ROUTES[path];
     if (!route) {
       sendText(res, path === null ? 400 : 404, path === null ? 'bad request\n' : 'not found\n', head);
@@ -113,6 +125,22 @@ export async function serveOutput(options: ServeOptions, deps: { logger: Logger 
     res.end(head ? undefined : body.bytes);
   }
 
+  async function sendHealth(res: ServerResponse, head: boolean): Promise<void> {
+    let record: RunRecord | null = null;
+    if (options.health) {
+      try {
+        record = JSON.parse(await readFile(options.health.lastRunPath, 'utf8')) as RunRecord;
+      } catch {
+        record = null; // no run recorded yet (or a torn file, which writeFileAtomic rules out): reported as no-run
+      }
+    }
+    // The edge may read the clock: health is about now.
+    const health = assessHealth(record, Date.now(), options.health?.periodMs ?? 30 * 60_000);
+    const bytes = Buffer.from(JSON.stringify(health.body, null, 2) + '\n', 'utf8');
+    res.writeHead(health.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.byteLength, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.end(head ? undefined : bytes);
+  }
+
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(new StoryfeedError('serve', 'serve/listen-failed', `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, { cause: error }));
@@ -126,11 +154,13 @@ export async function serveOutput(options: ServeOptions, deps: { logger: Logger 
   server.on('error', (error) => log.error('server error', describeError(error)));
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
-  log.info('serving output', { dir: options.dir, url });
+  const urls = usableUrls(address, port, networkInterfaces());
+  log.info('serving output', { dir: options.dir, url, urls });
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    urls,
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
 // entries already there (one line or several, the same indent and line ends).
 
 import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions } from 'jsonc-parser';
+import { parseConfigText } from '../config/parse-config-text.js';
 import { ConfigError } from '../lib/errors.js';
 
 /** A source as written to config.json. */
@@ -11,17 +12,23 @@ export interface ConfigSource {
   id: string;
   name: string;
   url: string;
+  category?: string;
+  siteUrl?: string;
 }
 
 /** Returns `text` (a config.json) with `sources` appended to its `sources` array, leaving everything else as it was. */
 export function addSourcesToConfigText(text: string, sources: readonly ConfigSource[]): string {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError([`not valid JSON (${(error as Error).message})`], { cause: error });
-  }
+  parseConfigText(text, 'config'); // throws ConfigError naming each syntax error by line:column
   let out = text;
-  for (const source of sources) out = appendOne(out, { id: source.id, name: source.name, url: source.url });
+  for (const source of sources) {
+    out = appendOne(out, {
+      id: source.id,
+      name: source.name,
+      url: source.url,
+      ...(source.category !== undefined ? { category: source.category } : {}),
+      ...(source.siteUrl !== undefined ? { siteUrl: source.siteUrl } : {}),
+    });
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@ import { hasFeedparser, hasNewsboat, makeNewsboat, readWithFeedparser } from './
 import { serveDemo, untilNextSecond } from './support/demo-server.js';
 import { serveStories, type StoryServer } from './support/big-story-server.js';
 import { makeBigStory, makeGoldenStories, makeItem } from '../fixtures/render/story-views.js';
+import { skipReason, withSkipReason } from '../helpers/skip-reason.js';
 
 let server: OutputServer;
 let config: ResolvedConfig;
@@ -27,7 +28,8 @@ function writtenEntries() {
   return readAtom(readFileSync(config.output.feedPath, 'utf8')).entries;
 }
 
-describe.skipIf(!hasFeedparser())('Python feedparser reading the served Atom feed', () => {
+const noFeedparser = skipReason(!hasFeedparser(), 'Python feedparser not installed (apt-get install python3-feedparser)');
+describe.skipIf(noFeedparser !== null)(withSkipReason('Python feedparser reading the served Atom feed', noFeedparser), () => {
   it('parses it cleanly (no bozo) and sees every story', async () => {
     const feed = await readWithFeedparser(`${server.url}feed.atom`);
     expect(feed.bozo_exception).toBe('');
@@ -74,7 +76,8 @@ describe.skipIf(!hasFeedparser())('Python feedparser reading the served Atom fee
   });
 });
 
-describe.skipIf(!hasNewsboat())('newsboat reading the served Atom feed', () => {
+const noNewsboat = skipReason(!hasNewsboat(), 'newsboat not installed (apt-get install newsboat)');
+describe.skipIf(noNewsboat !== null)(withSkipReason('newsboat reading the served Atom feed', noNewsboat), () => {
   it('stores every story exactly once, also after reloading again', async () => {
     const newsboat = makeNewsboat(mkdtempSync(join(tmpdir(), 'storyfeed-newsboat-')), [`${server.url}feed.atom`]);
     await newsboat.reload();
@@ -93,7 +96,7 @@ describe.skipIf(!hasNewsboat())('newsboat reading the served Atom feed', () => {
   });
 });
 
-describe.skipIf(!hasNewsboat())('newsboat reading a big story (200 articles from 80 outlets)', () => {
+describe.skipIf(noNewsboat !== null)(withSkipReason('newsboat reading a big story (200 articles from 80 outlets)', noNewsboat), () => {
   let stories: StoryServer;
 
   beforeAll(async () => {

@@ -8,6 +8,7 @@ import { DEMO_CONFIG, REPO_ROOT } from '../helpers/demo-config.js';
 import { serveDemo } from './support/demo-server.js';
 import { serveStories, type StoryServer } from './support/big-story-server.js';
 import { makeBigStory, makeGoldenStories } from '../fixtures/render/story-views.js';
+import { skipReason, withSkipReason } from '../helpers/skip-reason.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The CI flags: no sandbox (containers), no GPU, and nothing that phones home (no network beyond the loopback server).
@@ -31,7 +32,8 @@ interface BrowserWindow {
   getComputedStyle(element: unknown): { fontSize: string };
 }
 
-describe.skipIf(!canRun)('the HTML page in headless Chromium', () => {
+const noChromium = skipReason(!canRun, existsSync(CHROMIUM) ? 'playwright-core cannot be loaded' : `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+describe.skipIf(noChromium !== null)(withSkipReason('the HTML page in headless Chromium', noChromium), () => {
   let server: OutputServer;
   let context: BrowserContext;
   let userDataDir: string;
@@ -146,7 +148,7 @@ describe.skipIf(!canRun)('the HTML page in headless Chromium', () => {
   });
 });
 
-describe.skipIf(!canRun)('a big story (200 articles from 80 outlets) on the page in headless Chromium', () => {
+describe.skipIf(noChromium !== null)(withSkipReason('a big story (200 articles from 80 outlets) on the page in headless Chromium', noChromium), () => {
   let stories: StoryServer;
   let context: BrowserContext;
   let userDataDir: string;

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { applyEnv } from '../../../src/config/config-from-env.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { resolveConfig } from '../../../src/config/resolve-config.js';
 import { ConfigError } from '../../../src/lib/errors.js';
@@ -29,7 +31,11 @@ describe('resolveConfig', () => {
     expect(c.store.lockPath).toBe('/srv/storyfeed/state/storyfeed.db.lock');
     expect(c.fetch.timeoutMs).toBe(20_000);
     expect(c.fetch.maxBytes).toBe(10 * 1024 * 1024);
-    expect(c.fetch.userAgent).toMatch(/^storyfeed\/\d+\.\d+\.\d+ \(\+https?:\/\/.+\)$/);
+    // No guessed project URL (#14.12): the contact URL appears only when the operator sets fetch.contactUrl.
+    expect(c.fetch.userAgent).toMatch(/^storyfeed\/\d+\.\d+\.\d+$/);
+    expect(resolveConfig({ ...minimal(), fetch: { contactUrl: 'mailto:ops@example.org' } }, '/etc/storyfeed/config.json').fetch.userAgent).toMatch(
+      /^storyfeed\/\d+\.\d+\.\d+ \(\+mailto:ops@example\.org\)$/,
+    );
     expect(c.cluster.windowHours).toBe(72);
   });
 
@@ -126,5 +132,17 @@ describe('loadConfig', () => {
     writeFileSync(join(d, 'config.json'), JSON.stringify(minimal()));
     const c = await loadConfig(join(d, 'config.json'));
     expect(c.sources[0]!.url).toBe(join(d, 'sources/a.xml'));
+  });
+});
+
+describe('applyEnv', () => {
+  const schema = z.strictObject({ sources: z.array(z.unknown()), demo: z.strictObject({ on: z.boolean().default(false), n: z.number().default(1), s: z.string().optional() }).prefault({}) });
+
+  it('reads numbers, booleans and strings by the schema\'s type, and names a bad value by its variable', () => {
+    const { raw, problems } = applyEnv({ sources: [] }, { STORYFEED_DEMO_ON: 'true', STORYFEED_DEMO_N: '7', STORYFEED_DEMO_S: 'x' }, schema);
+    expect(problems).toEqual([]);
+    expect(raw).toEqual({ sources: [], demo: { on: true, n: 7, s: 'x' } });
+    expect(applyEnv({}, { STORYFEED_DEMO_ON: 'yes' }, schema).problems).toEqual(['STORYFEED_DEMO_ON: must be true or false, got "yes"']);
+    expect(applyEnv({}, { STORYFEED_DEMO_N: '7 items' }, schema).problems).toEqual(['STORYFEED_DEMO_N: must be a number, got "7 items"']);
   });
 });

@@ -10,6 +10,7 @@ import { parseFeed } from '../../../src/parse/parse-feed.js';
 import { readXmlTreeWithParser } from '../../../src/parse/read-xml-tree.js';
 import { scanXmlTree } from '../../../src/parse/scan-xml-tree.js';
 import { plainTree } from './plain-tree.js';
+import { skipReason, withSkipReason } from '../../helpers/skip-reason.js';
 
 // The parse stage's fast paths (fast-paths.ts: scan-xml-tree.ts instead of htmlparser2, pre-checks before
 // whole-document regexes) must give exactly what the reference path gives, on every document we have: the
@@ -142,7 +143,7 @@ describe('fast paths: our fixtures', () => {
   });
 });
 
-describe.skipIf(!existsSync(corpus))('fast paths: the conformance corpus (../shared)', () => {
+describe.skipIf(!existsSync(corpus))(withSkipReason('fast paths: the conformance corpus (../shared)', skipReason(!existsSync(corpus), `no conformance corpus at ${corpus}`)), () => {
   const documents = existsSync(corpus) ? listFiles(corpus).map((file): [string, string] => [file.slice(corpus.length + 1), readText(file)]) : [];
 
   it('parse every corpus document exactly as the reference path does', () => {

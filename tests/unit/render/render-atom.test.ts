@@ -9,6 +9,7 @@ import type { StoryView } from '../../../src/model.js';
 import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
 import { readAtom } from '../../helpers/read-atom.js';
 import { isPythonAvailable, readAtomStrictly, type StrictAtom, type StrictEntry } from './read-atom-strictly.js';
+import { skipReason, withSkipReason } from '../../helpers/skip-reason.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const goldenPath = join(repoRoot, 'tests', 'golden', 'render', 'feed.atom');
@@ -16,6 +17,7 @@ const bigGoldenPath = join(repoRoot, 'tests', 'golden', 'render', 'big-story.ato
 const schemaPath = resolve(repoRoot, '..', 'shared', 'schemas', 'atom.rnc');
 const fixedNow = new Date('2024-06-01T00:00:00.000Z');
 const pythonAvailable = isPythonAvailable();
+const noPython = skipReason(!pythonAvailable, 'python3 not found (the checks read the feed with Python\'s xml.etree)');
 const dates = { published: '2024-05-01T10:00:00.000Z', updated: '2024-05-01T10:00:00.000Z' };
 
 /** Returns true when jing runs, waiting a little in case it is being installed right now. */
@@ -86,7 +88,7 @@ describe('renderAtom determinism', () => {
   });
 });
 
-describe.skipIf(!pythonAvailable)('renderAtom feed level', () => {
+describe.skipIf(noPython !== null)(withSkipReason('renderAtom feed level', noPython), () => {
   it('writes a UTF-8 prolog and an Atom root', () => {
     const xml = renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow);
     expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n')).toBe(true);
@@ -138,7 +140,7 @@ describe.skipIf(!pythonAvailable)('renderAtom feed level', () => {
   });
 });
 
-describe.skipIf(!pythonAvailable)('renderAtom entries', () => {
+describe.skipIf(noPython !== null)(withSkipReason('renderAtom entries', noPython), () => {
   it('uses the story id as given and the representative title', () => {
     const [bridge] = readBack(renderAtom(makeGoldenStories(), makeFeedMeta(), fixedNow)).entries;
     expect(bridge?.id).toBe('urn:storyfeed:story:bridge01');
@@ -245,7 +247,7 @@ describe.skipIf(!pythonAvailable)('renderAtom entries', () => {
   });
 });
 
-describe.skipIf(!pythonAvailable)('renderAtom escaping', () => {
+describe.skipIf(noPython !== null)(withSkipReason('renderAtom escaping', noPython), () => {
   it('keeps & and " in attribute values exact', () => {
     const item = makeItem({
       sourceName: 'Smith & "Sons"',
@@ -327,7 +329,8 @@ const schemaExists = existsSync(schemaPath);
 const jingAvailable = schemaExists && findJing();
 
 describe('renderAtom schema', () => {
-  it.skipIf(!schemaExists || !jingAvailable)('validates against the Atom RELAX NG schema with jing', () => {
+  const noJing = !schemaExists ? `no Atom RELAX NG schema at ${schemaPath} (../shared/schemas)` : !jingAvailable ? 'jing not installed (apt-get install jing)' : null;
+  it.skipIf(noJing !== null)(withSkipReason('validates against the Atom RELAX NG schema with jing', noJing), () => {
     const directory = mkdtempSync(join(tmpdir(), 'storyfeed-jing-'));
     try {
       const stories = makeGoldenStories();
