@@ -29,7 +29,7 @@ export interface ResolvedConfig {
     author: string;
     maxStories: number;
   };
-  cluster: { windowHours: number; threshold: number; sameSourceThreshold: number };
+  cluster: { windowHours: number; threshold: number; sameSourceThreshold: number; storyJoinThreshold: number; storyMergeThreshold: number };
   fetch: {
     timeoutMs: number;
     maxBytes: number;

@@ -79,6 +79,8 @@ export const configSchema = z
         windowHours: z.number().positive().max(24 * 365).default(72),
         threshold: z.number().gt(0).lt(1).default(0.54),
         sameSourceThreshold: z.number().gt(0).max(1).default(0.7),
+        storyJoinThreshold: z.number().gt(0).max(1).default(0.12),
+        storyMergeThreshold: z.number().gt(0).max(1).default(0.18),
       })
       .prefault({}),
     fetch: z

@@ -610,9 +610,9 @@ describe('#14 --debug', () => {
     const env = { STORYFEED_STORE_PATH: dir }; // a directory: the database cannot be opened
     const plain = await runBin(['explain', 'abc', '--config', configPath], { env });
     expect(plain.code).toBe(EXIT.failed);
-    expect(plain.stderr).toBe(`storyfeed: store: cannot open the state database ${dir}: unable to open database file\n`);
+    expect(plain.stderr).toBe(`storyfeed: store: cannot read or write the state database ${dir} (unable to open database file): check the disk and the path in store.path\n`);
     const debug = await runBin(['explain', 'abc', '--debug', '--config', configPath], { env });
     expect(debug.code).toBe(EXIT.failed);
-    expect(debug.stderr).toMatch(/^storyfeed: store: cannot open the state database .*\nStoreError: .*\n\s+at /);
+    expect(debug.stderr).toMatch(/^storyfeed: store: cannot read or write the state database .*\nStoreError: .*\n\s+at /);
   });
 });
