@@ -6,6 +6,7 @@ import {
   displayDate,
   findHttpUrl,
   findLatestUpdated,
+  findStoryCategories,
   findStoryUpdated,
   oneLine,
   orUntitled,
@@ -53,6 +54,7 @@ header.site h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 0.25rem; }
 .outlet { font-weight: 600; }
 .sources time, .sources .articles { color: var(--muted); font-size: 0.8rem; white-space: nowrap; }
 .total { color: var(--muted); font-size: 0.85rem; white-space: nowrap; }
+.categories { color: var(--muted); font-size: 0.85rem; }
 details.more { margin: 0.4rem 0 0; font-size: 0.9rem; }
 details.more summary { cursor: pointer; color: var(--accent); font-weight: 600; }
 details.more .sources { border-top: none; padding-top: 0.2rem; }
@@ -106,6 +108,9 @@ ${body}
   return stripInvalidXmlChars(html);
 }
 
+/** Categories shown on a story's card (the feeds carry all of the listed outlets'). */
+const SHOWN_CATEGORIES = 4;
+
 /** Returns the <article> of one story: its first SHOWN_OUTLETS outlets listed, the rest behind a <details>. */
 function renderStory(view: StoryView): string {
   const { story, items, representative } = view;
@@ -116,6 +121,9 @@ function renderStory(view: StoryView): string {
   const updated = findStoryUpdated(view);
   const time = updated ? `<time datetime="${escapeHtml(updated)}">${escapeHtml(displayDate(updated))}</time> · ` : '';
   const total = items.length > outlets.length ? ` <span class="total">${countOf(items.length, 'article')}</span>` : '';
+  // The reader's folders (OPML categories) come first in an article's categories; a few are enough to place the story.
+  const categoryList = findStoryCategories(view).slice(0, SHOWN_CATEGORIES);
+  const categories = categoryList.length > 0 ? ` <span class="categories">${categoryList.map(escapeHtml).join(' · ')}</span>` : '';
   const summaryText = shorten(oneLine(representative.summary), SUMMARY_CHARS);
   const summary = summaryText ? `\n<p class="summary">${escapeHtml(summaryText)}</p>` : '';
   // One outlet only: its best article is the representative, whose headline is the story's heading already, so the
@@ -129,7 +137,7 @@ function renderStory(view: StoryView): string {
       : '';
   return `<article class="story" id="${escapeHtml(storyAnchorId(story.id))}">
 <h2>${heading}</h2>
-<p class="meta">${time}<span class="count${outlets.length > 1 ? ' many' : ''}">${countOf(outlets.length, 'outlet')}</span>${total}</p>${summary}
+<p class="meta">${time}<span class="count${outlets.length > 1 ? ' many' : ''}">${countOf(outlets.length, 'outlet')}</span>${total}${categories}</p>${summary}
 <ul class="sources">
 ${outlets.slice(0, SHOWN_OUTLETS).map(row).join('\n')}
 </ul>${more}

@@ -110,6 +110,14 @@ describe('renderHtmlPage', () => {
     expect(summary).toMatch(/ word…$/);
   });
 
+  it("shows the story's categories (a source's OPML folder first) on its card, at most four", () => {
+    const item = makeItem({ id: 'c', categories: ['Tech / AI', 'Chips', 'Markets', 'Asia', 'Earnings'] });
+    const page = readPage(renderHtmlPage([makeStoryView('urn:storyfeed:story:c', [item], dates)], makeFeedMeta(), fixedNow));
+    const shown = page.all((el) => page.hasClass(el, 'categories'));
+    expect(shown).toHaveLength(1);
+    expect(page.text(shown[0]!)).toBe('Tech / AI · Chips · Markets · Asia');
+  });
+
   it('says so when there are no stories yet', () => {
     const page = readPage(renderHtmlPage([], makeFeedMeta(), fixedNow));
     expect(page.all((el) => el.name === 'article')).toHaveLength(0);
