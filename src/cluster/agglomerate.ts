@@ -331,7 +331,7 @@ function maxOf(a: number, b: number): number {
 }
 
 /** Candidate merges, highest mean first; ties: lower a, then lower b (deterministic). Entries in parallel arrays. */
-class MaxHeap {
+export class MaxHeap {
   private mean = new Float64Array(1024);
   private ab = new Int32Array(4096);
   size = 0;

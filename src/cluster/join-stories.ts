@@ -13,7 +13,7 @@
 // Undated reports (a pool that may span years, where two stories on one topic share as many words as two
 // reports of one story) are left as the pair decision grouped them.
 
-import type { Edges } from './agglomerate.js';
+import { MaxHeap, type Edges } from './agglomerate.js';
 import type { ProfileTable, SparseRows } from './corpus.js';
 
 /** A group as agglomerate left it: its items, and whether it holds a new item (else: a story of an earlier run). */
@@ -158,7 +158,7 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
 
   // 2. Stories split by the pass merge, the most similar pair first (a pair of two old stories never: an earlier
   // run's stories merge only through new reports).
-  const heap = new PairHeap();
+  const heap = new MaxHeap();
   const offer = (x: number, y: number) => {
     const a = state[x]!;
     const b = state[y]!;
@@ -182,7 +182,7 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
   };
   for (let x = 0; x < n; x++) if (root[x] === x && isDated[x]) for (const y of neighbours(x)) if (y > x) offer(x, y);
   while (heap.size > 0) {
-    const { sim, a, b, va, vb } = heap.pop();
+    const { mean: sim, a, b, va, vb } = heap.pop();
     if (root[a] !== a || root[b] !== b || state[a]!.version !== va || state[b]!.version !== vb) continue;
     unpost(b);
     unpost(a);
@@ -300,18 +300,11 @@ function subtract(A: StoryState, U: StoryState): void {
   A.dated -= U.dated;
 }
 
-/** Story B joins story A. */
+/** Story B joins story A (B is left empty). */
 function mergeInto(A: StoryState, B: StoryState): void {
   for (const i of B.items) A.items.push(i);
   A.fresh = A.fresh || B.fresh;
-  for (const [t, w] of B.all) A.all.set(t, (A.all.get(t) ?? 0) + w);
-  A.norm = normOf(A.all);
-  if (B.dated > 0) {
-    A.minTime = A.dated === 0 ? B.minTime : Math.min(A.minTime, B.minTime);
-    A.maxTime = A.dated === 0 ? B.maxTime : Math.max(A.maxTime, B.maxTime);
-    A.timeSum += B.timeSum;
-    A.dated += B.dated;
-  }
+  add(A, B);
   for (const o of B.links) A.links.add(o);
   A.version++;
   B.version++;
@@ -322,67 +315,4 @@ function mergeInto(A: StoryState, B: StoryState): void {
 
 function windowsMeet(a: StoryState, b: StoryState, windowMs: number): boolean {
   return b.minTime <= a.maxTime + windowMs && a.minTime <= b.maxTime + windowMs;
-}
-
-/** Candidate merges, most similar first; ties: lower a, then lower b (deterministic). */
-class PairHeap {
-  private sim: number[] = [];
-  private ab: number[] = [];
-  size = 0;
-
-  push(sim: number, a: number, b: number, va: number, vb: number): void {
-    let k = this.size++;
-    this.sim[k] = sim;
-    this.ab[k * 4] = a;
-    this.ab[k * 4 + 1] = b;
-    this.ab[k * 4 + 2] = va;
-    this.ab[k * 4 + 3] = vb;
-    while (k > 0) {
-      const up = (k - 1) >> 1;
-      if (!this.before(k, up)) break;
-      this.swap(k, up);
-      k = up;
-    }
-  }
-
-  pop(): { sim: number; a: number; b: number; va: number; vb: number } {
-    const top = { sim: this.sim[0]!, a: this.ab[0]!, b: this.ab[1]!, va: this.ab[2]!, vb: this.ab[3]! };
-    const last = --this.size;
-    if (last > 0) {
-      this.sim[0] = this.sim[last]!;
-      for (let f = 0; f < 4; f++) this.ab[f] = this.ab[last * 4 + f]!;
-      let k = 0;
-      for (;;) {
-        const l = 2 * k + 1;
-        const r = l + 1;
-        let m = k;
-        if (l < last && this.before(l, m)) m = l;
-        if (r < last && this.before(r, m)) m = r;
-        if (m === k) break;
-        this.swap(m, k);
-        k = m;
-      }
-    }
-    this.sim.length = last;
-    this.ab.length = last * 4;
-    return top;
-  }
-
-  private swap(x: number, y: number): void {
-    const t = this.sim[x]!;
-    this.sim[x] = this.sim[y]!;
-    this.sim[y] = t;
-    for (let f = 0; f < 4; f++) {
-      const u = this.ab[x * 4 + f]!;
-      this.ab[x * 4 + f] = this.ab[y * 4 + f]!;
-      this.ab[y * 4 + f] = u;
-    }
-  }
-
-  private before(x: number, y: number): boolean {
-    if (this.sim[x] !== this.sim[y]) return this.sim[x]! > this.sim[y]!;
-    const ax = this.ab[x * 4]!;
-    const ay = this.ab[y * 4]!;
-    return ax < ay || (ax === ay && this.ab[x * 4 + 1]! < this.ab[y * 4 + 1]!);
-  }
 }
