@@ -78,7 +78,8 @@ interface StoryState {
  */
 export function joinStories(profiles: ProfileTable, groups: readonly Group[], edges: Edges, options: StoryLevelOptions): { root: Int32Array; score: Float64Array } {
   const n = groups.length;
-  if (profiles.count < MIN_ITEMS) return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
+  // Similarities are at most 1: thresholds above it switch the story level off.
+  if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1)) return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
   // Only dated groups take part: an undated one keeps an empty state and is never looked at.
   const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
   const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g : { items: [], fresh: g.fresh }));
@@ -151,8 +152,17 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
     }
     return top;
   };
-  const unpost = (x: number) => {
-    for (const t of state[x]!.all.keys()) postings.get(t)?.delete(x);
+  // b joins a: b's terms now point at a (a's other terms keep their weights: the index only ranks candidates).
+  const joinPosted = (a: number, b: number, at: number) => {
+    const moved = [...state[b]!.all.keys()];
+    join(a, b, at);
+    const A = state[a]!.all;
+    for (const t of moved) {
+      let list = postings.get(t);
+      if (!list) postings.set(t, (list = new Map()));
+      list.delete(b);
+      list.set(a, A.get(t)!);
+    }
   };
   const placed = new Uint8Array(n);
   groups.forEach((g, x) => {
@@ -183,9 +193,7 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
     if (best >= 0 && bestScore >= options.joinThreshold) {
       const a = Math.min(best, g);
       const b = Math.max(best, g);
-      unpost(b);
-      join(a, b, bestScore);
-      post(a);
+      joinPosted(a, b, bestScore);
     } else post(g);
   }
 
@@ -208,10 +216,7 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
   while (heap.size > 0) {
     const { mean: sim, a, b, va, vb } = heap.pop();
     if (root[a] !== a || root[b] !== b || state[a]!.version !== va || state[b]!.version !== vb) continue;
-    unpost(b);
-    unpost(a);
-    join(a, b, sim);
-    post(a);
+    joinPosted(a, b, sim);
     for (const y of neighbours(a)) offer(a, y);
   }
   for (let g = 0; g < n; g++) root[g] = find(g);
