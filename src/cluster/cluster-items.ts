@@ -321,7 +321,6 @@ function clusterBatch(
   const stories2 = joinStories(
     profiles,
     groupIds.map((r) => groupAt.get(r)!),
-    edges,
     { joinThreshold: opts.storyJoinThreshold, mergeThreshold: opts.storyMergeThreshold, windowMs },
   );
   const slotOf = new Map(groupIds.map((r, k) => [r, k]));

@@ -5,15 +5,16 @@
 // words are in too many items to be looked up item by item: pair evidence alone never grew a story past a handful.
 // A story's profile gathers its vocabulary as it grows, and among stories its words are rare again.
 //
-// Two steps, both for dated reports only (see docs/clustering.md, "Story level"):
+// Three steps, for dated reports only (see docs/clustering.md):
 // 1. one pass in time order: each new group joins the story whose profile is most similar, when
 //    cosine × closeness in time ≥ joinThreshold, else it is a story of its own for the groups after it;
 // 2. stories that a pass split (two halves of one story, founded before they met) merge, most similar
-//    first, while cosine × closeness ≥ mergeThreshold.
+//    first, while cosine × closeness ≥ mergeThreshold;
+// 3. one round moves each joined group to the story it is then most similar to, when that is another.
 // Undated reports (a pool that may span years, where two stories on one topic share as many words as two
 // reports of one story) are left as the pair decision grouped them.
 
-import { MaxHeap, type Edges } from './agglomerate.js';
+import { MaxHeap } from './agglomerate.js';
 import type { ProfileTable, SparseRows } from './corpus.js';
 
 /** A group as agglomerate left it: its items, and whether it holds a new item (else: a story of an earlier run). */
@@ -67,8 +68,6 @@ interface StoryState {
   maxTime: number;
   timeSum: number;
   dated: number;
-  /** Other groups this one has item links to (from the pair graph). */
-  links: Set<number>;
   version: number;
 }
 
@@ -76,7 +75,7 @@ interface StoryState {
  * Joins groups into stories. Returns each group's final group (the lowest index of the groups joined to it: the
  * older seed survives), and for each group the score at which it joined (1 for a survivor).
  */
-export function joinStories(profiles: ProfileTable, groups: readonly Group[], edges: Edges, options: StoryLevelOptions): { root: Int32Array; score: Float64Array } {
+export function joinStories(profiles: ProfileTable, groups: readonly Group[], options: StoryLevelOptions): { root: Int32Array; score: Float64Array } {
   const n = groups.length;
   // Similarities are at most 1: thresholds above it switch the story level off.
   if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1)) return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
@@ -85,19 +84,6 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
   const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g : { items: [], fresh: g.fresh }));
   // Each group's own profile, kept as it was (state[g] becomes its story's as others join it).
   const unit = groups.map((g, x) => (isDated[x] && g.fresh ? stateOf(profiles, g) : undefined));
-  const groupOfItem = new Int32Array(profiles.count).fill(-1);
-  groups.forEach((g, x) => {
-    for (const i of g.items) groupOfItem[i] = x;
-  });
-  for (let e = 0; e < edges.a.length; e++) {
-    const x = groupOfItem[edges.a[e]!]!;
-    const y = groupOfItem[edges.b[e]!]!;
-    if (x < 0 || y < 0 || x === y || !isDated[x] || !isDated[y]) continue;
-    state[x]!.links.add(y);
-    state[y]!.links.add(x);
-    unit[x]?.links.add(y);
-    unit[y]?.links.add(x);
-  }
   const root = Int32Array.from({ length: n }, (_, g) => g);
   const score = new Float64Array(n).fill(1);
   const find = (g: number): number => {
@@ -252,7 +238,7 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], ed
 }
 
 function stateOf(profiles: ProfileTable, g: Group): StoryState {
-  const s: StoryState = { items: [...g.items], fresh: g.fresh, all: new Map(), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, links: new Set(), version: 0 };
+  const s: StoryState = { items: [...g.items], fresh: g.fresh, all: new Map(), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, version: 0 };
   for (const i of g.items) {
     addRow(s.all, profiles.all, i);
     const t = profiles.time[i]!;
@@ -350,12 +336,10 @@ function mergeInto(A: StoryState, B: StoryState): void {
   for (const i of B.items) A.items.push(i);
   A.fresh = A.fresh || B.fresh;
   add(A, B);
-  for (const o of B.links) A.links.add(o);
   A.version++;
   B.version++;
   B.items = [];
   B.all = new Map();
-  B.links.clear();
 }
 
 function windowsMeet(a: StoryState, b: StoryState, windowMs: number): boolean {
