@@ -6,32 +6,15 @@ import { OUTPUT_SET_MANIFEST, renderOutputSetManifest } from './output-set.js';
 
 /** Writes the data to path atomically (temp file in the same directory, fsync, rename) unless the file already holds those bytes; returns whether it changed. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<{ changed: boolean }> {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const existing = await readExisting(path, bytes.byteLength);
-  // Leaving identical bytes alone keeps the mtime, so HTTP Last-Modified / If-Modified-Since stay truthful.
-  if (existing?.bytes && Buffer.compare(existing.bytes, bytes) === 0) return { changed: false };
-
-  const directory = dirname(path);
-  // Same directory as the target: rename(2) is only atomic within one file system.
-  const tempPath = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
+  const tempPath = await stageFile(path, data, '');
+  if (tempPath === null) return { changed: false };
   try {
-    await mkdir(directory, { recursive: true });
-    // `wx`: never follow or reuse a file someone else put at the temp name.
-    handle = await open(tempPath, 'wx', existing?.mode ?? 0o666);
-    // Keep the previous file's permissions exactly (open's mode is filtered by the umask).
-    if (existing) await handle.chmod(existing.mode);
-    await handle.writeFile(bytes);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
     await rename(tempPath, path);
   } catch (error) {
-    await handle?.close().catch(() => undefined); // already failing; the original error is the one to report
-    await unlink(tempPath).catch(() => undefined); // ENOENT when open failed; nothing else to clean up
+    await unlink(tempPath).catch(() => undefined); // already failing; the original error is the one to report
     throw new WriteError('write/failed', `cannot write ${path}: ${describeCause(error)}`, { cause: error });
   }
-  await syncDirectory(directory);
+  await syncDirectory(dirname(path));
   return { changed: true };
 }
 
@@ -93,17 +76,24 @@ export async function writeFileSet(files: readonly { path: string; data: string 
   return changed.map((c) => ({ changed: c }));
 }
 
-/** Writes `data` whole to a synced temporary file beside `path` and returns its path, or null when `path` already holds those bytes. */
-async function stageFile(path: string, data: string | Uint8Array): Promise<string | null> {
+/**
+ * Writes `data` whole to a synced temporary file beside `path` and returns its path, or null when `path` already holds
+ * those bytes (leaving identical bytes alone keeps the mtime, so HTTP Last-Modified / If-Modified-Since stay truthful).
+ * `kept` is added to the error message (what the caller leaves in place).
+ */
+async function stageFile(path: string, data: string | Uint8Array, kept = ' (the previous files were kept)'): Promise<string | null> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const existing = await readExisting(path, bytes.byteLength);
   if (existing?.bytes && Buffer.compare(existing.bytes, bytes) === 0) return null;
   const directory = dirname(path);
+  // Same directory as the target: rename(2) is only atomic within one file system.
   const tempPath = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
     await mkdir(directory, { recursive: true });
+    // `wx`: never follow or reuse a file someone else put at the temp name.
     handle = await open(tempPath, 'wx', existing?.mode ?? 0o666);
+    // Keep the previous file's permissions exactly (open's mode is filtered by the umask).
     if (existing) await handle.chmod(existing.mode);
     await handle.writeFile(bytes);
     await handle.sync();
@@ -113,7 +103,7 @@ async function stageFile(path: string, data: string | Uint8Array): Promise<strin
   } catch (error) {
     await handle?.close().catch(() => undefined); // already failing; the original error is the one to report
     await unlink(tempPath).catch(() => undefined); // ENOENT when open failed; nothing else to clean up
-    throw new WriteError('write/failed', `cannot write ${path}: ${describeCause(error)} (the previous files were kept)`, { cause: error });
+    throw new WriteError('write/failed', `cannot write ${path}: ${describeCause(error)}${kept}`, { cause: error });
   }
 }
 
