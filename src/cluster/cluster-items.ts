@@ -318,7 +318,7 @@ function clusterBatch(
     for (const i of s.items) grp.items.push(i);
     grp.fresh = grp.fresh || s.fresh;
   });
-  const stories2 = joinStories(
+  const storyLevel = joinStories(
     profiles,
     groupIds.map((r) => groupAt.get(r)!),
     { joinThreshold: opts.storyJoinThreshold, mergeThreshold: opts.storyMergeThreshold, windowMs },
@@ -328,9 +328,9 @@ function clusterBatch(
   seeds.forEach((s, g) => {
     for (const i of s.items) seedOfItem[i] = g;
   });
-  const root = Int32Array.from(pairRoot, (r) => groupIds[stories2.root[slotOf.get(r)!]!]!);
+  const root = Int32Array.from(pairRoot, (r) => groupIds[storyLevel.root[slotOf.get(r)!]!]!);
   // Per item: the story-level score at which its group joined (1: it did not join at the story level).
-  const joinedAt = (i: number): number => stories2.score[slotOf.get(pairRoot[seedOfItem[i]!]!)!]!;
+  const joinedAt = (i: number): number => storyLevel.score[slotOf.get(pairRoot[seedOfItem[i]!]!)!]!;
 
   // Each new item's evidence: its most probable link inside its final group.
   const groupOfItem = new Int32Array(profiles.count);
