@@ -2,6 +2,7 @@
 import { Parser } from 'htmlparser2';
 import { DOCUMENT_LIMITS } from '../config/document-limits.js';
 import type { ParsedText } from '../model.js';
+import { leadEnd, leadText } from './lead-text.js';
 
 /** Elements whose content is never readable text (code, styling, fallbacks, templates). */
 export const SKIPPED_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
@@ -42,14 +43,22 @@ export function unwrapCdata(html: string): string {
 
 /** Thrown from the parser's callbacks to stop reading markup nested past the limit. */
 const TOO_DEEP = Symbol('too deep');
+/** Thrown from the parser's callbacks once the text read holds the lead asked for: the rest is not parsed. */
+const ENOUGH = Symbol('enough');
 
 /**
  * Returns the readable text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed. Markup nested
  * deeper than `maxDepth` (escaped in a feed, so the document's own depth check never saw it) is not parsed: htmlparser2
- * takes time quadratic in the depth (issue #15); its tags are then dropped by one linear pass instead.
+ * takes time quadratic in the depth (issue #15); its tags are then dropped by one linear pass instead. With
+ * `leadWords`, returns leadText(the text, leadWords), and stops parsing as soon as the text read holds it.
  */
-export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxDepth): string {
+export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxDepth, leadWords?: number): string {
   const chunks: string[] = [];
+  const lead = (text: string): string => (leadWords === undefined ? text : leadText(text, leadWords));
+  // Characters of text read, and when to look next whether they hold the lead: words average ~6 characters with
+  // their space, so the first look comes at about the lead's length, and each later one ~70 words on.
+  let length = 0;
+  let checkAt = leadWords === undefined ? Infinity : leadWords * 5;
   let skipDepth = 0;
   let depth = 0; // htmlparser2's open elements: it reports a close for each open, implied ones (void elements) too
   const parser = new Parser(
@@ -65,7 +74,14 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
         else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
       },
       ontext(text) {
-        if (skipDepth === 0) chunks.push(text);
+        if (skipDepth !== 0) return;
+        chunks.push(text);
+        length += text.length;
+        if (leadWords === undefined || length < checkAt) return;
+        // A prefix of the markup gives a prefix of the text (whitespace collapses locally), so once its text has a
+        // word past the lead, the lead is final.
+        if (leadEnd(collapseWhitespace(chunks.join('')), leadWords) >= 0) throw ENOUGH;
+        checkAt = length + leadWords;
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
@@ -75,11 +91,12 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
     parser.write(markup);
     parser.end();
   } catch (error) {
+    if (error === ENOUGH) return lead(collapseWhitespace(chunks.join('')));
     if (error !== TOO_DEEP) throw error;
     // Every tag becomes a space (so words on both sides stay apart), then references are decoded.
-    return collapseWhitespace(decodeEntities(dropTags(markup)));
+    return lead(collapseWhitespace(decodeEntities(dropTags(markup))));
   }
-  return collapseWhitespace(chunks.join(''));
+  return lead(collapseWhitespace(chunks.join('')));
 }
 
 /** Returns `markup` with each `<…>` replaced by a space, in one pass (a regex would rescan after every unclosed `<`). */
@@ -98,9 +115,14 @@ function dropTags(markup: string): string {
   }
 }
 
-/** Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has entities decoded. */
-export function textFromParsed(text: ParsedText | undefined): string {
+/**
+ * Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has
+ * entities decoded; with `leadWords`, only its lead (leadText).
+ */
+export function textFromParsed(text: ParsedText | undefined, leadWords?: number): string {
   if (text === undefined) return '';
+  if (leadWords !== undefined && text.type !== 'text') return htmlToText(text.value, undefined, leadWords);
+  if (leadWords !== undefined) return leadText(textFromParsed(text), leadWords);
   // A `text` construct is plain already; "<b>" in it is literal. Entities are still decoded because
   // feeds often escape twice (`AT&amp;amp;T` in the XML, `AT&amp;T` after it).
   // A base64 payload has no XML escaping layer, so nothing in it was escaped twice.
