@@ -2,7 +2,7 @@
 import { Parser } from 'htmlparser2';
 import { DOCUMENT_LIMITS } from '../config/document-limits.js';
 import type { ParsedText } from '../model.js';
-import { leadEnd, leadText } from './lead-text.js';
+import { leadEnd, leadText, WordCounter } from './lead-text.js';
 
 /** Elements whose content is never readable text (code, styling, fallbacks, templates). */
 export const SKIPPED_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
@@ -55,10 +55,9 @@ const ENOUGH = Symbol('enough');
 export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxDepth, leadWords?: number): string {
   const chunks: string[] = [];
   const lead = (text: string): string => (leadWords === undefined ? text : leadText(text, leadWords));
-  // Characters of text read, and when to look next whether they hold the lead: words average ~6 characters with
-  // their space, so the first look comes at about the lead's length, and each later one ~70 words on.
-  let length = 0;
-  let checkAt = leadWords === undefined ? Infinity : leadWords * 5;
+  // The words read so far, counted as the text comes (a prefix of the markup gives a prefix of the text, and
+  // collapsing whitespace moves no word boundary): once a word past the lead starts, the lead is in `chunks`.
+  const counter = leadWords === undefined ? undefined : new WordCounter();
   let skipDepth = 0;
   let depth = 0; // htmlparser2's open elements: it reports a close for each open, implied ones (void elements) too
   const parser = new Parser(
@@ -66,22 +65,25 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
       onopentag(name) {
         if (++depth > maxDepth) throw TOO_DEEP;
         if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth++;
-        else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
+        else if (BLOCK_TEXT_ELEMENTS.has(name)) {
+          chunks.push('\n');
+          counter?.separate();
+        }
       },
       onclosetag(name) {
         depth--;
         if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth = Math.max(0, skipDepth - 1);
-        else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
+        else if (BLOCK_TEXT_ELEMENTS.has(name)) {
+          chunks.push('\n');
+          counter?.separate();
+        }
       },
       ontext(text) {
         if (skipDepth !== 0) return;
         chunks.push(text);
-        length += text.length;
-        if (leadWords === undefined || length < checkAt) return;
-        // A prefix of the markup gives a prefix of the text (whitespace collapses locally), so once its text has a
-        // word past the lead, the lead is final.
-        if (leadEnd(collapseWhitespace(chunks.join('')), leadWords) >= 0) throw ENOUGH;
-        checkAt = length + leadWords;
+        if (counter === undefined || leadWords === undefined) return;
+        counter.add(text);
+        if (counter.count > leadWords) throw ENOUGH;
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
@@ -91,7 +93,12 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
     parser.write(markup);
     parser.end();
   } catch (error) {
-    if (error === ENOUGH) return lead(collapseWhitespace(chunks.join('')));
+    if (error === ENOUGH && leadWords !== undefined) {
+      const text = collapseWhitespace(chunks.join(''));
+      const end = leadEnd(text, leadWords);
+      // The count and the cut agree (both are scanWords' words); should they not, the whole text is read instead.
+      return end >= 0 ? text.slice(0, end) : leadText(htmlToText(html, maxDepth), leadWords);
+    }
     if (error !== TOO_DEEP) throw error;
     // Every tag becomes a space (so words on both sides stay apart), then references are decoded.
     return lead(collapseWhitespace(decodeEntities(dropTags(markup))));

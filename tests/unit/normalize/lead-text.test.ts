@@ -1,10 +1,10 @@
 // The lead of an article's text (what a run stores of it) must hold exactly what the clusterer reads, and reading
 // HTML only up to the lead must give the same lead as reading all of it.
 import { describe, expect, it } from 'vitest';
-import { generateCorpus, generatedStories } from '../../../src/bench/generate-corpus.js';
-import { BODY_TERM_WORDS, tokenize } from '../../../src/cluster/text-features.js';
+import { generateCorpus, generatedStories, seededRandom } from '../../../src/bench/generate-corpus.js';
+import { BODY_TERM_WORDS, scanWords, tokenize } from '../../../src/cluster/text-features.js';
 import { htmlToText } from '../../../src/normalize/html-to-text.js';
-import { LEAD_WORDS, leadText } from '../../../src/normalize/lead-text.js';
+import { LEAD_WORDS, leadText, WordCounter } from '../../../src/normalize/lead-text.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
 
 /** The HTML contents of a generated feed document (~600 words each). */
@@ -22,6 +22,42 @@ describe('leadText', () => {
     ['empty', '', 5, ''],
   ])('%s', (_name, text, words, expected) => {
     expect(leadText(text, words)).toBe(expected);
+  });
+
+  it('finds the words the clusterer’s scanWords finds, on random text of every kind of character', () => {
+    // The oracle: the cut as scanWords itself gives it (the end of its words-th word, when a further word follows).
+    const reference = (text: string, words: number): string => {
+      let count = 0;
+      let end = -1;
+      let more = false;
+      scanWords(text, words + 1, (_start, wordEnd) => {
+        if (++count === words) end = wordEnd;
+        else if (count > words) more = true;
+        return true;
+      });
+      return more ? text.slice(0, end) : text;
+    };
+    const alphabet = ['a', 'Z', '7', ' ', ' ', "'", '’', '.', '-', 'é', 'ß', '中', '—', '“', '\u00a0', '𝐀', '😀', '\ud800', '\udc00', '٣', '\n'];
+    const random = seededRandom(42);
+    let cuts = 0;
+    for (let t = 0; t < 3000; t++) {
+      let text = '';
+      const length = Math.floor(random() * 60);
+      for (let k = 0; k < length; k++) text += alphabet[Math.floor(random() * alphabet.length)];
+      const words = 1 + Math.floor(random() * 8);
+      const expected = reference(text, words);
+      if (expected !== text) cuts++;
+      expect(leadText(text, words), JSON.stringify([text, words])).toBe(expected);
+      // Counted in pieces, the words are the same as in one piece.
+      const counter = new WordCounter();
+      const at = Math.floor(random() * (text.length + 1));
+      counter.add(text.slice(0, at));
+      counter.add(text.slice(at));
+      let all = 0;
+      scanWords(text, Infinity, () => (all++, true));
+      if (!/[\ud800-\udbff]$/.test(text.slice(0, at))) expect(counter.count, JSON.stringify(text)).toBe(all);
+    }
+    expect(cuts).toBeGreaterThan(1000);
   });
 
   it('keeps the clusterer’s words: its tokens of the lead are its tokens of the whole text', () => {
