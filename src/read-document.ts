@@ -4,7 +4,6 @@ import { decodeBytes } from './fetch/decode-bytes.js';
 import { findRssTtlMinutes } from './fetch/poll-policy.js';
 import { describeError, StoryfeedError, type Stage } from './lib/errors.js';
 import type { Item, Source } from './model.js';
-import { LEAD_WORDS } from './normalize/lead-text.js';
 import { normalizeFeed, type NormalizeContext } from './normalize/normalize-feed.js';
 import { parseFeed } from './parse/parse-feed.js';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './config/document-limits.js';
@@ -50,8 +49,7 @@ export function readDocument(job: DocumentJob): DocumentResult {
     mark = performance.now();
     // No output copies article HTML (render/story-html.ts builds merged entries from the plain-text fields), so the
     // pipeline neither sanitises it nor stores it: the text fields are the same strings either way.
-    // Of the article text it keeps the lead, the words the clusterer reads: nothing reads further (docs/store.md).
-    const normalized = normalizeFeed(feed, job.source, job.context, { contentHtml: false, leadWords: LEAD_WORDS });
+    const normalized = normalizeFeed(feed, job.source, job.context, { contentHtml: false });
     return {
       ok: true,
       items: normalized.items,

@@ -2,7 +2,6 @@
 import { Parser } from 'htmlparser2';
 import { DOCUMENT_LIMITS } from '../config/document-limits.js';
 import type { ParsedText } from '../model.js';
-import { leadEnd, leadText, WordCounter } from './lead-text.js';
 
 /** Elements whose content is never readable text (code, styling, fallbacks, templates). */
 export const SKIPPED_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
@@ -43,21 +42,14 @@ export function unwrapCdata(html: string): string {
 
 /** Thrown from the parser's callbacks to stop reading markup nested past the limit. */
 const TOO_DEEP = Symbol('too deep');
-/** Thrown from the parser's callbacks once the text read holds the lead asked for: the rest is not parsed. */
-const ENOUGH = Symbol('enough');
 
 /**
  * Returns the readable text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed. Markup nested
  * deeper than `maxDepth` (escaped in a feed, so the document's own depth check never saw it) is not parsed: htmlparser2
- * takes time quadratic in the depth (issue #15); its tags are then dropped by one linear pass instead. With
- * `leadWords`, returns leadText(the text, leadWords), and stops parsing as soon as the text read holds it.
+ * takes time quadratic in the depth (issue #15); its tags are then dropped by one linear pass instead.
  */
-export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxDepth, leadWords?: number): string {
+export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxDepth): string {
   const chunks: string[] = [];
-  const lead = (text: string): string => (leadWords === undefined ? text : leadText(text, leadWords));
-  // The words read so far, counted as the text comes (a prefix of the markup gives a prefix of the text, and
-  // collapsing whitespace moves no word boundary): once a word past the lead starts, the lead is in `chunks`.
-  const counter = leadWords === undefined ? undefined : new WordCounter();
   let skipDepth = 0;
   let depth = 0; // htmlparser2's open elements: it reports a close for each open, implied ones (void elements) too
   const parser = new Parser(
@@ -65,25 +57,15 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
       onopentag(name) {
         if (++depth > maxDepth) throw TOO_DEEP;
         if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth++;
-        else if (BLOCK_TEXT_ELEMENTS.has(name)) {
-          chunks.push('\n');
-          counter?.separate();
-        }
+        else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
       },
       onclosetag(name) {
         depth--;
         if (SKIPPED_TEXT_ELEMENTS.has(name)) skipDepth = Math.max(0, skipDepth - 1);
-        else if (BLOCK_TEXT_ELEMENTS.has(name)) {
-          chunks.push('\n');
-          counter?.separate();
-        }
+        else if (BLOCK_TEXT_ELEMENTS.has(name)) chunks.push('\n');
       },
       ontext(text) {
-        if (skipDepth !== 0) return;
-        chunks.push(text);
-        if (counter === undefined || leadWords === undefined) return;
-        counter.add(text);
-        if (counter.count > leadWords) throw ENOUGH;
+        if (skipDepth === 0) chunks.push(text);
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
@@ -93,17 +75,11 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
     parser.write(markup);
     parser.end();
   } catch (error) {
-    if (error === ENOUGH && leadWords !== undefined) {
-      const text = collapseWhitespace(chunks.join(''));
-      const end = leadEnd(text, leadWords);
-      // The count and the cut agree (both are scanWords' words); should they not, the whole text is read instead.
-      return end >= 0 ? text.slice(0, end) : leadText(htmlToText(html, maxDepth), leadWords);
-    }
     if (error !== TOO_DEEP) throw error;
     // Every tag becomes a space (so words on both sides stay apart), then references are decoded.
-    return lead(collapseWhitespace(decodeEntities(dropTags(markup))));
+    return collapseWhitespace(decodeEntities(dropTags(markup)));
   }
-  return lead(collapseWhitespace(chunks.join('')));
+  return collapseWhitespace(chunks.join(''));
 }
 
 /** Returns `markup` with each `<…>` replaced by a space, in one pass (a regex would rescan after every unclosed `<`). */
@@ -122,14 +98,9 @@ function dropTags(markup: string): string {
   }
 }
 
-/**
- * Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has
- * entities decoded; with `leadWords`, only its lead (leadText).
- */
-export function textFromParsed(text: ParsedText | undefined, leadWords?: number): string {
+/** Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has entities decoded. */
+export function textFromParsed(text: ParsedText | undefined): string {
   if (text === undefined) return '';
-  if (leadWords !== undefined && text.type !== 'text') return htmlToText(text.value, undefined, leadWords);
-  if (leadWords !== undefined) return leadText(textFromParsed(text), leadWords);
   // A `text` construct is plain already; "<b>" in it is literal. Entities are still decoded because
   // feeds often escape twice (`AT&amp;amp;T` in the XML, `AT&amp;T` after it).
   // A base64 payload has no XML escaping layer, so nothing in it was escaped twice.

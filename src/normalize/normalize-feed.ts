@@ -3,7 +3,6 @@
 import type { DateSource, Item, ParsedFeed, ParsedLink, ParsedText, Source } from '../model.js';
 import { canonicalUrl } from './canonical-url.js';
 import { textFromParsed } from './html-to-text.js';
-import { leadText, MIN_LEAD_WORDS } from './lead-text.js';
 import { findItemKey, itemId } from './item-id.js';
 import { dedupeCaseInsensitive, normalizeAuthors } from './normalize-authors.js';
 import { normalizeLanguage } from './normalize-language.js';
@@ -37,13 +36,6 @@ export interface NormalizeOptions {
    * string either way (tests/unit/normalize/text-only-identity.test.ts).
    */
   contentHtml?: boolean;
-  /**
-   * Keep only the lead of the article text: `contentText` is leadText(its text, leadWords), and markup past the lead is
-   * not read at all. Every other field is the same string as without it (the summary and a fallback title come from
-   * the text's start, inside any lead of at least MIN_LEAD_WORDS). The pipeline keeps LEAD_WORDS, the words the
-   * clusterer reads.
-   */
-  leadWords?: number;
 }
 
 /** Link relations that never point at the article itself (RFC 4287 §4.2.7.2, RFC 5023, WebSub). */
@@ -57,9 +49,6 @@ export function normalizeFeed(
   options: NormalizeOptions = {},
 ): { items: Item[]; warnings: string[] } {
   const withHtml = options.contentHtml !== false;
-  const leadWords = options.leadWords;
-  if (leadWords !== undefined && !(leadWords >= MIN_LEAD_WORDS)) throw new RangeError(`leadWords must be at least ${MIN_LEAD_WORDS} (got ${leadWords})`);
-  const lead = (text: string): string => (leadWords === undefined ? text : leadText(text, leadWords));
   const warnings: string[] = [];
   const items: Item[] = [];
   const firstIndexById = new Map<string, number>();
@@ -75,7 +64,7 @@ export function normalizeFeed(
     const guid = entry.id?.trim() || null;
     const url = findEntryUrl(entry.links, base) ?? findGuidUrl(guid);
 
-    const summaryText = textFromParsed(entry.summary, leadWords);
+    const summaryText = textFromParsed(entry.summary);
     // The content's HTML is sanitised and its text read from one parse when it is markup (the costliest step here).
     // Without HTML, its text alone is read (htmlToText: the text the sanitiser's parse gives, without sanitising).
     const content = entry.content;
@@ -83,7 +72,7 @@ export function normalizeFeed(
       withHtml && content !== undefined && content.type !== 'text' && content.value.trim() !== ''
         ? sanitizeParsedWithText({ ...content, type: content.type }, findBaseUrl(content.base, base))
         : undefined;
-    const contentText = contentBoth ? lead(contentBoth.text) : textFromParsed(content, leadWords);
+    const contentText = contentBoth ? contentBoth.text : textFromParsed(content);
     const bodyText = summaryText || contentText;
     const ownTitle = textFromParsed(entry.title);
     let title = ownTitle;

@@ -87,14 +87,4 @@ export const MIGRATIONS: readonly string[] = [
     language, source_id, authors, categories);
   ALTER TABLE items DROP COLUMN content_html;
   `,
-  // 5: the store keeps the lead of an article's text, the words the clusterer reads (LEAD_WORDS; docs/store.md).
-  // Longer stored texts are cut to their lead (storyfeed_lead, registered by open-store.ts, the function a run cuts
-  // new texts with) and their hashes recomputed from the columns kept, so an upgraded store sees its unchanged
-  // items as unchanged. Only the rows cut are rewritten.
-  `
-  UPDATE items SET content_text = storyfeed_lead(content_text),
-    content_hash = storyfeed_item_hash(guid, url, title, summary, storyfeed_lead(content_text), published, updated, date,
-      language, source_id, authors, categories)
-  WHERE storyfeed_lead(content_text) <> content_text;
-  `,
 ];

@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { StoreError } from '../lib/errors.js';
 import type { Item, Source, Story, StoryMember } from '../model.js';
-import { leadText } from '../normalize/lead-text.js';
 import { MIGRATIONS } from './migrations.js';
 import { storeErrorFrom } from './store-error.js';
 
@@ -55,7 +54,7 @@ const SOURCE_STATE_DEFAULTS = {
 
 /** What upserting a batch of items did. */
 export interface UpsertResult {
-  /** Items never stored before, in input order (their text cut to its lead, as stored). */
+  /** Items never stored before, in input order. */
   inserted: Item[];
   /** Items stored before whose content changed (any field but contentHtml, which is not stored). */
   changed: Item[];
@@ -70,7 +69,6 @@ export interface PruneResult {
 /** The SQLite state: sources' fetch state, items, stories and their members. */
 export interface Store {
   readonly path: string;
-  /** Stores new and changed items; of each article's text only its lead is kept (leadText: what the clusterer reads). */
   upsertItems(items: Item[], seenAt: string): UpsertResult;
   /** Items by id; `contentHtml` is always '': the store keeps an article's plain text, not its HTML (docs/store.md). */
   getItems(ids: readonly string[]): Item[];
@@ -280,11 +278,8 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       const inserted: Item[] = [];
       const changed: Item[] = [];
       db.transaction(() => {
-        for (const read of items) {
-          if (selectPruned.get(read.id)) continue; // pruned by retention: stays gone
-          // Only the lead of the text is kept (docs/store.md); a run's items come cut already (read-document.ts).
-          const lead = leadText(read.contentText);
-          const item = lead === read.contentText ? read : { ...read, contentText: lead };
+        for (const item of items) {
+          if (selectPruned.get(item.id)) continue; // pruned by retention: stays gone
           const existing = selectHash.get(item.id) as { content_hash: string; date: string | null; date_source: string } | undefined;
           // An undated item keeps the date it was first seen with, so re-fetching it changes nothing.
           const stable = existing && item.dateSource === 'fetched' && existing.date_source === 'fetched' ? { ...item, date: existing.date } : item;
@@ -481,8 +476,6 @@ function migrate(db: Database.Database): void {
     if (columns.length !== 12) throw new Error(`storyfeed_item_hash takes 12 columns, not ${columns.length}`);
     return itemHash(columns as ItemHashColumns);
   });
-  // Migration 5 cuts stored texts to their lead with the function a run cuts new ones with.
-  db.function('storyfeed_lead', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? leadText(text) : text));
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new StoreError('store/too-new', `the state database was written by a newer storyfeed (schema ${version}, this one knows ${MIGRATIONS.length})`);

@@ -1,6 +1,5 @@
-// normalizeFeed without HTML ({ contentHtml: false }) must give every field but contentHtml exactly as the full mode
-// does: same titles, summaries, contentText, ids, dates, warnings; the pipeline's mode ({ contentHtml: false,
-// leadWords: LEAD_WORDS }) the same but contentText, which is the lead of the full mode's. Checked on tricky
+// normalizeFeed without HTML (the pipeline's mode, { contentHtml: false }) must give every field but contentHtml
+// exactly as the full mode does: same titles, summaries, contentText, ids, dates, warnings. Checked on tricky
 // fixtures, on a generated bench corpus, and on every file of feedparser's conformance corpus when ../shared is
 // present (it is read in place, never copied).
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +11,6 @@ import { listFiles, readCase } from '../../../src/conformance/run-conformance.js
 import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
 import type { ParsedEntry, ParsedFeed, ParsedText } from '../../../src/model.js';
 import { findDocumentBaseUrl, findHeaderLanguage } from '../../../src/normalize/document-base-url.js';
-import { LEAD_WORDS, leadText, MIN_LEAD_WORDS } from '../../../src/normalize/lead-text.js';
 import { normalizeFeed, type NormalizeContext } from '../../../src/normalize/normalize-feed.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
 import { skipReason, withSkipReason } from '../../helpers/skip-reason.js';
@@ -20,21 +18,12 @@ import { skipReason, withSkipReason } from '../../helpers/skip-reason.js';
 const FETCHED_AT = '2025-06-02T00:00:00.000Z';
 const SOURCE = { id: 'src', name: 'Source', url: 'https://news.example.org/feed.xml' };
 
-/**
- * Normalises `feed` both ways, asserts the text-only items are the full ones with contentHtml '', and that the
- * pipeline's mode (text only, the lead of the text: read-document.ts) gives them with contentText cut to its lead;
- * returns the full items.
- */
+/** Normalises `feed` both ways, asserts the text-only items are the full ones with contentHtml '', returns the full items. */
 function expectSameText(feed: ParsedFeed, context: NormalizeContext = { fetchedAt: FETCHED_AT }, label = '') {
   const full = normalizeFeed(feed, SOURCE, context);
   const textOnly = normalizeFeed(feed, SOURCE, context, { contentHtml: false });
   expect(textOnly.warnings, label).toEqual(full.warnings);
   expect(textOnly.items, label).toEqual(full.items.map((item) => ({ ...item, contentHtml: '' })));
-  for (const leadWords of [LEAD_WORDS, MIN_LEAD_WORDS]) {
-    const lead = normalizeFeed(feed, SOURCE, context, { contentHtml: false, leadWords });
-    expect(lead.warnings, label).toEqual(full.warnings);
-    expect(lead.items, `${label} lead ${leadWords}`).toEqual(full.items.map((item) => ({ ...item, contentHtml: '', contentText: leadText(item.contentText, leadWords) })));
-  }
   return full.items;
 }
 
@@ -89,8 +78,6 @@ describe('normalizeFeed { contentHtml: false }', () => {
       const decoded = decodeBytes(new TextEncoder().encode(s.document), { contentType: s.format === 'json' ? 'application/feed+json' : 'application/xml' });
       const full = expectSameText(parseFeed(decoded.text), { fetchedAt: FETCHED_AT, baseUrl: `http://127.0.0.1/${s.id}` }, s.id);
       expect(full.every((item) => item.contentHtml.length > 1000 && item.contentText.length > 1000), s.id).toBe(true);
-      // ~600 words each: the lead cuts every one of them (the bench's articles are longer than what is kept).
-      expect(full.every((item) => leadText(item.contentText) !== item.contentText), s.id).toBe(true);
       items += full.length;
     }
     expect(items).toBe(200);
