@@ -8,6 +8,7 @@ import { joinStories } from './join-stories.js';
 import { Scratch } from './scratch.js';
 import { itemTermCounts } from './text-features.js';
 import { DEFAULTS } from '../config/schema.js';
+import { ClusterError } from '../lib/errors.js';
 
 /** The clusterer's slice of the configuration. */
 export interface ClusterOptions {
@@ -282,7 +283,7 @@ function clusterBatch(
   const firstNew = seeds.length;
   for (const key of ordered) {
     const item = pool.get(key.id);
-    if (!item) throw new Error(`clusterItems: new item ${key.id} could not be read`);
+    if (!item) throw new ClusterError('cluster/invariant', `clusterItems: new item ${key.id} could not be read`);
     const i = place(item, key);
     const t = timeAt[i]!;
     seeds.push({ items: [i], sources: new Set([item.sourceId]), minTime: t, maxTime: t, fresh: true });

@@ -24,7 +24,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FetchError } from '../lib/errors.js';
+import { FetchError, type FetchErrorCode } from '../lib/errors.js';
 import type { FetchedDocument, Source } from '../model.js';
 import { parseContentTypeCharset } from '../lib/parse-content-type-charset.js';
 import { DEFAULTS } from '../config/schema.js';
@@ -55,12 +55,20 @@ export interface RedirectHop {
   to: string;
 }
 
+/** The codes of a final non-2xx, non-304 answer. */
+type HttpStatusCode = Extract<FetchErrorCode, 'fetch/gone' | 'fetch/rate-limited' | 'fetch/http-status'>;
+
+/** The one place an HTTP status becomes an error code: 410 Gone and 429 Too Many Requests change what the poll policy does next. */
+export function codeForStatus(status: number): HttpStatusCode {
+  return status === 410 ? 'fetch/gone' : status === 429 ? 'fetch/rate-limited' : 'fetch/http-status';
+}
+
 /** A non-2xx HTTP answer: the status, the URL that gave it, and Retry-After as sent (RFC 9110 §10.2.3). */
 export class HttpStatusError extends FetchError {
   readonly url: string;
   readonly retryAfter?: string;
 
-  constructor(code: string, message: string, options: { status: number; url: string; retryAfter?: string }) {
+  constructor(code: HttpStatusCode, message: string, options: { status: number; url: string; retryAfter?: string }) {
     super(code, message, { status: options.status });
     this.name = 'HttpStatusError';
     this.url = options.url;
@@ -269,7 +277,7 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
     if (response.status < 200 || response.status > 299) {
       controller.abort(); // the body is not wanted; free the connection
       const statusText = response.statusText || STATUS_CODES[response.status] || '';
-      const code = response.status === 410 ? 'fetch/gone' : response.status === 429 ? 'fetch/rate-limited' : 'fetch/http-status';
+      const code = codeForStatus(response.status);
       throw new HttpStatusError(code, `HTTP ${response.status}${statusText ? ' ' + statusText : ''} from ${shownUrl}`, {
         status: response.status,
         url: current.href,
