@@ -27,20 +27,15 @@ import { fileURLToPath } from 'node:url';
 import { FetchError, type FetchErrorCode } from '../lib/errors.js';
 import type { FetchedDocument, Source } from '../model.js';
 import { parseContentTypeCharset } from '../lib/parse-content-type-charset.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DEFAULTS } from '../config/schema.js';
 
-/** Limits and identity for one fetch, the `fetch` slice of the resolved config. */
-export interface FetchOptions {
-  /** One deadline for the whole exchange: connection, redirects, headers and body. */
-  timeoutMs: number;
-  /** Deadline for each hop's response headers, connection included (unset or ≥ timeoutMs: only the total applies). */
-  headersTimeoutMs?: number;
-  /** Largest body accepted, counted after Content-Encoding is undone. */
-  maxBytes: number;
-  /** Redirect hops followed before giving up (default 5). */
-  maxRedirects?: number;
-  userAgent: string;
-}
+/**
+ * Limits and identity for one fetch: keys of the `fetch` slice of the resolved config (documented in the schema).
+ * headersTimeoutMs unset or ≥ timeoutMs: only the total deadline applies; maxRedirects unset: the schema's default.
+ */
+export type FetchOptions = Pick<ResolvedConfig['fetch'], 'timeoutMs' | 'maxBytes' | 'userAgent'> &
+  Partial<Pick<ResolvedConfig['fetch'], 'headersTimeoutMs' | 'maxRedirects'>>;
 
 /** Validators from the last 200, sent as If-None-Match / If-Modified-Since. */
 export interface FetchConditions {
