@@ -271,7 +271,7 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
 }
 
 function stateOf(profiles: ProfileTable, items: readonly number[], fresh: boolean): StoryState {
-  const s: StoryState = { fresh, all: new Profile(), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, version: 0 };
+  const s: StoryState = { fresh, all: new Profile(Math.min(items.length * STORY_TERMS, 1024)), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, version: 0 };
   for (const i of items) {
     addRow(s.all, profiles.all, i);
     const t = profiles.time[i]!;

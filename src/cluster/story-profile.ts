@@ -144,18 +144,17 @@ export class Profile {
 
 /**
  * The story-level inverted index: per term, the stories posted under it and their weights, as parallel arrays (in
- * no particular order: a lookup sums each story's terms in the query's order, one term at a time), and where each
- * story sits in them. A term's list, once made, stays (possibly empty).
+ * no particular order: a lookup sums each story's terms in the query's order, one term at a time), and per story
+ * where it sits in each term's list (a Profile of term → position). A term's list, once made, stays (possibly empty).
  */
 export class StoryPostings {
   private readonly stories: (number[] | undefined)[];
   private readonly weights: (number[] | undefined)[];
-  private readonly where: (Map<number, number> | undefined)[];
+  private readonly where: (Profile | undefined)[] = [];
 
   constructor(vocab: number) {
     this.stories = new Array<number[] | undefined>(vocab).fill(undefined);
     this.weights = new Array<number[] | undefined>(vocab).fill(undefined);
-    this.where = new Array<Map<number, number> | undefined>(vocab).fill(undefined);
   }
 
   /** The stories posted under term t (undefined: no list was ever made); read-only. */
@@ -172,18 +171,18 @@ export class StoryPostings {
   set(t: number, x: number, w: number): void {
     let list = this.stories[t];
     let ws = this.weights[t]!;
-    let where = this.where[t]!;
     if (list === undefined) {
       list = this.stories[t] = [];
       ws = this.weights[t] = [];
-      where = this.where[t] = new Map();
     }
-    const at = where.get(x);
-    if (at !== undefined) {
-      ws[at] = w;
+    let at = this.where[x];
+    if (at === undefined) this.where[x] = at = new Profile();
+    const s = at.slotOf(t);
+    if (s >= 0) {
+      ws[at.ws[s]!] = w;
       return;
     }
-    where.set(x, list.length);
+    at.put(t, list.length);
     list.push(x);
     ws.push(w);
   }
@@ -194,19 +193,20 @@ export class StoryPostings {
     if (list === undefined) {
       this.stories[t] = [];
       this.weights[t] = [];
-      this.where[t] = new Map();
       return;
     }
+    const at = this.where[x];
+    const s = at === undefined ? -1 : at.slotOf(t);
+    if (s < 0) return;
+    const pos = at!.ws[s]!;
+    at!.remove(t);
     const ws = this.weights[t]!;
-    const where = this.where[t]!;
-    const at = where.get(x);
-    if (at === undefined) return;
-    where.delete(x);
     const last = list.length - 1;
-    if (at !== last) {
-      list[at] = list[last]!;
-      ws[at] = ws[last]!;
-      where.set(list[at]!, at);
+    if (pos !== last) {
+      const y = list[last]!;
+      list[pos] = y;
+      ws[pos] = ws[last]!;
+      this.where[y]!.put(t, pos);
     }
     list.pop();
     ws.pop();
