@@ -410,7 +410,7 @@ function mergeInto(A: StoryState, B: StoryState): void {
   add(A, B);
   A.version++;
   B.version++;
-  B.all = new Profile();
+  B.all = new Profile(0);
 }
 
 function windowsMeet(a: StoryState, b: StoryState, windowMs: number): boolean {

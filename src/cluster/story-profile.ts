@@ -176,7 +176,7 @@ export class StoryPostings {
       ws = this.weights[t] = [];
     }
     let at = this.where[x];
-    if (at === undefined) this.where[x] = at = new Profile();
+    if (at === undefined) this.where[x] = at = new Profile(32);
     const s = at.slotOf(t);
     if (s >= 0) {
       ws[at.ws[s]!] = w;
