@@ -78,10 +78,15 @@ interface StoryState {
  * Joins groups into stories. Returns each group's final group (the lowest index of the groups joined to it: the
  * older seed survives), and for each group the score at which it joined (1 for a survivor).
  */
-export function joinStoriesReference(profiles: ProfileTable, groups: readonly Group[], options: StoryLevelOptions): { root: Int32Array; score: Float64Array } {
+export function joinStoriesReference(
+  profiles: ProfileTable,
+  groups: readonly Group[],
+  options: StoryLevelOptions,
+): { root: Int32Array; score: Float64Array } {
   const n = groups.length;
   // Similarities are at most 1: thresholds above it switch the story level off.
-  if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1)) return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
+  if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1))
+    return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
   // Only dated groups take part: an undated one keeps an empty state and is never looked at.
   const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
   const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g : { items: [], fresh: g.fresh }));
@@ -129,7 +134,11 @@ export function joinStoriesReference(profiles: ProfileTable, groups: readonly Gr
     const topScore: number[] = [];
     for (const [o, dot] of acc) {
       const sc = dot / (state[o]!.norm || 1);
-      if (top.length === CANDIDATES && !(sc > topScore[CANDIDATES - 1]! || (sc === topScore[CANDIDATES - 1] && o < top[CANDIDATES - 1]!))) continue;
+      if (
+        top.length === CANDIDATES &&
+        !(sc > topScore[CANDIDATES - 1]! || (sc === topScore[CANDIDATES - 1] && o < top[CANDIDATES - 1]!))
+      )
+        continue;
       let k = top.length === CANDIDATES ? CANDIDATES - 1 : top.length;
       while (k > 0 && (sc > topScore[k - 1]! || (sc === topScore[k - 1] && o < top[k - 1]!))) {
         top[k] = top[k - 1]!;
@@ -241,7 +250,17 @@ export function joinStoriesReference(profiles: ProfileTable, groups: readonly Gr
 }
 
 function stateOf(profiles: ProfileTable, g: Group): StoryState {
-  const s: StoryState = { items: [...g.items], fresh: g.fresh, all: new Map(), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, version: 0 };
+  const s: StoryState = {
+    items: [...g.items],
+    fresh: g.fresh,
+    all: new Map(),
+    norm: 0,
+    minTime: Number.NaN,
+    maxTime: Number.NaN,
+    timeSum: 0,
+    dated: 0,
+    version: 0,
+  };
   for (const i of g.items) {
     addRow(s.all, profiles.all, i);
     const t = profiles.time[i]!;
@@ -295,7 +314,12 @@ function normOf(v: Map<number, number>): number {
 }
 
 /** The cosine of two profiles, and how many terms they share. */
-function cosine(a: Map<number, number>, an: number, b: Map<number, number>, bn: number): { cos: number; shared: number } {
+function cosine(
+  a: Map<number, number>,
+  an: number,
+  b: Map<number, number>,
+  bn: number,
+): { cos: number; shared: number } {
   if (an === 0 || bn === 0) return { cos: 0, shared: 0 };
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let dot = 0;

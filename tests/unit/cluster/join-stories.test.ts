@@ -23,7 +23,12 @@ const WINDOW = 72 * HOUR;
  * `items` items drawn from `stories` topics (each a set of core terms), over `days` days, some undated; weights
  * quantised so that ties occur; rows of 5 to 60 terms (the story level keeps an item's 30 heaviest).
  */
-function table(seed: number, items: number, stories: number, days: number): { profiles: ProfileTable; groups: Group[] } {
+function table(
+  seed: number,
+  items: number,
+  stories: number,
+  days: number,
+): { profiles: ProfileTable; groups: Group[] } {
   const rnd = random(seed);
   const cores = Array.from({ length: stories }, () => Array.from({ length: 12 }, () => Math.floor(rnd() * 3000)));
   const storyTime = Array.from({ length: stories }, () => rnd() * days * 24 * HOUR);
