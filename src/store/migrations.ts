@@ -89,7 +89,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 5: no query reads items by source (EXPLAIN QUERY PLAN of every store query: items are found by id, by date, or
   // joined to their source by the source's key), so the index on items(source_id) only cost each insert a B-tree
-  // update: storing 15,000 items took 13 % less CPU without it (BENCHMARKS.md, issue #16).
+  // update (BENCHMARKS.md, issue #16).
   `
   DROP INDEX IF EXISTS items_source;
   `,
