@@ -30,6 +30,8 @@ export interface CorpusOptions {
   newItemsPerChangedSource?: number;
   /** Target words of an item's HTML content (default 600). */
   contentWords?: number;
+  /** Formats the sources cycle through (default all four, BENCH_FORMATS); the peer race uses the XML ones only. */
+  formats?: readonly BenchFormat[];
 }
 
 /** One article as a source lists it. */
@@ -149,6 +151,8 @@ export function generateCorpus(
   const pool = fromDevSet ? options.pool! : generatedStories(3000, seed);
   const order = shuffled(pool.map((_, i) => i), random);
   const contentWords = options.contentWords ?? 600;
+  const formats = options.formats ?? BENCH_FORMATS;
+  if (formats.length === 0) throw new Error('generateCorpus: formats must name at least one format');
 
   // Slots: each source's M items spread evenly over the timeline; consumed in time order by story instances.
   const baseSlots = planSlots(Array.from({ length: S }, (_, i) => i), M, random);
@@ -175,7 +179,7 @@ export function generateCorpus(
   const changedSet = new Set(changedIds);
   let firstDate = Infinity;
   for (let s = 0; s < S; s++) {
-    const format = BENCH_FORMATS[s % BENCH_FORMATS.length]!;
+    const format = formats[s % formats.length]!;
     const id = `src-${String(s).padStart(4, '0')}`;
     const name = `Outlet ${s + 1}`;
     const itemRandom = seededRandom(seed * 7919 + s);
