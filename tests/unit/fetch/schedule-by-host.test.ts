@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mapByHost } from '../../../src/fetch/schedule-by-host.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import type { Source } from '../../../src/model.js';
-import { readSources } from '../../../src/read-source.js';
-import { serve } from './loopback.js';
+import { readSources } from '../../../src/pipeline/refresh-source.js';
+import { serve } from '../../support/loopback.js';
 
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title></item></channel></rss>';
 const sources = (base: string, n: number): Source[] => Array.from({ length: n }, (_, i) => ({ id: `s${i}`, name: `S${i}`, url: `${base}/feed/${i}`, priority: 0 }));
