@@ -355,6 +355,8 @@ export function renderRace(result: RaceResult): string {
     const nbWarm = r(h, 'newsboat', 'warm');
     ratioRows.push(
       [`storyfeed ÷ newsboat, cold wall${tag}`, ratioOf(sfCold.wall, nbCold.wall)],
+      // CPU seconds: the steadier ratio when other jobs share the cores (wall stretches with the load, CPU less so).
+      [`storyfeed ÷ newsboat, cold CPU${tag}`, ratioOf(sfCold.cpu, nbCold.cpu)],
       [`storyfeed ÷ newsboat, cold peak RSS${tag}`, ratioOf(sfCold.rss, nbCold.rss)],
       [`storyfeed ÷ newsboat, warm wall${tag}`, ratioOf(sfWarm.wall, nbWarm.wall)],
       [`storyfeed ÷ newsboat, warm peak RSS${tag}`, ratioOf(sfWarm.rss, nbWarm.rss)],
@@ -363,8 +365,13 @@ export function renderRace(result: RaceResult): string {
     );
   }
   const floor = r('distinct', 'floor', 'cold').wall;
+  const floorCpu = r('distinct', 'floor', 'cold').cpu;
   const main = result.hosts[0]!;
-  ratioRows.push([`storyfeed cold ÷ floor, wall`, ratioOf(r(main, 'storyfeed', 'cold').wall, floor)], [`newsboat cold ÷ floor, wall`, ratioOf(r(main, 'newsboat', 'cold').wall, floor)]);
+  ratioRows.push(
+    [`storyfeed cold ÷ floor, wall`, ratioOf(r(main, 'storyfeed', 'cold').wall, floor)],
+    [`storyfeed cold ÷ floor, CPU`, ratioOf(r(main, 'storyfeed', 'cold').cpu, floorCpu)],
+    [`newsboat cold ÷ floor, wall`, ratioOf(r(main, 'newsboat', 'cold').wall, floor)],
+  );
   lines.push('', '| ratio (of medians) | value |', '|---|---|', ...ratioRows.map(([name, v]) => `| ${name} | ${fmt(v)} |`));
 
   // The issue's targets: reported, never judged by the exit code.

@@ -334,6 +334,7 @@ async function main(): Promise<void> {
     log('loopback addresses other than 127.0.0.1 are not available here: every source on 127.0.0.1 (as --same-host)');
     args.distinctHosts = false;
   }
+  const started = new Date();
   const pool = args.devSet ? loadDevStories(args.devSet) : [];
   log(pool.length > 0 ? `text: ${pool.length} stories of the dev set (${args.devSet})` : 'text: dev set not found, using generated pseudo-stories');
   const results: SizeResult[] = [];
@@ -349,7 +350,8 @@ async function main(): Promise<void> {
   let race: RaceResult | null = null;
   if (args.race !== 'no') {
     race = await runPeerRace({ size: args.ci ? 'ci' : 'full', runs: args.runs, concurrency: args.concurrency, keep: args.keep, installNewsboat: true }, pool, log);
-    if (args.race === 'only') process.stdout.write(`Machine: ${machine()}\nDate: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n`);
+    const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+    if (args.race === 'only') process.stdout.write(`Machine: ${machine()}\nDate: ${utc(started)}–${utc(new Date()).slice(11)} UTC\n`);
     process.stdout.write(`\nCommand: npm run bench -- ${args.race === 'only' ? '--race ' : ''}${args.ci ? '--ci' : `--runs ${args.runs}`}\n\n${renderRace(race)}\n`);
     if (race.problems.length > 0) {
       process.stderr.write(`bench: the peer race broke: ${race.problems.join('; ')}\n`);
