@@ -71,7 +71,7 @@ describe('renderRace', () => {
   const result = base([
     ...runs({ runner: 'newsboat' }, [8, 7, 9], [40, 50, 45]),
     ...runs({ runner: 'newsboat', scenario: 'warm' }, [0.5, 0.4, 0.6], [20, 20, 20]),
-    ...runs({ runner: 'storyfeed' }, [16, 15, 17], [150, 180, 190]),
+    ...runs({ runner: 'storyfeed', cpuS: 6 }, [16, 15, 17], [150, 180, 190]),
     ...runs({ runner: 'storyfeed', scenario: 'warm' }, [0.8, 0.6, 0.7], [120, 120, 120]),
     ...runs({ runner: 'floor' }, [2, 2, 2]),
     ...runs({ runner: 'storyfeed', hosts: 'one', scenario: 'warm', maxInFlightPerHost: 1 }, [9, 9.5, 8]),
@@ -86,6 +86,9 @@ describe('renderRace', () => {
     expect(row('storyfeed cold ÷ floor, wall')).toBe('| storyfeed cold ÷ floor, wall | 8.00 |');
     expect(row('storyfeed warm ÷ cold, wall')).toBe('| storyfeed warm ÷ cold, wall | 0.04 |');
     expect(row('newsboat cold ÷ floor, wall')).toBe('| newsboat cold ÷ floor, wall | 4.00 |');
+    // CPU: every sample's CPU is 1 s except storyfeed cold's 6 s.
+    expect(row('storyfeed ÷ newsboat, cold CPU')).toBe('| storyfeed ÷ newsboat, cold CPU | 6.00 |');
+    expect(row('storyfeed cold ÷ floor, CPU')).toBe('| storyfeed cold ÷ floor, CPU | 6.00 |');
   });
 
   it('marks the issue’s targets met or not met', () => {
