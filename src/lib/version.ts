@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 
 // dist/lib/version.js (the package) and build/src/lib/version.js (the tools' build, tools/tsconfig.json) sit at
 // different depths below the package root, so the nearest of the two package.json paths is the package's.
-const pkgUrl = [new URL('../../package.json', import.meta.url), new URL('../../../package.json', import.meta.url)].find((u) => existsSync(u));
-if (!pkgUrl) throw new Error(`storyfeed: package.json not found above ${import.meta.url}`);
+const besideDist = new URL('../../package.json', import.meta.url);
+const pkgUrl = existsSync(besideDist) ? besideDist : new URL('../../../package.json', import.meta.url);
 const pkg = JSON.parse(readFileSync(pkgUrl, 'utf8')) as { version: string; homepage?: string };
 
 /** storyfeed's version, from package.json. */
