@@ -31,7 +31,7 @@ export interface ClusterOptions {
 /** Defaults of every clustering option. */
 export const DEFAULT_CLUSTER_OPTIONS: Required<ClusterOptions> = {
   windowHours: 72,
-  // Chosen on the dev set for BCubed precision ≥ 0.90 in each part (scripts/eval-cluster.mjs).
+  // Chosen on the dev set for BCubed precision ≥ 0.90 in each part (tools/eval/eval-cluster.ts).
   threshold: 0.54,
   sameSourceThreshold: 0.7,
   model: DEFAULT_JOIN_MODEL,

@@ -3,7 +3,7 @@ import { Scratch } from './scratch.js';
 import { BODY_TERM_WORDS, FIELD_WEIGHTS, isNameable, isNumberLike, isUpperInitial, normalWord, scanWords, termOf, weekdayBit } from './text-features.js';
 
 // Corpus statistics (IDF, which words are names) and item profiles (weighted sparse vectors), learned
-// from the items given. Shared by clusterItems and the offline trainer (scripts/train-cluster.mjs), so
+// from the items given. Shared by clusterItems and the offline trainer (tools/eval/train-cluster.ts), so
 // the model is trained on exactly the features it is used with.
 
 /** A sparse vector, unit length, ids ascending. */

@@ -6,7 +6,7 @@ import { dotRows, profileTableOf, type ItemProfile, type ProfileTable, type Spar
 // Paraphrased reports of one event often share few words, so the raw cosine alone is weak evidence;
 // how the pair stands among each item's other neighbours (mutual rank, gap to the best rival) is
 // what separates a story from its same-topic neighbours (measured on the dev set, see
-// scripts/train-cluster.mjs). Undated reports of one event usually name the same weekday, and a full
+// tools/eval/train-cluster.ts). Undated reports of one event usually name the same weekday, and a full
 // article shares a smaller part of its terms with a paraphrase than a headline and lead do, so a
 // cosine means more between short texts.
 
