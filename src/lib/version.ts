@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
  */
 function packageJsonPath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let parent = dirname(dir); !existsSync(join(dir, 'package.json')) && parent !== dir; parent = dirname(dir)) dir = parent;
+  for (let parent = dirname(dir); !existsSync(join(dir, 'package.json')) && parent !== dir; parent = dirname(dir))
+    dir = parent;
   return join(dir, 'package.json');
 }
 

@@ -15,9 +15,15 @@ if (process.argv[2] === '--child') {
   const text = kind === 'nested' ? nested(Number(n)) : many(Number(n));
   const body = new TextEncoder().encode(text);
   const t0 = performance.now();
-  const result = readDocument({ body, source: { id: 's', name: 's', url: 'https://s.example/feed' }, context: { fetchedAt: '2026-01-01T00:00:00.000Z' } });
+  const result = readDocument({
+    body,
+    source: { id: 's', name: 's', url: 'https://s.example/feed' },
+    context: { fetchedAt: '2026-01-01T00:00:00.000Z' },
+  });
   const ms = performance.now() - t0;
-  const outcome = result.ok ? `${result.items.length} items${result.warnings.length ? `, warnings: ${result.warnings.join('; ').slice(0, 120)}` : ''}` : `${result.error.code}: ${result.error.message.slice(0, 100)}`;
+  const outcome = result.ok
+    ? `${result.items.length} items${result.warnings.length ? `, warnings: ${result.warnings.join('; ').slice(0, 120)}` : ''}`
+    : `${result.error.code}: ${result.error.message.slice(0, 100)}`;
   console.log(JSON.stringify({ kind, n: Number(n), bytes: body.length, ms: Math.round(ms), outcome }));
 } else if (process.argv[1] === self) {
   const args = process.argv.slice(2);
@@ -27,8 +33,12 @@ if (process.argv[2] === '--child') {
     ...[20_000, 40_000, 80_000, 173_580].map((n): [string, number] => ['many', n]),
   ];
   for (const [kind, n] of cases) {
-    const r = spawnSync(process.execPath, [self, '--child', kind, String(n)], { encoding: 'utf8', timeout: maxSeconds * 1000 });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal) console.log(JSON.stringify({ kind, n, ms: `> ${maxSeconds * 1000} (stopped)` }));
+    const r = spawnSync(process.execPath, [self, '--child', kind, String(n)], {
+      encoding: 'utf8',
+      timeout: maxSeconds * 1000,
+    });
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal)
+      console.log(JSON.stringify({ kind, n, ms: `> ${maxSeconds * 1000} (stopped)` }));
     else console.log(r.stdout.trim() || r.stderr.trim().split('\n').slice(-3).join(' | '));
   }
 }

@@ -36,14 +36,19 @@ const docsIndex = args.indexOf('--docs');
 const docsPerFormat = docsIndex === -1 ? Number.POSITIVE_INFINITY : Number(args.splice(docsIndex, 2)[1]);
 const [corpusDir, passesArg = '5', distArg] = args.filter((arg) => arg !== '--no-floor');
 if (!corpusDir) {
-  console.error('usage: node build/tools/bench/bench-parse.js <corpus dir with manifest.json> [passes] [dist dir] [--no-floor] [--format F] [--docs N]');
+  console.error(
+    'usage: node build/tools/bench/bench-parse.js <corpus dir with manifest.json> [passes] [dist dir] [--no-floor] [--format F] [--docs N]',
+  );
   process.exit(2);
 }
-const other = async <T>(dist: string, path: string): Promise<T> => (await import(pathToFileURL(join(dist, path)).href)) as T;
+const other = async <T>(dist: string, path: string): Promise<T> =>
+  (await import(pathToFileURL(join(dist, path)).href)) as T;
 const dist = distArg === undefined ? 'this checkout (src/)' : resolve(distArg);
 // Another build is assumed to keep these names; it is loaded, never type-checked.
-const { decodeBytes } = distArg === undefined ? decodeModule : await other<typeof decodeModule>(dist, 'decode/decode-bytes.js');
-const { parseFeed } = distArg === undefined ? parseModule : await other<typeof parseModule>(dist, 'parse/parse-feed.js');
+const { decodeBytes } =
+  distArg === undefined ? decodeModule : await other<typeof decodeModule>(dist, 'decode/decode-bytes.js');
+const { parseFeed } =
+  distArg === undefined ? parseModule : await other<typeof parseModule>(dist, 'parse/parse-feed.js');
 
 const manifest = JSON.parse(readFileSync(join(corpusDir, 'manifest.json'), 'utf8')) as CorpusManifest;
 const byFormat = new Map<string, { bytes: Buffer; text: string }[]>();
@@ -59,10 +64,16 @@ for (const source of manifest.sources) {
 const floorParser = new XMLParser({ ignoreAttributes: false });
 // The floor, as in tools/bench/compare-parsers.ts: a bare fast-xml-parser parse (JSON.parse for JSON Feed) of the
 // text, decoded beforehand (ours includes decoding the bytes).
-const floor = (format: string, text: string): unknown => (format === 'json' ? JSON.parse(text) : floorParser.parse(text));
-const contentType = (format: string): string => (format === 'json' ? 'application/feed+json; charset=utf-8' : 'application/xml; charset=utf-8');
+const floor = (format: string, text: string): unknown =>
+  format === 'json' ? JSON.parse(text) : floorParser.parse(text);
+const contentType = (format: string): string =>
+  format === 'json' ? 'application/feed+json; charset=utf-8' : 'application/xml; charset=utf-8';
 const passes = Number(passesArg);
-const result: { dist: string; passes: number; formats: Record<string, FormatResult>; cpuSeconds?: number } = { dist, passes, formats: {} };
+const result: { dist: string; passes: number; formats: Record<string, FormatResult>; cpuSeconds?: number } = {
+  dist,
+  passes,
+  formats: {},
+};
 const cpu0 = process.cpuUsage();
 for (const [format, docs] of byFormat) {
   let items = 0;
@@ -72,7 +83,8 @@ for (const [format, docs] of byFormat) {
   for (let pass = -1; pass < passes; pass++) {
     let t0 = performance.now();
     let n = 0;
-    for (const { bytes } of docs) n += parseFeed(decodeBytes(bytes, { contentType: contentType(format) }).text).entries.length;
+    for (const { bytes } of docs)
+      n += parseFeed(decodeBytes(bytes, { contentType: contentType(format) }).text).entries.length;
     if (pass >= 0) times.push(performance.now() - t0);
     items = n;
     if (!withFloor) continue;
@@ -81,8 +93,14 @@ for (const [format, docs] of byFormat) {
     if (pass >= 0) floorTimes.push(performance.now() - t0);
   }
   const ours = median(times);
-  const row: FormatResult = { docs: docs.length, items, medianMs: round(ours), msPerDoc: round(ours / docs.length, 100) };
-  if (withFloor) Object.assign(row, { floorMs: round(median(floorTimes)), ratio: round(ours / median(floorTimes), 100) });
+  const row: FormatResult = {
+    docs: docs.length,
+    items,
+    medianMs: round(ours),
+    msPerDoc: round(ours / docs.length, 100),
+  };
+  if (withFloor)
+    Object.assign(row, { floorMs: round(median(floorTimes)), ratio: round(ours / median(floorTimes), 100) });
   result.formats[format] = row;
 }
 const cpu = process.cpuUsage(cpu0);

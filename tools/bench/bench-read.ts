@@ -25,7 +25,12 @@ if (!corpusDir) {
 }
 const manifest = JSON.parse(readFileSync(join(corpusDir, 'manifest.json'), 'utf8')) as CorpusManifest;
 const server = await serveCorpus(manifest, { distinctHosts: true });
-const sources: Source[] = manifest.sources.map((s) => ({ id: s.id, name: s.name, url: server.urls.get(s.id) ?? '', priority: 0 }));
+const sources: Source[] = manifest.sources.map((s) => ({
+  id: s.id,
+  name: s.name,
+  url: server.urls.get(s.id) ?? '',
+  priority: 0,
+}));
 const dir = mkdtempSync(join(tmpdir(), 'storyfeed-bench-read-'));
 const store = openStore(join(dir, 'state.db'), sources);
 const reader = createDocumentReader(Number(threadsArg));
@@ -39,7 +44,15 @@ const results = await readSources(
   sources,
   () => null,
   // The bench's config (run-bench.ts): 8 in flight, one source per loopback address, default politeness.
-  { concurrency: 8, perHostConcurrency: 1, hostSpacingMs: 250, timeoutMs: 60_000, maxBytes: 50e6, userAgent: 'storyfeed-bench', runBudgetMs: 3_600_000 },
+  {
+    concurrency: 8,
+    perHostConcurrency: 1,
+    hostSpacingMs: 250,
+    timeoutMs: 60_000,
+    maxBytes: 50e6,
+    userAgent: 'storyfeed-bench',
+    runBudgetMs: 3_600_000,
+  },
   {
     logger: silentLogger,
     fetchedAt,

@@ -78,7 +78,9 @@ async function pipelineOf(dist: string) {
   // Another build is assumed to keep these names; it is loaded, never type-checked.
   const load = async <T>(p: string): Promise<T> => (await import(pathToFileURL(join(dist, p)).href)) as T;
   const { loadConfig } = await load<typeof loadConfigModule>('config/load-config.js');
-  const { runOnce } = await load<typeof runOnceModule>('pipeline/run-once.js').catch(() => load<typeof runOnceModule>('run.js'));
+  const { runOnce } = await load<typeof runOnceModule>('pipeline/run-once.js').catch(() =>
+    load<typeof runOnceModule>('run.js'),
+  );
   const { silentLogger } = await load<typeof loggerModule>('lib/logger.js');
   return { loadConfig, runOnce, silentLogger };
 }
@@ -108,19 +110,24 @@ function runChild(job: ChildJob): Promise<RunAnswer> {
     let answer: RunAnswer | undefined;
     c.on('message', (m) => (answer = m as RunAnswer));
     c.on('error', reject);
-    c.on('exit', (code, signal) => (answer ? resolvePromise(answer) : reject(new Error(`run died (${signal ?? code})`))));
+    c.on('exit', (code, signal) =>
+      answer ? resolvePromise(answer) : reject(new Error(`run died (${signal ?? code})`)),
+    );
   });
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const values = (name: string): string[] => argv.flatMap((a, i) => (a === name && argv[i + 1] !== undefined ? [argv[i + 1] as string] : []));
+  const values = (name: string): string[] =>
+    argv.flatMap((a, i) => (a === name && argv[i + 1] !== undefined ? [argv[i + 1] as string] : []));
   const corpusArg = values('--corpus')[0];
   const dists = values('--dist').map((d) => (d === THIS_BUILD ? d : resolve(d)));
   const save = values('--save')[0];
   const against = values('--against')[0];
   const steps: Step[] = argv.includes('--cold-only') ? ['cold'] : ['cold', 'changed'];
   if (!corpusArg || dists.length === 0 || dists.length > 2 || (against && dists.length !== 1)) {
-    console.error('usage: npm run compare-stories -- --corpus DIR|small|medium --dist A|this [--dist B|this] [--cold-only] [--save FILE] [--against FILE]');
+    console.error(
+      'usage: npm run compare-stories -- --corpus DIR|small|medium --dist A|this [--dist B|this] [--cold-only] [--save FILE] [--against FILE]',
+    );
     return 2;
   }
   const root = repoRoot(import.meta.url);
@@ -158,7 +165,9 @@ async function main(argv: readonly string[]): Promise<number> {
           server.setVariant(step === 'cold' ? 'base' : 'changed');
           const r = await runChild({ dist, configPath });
           if (r.failed > 0) throw new Error(`${dist} ${step}: ${r.failed} sources failed`);
-          log(`${dist} ${step}: ${r.newItems} new items, ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} CPU s, cluster ${r.clusterS.toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB`);
+          log(
+            `${dist} ${step}: ${r.newItems} new items, ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} CPU s, cluster ${r.clusterS.toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB`,
+          );
           dump[step] = dumpRun(dir);
         }
         server.setVariant('base');
@@ -181,7 +190,10 @@ async function main(argv: readonly string[]): Promise<number> {
         const right = b[step];
         if (left === undefined || right === undefined) throw new Error(`no dump of the ${step} run to compare`);
         const diff = compareDumps(left, right, feeds);
-        if (diff.length === 0) log(`${step}: identical (${right.stories.length} stories, ${right.members.length} members${feeds ? ', feeds byte-identical' : ''})`);
+        if (diff.length === 0)
+          log(
+            `${step}: identical (${right.stories.length} stories, ${right.members.length} members${feeds ? ', feeds byte-identical' : ''})`,
+          );
         else {
           same = false;
           log(`${step}: DIFFERENT:\n  ${diff.slice(0, 20).join('\n  ')}`);
@@ -201,12 +213,28 @@ async function main(argv: readonly string[]): Promise<number> {
 function dumpRun(dir: string): RunDump {
   const db = new Database(join(dir, 'state', 'storyfeed.db'), { readonly: true });
   try {
-    const stories = db.prepare(`SELECT id, representative_item_id, published, updated, created_at, retired_into FROM stories ORDER BY id`).all() as Record<string, unknown>[];
-    const members = db.prepare(`SELECT story_id, position, item_id, score, terms, joined_at FROM story_members ORDER BY story_id, position`).all() as Record<string, unknown>[];
+    const stories = db
+      .prepare(
+        `SELECT id, representative_item_id, published, updated, created_at, retired_into FROM stories ORDER BY id`,
+      )
+      .all() as Record<string, unknown>[];
+    const members = db
+      .prepare(
+        `SELECT story_id, position, item_id, score, terms, joined_at FROM story_members ORDER BY story_id, position`,
+      )
+      .all() as Record<string, unknown>[];
     const items = (db.prepare(`SELECT COUNT(*) AS n FROM items`).get() as { n: number }).n;
     const feeds: Record<string, string> = {};
-    for (const f of ['feed.atom', 'feed.json', 'index.html']) feeds[f] = createHash('sha256').update(readFileSync(join(dir, 'output', f))).digest('hex');
-    return { items, stories: stories.map((r) => Object.values(r)), members: members.map((r) => Object.values(r)), feeds };
+    for (const f of ['feed.atom', 'feed.json', 'index.html'])
+      feeds[f] = createHash('sha256')
+        .update(readFileSync(join(dir, 'output', f)))
+        .digest('hex');
+    return {
+      items,
+      stories: stories.map((r) => Object.values(r)),
+      members: members.map((r) => Object.values(r)),
+      feeds,
+    };
   } finally {
     db.close();
   }

@@ -8,6 +8,7 @@ export function nested(depth: number): string {
 /** Returns an RSS document with `count` small items. */
 export function many(count: number): string {
   const items: string[] = [];
-  for (let i = 0; i < count; i++) items.push(`<item><title>t${i}</title><link>https://m.example/${i}</link><guid>${i}</guid></item>`);
+  for (let i = 0; i < count; i++)
+    items.push(`<item><title>t${i}</title><link>https://m.example/${i}</link><guid>${i}</guid></item>`);
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>many</title><link>https://m.example/</link><description>d</description>${items.join('')}</channel></rss>`;
 }

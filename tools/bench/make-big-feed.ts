@@ -3,7 +3,10 @@
 //   npm run --silent build:tools && node build/tools/bench/make-big-feed.js /tmp/big/feed.xml 100000
 import { createWriteStream } from 'node:fs';
 
-const WORDS = 'harbour council budget storm river election school bridge market festival museum rail strike court police hospital'.split(' ');
+const WORDS =
+  'harbour council budget storm river election school bridge market festival museum rail strike court police hospital'.split(
+    ' ',
+  );
 const END = Date.UTC(2025, 5, 1);
 
 /** Returns the opening of the big feed, up to its first item. */

@@ -50,11 +50,16 @@ export function placeOf(frame: Pick<CallFrame, 'functionName' | 'url'>): string 
 }
 
 /** The profile's sampled time (µs) by stage, by place and by function, and the total. */
-export function summarise(profile: CpuProfile): { total: number; byStage: Map<string, number>; byPlace: Map<string, number>; byFunction: Map<string, number> } {
+export function summarise(profile: CpuProfile): {
+  total: number;
+  byStage: Map<string, number>;
+  byPlace: Map<string, number>;
+  byFunction: Map<string, number>;
+} {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   const deltas = profile.timeDeltas;
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const byPlace = new Map<string, number>();
   const byFunction = new Map<string, number>();
@@ -103,7 +108,9 @@ if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
   console.log('\nby pipeline stage (innermost stage function on the stack)');
   for (const [p, us] of [...byStage].sort((a, b) => b[1] - a[1])) console.log(`${pct(us)} %  ${secs(us)} s  ${p}`);
   console.log('\nself time by package / file');
-  for (const [p, us] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)} %  ${secs(us)} s  ${p}`);
+  for (const [p, us] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${pct(us)} %  ${secs(us)} s  ${p}`);
   console.log('\nself time by function');
-  for (const [f, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)} %  ${secs(us)} s  ${f}`);
+  for (const [f, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${pct(us)} %  ${secs(us)} s  ${f}`);
 }

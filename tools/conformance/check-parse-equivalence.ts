@@ -38,7 +38,8 @@ if (folders.length === 0) {
 
 // Another build is assumed to keep these names; it is loaded, never type-checked.
 const loadOther = async (dist: string): Promise<ParseBuild> => ({
-  decodeBytes: ((await import(pathToFileURL(join(dist, 'decode/decode-bytes.js')).href)) as typeof decodeModule).decodeBytes,
+  decodeBytes: ((await import(pathToFileURL(join(dist, 'decode/decode-bytes.js')).href)) as typeof decodeModule)
+    .decodeBytes,
   parseFeed: ((await import(pathToFileURL(join(dist, 'parse/parse-feed.js')).href)) as typeof parseModule).parseFeed,
 });
 const current: ParseBuild = { decodeBytes: decodeModule.decodeBytes, parseFeed: parseModule.parseFeed };
@@ -93,6 +94,14 @@ for (const file of files) {
   if (isDeepStrictEqual(fast, slow)) same++;
   else differences.push(file);
 }
-console.log(JSON.stringify({ reference: referenceDist ?? 'fast paths off', folders, documents: files.length, same, different: differences.length }));
+console.log(
+  JSON.stringify({
+    reference: referenceDist ?? 'fast paths off',
+    folders,
+    documents: files.length,
+    same,
+    different: differences.length,
+  }),
+);
 for (const file of differences.slice(0, 20)) console.log(`  differs: ${file}`);
 process.exitCode = differences.length > 0 ? 1 : 0;

@@ -33,7 +33,11 @@ const once = goldPaths.flatMap((p) => loadLabelled(p).map(articleOnly));
 const YEAR_MS = 365 * 24 * 3_600_000;
 const twice: ArticleRecord[] = [
   ...once,
-  ...once.map((a) => ({ ...a, id: `${a.id}#2`, published: a.published ? new Date(Date.parse(a.published) + YEAR_MS).toISOString() : a.published })),
+  ...once.map((a) => ({
+    ...a,
+    id: `${a.id}#2`,
+    published: a.published ? new Date(Date.parse(a.published) + YEAR_MS).toISOString() : a.published,
+  })),
 ];
 
 function time(records: readonly ArticleRecord[], options: Partial<ClusterOptions> = {}) {
@@ -50,7 +54,13 @@ function time(records: readonly ArticleRecord[], options: Partial<ClusterOptions
     cpus.push((c.user + c.system) / 1000);
     stories = new Set(out.map((a) => a.story)).size;
   }
-  return { ms: Math.round(median(walls)), cpuMs: Math.round(median(cpus)), bestMs: Math.round(Math.min(...walls)), bestCpuMs: Math.round(Math.min(...cpus)), stories };
+  return {
+    ms: Math.round(median(walls)),
+    cpuMs: Math.round(median(cpus)),
+    bestMs: Math.round(Math.min(...walls)),
+    bestCpuMs: Math.round(Math.min(...cpus)),
+    stories,
+  };
 }
 
 const datedTexts = Number(args.includes('--dated-texts') ? args[args.indexOf('--dated-texts') + 1] : 0);
@@ -58,18 +68,29 @@ if (datedTexts > 0) {
   const texts = once.filter((a) => !a.published);
   const rnd = lcgRandom(7);
   const t0 = Date.parse('2024-01-01T00:00:00Z');
-  const records = Array.from({ length: datedTexts }, (_, i) => ({ ...(texts[i % texts.length] as ArticleRecord), id: `t${i}`, outlet: `o${i % 300}`, published: new Date(t0 + rnd() * 30 * 86_400_000).toISOString() }));
+  const records = Array.from({ length: datedTexts }, (_, i) => ({
+    ...(texts[i % texts.length] as ArticleRecord),
+    id: `t${i}`,
+    outlet: `o${i % 300}`,
+    published: new Date(t0 + rnd() * 30 * 86_400_000).toISOString(),
+  }));
   const options = args.includes('--pair-only') ? { storyJoinThreshold: 2, storyMergeThreshold: 2 } : {};
   const r = time(records, options);
-  console.log(`${datedTexts} dated texts${args.includes('--pair-only') ? ' (pair level only)' : ''} → ${r.stories} stories in ${r.ms} ms wall, ${r.cpuMs} ms CPU (median of ${runs}); peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(
+    `${datedTexts} dated texts${args.includes('--pair-only') ? ' (pair level only)' : ''} → ${r.stories} stories in ${r.ms} ms wall, ${r.cpuMs} ms CPU (median of ${runs}); peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  );
   process.exit(0);
 }
 const one = time(once);
 const two = time(twice);
 const ratio = two.ms / one.ms;
 const cpuRatio = two.cpuMs / one.cpuMs;
-console.log(`1x: ${once.length} articles → ${one.stories} stories in ${one.ms} ms wall, ${one.cpuMs} ms CPU (median of ${runs}; best ${one.bestMs} / ${one.bestCpuMs})`);
-console.log(`2x: ${twice.length} articles → ${two.stories} stories in ${two.ms} ms wall, ${two.cpuMs} ms CPU (median of ${runs}; best ${two.bestMs} / ${two.bestCpuMs}; ratio ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU)`);
+console.log(
+  `1x: ${once.length} articles → ${one.stories} stories in ${one.ms} ms wall, ${one.cpuMs} ms CPU (median of ${runs}; best ${one.bestMs} / ${one.bestCpuMs})`,
+);
+console.log(
+  `2x: ${twice.length} articles → ${two.stories} stories in ${two.ms} ms wall, ${two.cpuMs} ms CPU (median of ${runs}; best ${two.bestMs} / ${two.bestCpuMs}; ratio ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU)`,
+);
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 console.log(`peak RSS ${maxRssMb} MB`);
 console.log(

@@ -78,7 +78,10 @@ try {
     for (const [name, part] of [...parts].sort()) {
       const inPath = join(dir, `${name}.jsonl`);
       const outPath = join(dir, `${name}.pred.jsonl`);
-      writeFileSync(inPath, `${(shuffleSeed === undefined ? part.lines : shuffled(part.lines, Number(shuffleSeed))).join('\n')}\n`);
+      writeFileSync(
+        inPath,
+        `${(shuffleSeed === undefined ? part.lines : shuffled(part.lines, Number(shuffleSeed))).join('\n')}\n`,
+      );
       const r = await clusterFile(inPath, outPath, options, replayOf(name, part));
       ms[name] = r.durationMs;
       predictions.push(readFileSync(outPath, 'utf8'));
@@ -90,23 +93,34 @@ try {
     return new Map([...parseScorerReport(report)].map(([name, row]) => [name, { ...row, ms: ms[name] }]));
   };
   const batch = await evaluate(() => runSize);
-  const replay = args.includes('--no-replay') || runSize > 0 ? new Map<string, Row>() : await evaluate((_, part) => (part.dated ? { minutes: REPLAY_MINUTES } : 0));
+  const replay =
+    args.includes('--no-replay') || runSize > 0
+      ? new Map<string, Row>()
+      : await evaluate((_, part) => (part.dated ? { minutes: REPLAY_MINUTES } : 0));
   const macro = [...batch.values()].reduce((t, r) => t + r.f1, 0) / batch.size;
   const batchF1 = (name: string): number => batch.get(name)?.f1 ?? Number.NaN;
 
   const floorPath = join(root, 'eval', 'cluster-floor.json');
-  const floors: Floors = existsSync(floorPath) ? (JSON.parse(readFileSync(floorPath, 'utf8')) as Floors) : { macroF1: 0, parts: {} };
+  const floors: Floors = existsSync(floorPath)
+    ? (JSON.parse(readFileSync(floorPath, 'utf8')) as Floors)
+    : { macroF1: 0, parts: {} };
   console.log('part                   n      P       R       F1      ms   (floor F1 / P)');
   for (const [name, r] of batch) {
     const f = floors.parts?.[name];
-    console.log(`${name.padEnd(18)} ${String(r.n).padStart(5)}  ${r.p.toFixed(4)}  ${r.r.toFixed(4)}  ${r.f1.toFixed(4)}  ${String(r.ms).padStart(5)}   ${f ? `${f.f1.toFixed(4)} / ${f.p.toFixed(4)}` : '-'}`);
+    console.log(
+      `${name.padEnd(18)} ${String(r.n).padStart(5)}  ${r.p.toFixed(4)}  ${r.r.toFixed(4)}  ${r.f1.toFixed(4)}  ${String(r.ms).padStart(5)}   ${f ? `${f.f1.toFixed(4)} / ${f.p.toFixed(4)}` : '-'}`,
+    );
   }
   for (const [name, r] of replay) {
     if (!isDated(name)) continue;
     const label = `${name} replay`;
-    console.log(`${label.padEnd(18)} ${String(r.n).padStart(5)}  ${r.p.toFixed(4)}  ${r.r.toFixed(4)}  ${r.f1.toFixed(4)}  ${String(r.ms).padStart(5)}   (${REPLAY_MINUTES}-minute runs; within ${REPLAY_TOLERANCE} of one batch: ${(r.f1 - batchF1(name)).toFixed(4)})`);
+    console.log(
+      `${label.padEnd(18)} ${String(r.n).padStart(5)}  ${r.p.toFixed(4)}  ${r.r.toFixed(4)}  ${r.f1.toFixed(4)}  ${String(r.ms).padStart(5)}   (${REPLAY_MINUTES}-minute runs; within ${REPLAY_TOLERANCE} of one batch: ${(r.f1 - batchF1(name)).toFixed(4)})`,
+    );
   }
-  console.log(`macro F1 ${macro.toFixed(4)} over ${batch.size} parts (floor ${Number(floors.macroF1 ?? 0).toFixed(4)})`);
+  console.log(
+    `macro F1 ${macro.toFixed(4)} over ${batch.size} parts (floor ${Number(floors.macroF1 ?? 0).toFixed(4)})`,
+  );
   const failures: string[] = [];
   if (!args.includes('--no-floor')) {
     if (!(macro >= floors.macroF1)) failures.push(`macro F1 ${macro.toFixed(4)} < floor ${floors.macroF1}`);
@@ -117,12 +131,26 @@ try {
       if (!(r.p >= f.p)) failures.push(`${name} precision ${r.p.toFixed(4)} < floor ${f.p}`);
     }
     for (const [name, r] of replay) {
-      if (isDated(name) && !(Math.abs(r.f1 - batchF1(name)) <= REPLAY_TOLERANCE)) failures.push(`${name} replay F1 ${r.f1.toFixed(4)} is more than ${REPLAY_TOLERANCE} from one batch (${batchF1(name).toFixed(4)})`);
+      if (isDated(name) && !(Math.abs(r.f1 - batchF1(name)) <= REPLAY_TOLERANCE))
+        failures.push(
+          `${name} replay F1 ${r.f1.toFixed(4)} is more than ${REPLAY_TOLERANCE} from one batch (${batchF1(name).toFixed(4)})`,
+        );
     }
   }
   for (const f of failures) console.log(`FAIL: ${f}`);
-  const json = (rows: Iterable<[string, Row]>) => Object.fromEntries([...rows].map(([k, r]) => [k, { n: r.n, p: r.p, r: r.r, f1: r.f1 }]));
-  console.log(JSON.stringify({ macroF1: Number(macro.toFixed(4)), parts: json(batch), replay: json([...replay].filter(([k]) => isDated(k))), options, shuffle: shuffleSeed ?? null, chunk: runSize || null, ok: failures.length === 0 }));
+  const json = (rows: Iterable<[string, Row]>) =>
+    Object.fromEntries([...rows].map(([k, r]) => [k, { n: r.n, p: r.p, r: r.r, f1: r.f1 }]));
+  console.log(
+    JSON.stringify({
+      macroF1: Number(macro.toFixed(4)),
+      parts: json(batch),
+      replay: json([...replay].filter(([k]) => isDated(k))),
+      options,
+      shuffle: shuffleSeed ?? null,
+      chunk: runSize || null,
+      ok: failures.length === 0,
+    }),
+  );
   process.exitCode = failures.length === 0 ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

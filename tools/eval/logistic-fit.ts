@@ -44,7 +44,12 @@ export function solve(A: readonly (readonly number[])[], b: readonly number[]): 
  * Fits logistic regression by Newton's method (IRLS) with a small L2 penalty; rows weighted; `pinned` weights stay 0.
  * Returns the weights and bias rounded to 4 decimals.
  */
-export function fitFree(sets: readonly TrainingSet[], featureCount: number, l2: number, pinned: ReadonlySet<number>): FittedModel {
+export function fitFree(
+  sets: readonly TrainingSet[],
+  featureCount: number,
+  l2: number,
+  pinned: ReadonlySet<number>,
+): FittedModel {
   const d = featureCount + 1;
   let beta: number[] = new Array<number>(d).fill(0);
   for (let iter = 0; iter < 30; iter++) {
@@ -87,12 +92,19 @@ export function fitFree(sets: readonly TrainingSet[], featureCount: number, l2: 
  * Fits logistic regression with the weights of `nonNegative` (feature indexes) kept >= 0: a feature whose fitted
  * weight is negative is pinned at 0 and the rest refitted, the most negative first.
  */
-export function fitNonNegative(sets: readonly TrainingSet[], featureCount: number, nonNegative: ReadonlySet<number>, l2 = 1e-3): FittedModel {
+export function fitNonNegative(
+  sets: readonly TrainingSet[],
+  featureCount: number,
+  nonNegative: ReadonlySet<number>,
+  l2 = 1e-3,
+): FittedModel {
   const pinned = new Set<number>();
   for (;;) {
     const model = fitFree(sets, featureCount, l2, pinned);
     const w = (k: number): number => model.weights[k] as number;
-    const negative = model.weights.map((_, k) => (nonNegative.has(k) && !pinned.has(k) && w(k) < 0 ? k : -1)).filter((k) => k >= 0);
+    const negative = model.weights
+      .map((_, k) => (nonNegative.has(k) && !pinned.has(k) && w(k) < 0 ? k : -1))
+      .filter((k) => k >= 0);
     const worst = negative.sort((a, b) => w(a) - w(b))[0];
     if (worst === undefined) return model;
     // Pin the most negative one and refit (the others may turn positive once it is gone).

@@ -25,14 +25,19 @@ import { flagValue } from './scorer.js';
 
 const args = process.argv.slice(2);
 const distArg = flagValue(args, '--dist');
-const other = async <T>(dist: string, path: string): Promise<T> => (await import(pathToFileURL(join(resolve(dist), path)).href)) as T;
+const other = async <T>(dist: string, path: string): Promise<T> =>
+  (await import(pathToFileURL(join(resolve(dist), path)).href)) as T;
 // Another build is assumed to have this build's API (the same names); it is only loaded, never type-checked.
-const { openStore } = distArg === undefined ? storeModule : await other<typeof storeModule>(distArg, 'store/open-store.js');
-const { clusterItems, DEFAULT_CLUSTER_OPTIONS } = distArg === undefined ? clusterModule : await other<typeof clusterModule>(distArg, 'cluster/cluster-items.js');
+const { openStore } =
+  distArg === undefined ? storeModule : await other<typeof storeModule>(distArg, 'store/open-store.js');
+const { clusterItems, DEFAULT_CLUSTER_OPTIONS } =
+  distArg === undefined ? clusterModule : await other<typeof clusterModule>(distArg, 'cluster/cluster-items.js');
 
 const storePath = args[0];
 if (storePath === undefined) {
-  console.error('usage: node build/tools/eval/replay-cluster.js STORE.db [--new N] [--limit N] [--dist DIR] [--at-hand]');
+  console.error(
+    'usage: node build/tools/eval/replay-cluster.js STORE.db [--new N] [--limit N] [--dist DIR] [--at-hand]',
+  );
   process.exit(2);
 }
 // A copy: opening a store may migrate or tidy it.
@@ -42,7 +47,9 @@ copyFileSync(storePath, dbPath);
 try {
   const raw = new Database(dbPath, { readonly: true });
   const limit = Number(flagValue(args, '--limit') ?? 0);
-  let rows = raw.prepare(`SELECT id, date, published, updated, date_source AS dateSource FROM items ORDER BY date, id`).all() as ItemKey[];
+  let rows = raw
+    .prepare(`SELECT id, date, published, updated, date_source AS dateSource FROM items ORDER BY date, id`)
+    .all() as ItemKey[];
   raw.close();
   if (limit > 0) rows = rows.slice(0, limit);
   const store = openStore(dbPath, []);
@@ -67,7 +74,9 @@ try {
       for (const i of newItems) items.set(i.id, i);
       input = { stories, items, newItems };
     } else {
-      const keys = rows.slice(-newCount).map(({ id, date, published, updated, dateSource }) => ({ id, date, published, updated, dateSource }));
+      const keys = rows
+        .slice(-newCount)
+        .map(({ id, date, published, updated, dateSource }) => ({ id, date, published, updated, dateSource }));
       input = { stories, itemIds: memberIds, newItems: keys, readItems: (ids) => store.getItemTexts(ids) };
     }
   } else if (atHand) {

@@ -30,7 +30,11 @@ const rnd = lcgRandom(12345);
 const extra = loadLabelled(join(evalDir, 'dev.jsonl.gz'))
   .filter((r) => r.dataset === 'allsides_neus')
   .slice(0, n)
-  .map((r) => ({ ...r, published: new Date(t0 + rnd() * (t1 - t0)).toISOString(), outlet: `o${Math.floor(rnd() * 50)}` }));
+  .map((r) => ({
+    ...r,
+    published: new Date(t0 + rnd() * (t1 - t0)).toISOString(),
+    outlet: `o${Math.floor(rnd() * 50)}`,
+  }));
 const records = [...uci, ...extra];
 const runs: [string, Replay | number][] = [
   ['one batch', 0],

@@ -14,7 +14,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { articleItem, clusterArticles } from '../../src/cli/commands/cluster-file.js';
-import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions, resolveClusterOptions, timeOf } from '../../src/cluster/cluster-items.js';
+import {
+  DEFAULT_CLUSTER_OPTIONS,
+  type ClusterOptions,
+  resolveClusterOptions,
+  timeOf,
+} from '../../src/cluster/cluster-items.js';
 import { Corpus } from '../../src/cluster/corpus.js';
 import { FEATURE_NAMES, itemPairs, RIVAL_FLOOR } from '../../src/cluster/item-graph.js';
 import type { JoinModel } from '../../src/cluster/join-model.js';
@@ -33,7 +38,8 @@ if (!existsSync(goldPath) || !existsSync(scorerPath)) {
   process.exit(0);
 }
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string | null): string | null => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? null) : fallback);
+const flag = (name: string, fallback: string | null): string | null =>
+  args.includes(name) ? (args[args.indexOf(name) + 1] ?? null) : fallback;
 const split = flag('--split', null);
 // Share of the training weight given to small batches (the pipeline clusters a few dozen new items a run).
 const smallShare = Number(flag('--small-share', '0.5'));
@@ -54,7 +60,11 @@ function rowsOf(records: readonly LabelledArticle[]): { X: number[][]; y: number
   const profiles = items.map((item) => corpus.profile(item, item.sourceId, timeOf(item), opts.queryTerms));
   const X: number[][] = [];
   const y: number[] = [];
-  for (const pair of itemPairs(profiles, { neighbours: opts.maxCandidates, windowMs: opts.windowHours * 3_600_000, rivalFloor })) {
+  for (const pair of itemPairs(profiles, {
+    neighbours: opts.maxCandidates,
+    windowMs: opts.windowHours * 3_600_000,
+    rivalFloor,
+  })) {
     X.push(pair.features);
     y.push(records[pair.a]?.story_id === records[pair.b]?.story_id ? 1 : 0);
   }
@@ -96,7 +106,9 @@ function toItem(r: LabelledArticle, id: string): Item {
 const NON_NEGATIVE = new Set(['cosAll', 'cosTitle', 'cosEntities', 'crossTitle', 'sameDay', 'sharedNames']);
 const NON_NEGATIVE_INDEXES = new Set(FEATURE_NAMES.flatMap((f, k) => (NON_NEGATIVE.has(f) ? [k] : [])));
 
-function train(recordsByPart: readonly (readonly LabelledArticle[])[]): Required<JoinModel> & { features: string[]; weights: number[] } {
+function train(
+  recordsByPart: readonly (readonly LabelledArticle[])[],
+): Required<JoinModel> & { features: string[]; weights: number[] } {
   const sets: TrainingSet[] = [];
   for (const records of recordsByPart) {
     const rows = rowsOf(records);
@@ -120,24 +132,35 @@ function scoreSmall(records: readonly LabelledArticle[], options: Partial<Cluste
   const rows: ScoredPair[] = [];
   smallBatches(records, 9).forEach((batch, b) => {
     const pred = clusterArticles(batch, options);
-    batch.forEach((r, i) => rows.push({ gold: r.story_id, pred: `${b}:${pred[i]?.story ?? ''}` }));
+    for (const [i, r] of batch.entries()) rows.push({ gold: r.story_id, pred: `${b}:${pred[i]?.story ?? ''}` });
   });
   return bcubed(rows);
 }
 
-const thresholds = String(flag('--thresholds', String(DEFAULT_CLUSTER_OPTIONS.threshold))).split(',').map(Number);
+const thresholds = String(flag('--thresholds', String(DEFAULT_CLUSTER_OPTIONS.threshold)))
+  .split(',')
+  .map(Number);
 
 function report(label: string, model: JoinModel, testByPart: readonly [string, readonly LabelledArticle[]][]): void {
   for (const threshold of thresholds) {
     const out: string[] = [];
     let macro = 0;
     for (const [name, records] of testByPart) {
-      const options = { model, threshold, sameSourceThreshold: Math.max(threshold, DEFAULT_CLUSTER_OPTIONS.sameSourceThreshold) };
+      const options = {
+        model,
+        threshold,
+        sameSourceThreshold: Math.max(threshold, DEFAULT_CLUSTER_OPTIONS.sameSourceThreshold),
+      };
       const orders = args.includes('--quick') ? ['file'] : ['file', 'shuffled', 'small'];
       for (const order of orders) {
-        const s = order === 'small' ? scoreSmall(records, options) : score(order === 'file' ? records : shuffled(records, 11), options);
+        const s =
+          order === 'small'
+            ? scoreSmall(records, options)
+            : score(order === 'file' ? records : shuffled(records, 11), options);
         if (order === 'file') macro += s.f1 / testByPart.length;
-        out.push(`${label.padEnd(20)} t=${threshold} ${name.padEnd(16)} ${order.padEnd(8)} P=${s.p.toFixed(4)} R=${s.r.toFixed(4)} F1=${s.f1.toFixed(4)}`);
+        out.push(
+          `${label.padEnd(20)} t=${threshold} ${name.padEnd(16)} ${order.padEnd(8)} P=${s.p.toFixed(4)} R=${s.r.toFixed(4)} F1=${s.f1.toFixed(4)}`,
+        );
       }
     }
     console.log(`${out.join('\n')}\n${label} t=${threshold} macro F1 (file order) ${macro.toFixed(4)}`);
@@ -153,8 +176,16 @@ if (split === 'stories') {
   ] as const) {
     const model = train([...byPart.values()].map((rs) => rs.filter((r) => half(r.story_id) === trainHalf)));
     console.log(`train half ${trainHalf}: ${JSON.stringify(model)}`);
-    report(`half ${trainHalf} → half ${testHalf}`, model, [...byPart].map(([k, rs]) => [k, rs.filter((r) => half(r.story_id) === testHalf)]));
-    report(`half ${trainHalf} → half ${trainHalf}`, model, [...byPart].map(([k, rs]) => [k, rs.filter((r) => half(r.story_id) === trainHalf)]));
+    report(
+      `half ${trainHalf} → half ${testHalf}`,
+      model,
+      [...byPart].map(([k, rs]) => [k, rs.filter((r) => half(r.story_id) === testHalf)]),
+    );
+    report(
+      `half ${trainHalf} → half ${trainHalf}`,
+      model,
+      [...byPart].map(([k, rs]) => [k, rs.filter((r) => half(r.story_id) === trainHalf)]),
+    );
   }
 } else if (split === 'parts') {
   for (const name of partNames) {
@@ -169,8 +200,12 @@ if (split === 'stories') {
   if (args.includes('--write')) {
     const path = join(root, 'src', 'cluster', 'join-model.ts');
     const src = readFileSync(path, 'utf8');
-    const next = src.replace(/(export const DEFAULT_JOIN_MODEL: JoinModel = \{\n  features: \[\.\.\.FEATURE_NAMES\],\n  weights: )\[[^\]]*\](,\n  bias: )[-\d.e]+(,\n  rivalFloor: )[\d.]+/, `$1[${model.weights.join(', ')}]$2${model.bias}$3${model.rivalFloor}`);
-    if (next === src && !src.includes(`[${model.weights.join(', ')}]`)) throw new Error('could not find DEFAULT_JOIN_MODEL in join-model.ts');
+    const next = src.replace(
+      /(export const DEFAULT_JOIN_MODEL: JoinModel = \{\n {2}features: \[\.\.\.FEATURE_NAMES\],\n {2}weights: )\[[^\]]*\](,\n {2}bias: )[-\d.e]+(,\n {2}rivalFloor: )[\d.]+/,
+      `$1[${model.weights.join(', ')}]$2${model.bias}$3${model.rivalFloor}`,
+    );
+    if (next === src && !src.includes(`[${model.weights.join(', ')}]`))
+      throw new Error('could not find DEFAULT_JOIN_MODEL in join-model.ts');
     writeFileSync(path, next);
     console.log(`wrote ${path}; threshold in DEFAULT_CLUSTER_OPTIONS is ${DEFAULT_CLUSTER_OPTIONS.threshold}`);
   }

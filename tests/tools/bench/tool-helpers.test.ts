@@ -72,7 +72,12 @@ describe('profile summary', () => {
 });
 
 describe('compareDumps', () => {
-  const dump = (): RunDump => ({ items: 3, stories: [['s1', 'i1']], members: [['s1', 0, 'i1']], feeds: { 'feed.atom': 'aa' } });
+  const dump = (): RunDump => ({
+    items: 3,
+    stories: [['s1', 'i1']],
+    members: [['s1', 0, 'i1']],
+    feeds: { 'feed.atom': 'aa' },
+  });
 
   it('finds nothing between equal dumps', () => {
     expect(compareDumps(dump(), dump(), true)).toEqual([]);
@@ -80,12 +85,19 @@ describe('compareDumps', () => {
 
   it('names the rows and feeds that differ', () => {
     const other = { ...dump(), members: [['s1', 0, 'i2']], feeds: { 'feed.atom': 'bb' } };
-    expect(compareDumps(dump(), other, true)).toEqual(['members[0]: ["s1",0,"i1"] vs ["s1",0,"i2"]', 'feed.atom: bytes differ']);
+    expect(compareDumps(dump(), other, true)).toEqual([
+      'members[0]: ["s1",0,"i1"] vs ["s1",0,"i2"]',
+      'feed.atom: bytes differ',
+    ]);
     expect(compareDumps(dump(), other, false)).toEqual(['members[0]: ["s1",0,"i1"] vs ["s1",0,"i2"]']);
   });
 
   it('counts missing rows', () => {
     const other = { ...dump(), items: 4, stories: [] };
-    expect(compareDumps(dump(), other, false)).toEqual(['items: 3 vs 4', 'stories: 1 rows vs 0', 'stories[0]: ["s1","i1"] vs null']);
+    expect(compareDumps(dump(), other, false)).toEqual([
+      'items: 3 vs 4',
+      'stories: 1 rows vs 0',
+      'stories[0]: ["s1","i1"] vs null',
+    ]);
   });
 });
