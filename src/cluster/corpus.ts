@@ -4,7 +4,7 @@ import { BODY_TERM_WORDS, FIELD_WEIGHTS, isNameable, isNumberLike, isUpperInitia
 import { ClusterError } from '../lib/errors.js';
 
 // Corpus statistics (IDF, which words are names) and item profiles (weighted sparse vectors), learned
-// from the items given. Shared by clusterItems and the offline trainer (scripts/train-cluster.mjs), so
+// from the items given. Shared by clusterItems and the offline trainer (tools/eval/train-cluster.ts), so
 // the model is trained on exactly the features it is used with.
 
 /** A sparse vector, unit length, ids ascending. */
@@ -608,6 +608,10 @@ export function dotRows(a: SparseRows, i: number, b: SparseRows, j: number): num
   const xEnd = a.at[i + 1]!;
   let y = b.at[j]!;
   const yEnd = b.at[j + 1]!;
+  // A headline against a full text (a few terms against hundreds): each short-row term is looked up by
+  // galloping search in the long row. The same shared terms in the same (ascending) order, so the same sum.
+  if ((xEnd - x) * SKEW < yEnd - y) return dotGallop(a, x, xEnd, b, y, yEnd, false);
+  if ((yEnd - y) * SKEW < xEnd - x) return dotGallop(b, y, yEnd, a, x, xEnd, true);
   const aIds = a.ids;
   const bIds = b.ids;
   let dot = 0;
@@ -617,6 +621,46 @@ export function dotRows(a: SparseRows, i: number, b: SparseRows, j: number): num
     if (u === v) dot += a.w[x++]! * b.w[y++]!;
     else if (u < v) x++;
     else y++;
+  }
+  return dot;
+}
+
+/** Rows this many times longer than the other are searched (dotGallop) rather than walked. */
+const SKEW = 8;
+
+/**
+ * dotRows of a short row s[x, xEnd) and a long row l[y, yEnd): each short-row term found in the long row by
+ * exponential then binary search; `swapped` when the short row is dotRows' b (the product keeps a's weight first).
+ */
+function dotGallop(s: SparseRows, x: number, xEnd: number, l: SparseRows, y: number, yEnd: number, swapped: boolean): number {
+  const lIds = l.ids;
+  let dot = 0;
+  for (; x < xEnd && y < yEnd; x++) {
+    const u = s.ids[x]!;
+    if (lIds[y]! < u) {
+      // The first index in (y, yEnd) with an id >= u.
+      let step = 1;
+      let lo = y;
+      let hi = y + 1;
+      while (hi < yEnd && lIds[hi]! < u) {
+        lo = hi;
+        step <<= 1;
+        hi = y + step;
+      }
+      if (hi > yEnd) hi = yEnd;
+      lo++;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (lIds[mid]! < u) lo = mid + 1;
+        else hi = mid;
+      }
+      y = lo;
+      if (y === yEnd) break;
+    }
+    if (lIds[y] === u) {
+      dot += swapped ? l.w[y]! * s.w[x]! : s.w[x]! * l.w[y]!;
+      y++;
+    }
   }
   return dot;
 }

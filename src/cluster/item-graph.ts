@@ -6,7 +6,7 @@ import { dotRows, profileTableOf, type ItemProfile, type ProfileTable, type Spar
 // Paraphrased reports of one event often share few words, so the raw cosine alone is weak evidence;
 // how the pair stands among each item's other neighbours (mutual rank, gap to the best rival) is
 // what separates a story from its same-topic neighbours (measured on the dev set, see
-// scripts/train-cluster.mjs). Undated reports of one event usually name the same weekday, and a full
+// tools/eval/train-cluster.ts). Undated reports of one event usually name the same weekday, and a full
 // article shares a smaller part of its terms with a paraphrase than a headline and lead do, so a
 // cosine means more between short texts.
 
@@ -246,6 +246,7 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
   let vocabAll = 0;
   for (let i = 0; i < n; i++) if (all.at[i + 1]! > all.at[i]!) vocabAll = Math.max(vocabAll, all.ids[all.at[i + 1]! - 1]! + 1);
   const dense = scratch.float64s(vocabAll);
+  const hasTerm = scratch.int32s((vocabAll >>> 5) + 1);
   const exactItem = new Int32Array(shortlist);
   const exactCos = new Float64Array(shortlist);
   for (let i = 0; i < n; i++) {
@@ -298,13 +299,21 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
     // Exact cosines against the item's vector spread out densely (the same sums, in the same order, as dotSparse).
     const allFrom = all.at[i]!;
     const allTo = all.at[i + 1]!;
-    for (let x = allFrom; x < allTo; x++) dense[all.ids[x]!] = all.w[x]!;
+    // A bit per term of the item (a few KB, where `dense` is 8 bytes a term): most of a candidate's terms are not the
+    // item's, and the bit says so without touching `dense`.
+    for (let x = allFrom; x < allTo; x++) {
+      const t = all.ids[x]!;
+      dense[t] = all.w[x]!;
+      hasTerm[t >>> 5] = hasTerm[t >>> 5]! | (1 << (t & 31));
+    }
     // Insertion sort into scratch arrays: best cosine first, then the lower index.
     for (let x = 0; x < m; x++) {
       const oi = topItem[x]!;
       let dot = 0;
       for (let y = all.at[oi]!, yEnd = all.at[oi + 1]!; y < yEnd; y++) {
-        const d = dense[all.ids[y]!]!;
+        const t = all.ids[y]!;
+        if ((hasTerm[t >>> 5]! & (1 << (t & 31))) === 0) continue;
+        const d = dense[t]!;
         if (d !== 0) dot += d * all.w[y]!;
       }
       let y = x;
@@ -316,7 +325,11 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
       exactCos[y] = dot;
       exactItem[y] = oi;
     }
-    for (let x = allFrom; x < allTo; x++) dense[all.ids[x]!] = 0;
+    for (let x = allFrom; x < allTo; x++) {
+      const t = all.ids[x]!;
+      dense[t] = 0;
+      hasTerm[t >>> 5] = 0;
+    }
     const kept = Math.min(k, m);
     out.items.set(exactItem.subarray(0, kept), i * k);
     out.cos.set(exactCos.subarray(0, kept), i * k);

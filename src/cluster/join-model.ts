@@ -11,7 +11,7 @@ export interface JoinModel {
   rivalFloor?: number;
 }
 
-// Trained offline by scripts/train-cluster.mjs on the dev set (../shared/eval/story-clusters), both parts
+// Trained offline by tools/eval/train-cluster.ts on the dev set (../shared/eval/story-clusters), both parts
 // weighted equally; see the script's header for the procedure. A handful of numbers, no per-article data.
 export const DEFAULT_JOIN_MODEL: JoinModel = {
   features: [...FEATURE_NAMES],

@@ -16,6 +16,7 @@
 
 import { MaxHeap } from './agglomerate.js';
 import type { ProfileTable, SparseRows } from './corpus.js';
+import { Profile, StoryPostings } from './story-profile.js';
 
 /** A group as agglomerate left it: its items, and whether it holds a new item (else: a story of an earlier run). */
 export interface Group {
@@ -59,10 +60,9 @@ const CANDIDATES = 8;
 const MAX_STORY_POSTINGS = 50;
 
 interface StoryState {
-  items: number[];
   fresh: boolean;
-  /** Summed TF-IDF profile (term → weight) and its norm. */
-  all: Map<number, number>;
+  /** Summed TF-IDF profile (term → weight, in first-insertion order) and its norm. */
+  all: Profile;
   norm: number;
   minTime: number;
   maxTime: number;
@@ -81,9 +81,9 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
   if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1)) return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
   // Only dated groups take part: an undated one keeps an empty state and is never looked at.
   const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
-  const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g : { items: [], fresh: g.fresh }));
+  const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g.items : [], g.fresh));
   // Each group's own profile, kept as it was (state[g] becomes its story's as others join it).
-  const unit = groups.map((g, x) => (isDated[x] && g.fresh ? stateOf(profiles, g) : undefined));
+  const unit = groups.map((g, x) => (isDated[x] && g.fresh ? stateOf(profiles, g.items, g.fresh) : undefined));
   const root = Int32Array.from({ length: n }, (_, g) => g);
   const score = new Float64Array(n).fill(1);
   const find = (g: number): number => {
@@ -93,8 +93,8 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
   };
   // One shared word is a topic, not a story: stories that share fewer than MIN_SHARED_TERMS terms never meet here.
   const similarity = (a: StoryState, b: StoryState): number => {
-    const { cos, shared } = cosine(a.all, a.norm, b.all, b.norm);
-    return shared < MIN_SHARED_TERMS ? 0 : cos * closeness(a, b, options.windowMs);
+    const cos = cosine(a.all, a.norm, b.all, b.norm);
+    return cos < 0 ? 0 : cos * closeness(a, b, options.windowMs);
   };
   const join = (a: number, b: number, at: number): void => {
     mergeInto(state[a]!, state[b]!);
@@ -104,28 +104,52 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
 
   // 1. The pass. A story-level inverted index finds the candidates: every term of every story placed so far.
   // Term → story → the term's weight in the story's profile (as when the story was last posted).
-  const postings = new Map<number, Map<number, number>>();
+  let vocab = 0;
+  for (let x = 0; x < profiles.all.ids.length; x++) vocab = Math.max(vocab, profiles.all.ids[x]! + 1);
+  const postings = new StoryPostings(vocab);
   const post = (x: number) => {
-    for (const [t, w] of state[x]!.all) {
-      let list = postings.get(t);
-      if (!list) postings.set(t, (list = new Map()));
-      list.set(x, w);
+    const P = state[x]!.all;
+    for (let s = 0; s < P.end; s++) {
+      const t = P.ids[s]!;
+      if (t >= 0) postings.set(t, x, P.ws[s]!);
     }
   };
   // The stories most similar to a profile by their indexed terms (a partial cosine: terms in more than
   // MAX_STORY_POSTINGS stories are left out), best first, at most CANDIDATES; the caller scores them exactly.
-  const acc = new Map<number, number>();
+  // Partial dots per story in a dense array; `seen` marks the stories touched by the current lookup.
+  const acc = new Float64Array(n);
+  const seen = new Int32Array(n);
+  const touched = new Int32Array(n);
+  let lookup = 0;
+  const qTerm = new Int32Array(QUERY_TERMS);
+  const qWeight = new Float64Array(QUERY_TERMS);
   const nearest = (x: StoryState, self: number): number[] => {
-    acc.clear();
-    for (const [t, w] of queryTerms(x.all)) {
-      const list = postings.get(t);
-      if (!list || list.size > MAX_STORY_POSTINGS) continue;
-      for (const [o, v] of list) if (o !== self) acc.set(o, (acc.get(o) ?? 0) + w * v);
+    lookup++;
+    let nt = 0;
+    const nq = queryTerms(x.all, qTerm, qWeight);
+    for (let q = 0; q < nq; q++) {
+      const t = qTerm[q]!;
+      const w = qWeight[q]!;
+      const list = postings.storiesOf(t);
+      if (list === undefined || list.length > MAX_STORY_POSTINGS) continue;
+      const ws = postings.weightsOf(t)!;
+      for (let y = 0; y < list.length; y++) {
+        const o = list[y]!;
+        if (o === self) continue;
+        if (seen[o] !== lookup) {
+          seen[o] = lookup;
+          acc[o] = 0;
+          touched[nt++] = o;
+        }
+        acc[o] = acc[o]! + w * ws[y]!;
+      }
     }
+    // The best CANDIDATES by (score, then the lower index): a total order, so the order of `touched` does not matter.
     const top: number[] = [];
     const topScore: number[] = [];
-    for (const [o, dot] of acc) {
-      const sc = dot / (state[o]!.norm || 1);
+    for (let y = 0; y < nt; y++) {
+      const o = touched[y]!;
+      const sc = acc[o]! / (state[o]!.norm || 1);
       if (top.length === CANDIDATES && !(sc > topScore[CANDIDATES - 1]! || (sc === topScore[CANDIDATES - 1] && o < top[CANDIDATES - 1]!))) continue;
       let k = top.length === CANDIDATES ? CANDIDATES - 1 : top.length;
       while (k > 0 && (sc > topScore[k - 1]! || (sc === topScore[k - 1] && o < top[k - 1]!))) {
@@ -139,15 +163,18 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
     return top;
   };
   // b joins a: b's terms now point at a (a's other terms keep their weights: the index only ranks candidates).
+  let moved = new Int32Array(64);
   const joinPosted = (a: number, b: number, at: number) => {
-    const moved = [...state[b]!.all.keys()];
+    const B = state[b]!.all;
+    if (moved.length < B.size) moved = new Int32Array(B.size * 2);
+    let m = 0;
+    for (let s = 0; s < B.end; s++) if (B.ids[s]! >= 0) moved[m++] = B.ids[s]!;
     join(a, b, at);
     const A = state[a]!.all;
-    for (const t of moved) {
-      let list = postings.get(t);
-      if (!list) postings.set(t, (list = new Map()));
-      list.delete(b);
-      list.set(a, A.get(t)!);
+    for (let y = 0; y < m; y++) {
+      const t = moved[y]!;
+      postings.delete(t, b);
+      postings.set(t, a, A.get(t));
     }
   };
   const placed = new Uint8Array(n);
@@ -228,8 +255,14 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
       }
     }
     if (best >= 0 && bestScore > own && bestScore >= options.joinThreshold && (state[best]!.fresh || U.fresh)) {
-      add(state[best]!, U);
-      for (const t of U.all.keys()) postings.get(t)?.set(best, state[best]!.all.get(t)!);
+      const B = state[best]!;
+      add(B, U);
+      const P = U.all;
+      // Only the terms already posted somewhere (a term's list, once made, stays, even when empty).
+      for (let s = 0; s < P.end; s++) {
+        const t = P.ids[s]!;
+        if (t >= 0 && postings.storiesOf(t) !== undefined) postings.set(t, best, B.all.get(t));
+      }
       root[g] = best;
       score[g] = bestScore;
     } else add(S, U);
@@ -237,9 +270,9 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
   return { root, score };
 }
 
-function stateOf(profiles: ProfileTable, g: Group): StoryState {
-  const s: StoryState = { items: [...g.items], fresh: g.fresh, all: new Map(), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, version: 0 };
-  for (const i of g.items) {
+function stateOf(profiles: ProfileTable, items: readonly number[], fresh: boolean): StoryState {
+  const s: StoryState = { fresh, all: new Profile(Math.min(items.length * STORY_TERMS, 1024)), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, version: 0 };
+  for (const i of items) {
     addRow(s.all, profiles.all, i);
     const t = profiles.time[i]!;
     if (!Number.isNaN(t)) {
@@ -249,7 +282,7 @@ function stateOf(profiles: ProfileTable, g: Group): StoryState {
       s.dated++;
     }
   }
-  s.norm = normOf(s.all);
+  s.norm = s.all.norm();
   return s;
 }
 
@@ -259,58 +292,95 @@ function closeness(a: StoryState, b: StoryState, windowMs: number): number {
   return Math.max(0, 1 - Math.abs(a.timeSum / a.dated - b.timeSum / b.dated) / windowMs);
 }
 
-/** A profile's QUERY_TERMS heaviest terms (all of a small one's), ties by term id: what looks up its candidates. */
-function queryTerms(all: Map<number, number>): [number, number][] {
-  const entries = [...all];
-  if (entries.length <= QUERY_TERMS) return entries;
-  return entries.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, QUERY_TERMS);
+/**
+ * Writes a profile's QUERY_TERMS heaviest terms (all of a small one's, in its order), heaviest first, ties by
+ * term id, into `terms`/`weights`: what looks up its candidates. Returns how many.
+ */
+function queryTerms(p: Profile, terms: Int32Array, weights: Float64Array): number {
+  let m = 0;
+  if (p.size <= QUERY_TERMS) {
+    for (let s = 0; s < p.end; s++) {
+      const t = p.ids[s]!;
+      if (t < 0) continue;
+      terms[m] = t;
+      weights[m++] = p.ws[s]!;
+    }
+    return m;
+  }
+  // A top-QUERY_TERMS selection: the same terms in the same order as sorting every term by (weight desc, id).
+  for (let s = 0; s < p.end; s++) {
+    const t = p.ids[s]!;
+    if (t < 0) continue;
+    const w = p.ws[s]!;
+    if (m === QUERY_TERMS && !(w > weights[m - 1]! || (w === weights[m - 1] && t < terms[m - 1]!))) continue;
+    let k = m === QUERY_TERMS ? m - 1 : m++;
+    while (k > 0 && (w > weights[k - 1]! || (w === weights[k - 1] && t < terms[k - 1]!))) {
+      terms[k] = terms[k - 1]!;
+      weights[k] = weights[k - 1]!;
+      k--;
+    }
+    terms[k] = t;
+    weights[k] = w;
+  }
+  return m;
 }
 
-/** Adds item i's STORY_TERMS heaviest terms (all of a headline's) to a profile. */
-function addRow(into: Map<number, number>, rows: SparseRows, i: number): void {
+/** One item's weights, sorted, to find its STORY_TERMS heaviest (reused). */
+let weightScratch = new Float64Array(256);
+
+/** Adds item i's STORY_TERMS heaviest terms (all of a headline's) to a profile, in the row's order. */
+function addRow(into: Profile, rows: SparseRows, i: number): void {
   const from = rows.at[i]!;
   const to = rows.at[i + 1]!;
-  if (to - from <= STORY_TERMS) {
-    for (let x = from; x < to; x++) into.set(rows.ids[x]!, (into.get(rows.ids[x]!) ?? 0) + rows.w[x]!);
+  const len = to - from;
+  if (len <= STORY_TERMS) {
+    for (let x = from; x < to; x++) into.add(rows.ids[x]!, rows.w[x]!);
     return;
   }
-  // The weight a term needs to be among the heaviest (ties: the first ones, ids ascending).
-  const ws = Array.from(rows.w.subarray(from, to)).sort((a, b) => b - a);
-  const floor = ws[STORY_TERMS - 1]!;
-  let room = ws.filter((w, k) => k < STORY_TERMS && w === floor).length;
+  // The weight a term needs to be among the heaviest (ties: the first ones, ids ascending), and how many of the
+  // heaviest STORY_TERMS have exactly that weight.
+  if (weightScratch.length < len) weightScratch = new Float64Array(len * 2);
+  const ws = weightScratch.subarray(0, len);
+  ws.set(rows.w.subarray(from, to));
+  ws.sort();
+  const floor = ws[len - STORY_TERMS]!;
+  let room = 0;
+  for (let k = len - STORY_TERMS; k < len; k++) if (ws[k] === floor) room++;
   for (let x = from; x < to; x++) {
     const w = rows.w[x]!;
     if (w < floor || (w === floor && room-- <= 0)) continue;
-    into.set(rows.ids[x]!, (into.get(rows.ids[x]!) ?? 0) + w);
+    into.add(rows.ids[x]!, w);
   }
 }
 
-function normOf(v: Map<number, number>): number {
-  let sq = 0;
-  for (const w of v.values()) sq += w * w;
-  return Math.sqrt(sq);
-}
-
-/** The cosine of two profiles, and how many terms they share. */
-function cosine(a: Map<number, number>, an: number, b: Map<number, number>, bn: number): { cos: number; shared: number } {
-  if (an === 0 || bn === 0) return { cos: 0, shared: 0 };
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+/** The cosine of two profiles, or -1 when they share fewer than MIN_SHARED_TERMS terms. */
+function cosine(a: Profile, an: number, b: Profile, bn: number): number {
+  if (an === 0 || bn === 0) return -1;
+  // The sum runs over the smaller profile, in its order.
+  const small = a.size <= b.size ? a : b;
+  const large = small === a ? b : a;
   let dot = 0;
   let shared = 0;
-  for (const [t, w] of small) {
-    const v = large.get(t);
-    if (v !== undefined) {
-      dot += w * v;
+  for (let s = 0; s < small.end; s++) {
+    const t = small.ids[s]!;
+    if (t < 0) continue;
+    const at = large.slotOf(t);
+    if (at >= 0) {
+      dot += small.ws[s]! * large.ws[at]!;
       shared++;
     }
   }
-  return { cos: dot / (an * bn), shared };
+  return shared < MIN_SHARED_TERMS ? -1 : dot / (an * bn);
 }
 
 /** Adds group U's profile and times to story A (U unchanged). */
 function add(A: StoryState, U: StoryState): void {
-  for (const [t, w] of U.all) A.all.set(t, (A.all.get(t) ?? 0) + w);
-  A.norm = normOf(A.all);
+  const P = U.all;
+  for (let s = 0; s < P.end; s++) {
+    const t = P.ids[s]!;
+    if (t >= 0) A.all.add(t, P.ws[s]!);
+  }
+  A.norm = A.all.norm();
   if (U.dated > 0) {
     A.minTime = A.dated === 0 ? U.minTime : Math.min(A.minTime, U.minTime);
     A.maxTime = A.dated === 0 ? U.maxTime : Math.max(A.maxTime, U.maxTime);
@@ -321,25 +391,26 @@ function add(A: StoryState, U: StoryState): void {
 
 /** Takes group U's profile and times out of story A (its date range stays: a little wider than it may be). */
 function subtract(A: StoryState, U: StoryState): void {
-  for (const [t, w] of U.all) {
-    const left = (A.all.get(t) ?? 0) - w;
-    if (left > 1e-9) A.all.set(t, left);
-    else A.all.delete(t);
+  const P = U.all;
+  for (let s = 0; s < P.end; s++) {
+    const t = P.ids[s]!;
+    if (t < 0) continue;
+    const left = A.all.get(t) - P.ws[s]!;
+    if (left > 1e-9) A.all.put(t, left);
+    else A.all.remove(t);
   }
-  A.norm = normOf(A.all);
+  A.norm = A.all.norm();
   A.timeSum -= U.timeSum;
   A.dated -= U.dated;
 }
 
 /** Story B joins story A (B is left empty). */
 function mergeInto(A: StoryState, B: StoryState): void {
-  for (const i of B.items) A.items.push(i);
   A.fresh = A.fresh || B.fresh;
   add(A, B);
   A.version++;
   B.version++;
-  B.items = [];
-  B.all = new Map();
+  B.all = new Profile(0);
 }
 
 function windowsMeet(a: StoryState, b: StoryState, windowMs: number): boolean {

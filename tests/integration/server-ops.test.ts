@@ -20,7 +20,7 @@ import { parseOpmlSubscriptions } from '../../src/subscriptions/opml.js';
 import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 import { readAtom } from '../support/read-atom.js';
 import { runBin } from '../support/run-bin.js';
-import { staleReason } from '../../scripts/build-if-stale.mjs';
+import { staleReason } from '../../tools/build-if-stale.mjs';
 import { summarizeTests } from '../summary-reporter.js';
 
 describe('#14.2 output piped to a reader that stops early (| head)', () => {
@@ -219,13 +219,13 @@ describe('#14.9 config: comments, line:column, environment', () => {
 });
 
 describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
-  const script = join(REPO_ROOT, 'scripts/build-if-stale.mjs');
+  const script = join(REPO_ROOT, 'tools/build-if-stale.mjs');
   const build = (root: string) => spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
 
   it('is what npm start and npm run daemon run first', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.prestart).toBe('node scripts/build-if-stale.mjs');
-    expect(pkg.scripts.predaemon).toBe('node scripts/build-if-stale.mjs');
+    expect(pkg.scripts.prestart).toBe('node tools/build-if-stale.mjs');
+    expect(pkg.scripts.predaemon).toBe('node tools/build-if-stale.mjs');
   });
 
   it('builds a missing dist/, skips an up-to-date one, and rebuilds after a source changes', () => {

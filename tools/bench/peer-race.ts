@@ -165,7 +165,7 @@ export async function runPeerRace(args: RaceArgs, pool: readonly StoryText[], lo
   if (!existsSync(floorScript)) throw new Error(`${floorScript} is missing: run npm run build:tools first`);
   // The race runs the CLI a user runs, bin/storyfeed.js, which loads dist/ (not build/, which the bench's own
   // children use): build it when src/ is newer, as `npm start` does.
-  const built = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build-if-stale.mjs'), repoRoot], { stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [join(repoRoot, 'tools', 'build-if-stale.mjs'), repoRoot], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('building dist/ for bin/storyfeed.js failed');
   const { sources, itemsPerSource } = RACE_SIZES[args.size];
   const newsboat = ensureNewsboat(args.installNewsboat, log);

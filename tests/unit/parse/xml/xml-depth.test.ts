@@ -48,7 +48,7 @@ describe('parseFeed nesting limit', () => {
     expect(() => parseFeed(rss(nested(300)), { maxDepth: 400 })).toThrow(/malformed/);
   });
 
-  it('refuses 200,000 nested elements (1.4 MB) as too deep (timings: scripts/bench-parse-limits.mjs)', () => {
+  it('refuses 200,000 nested elements (1.4 MB) as too deep (timings: tools/bench/bench-parse-limits.ts)', () => {
     expect(() => parseFeed(rss(nested(200_000)))).toThrow(/nested more than 256 levels/);
   });
 });

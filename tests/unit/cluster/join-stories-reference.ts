@@ -1,0 +1,374 @@
+// The story level as first written (Maps of term → weight), kept as the oracle of join-stories.test.ts: the
+// shipped join-stories.ts must give exactly its roots and scores (same sums in the same order).
+
+// Story level: the groups that the pair decision made (agglomerate.ts: tight, a few reports each) join stories by
+// comparing the group with each story as a whole — their summed TF-IDF profiles and their times — rather than
+// every pair of their items (issue #12). A big story (hundreds of reports of one event) has far fewer linked pairs
+// than pairs, its reports crowd each other's nearest lists so the pair model ranks them low, and its defining
+// words are in too many items to be looked up item by item: pair evidence alone never grew a story past a handful.
+// A story's profile gathers its vocabulary as it grows, and among stories its words are rare again.
+//
+// Three steps, for dated reports only (see docs/clustering.md):
+// 1. one pass in time order: each new group joins the story whose profile is most similar, when
+//    cosine × closeness in time ≥ joinThreshold, else it is a story of its own for the groups after it;
+// 2. stories that a pass split (two halves of one story, founded before they met) merge, most similar
+//    first, while cosine × closeness ≥ mergeThreshold;
+// 3. one round moves each joined group to the story it is then most similar to, when that is another.
+// Undated reports (a pool that may span years, where two stories on one topic share as many words as two
+// reports of one story) are left as the pair decision grouped them.
+
+import { MaxHeap } from '../../../src/cluster/agglomerate.js';
+import type { ProfileTable, SparseRows } from '../../../src/cluster/corpus.js';
+
+/** A group as agglomerate left it: its items, and whether it holds a new item (else: a story of an earlier run). */
+export interface Group {
+  items: readonly number[];
+  fresh: boolean;
+}
+
+export interface StoryLevelOptions {
+  /** Minimum cosine × closeness for a new group to join a story in the pass. */
+  joinThreshold: number;
+  /** Minimum cosine × closeness for two stories to merge after the pass. */
+  mergeThreshold: number;
+  /** Groups whose date ranges are further apart than this (ms) never meet; closeness is 0 a window apart. */
+  windowMs: number;
+}
+
+/**
+ * Fewest items in a batch for the story level to act: term weights learned from a handful of reports are noise
+ * (in a batch of six, two unrelated headlines sharing two common words look alike). The pair decision, which has
+ * its phantom rivals for small batches, groups such a batch alone; its reports join stories at the next run.
+ */
+const MIN_ITEMS = 50;
+
+/** Fewest terms a group and a story share to be compared at all. */
+const MIN_SHARED_TERMS = 2;
+
+/**
+ * Terms of an item that count at the story level: its heaviest (a headline has fewer). What two reports of one event
+ * share is in their heaviest terms; a full text's tail only makes profiles large and slow (medium bench cold run:
+ * clustering 113 s with every term).
+ */
+const STORY_TERMS = 30;
+
+/** Terms of a profile that look up its candidate stories: its heaviest. */
+const QUERY_TERMS = 10;
+
+/** Stories scored exactly per lookup: the nearest by the partial cosine of indexed terms. */
+const CANDIDATES = 8;
+
+/** Terms in more stories than this are not looked up (words common to much of the batch say little). */
+const MAX_STORY_POSTINGS = 50;
+
+interface StoryState {
+  items: number[];
+  fresh: boolean;
+  /** Summed TF-IDF profile (term → weight) and its norm. */
+  all: Map<number, number>;
+  norm: number;
+  minTime: number;
+  maxTime: number;
+  timeSum: number;
+  dated: number;
+  version: number;
+}
+
+/**
+ * Joins groups into stories. Returns each group's final group (the lowest index of the groups joined to it: the
+ * older seed survives), and for each group the score at which it joined (1 for a survivor).
+ */
+export function joinStoriesReference(
+  profiles: ProfileTable,
+  groups: readonly Group[],
+  options: StoryLevelOptions,
+): { root: Int32Array; score: Float64Array } {
+  const n = groups.length;
+  // Similarities are at most 1: thresholds above it switch the story level off.
+  if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1))
+    return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
+  // Only dated groups take part: an undated one keeps an empty state and is never looked at.
+  const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
+  const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g : { items: [], fresh: g.fresh }));
+  // Each group's own profile, kept as it was (state[g] becomes its story's as others join it).
+  const unit = groups.map((g, x) => (isDated[x] && g.fresh ? stateOf(profiles, g) : undefined));
+  const root = Int32Array.from({ length: n }, (_, g) => g);
+  const score = new Float64Array(n).fill(1);
+  const find = (g: number): number => {
+    let r = g;
+    while (root[r] !== r) r = root[r]!;
+    return r;
+  };
+  // One shared word is a topic, not a story: stories that share fewer than MIN_SHARED_TERMS terms never meet here.
+  const similarity = (a: StoryState, b: StoryState): number => {
+    const { cos, shared } = cosine(a.all, a.norm, b.all, b.norm);
+    return shared < MIN_SHARED_TERMS ? 0 : cos * closeness(a, b, options.windowMs);
+  };
+  const join = (a: number, b: number, at: number): void => {
+    mergeInto(state[a]!, state[b]!);
+    root[b] = a;
+    score[b] = at;
+  };
+
+  // 1. The pass. A story-level inverted index finds the candidates: every term of every story placed so far.
+  // Term → story → the term's weight in the story's profile (as when the story was last posted).
+  const postings = new Map<number, Map<number, number>>();
+  const post = (x: number) => {
+    for (const [t, w] of state[x]!.all) {
+      let list = postings.get(t);
+      if (!list) postings.set(t, (list = new Map()));
+      list.set(x, w);
+    }
+  };
+  // The stories most similar to a profile by their indexed terms (a partial cosine: terms in more than
+  // MAX_STORY_POSTINGS stories are left out), best first, at most CANDIDATES; the caller scores them exactly.
+  const acc = new Map<number, number>();
+  const nearest = (x: StoryState, self: number): number[] => {
+    acc.clear();
+    for (const [t, w] of queryTerms(x.all)) {
+      const list = postings.get(t);
+      if (!list || list.size > MAX_STORY_POSTINGS) continue;
+      for (const [o, v] of list) if (o !== self) acc.set(o, (acc.get(o) ?? 0) + w * v);
+    }
+    const top: number[] = [];
+    const topScore: number[] = [];
+    for (const [o, dot] of acc) {
+      const sc = dot / (state[o]!.norm || 1);
+      if (
+        top.length === CANDIDATES &&
+        !(sc > topScore[CANDIDATES - 1]! || (sc === topScore[CANDIDATES - 1] && o < top[CANDIDATES - 1]!))
+      )
+        continue;
+      let k = top.length === CANDIDATES ? CANDIDATES - 1 : top.length;
+      while (k > 0 && (sc > topScore[k - 1]! || (sc === topScore[k - 1] && o < top[k - 1]!))) {
+        top[k] = top[k - 1]!;
+        topScore[k] = topScore[k - 1]!;
+        k--;
+      }
+      top[k] = o;
+      topScore[k] = sc;
+    }
+    return top;
+  };
+  // b joins a: b's terms now point at a (a's other terms keep their weights: the index only ranks candidates).
+  const joinPosted = (a: number, b: number, at: number) => {
+    const moved = [...state[b]!.all.keys()];
+    join(a, b, at);
+    const A = state[a]!.all;
+    for (const t of moved) {
+      let list = postings.get(t);
+      if (!list) postings.set(t, (list = new Map()));
+      list.delete(b);
+      list.set(a, A.get(t)!);
+    }
+  };
+  const placed = new Uint8Array(n);
+  groups.forEach((g, x) => {
+    if (!g.fresh) {
+      placed[x] = 1;
+      if (state[x]!.dated > 0) post(x);
+    }
+  });
+  const startOf = (g: number) => state[g]!.minTime;
+  const order = groups
+    .map((_, g) => g)
+    .filter((g) => groups[g]!.fresh && state[g]!.dated > 0)
+    .sort((x, y) => startOf(x) - startOf(y) || x - y);
+  for (const g of order) {
+    const G = state[g]!;
+    let best = -1;
+    let bestScore = -1;
+    for (const s of nearest(G, g)) {
+      const S = state[s]!;
+      if (root[s] !== s || S.dated === 0 || !windowsMeet(G, S, options.windowMs)) continue;
+      const sim = similarity(S, G);
+      if (sim > bestScore || (sim === bestScore && s < best)) {
+        best = s;
+        bestScore = sim;
+      }
+    }
+    placed[g] = 1;
+    if (best >= 0 && bestScore >= options.joinThreshold) {
+      const a = Math.min(best, g);
+      const b = Math.max(best, g);
+      joinPosted(a, b, bestScore);
+    } else post(g);
+  }
+
+  // 2. Stories split by the pass merge, the most similar pair first (a pair of two old stories never: an earlier
+  // run's stories merge only through new reports).
+  const heap = new MaxHeap();
+  const offer = (x: number, y: number) => {
+    const a = state[x]!;
+    const b = state[y]!;
+    if ((!a.fresh && !b.fresh) || a.dated === 0 || b.dated === 0 || !windowsMeet(a, b, options.windowMs)) return;
+    const sim = similarity(a, b);
+    if (sim < options.mergeThreshold) return;
+    const lo = Math.min(x, y);
+    const hi = Math.max(x, y);
+    heap.push(sim, lo, hi, state[lo]!.version, state[hi]!.version);
+  };
+  // A story's candidates: the stories nearest to it through the index of the pass.
+  const neighbours = (x: number): number[] => nearest(state[x]!, x).filter((o) => root[o] === o);
+  for (let x = 0; x < n; x++) if (root[x] === x && isDated[x]) for (const y of neighbours(x)) if (y > x) offer(x, y);
+  while (heap.size > 0) {
+    const { mean: sim, a, b, va, vb } = heap.pop();
+    if (root[a] !== a || root[b] !== b || state[a]!.version !== va || state[b]!.version !== vb) continue;
+    joinPosted(a, b, sim);
+    for (const y of neighbours(a)) offer(a, y);
+  }
+  for (let g = 0; g < n; g++) root[g] = find(g);
+
+  // 3. A pass decides each group once, on the stories it has seen so far: a story's first reports may have joined
+  // another story before their own existed. One round in pass order moves each joined group to the story it is now
+  // most similar to (its own story without it included), when that is another.
+  for (const g of order) {
+    const from = root[g]!;
+    if (from === g) continue;
+    const U = unit[g]!;
+    const S = state[from]!;
+    subtract(S, U);
+    const own = similarity(U, S);
+    let best = -1;
+    let bestScore = -1;
+    for (const c of nearest(U, from)) {
+      if (c === from || root[c] !== c || !isDated[c] || !windowsMeet(U, state[c]!, options.windowMs)) continue;
+      const sim = similarity(U, state[c]!);
+      if (sim > bestScore) {
+        best = c;
+        bestScore = sim;
+      }
+    }
+    if (best >= 0 && bestScore > own && bestScore >= options.joinThreshold && (state[best]!.fresh || U.fresh)) {
+      add(state[best]!, U);
+      for (const t of U.all.keys()) postings.get(t)?.set(best, state[best]!.all.get(t)!);
+      root[g] = best;
+      score[g] = bestScore;
+    } else add(S, U);
+  }
+  return { root, score };
+}
+
+function stateOf(profiles: ProfileTable, g: Group): StoryState {
+  const s: StoryState = {
+    items: [...g.items],
+    fresh: g.fresh,
+    all: new Map(),
+    norm: 0,
+    minTime: Number.NaN,
+    maxTime: Number.NaN,
+    timeSum: 0,
+    dated: 0,
+    version: 0,
+  };
+  for (const i of g.items) {
+    addRow(s.all, profiles.all, i);
+    const t = profiles.time[i]!;
+    if (!Number.isNaN(t)) {
+      s.minTime = s.dated === 0 ? t : Math.min(s.minTime, t);
+      s.maxTime = s.dated === 0 ? t : Math.max(s.maxTime, t);
+      s.timeSum += t;
+      s.dated++;
+    }
+  }
+  s.norm = normOf(s.all);
+  return s;
+}
+
+/** 1 when two stories' mean times are equal, falling linearly to 0 a window apart; 0 when either is undated. */
+function closeness(a: StoryState, b: StoryState, windowMs: number): number {
+  if (a.dated === 0 || b.dated === 0) return 0;
+  return Math.max(0, 1 - Math.abs(a.timeSum / a.dated - b.timeSum / b.dated) / windowMs);
+}
+
+/** A profile's QUERY_TERMS heaviest terms (all of a small one's), ties by term id: what looks up its candidates. */
+function queryTerms(all: Map<number, number>): [number, number][] {
+  const entries = [...all];
+  if (entries.length <= QUERY_TERMS) return entries;
+  return entries.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, QUERY_TERMS);
+}
+
+/** Adds item i's STORY_TERMS heaviest terms (all of a headline's) to a profile. */
+function addRow(into: Map<number, number>, rows: SparseRows, i: number): void {
+  const from = rows.at[i]!;
+  const to = rows.at[i + 1]!;
+  if (to - from <= STORY_TERMS) {
+    for (let x = from; x < to; x++) into.set(rows.ids[x]!, (into.get(rows.ids[x]!) ?? 0) + rows.w[x]!);
+    return;
+  }
+  // The weight a term needs to be among the heaviest (ties: the first ones, ids ascending).
+  const ws = Array.from(rows.w.subarray(from, to)).sort((a, b) => b - a);
+  const floor = ws[STORY_TERMS - 1]!;
+  let room = ws.filter((w, k) => k < STORY_TERMS && w === floor).length;
+  for (let x = from; x < to; x++) {
+    const w = rows.w[x]!;
+    if (w < floor || (w === floor && room-- <= 0)) continue;
+    into.set(rows.ids[x]!, (into.get(rows.ids[x]!) ?? 0) + w);
+  }
+}
+
+function normOf(v: Map<number, number>): number {
+  let sq = 0;
+  for (const w of v.values()) sq += w * w;
+  return Math.sqrt(sq);
+}
+
+/** The cosine of two profiles, and how many terms they share. */
+function cosine(
+  a: Map<number, number>,
+  an: number,
+  b: Map<number, number>,
+  bn: number,
+): { cos: number; shared: number } {
+  if (an === 0 || bn === 0) return { cos: 0, shared: 0 };
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  let shared = 0;
+  for (const [t, w] of small) {
+    const v = large.get(t);
+    if (v !== undefined) {
+      dot += w * v;
+      shared++;
+    }
+  }
+  return { cos: dot / (an * bn), shared };
+}
+
+/** Adds group U's profile and times to story A (U unchanged). */
+function add(A: StoryState, U: StoryState): void {
+  for (const [t, w] of U.all) A.all.set(t, (A.all.get(t) ?? 0) + w);
+  A.norm = normOf(A.all);
+  if (U.dated > 0) {
+    A.minTime = A.dated === 0 ? U.minTime : Math.min(A.minTime, U.minTime);
+    A.maxTime = A.dated === 0 ? U.maxTime : Math.max(A.maxTime, U.maxTime);
+    A.timeSum += U.timeSum;
+    A.dated += U.dated;
+  }
+}
+
+/** Takes group U's profile and times out of story A (its date range stays: a little wider than it may be). */
+function subtract(A: StoryState, U: StoryState): void {
+  for (const [t, w] of U.all) {
+    const left = (A.all.get(t) ?? 0) - w;
+    if (left > 1e-9) A.all.set(t, left);
+    else A.all.delete(t);
+  }
+  A.norm = normOf(A.all);
+  A.timeSum -= U.timeSum;
+  A.dated -= U.dated;
+}
+
+/** Story B joins story A (B is left empty). */
+function mergeInto(A: StoryState, B: StoryState): void {
+  for (const i of B.items) A.items.push(i);
+  A.fresh = A.fresh || B.fresh;
+  add(A, B);
+  A.version++;
+  B.version++;
+  B.items = [];
+  B.all = new Map();
+}
+
+function windowsMeet(a: StoryState, b: StoryState, windowMs: number): boolean {
+  return b.minTime <= a.maxTime + windowMs && a.minTime <= b.maxTime + windowMs;
+}
