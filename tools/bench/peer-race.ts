@@ -52,7 +52,10 @@ export type RaceHosts = 'distinct' | 'one';
  */
 export type RaceScenario = 'cold' | 'second' | 'warm';
 /** The scenarios each tool runs, in order. */
-export const RACE_SCENARIOS: Record<'newsboat' | 'storyfeed', readonly RaceScenario[]> = { newsboat: ['cold', 'second', 'warm'], storyfeed: ['cold', 'warm'] };
+export const RACE_SCENARIOS: Record<'newsboat' | 'storyfeed', readonly RaceScenario[]> = {
+  newsboat: ['cold', 'second', 'warm'],
+  storyfeed: ['cold', 'warm'],
+};
 
 /** One measured process. */
 export interface RaceSample extends TimeReport {
@@ -95,23 +98,36 @@ export function ensureNewsboat(install: boolean, log: (m: string) => void): { ve
   const probe = () => spawnSync('newsboat', ['--version'], { encoding: 'utf8' });
   let v = probe();
   if (v.error && install) {
-    if (process.getuid?.() !== 0) return { skipped: 'newsboat is not installed and we are not root (apt-get install newsboat); newsboat rows skipped' };
+    if (process.getuid?.() !== 0)
+      return {
+        skipped: 'newsboat is not installed and we are not root (apt-get install newsboat); newsboat rows skipped',
+      };
     log('race: newsboat missing, installing it (apt-get install newsboat)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'newsboat'], { stdio: 'inherit', env });
     v = probe();
   }
-  if (v.error || v.status !== 0) return { skipped: `newsboat is not available (${v.error?.message ?? `exit ${v.status}`}); newsboat rows skipped` };
+  if (v.error || v.status !== 0)
+    return { skipped: `newsboat is not available (${v.error?.message ?? `exit ${v.status}`}); newsboat rows skipped` };
   return { version: v.stdout.split('\n')[0]!.trim() };
 }
 
 /** Runs `command args` under /usr/bin/time in a fresh process; resolves with the measurement and the output. */
-function timed(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeFile: string }): Promise<TimeReport & { stdout: string; stderr: string }> {
+function timed(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeFile: string },
+): Promise<TimeReport & { stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     rmSync(options.timeFile, { force: true });
     // detached: the run is its own process group, so a timeout can kill it and not only /usr/bin/time.
-    const child = spawn('/usr/bin/time', ['-f', TIME_FORMAT, '-o', options.timeFile, command, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/usr/bin/time', ['-f', TIME_FORMAT, '-o', options.timeFile, command, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const keep = (chunks: Buffer[]) => (b: Buffer) => {
       if (chunks.reduce((n, c) => n + c.length, 0) < 1 << 20) chunks.push(b);
     };
@@ -157,15 +173,28 @@ function countRows(dbPath: string, table: 'items' | 'rss_item'): number | null {
 function isolatedEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/proxy/i.test(k) && !k.startsWith('STORYFEED_')) env[k] = v;
-  return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), no_proxy: '*', NO_PROXY: '*' };
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    no_proxy: '*',
+    NO_PROXY: '*',
+  };
 }
 
 /** Runs the whole race and returns every sample; `pool` is the generator's text (the dev set's, or [] for pseudo-stories). */
-export async function runPeerRace(args: RaceArgs, pool: readonly StoryText[], log: (m: string) => void): Promise<RaceResult> {
+export async function runPeerRace(
+  args: RaceArgs,
+  pool: readonly StoryText[],
+  log: (m: string) => void,
+): Promise<RaceResult> {
   if (!existsSync(floorScript)) throw new Error(`${floorScript} is missing: run npm run build:tools first`);
   // The race runs the CLI a user runs, bin/storyfeed.js, which loads dist/ (not build/, which the bench's own
   // children use): build it when src/ is newer, as `npm start` does.
-  const built = spawnSync(process.execPath, [join(repoRoot, 'tools', 'build-if-stale.mjs'), repoRoot], { stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [join(repoRoot, 'tools', 'build-if-stale.mjs'), repoRoot], {
+    stdio: 'inherit',
+  });
   if (built.status !== 0) throw new Error('building dist/ for bin/storyfeed.js failed');
   const { sources, itemsPerSource } = RACE_SIZES[args.size];
   const newsboat = ensureNewsboat(args.installNewsboat, log);
@@ -177,9 +206,12 @@ export async function runPeerRace(args: RaceArgs, pool: readonly StoryText[], lo
     log(`[race] generating ${sources} × ${itemsPerSource} items (${RACE_FORMATS.join(', ')}) in ${dir}`);
     const manifest = generateCorpusFiles(join(dir, 'corpus'), raceCorpusOptions(args.size, pool));
     const bytes = manifest.sources.reduce((n, s) => n + s.bytes, 0);
-    log(`[race] corpus: ${(bytes / 1e6).toFixed(1)} MB, text from ${manifest.stats.fromDevSet ? 'the dev set' : 'generated pseudo-stories'}`);
+    log(
+      `[race] corpus: ${(bytes / 1e6).toFixed(1)} MB, text from ${manifest.stats.fromDevSet ? 'the dev set' : 'generated pseudo-stories'}`,
+    );
     const hosts: RaceHosts[] = (await canUseLoopbackAliases()) ? ['distinct', 'one'] : ['one'];
-    if (!hosts.includes('distinct')) log('[race] loopback addresses other than 127.0.0.1 are not available here: only the one-host variant runs');
+    if (!hosts.includes('distinct'))
+      log('[race] loopback addresses other than 127.0.0.1 are not available here: only the one-host variant runs');
     let politeness: RaceResult['politeness'] | null = null;
 
     for (const h of hosts) {
@@ -191,23 +223,33 @@ export async function runPeerRace(args: RaceArgs, pool: readonly StoryText[], lo
         mkdirSync(home, { recursive: true });
         const env = isolatedEnv(home);
         writeFileSync(join(work, 'urls'), newsboatUrlsFile(urls.map((u) => u.url)));
-        writeFileSync(join(work, 'newsboat.conf'), newsboatConfigFile({ reloadThreads: NEWSBOAT_RELOAD_THREADS, errorLog: join(work, 'newsboat-error.log') }));
+        writeFileSync(
+          join(work, 'newsboat.conf'),
+          newsboatConfigFile({ reloadThreads: NEWSBOAT_RELOAD_THREADS, errorLog: join(work, 'newsboat-error.log') }),
+        );
         const configPath = join(work, 'config.json');
         writeFileSync(configPath, JSON.stringify(raceStoryfeedConfig(urls, args.concurrency), null, 2));
         const resolved = await loadConfig(configPath);
-        politeness ??= { perHostConcurrency: resolved.fetch.perHostConcurrency, hostSpacingMs: resolved.fetch.hostSpacingMs, concurrency: resolved.fetch.concurrency };
+        politeness ??= {
+          perHostConcurrency: resolved.fetch.perHostConcurrency,
+          hostSpacingMs: resolved.fetch.hostSpacingMs,
+          concurrency: resolved.fetch.concurrency,
+        };
         const ctx = { work, env, server, manifest, hosts: h, configPath };
 
         for (let r = 0; r < args.runs; r++) {
           // Alternate which tool goes first, so neither always meets the warmer page cache or the quieter minute.
-          const tools: ('newsboat' | 'storyfeed')[] = r % 2 === 0 ? ['newsboat', 'storyfeed'] : ['storyfeed', 'newsboat'];
+          const tools: ('newsboat' | 'storyfeed')[] =
+            r % 2 === 0 ? ['newsboat', 'storyfeed'] : ['storyfeed', 'newsboat'];
           for (const tool of tools) {
             if (tool === 'newsboat' && 'skipped' in newsboat) continue;
             for (const scenario of RACE_SCENARIOS[tool]) {
               const sample = await measureTool(tool, scenario, r, ctx);
               samples.push(sample);
               problems.push(...checkSample(sample, manifest));
-              log(`[race] ${h === 'one' ? 'one host' : 'own hosts'} ${tool} ${scenario} #${r + 1}: ${sample.wallS.toFixed(2)} s, ${sample.maxRssMb.toFixed(0)} MB, ${sample.served.ok} × 200 / ${sample.served.notModified} × 304, ≤ ${sample.maxInFlightPerHost} in flight per host`);
+              log(
+                `[race] ${h === 'one' ? 'one host' : 'own hosts'} ${tool} ${scenario} #${r + 1}: ${sample.wallS.toFixed(2)} s, ${sample.maxRssMb.toFixed(0)} MB, ${sample.served.ok} × 200 / ${sample.served.notModified} × 304, ≤ ${sample.maxInFlightPerHost} in flight per host`,
+              );
             }
           }
           if (h === hosts[0]) {
@@ -251,35 +293,66 @@ interface ToolContext {
   configPath: string;
 }
 
-async function measureTool(tool: 'newsboat' | 'storyfeed', scenario: RaceScenario, run: number, ctx: ToolContext): Promise<RaceSample> {
+async function measureTool(
+  tool: 'newsboat' | 'storyfeed',
+  scenario: RaceScenario,
+  run: number,
+  ctx: ToolContext,
+): Promise<RaceSample> {
   const { work } = ctx;
   const cache = join(work, 'cache.db');
   if (scenario === 'cold') {
     // An empty store: newsboat's cache (and its lock), storyfeed's state and output.
-    for (const p of [cache, `${cache}.lock`, join(work, 'newsboat-error.log'), join(work, 'state'), join(work, 'output')]) rmSync(p, { recursive: true, force: true });
+    for (const p of [
+      cache,
+      `${cache}.lock`,
+      join(work, 'newsboat-error.log'),
+      join(work, 'state'),
+      join(work, 'output'),
+    ])
+      rmSync(p, { recursive: true, force: true });
   }
   ctx.server.resetCounts();
   const timeFile = join(work, `time-${tool}.txt`);
   const report =
     tool === 'newsboat'
-      ? await timed('newsboat', ['-x', 'reload', '-u', join(work, 'urls'), '-c', cache, '-C', join(work, 'newsboat.conf')], { cwd: work, env: ctx.env, timeFile })
-      : await timed(process.execPath, [join(repoRoot, 'bin', 'storyfeed.js'), 'run', '--config', ctx.configPath], { cwd: work, env: ctx.env, timeFile });
+      ? await timed(
+          'newsboat',
+          ['-x', 'reload', '-u', join(work, 'urls'), '-c', cache, '-C', join(work, 'newsboat.conf')],
+          { cwd: work, env: ctx.env, timeFile },
+        )
+      : await timed(process.execPath, [join(repoRoot, 'bin', 'storyfeed.js'), 'run', '--config', ctx.configPath], {
+          cwd: work,
+          env: ctx.env,
+          timeFile,
+        });
   const { stdout: _out, stderr, ...time } = report;
-  if (time.exitStatus !== null || time.signal !== null) process.stderr.write(`[race] ${tool} ${scenario}: ${stderr.slice(-1000)}\n`);
+  if (time.exitStatus !== null || time.signal !== null)
+    process.stderr.write(`[race] ${tool} ${scenario}: ${stderr.slice(-1000)}\n`);
   return {
     ...time,
     runner: tool,
     hosts: ctx.hosts,
     scenario,
     run,
-    itemsStored: tool === 'newsboat' ? countRows(cache, 'rss_item') : countRows(join(work, 'state', 'storyfeed.db'), 'items'),
+    itemsStored:
+      tool === 'newsboat' ? countRows(cache, 'rss_item') : countRows(join(work, 'state', 'storyfeed.db'), 'items'),
     served: ctx.server.counts(),
     maxInFlightPerHost: ctx.server.maxInFlightPerHost(),
   };
 }
 
-async function measureFloor(run: number, manifest: CorpusManifest, work: string, env: NodeJS.ProcessEnv): Promise<RaceSample> {
-  const report = await timed(process.execPath, [floorScript, ...manifest.sources.map((s) => s.file)], { cwd: work, env, timeFile: join(work, 'time-floor.txt') });
+async function measureFloor(
+  run: number,
+  manifest: CorpusManifest,
+  work: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RaceSample> {
+  const report = await timed(process.execPath, [floorScript, ...manifest.sources.map((s) => s.file)], {
+    cwd: work,
+    env,
+    timeFile: join(work, 'time-floor.txt'),
+  });
   let items: number | null = null;
   try {
     items = (JSON.parse(report.stdout) as { items: number }).items;
@@ -287,7 +360,16 @@ async function measureFloor(run: number, manifest: CorpusManifest, work: string,
     // no answer: checkSample reports the exit status
   }
   const { stdout: _out, stderr: _err, ...time } = report;
-  return { ...time, runner: 'floor', hosts: 'distinct', scenario: 'cold', run, itemsStored: items, served: { ok: 0, notModified: 0, notFound: 0 }, maxInFlightPerHost: 0 };
+  return {
+    ...time,
+    runner: 'floor',
+    hosts: 'distinct',
+    scenario: 'cold',
+    run,
+    itemsStored: items,
+    served: { ok: 0, notModified: 0, notFound: 0 },
+    maxInFlightPerHost: 0,
+  };
 }
 
 /** Returns what is broken about a sample (empty when it did what its scenario means); never judges time. */
@@ -298,24 +380,43 @@ export function checkSample(sample: RaceSample, manifest: Pick<CorpusManifest, '
   if (sample.exitStatus !== null) problems.push(`${where}: exited with status ${sample.exitStatus}`);
   const items = manifest.stats.items;
   if (sample.runner === 'floor') {
-    if (sample.itemsStored !== items) problems.push(`${where}: parsed ${sample.itemsStored ?? 'no'} entries of ${items}`);
+    if (sample.itemsStored !== items)
+      problems.push(`${where}: parsed ${sample.itemsStored ?? 'no'} entries of ${items}`);
     return problems;
   }
   if (sample.served.notFound > 0) problems.push(`${where}: ${sample.served.notFound} requests for unknown paths`);
-  if (sample.scenario === 'warm' && sample.served.ok > 0) problems.push(`${where}: a warm run was answered ${sample.served.ok} × 200 (expected only 304s)`);
-  if (sample.scenario === 'warm' && sample.served.notModified < manifest.sources.length) problems.push(`${where}: ${sample.served.notModified} × 304 for ${manifest.sources.length} feeds`);
-  if (sample.runner === 'storyfeed' && (sample.itemsStored ?? 0) < items) problems.push(`${where}: stored ${sample.itemsStored ?? 'no'} items of the ${items} served`);
+  if (sample.scenario === 'warm' && sample.served.ok > 0)
+    problems.push(`${where}: a warm run was answered ${sample.served.ok} × 200 (expected only 304s)`);
+  if (sample.scenario === 'warm' && sample.served.notModified < manifest.sources.length)
+    problems.push(`${where}: ${sample.served.notModified} × 304 for ${manifest.sources.length} feeds`);
+  if (sample.runner === 'storyfeed' && (sample.itemsStored ?? 0) < items)
+    problems.push(`${where}: stored ${sample.itemsStored ?? 'no'} items of the ${items} served`);
   return problems;
 }
 
 /** The medians of one runner, hosts model and scenario: wall, peak RSS, CPU. */
-export function spreads(samples: readonly RaceSample[], runner: RaceRunner, hosts: RaceHosts, scenario: RaceScenario): { wall: Spread | null; rss: Spread | null; cpu: Spread | null; xs: RaceSample[] } {
-  const xs = samples.filter((s) => s.runner === runner && s.hosts === hosts && s.scenario === scenario && s.signal === null && s.exitStatus === null);
-  return { wall: spreadOf(xs.map((s) => s.wallS)), rss: spreadOf(xs.map((s) => s.maxRssMb)), cpu: spreadOf(xs.map((s) => s.cpuS)), xs };
+export function spreads(
+  samples: readonly RaceSample[],
+  runner: RaceRunner,
+  hosts: RaceHosts,
+  scenario: RaceScenario,
+): { wall: Spread | null; rss: Spread | null; cpu: Spread | null; xs: RaceSample[] } {
+  const xs = samples.filter(
+    (s) =>
+      s.runner === runner && s.hosts === hosts && s.scenario === scenario && s.signal === null && s.exitStatus === null,
+  );
+  return {
+    wall: spreadOf(xs.map((s) => s.wallS)),
+    rss: spreadOf(xs.map((s) => s.maxRssMb)),
+    cpu: spreadOf(xs.map((s) => s.cpuS)),
+    xs,
+  };
 }
 
-const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
-const fmtSpread = (s: Spread | null, digits = 2) => (s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a');
+const fmt = (x: number | null | undefined, digits = 2) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
+const fmtSpread = (s: Spread | null, digits = 2) =>
+  s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a';
 
 /** Markdown tables of a race: one row per runner, hosts model and scenario; then ratios and the issue's targets. */
 export function renderRace(result: RaceResult): string {
@@ -372,7 +473,12 @@ export function renderRace(result: RaceResult): string {
     [`storyfeed cold ÷ floor, CPU`, ratioOf(r(main, 'storyfeed', 'cold').cpu, floorCpu)],
     [`newsboat cold ÷ floor, wall`, ratioOf(r(main, 'newsboat', 'cold').wall, floor)],
   );
-  lines.push('', '| ratio (of medians) | value |', '|---|---|', ...ratioRows.map(([name, v]) => `| ${name} | ${fmt(v)} |`));
+  lines.push(
+    '',
+    '| ratio (of medians) | value |',
+    '|---|---|',
+    ...ratioRows.map(([name, v]) => `| ${name} | ${fmt(v)} |`),
+  );
 
   // The issue's targets: reported, never judged by the exit code.
   const met = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'met' : 'not met');
@@ -381,7 +487,14 @@ export function renderRace(result: RaceResult): string {
   const peak = Math.max(...result.samples.filter((s) => s.runner === 'storyfeed').map((s) => s.maxRssMb));
   const warmShare = ratioOf(r(main, 'storyfeed', 'warm').wall, r(main, 'storyfeed', 'cold').wall);
   const oneWarm = r('one', 'storyfeed', 'warm');
-  const oneInFlight = oneWarm.xs.length > 0 ? Math.max(...result.samples.filter((s) => s.runner === 'storyfeed' && s.hosts === 'one').map((s) => s.maxInFlightPerHost)) : null;
+  const oneInFlight =
+    oneWarm.xs.length > 0
+      ? Math.max(
+          ...result.samples
+            .filter((s) => s.runner === 'storyfeed' && s.hosts === 'one')
+            .map((s) => s.maxInFlightPerHost),
+        )
+      : null;
   const limit = result.politeness.perHostConcurrency;
   lines.push(
     '',
@@ -394,6 +507,7 @@ export function renderRace(result: RaceResult): string {
     `| one-host warm ≤ 10 s, ≤ perHostConcurrency (${limit}) in flight | ${fmt(oneWarm.wall?.median)} s, ≤ ${oneInFlight ?? 'n/a'} in flight | ${met(oneWarm.wall === null || oneInFlight === null ? null : oneWarm.wall.median <= 10 && oneInFlight <= limit)} |`,
     '| medium → large grows linearly | not measured by the race: `npm run bench -- --size all` | – |',
   );
-  if (result.problems.length > 0) lines.push('', `Broken (${result.problems.length}): ${result.problems.slice(0, 5).join('; ')}`);
+  if (result.problems.length > 0)
+    lines.push('', `Broken (${result.problems.length}): ${result.problems.slice(0, 5).join('; ')}`);
   return lines.join('\n');
 }

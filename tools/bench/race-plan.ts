@@ -24,16 +24,19 @@ export function raceCorpusOptions(size: RaceSize, pool: readonly StoryText[]): C
 
 /** Returns newsboat's urls file (`-u`): one feed URL per line, nothing else (no tags, no query feeds). */
 export function newsboatUrlsFile(urls: readonly string[]): string {
-  for (const u of urls) if (!/^https?:\/\/\S+$/.test(u)) throw new Error(`newsboat urls file: not an http(s) URL without spaces: ${u}`);
+  for (const u of urls)
+    if (!/^https?:\/\/\S+$/.test(u)) throw new Error(`newsboat urls file: not an http(s) URL without spaces: ${u}`);
   return urls.map((u) => `${u}\n`).join('');
 }
 
 /** Returns newsboat's config file (`-C`): reload threads, and an error log so a failed feed can be found. */
 export function newsboatConfigFile(options: { reloadThreads: number; errorLog: string }): string {
-  if (!Number.isInteger(options.reloadThreads) || options.reloadThreads < 1) throw new Error('reloadThreads must be a positive integer');
-  if (/["\\\n]/.test(options.errorLog)) throw new Error(`newsboat config: error log path cannot be quoted: ${options.errorLog}`);
+  if (!Number.isInteger(options.reloadThreads) || options.reloadThreads < 1)
+    throw new Error('reloadThreads must be a positive integer');
+  if (/["\\\n]/.test(options.errorLog))
+    throw new Error(`newsboat config: error log path cannot be quoted: ${options.errorLog}`);
   return [
-    '# written by storyfeed\'s peer race (npm run bench -- --race); everything else is newsboat\'s default',
+    "# written by storyfeed's peer race (npm run bench -- --race); everything else is newsboat's default",
     `reload-threads ${options.reloadThreads}`,
     `error-log "${options.errorLog}"`,
     '',
@@ -41,7 +44,10 @@ export function newsboatConfigFile(options: { reloadThreads: number; errorLog: s
 }
 
 /** Returns storyfeed's config for the race: the sources, the bench's usual settings, the user's default politeness. */
-export function raceStoryfeedConfig(sources: readonly { id: string; name: string; url: string }[], concurrency: number) {
+export function raceStoryfeedConfig(
+  sources: readonly { id: string; name: string; url: string }[],
+  concurrency: number,
+) {
   return {
     sources: sources.map((s) => ({ id: s.id, name: s.name, url: s.url })),
     output: { dir: 'output', title: 'storyfeed peer race', maxStories: 100 },
@@ -70,7 +76,10 @@ export interface TimeReport {
 
 /** Parses the output file of `/usr/bin/time -f TIME_FORMAT -o FILE` (GNU time 1.9); throws when it holds no measurement. */
 export function parseTimeOutput(text: string): TimeReport {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines.at(-1) ?? '';
   const m = /^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(last);
   if (!m) throw new Error(`/usr/bin/time wrote no measurement: ${JSON.stringify(text.slice(0, 200))}`);

@@ -65,7 +65,8 @@ describe('serveCorpus counts requests in flight per host', () => {
     new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       request(url, { agent: false }, resolve).on('error', reject).end();
     });
-  const drain = (res: import('node:http').IncomingMessage) => new Promise<void>((resolve) => res.resume().on('end', resolve));
+  const drain = (res: import('node:http').IncomingMessage) =>
+    new Promise<void>((resolve) => res.resume().on('end', resolve));
 
   it('sees concurrent requests to one host, and one at a time as one', async () => {
     dir = mkdtempSync(join(tmpdir(), 'storyfeed-race-test-'));
@@ -86,7 +87,12 @@ describe('serveCorpus counts requests in flight per host', () => {
 
   it('counts each host on its own when every source has its own address', async () => {
     dir = mkdtempSync(join(tmpdir(), 'storyfeed-race-test-'));
-    const manifest = generateCorpusFiles(dir, { sources: 3, itemsPerSource: 200, contentWords: 600, formats: ['atom'] });
+    const manifest = generateCorpusFiles(dir, {
+      sources: 3,
+      itemsPerSource: 200,
+      contentWords: 600,
+      formats: ['atom'],
+    });
     server = await serveCorpus(manifest, { distinctHosts: true });
     const responses = await Promise.all([...server.urls.values()].map(open));
     expect(server.maxInFlightPerHost()).toBe(1);

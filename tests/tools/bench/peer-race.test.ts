@@ -3,7 +3,10 @@ import { checkSample, renderRace, type RaceResult, type RaceSample } from '../..
 
 // What makes the peer race exit non-zero (never time), and the table's ratios and targets from known samples.
 
-const manifest = { sources: Array.from({ length: 4 }, (_, i) => ({ id: `s${i}` })), stats: { items: 40 } } as unknown as Parameters<typeof checkSample>[1];
+const manifest = {
+  sources: Array.from({ length: 4 }, (_, i) => ({ id: `s${i}` })),
+  stats: { items: 40 },
+} as unknown as Parameters<typeof checkSample>[1];
 
 function sample(over: Partial<RaceSample>): RaceSample {
   return {
@@ -26,10 +29,14 @@ function sample(over: Partial<RaceSample>): RaceSample {
 describe('checkSample', () => {
   it('accepts runs that did what their scenario means', () => {
     expect(checkSample(sample({}), manifest)).toEqual([]);
-    expect(checkSample(sample({ scenario: 'warm', served: { ok: 0, notModified: 4, notFound: 0 } }), manifest)).toEqual([]);
+    expect(checkSample(sample({ scenario: 'warm', served: { ok: 0, notModified: 4, notFound: 0 } }), manifest)).toEqual(
+      [],
+    );
     // newsboat's second run downloads everything again (it stores the ETags then): not a failure.
     expect(checkSample(sample({ runner: 'newsboat', scenario: 'second' }), manifest)).toEqual([]);
-    expect(checkSample(sample({ runner: 'floor', served: { ok: 0, notModified: 0, notFound: 0 } }), manifest)).toEqual([]);
+    expect(checkSample(sample({ runner: 'floor', served: { ok: 0, notModified: 0, notFound: 0 } }), manifest)).toEqual(
+      [],
+    );
   });
 
   it.each<[string, Partial<RaceSample>, RegExp]>([
@@ -37,8 +44,16 @@ describe('checkSample', () => {
     ['a non-zero exit', { exitStatus: 1 }, /exited with status 1/],
     ['storyfeed storing fewer items than served', { itemsStored: 39 }, /stored 39 items of the 40/],
     ['storyfeed storing nothing', { itemsStored: null }, /stored no items/],
-    ['a warm run answered 200', { scenario: 'warm', served: { ok: 1, notModified: 3, notFound: 0 } }, /answered 1 × 200/],
-    ['a warm newsboat run with too few 304s', { runner: 'newsboat', scenario: 'warm', served: { ok: 0, notModified: 2, notFound: 0 } }, /2 × 304 for 4 feeds/],
+    [
+      'a warm run answered 200',
+      { scenario: 'warm', served: { ok: 1, notModified: 3, notFound: 0 } },
+      /answered 1 × 200/,
+    ],
+    [
+      'a warm newsboat run with too few 304s',
+      { runner: 'newsboat', scenario: 'warm', served: { ok: 0, notModified: 2, notFound: 0 } },
+      /2 × 304 for 4 feeds/,
+    ],
     ['requests for unknown paths', { served: { ok: 4, notModified: 0, notFound: 1 } }, /unknown paths/],
     ['a floor that parsed too few entries', { runner: 'floor', itemsStored: 30 }, /parsed 30 entries of 40/],
   ])('reports %s', (_name, over, message) => {
@@ -66,7 +81,8 @@ describe('renderRace', () => {
     samples,
     problems: [],
   });
-  const runs = (over: Partial<RaceSample>, walls: number[], rss = [100, 100, 100]) => walls.map((wallS, run) => sample({ ...over, run, wallS, maxRssMb: rss[run]! }));
+  const runs = (over: Partial<RaceSample>, walls: number[], rss = [100, 100, 100]) =>
+    walls.map((wallS, run) => sample({ ...over, run, wallS, maxRssMb: rss[run]! }));
 
   const result = base([
     ...runs({ runner: 'newsboat' }, [8, 7, 9], [40, 50, 45]),
@@ -97,12 +113,17 @@ describe('renderRace', () => {
     expect(row('peak RSS ≤ 200 MB (every storyfeed run)')).toContain('| 190 MB | met |');
     expect(row('warm ≤ 10 % of cold')).toContain('| 4.4 % | met |');
     // The warm median is under 10 s, but a cold one-host run had 2 requests in flight with perHostConcurrency 1.
-    expect(row('one-host warm ≤ 10 s, ≤ perHostConcurrency (1) in flight')).toContain('| 9.00 s, ≤ 2 in flight | not met |');
+    expect(row('one-host warm ≤ 10 s, ≤ perHostConcurrency (1) in flight')).toContain(
+      '| 9.00 s, ≤ 2 in flight | not met |',
+    );
   });
 
   it('shows median (min–max) per runner and scenario, and newsboat’s rows as skipped when it is', () => {
     expect(text).toContain('| own (127.0.1.x) | newsboat | cold | 8.00 (7.00–9.00) | 45 (40–50) |');
-    const skipped = renderRace({ ...base(result.samples.filter((s) => s.runner !== 'newsboat')), newsboat: { skipped: 'newsboat is not installed' } });
+    const skipped = renderRace({
+      ...base(result.samples.filter((s) => s.runner !== 'newsboat')),
+      newsboat: { skipped: 'newsboat is not installed' },
+    });
     expect(skipped).toContain('newsboat: newsboat is not installed');
     expect(skipped).not.toMatch(/\| newsboat \| cold/);
     expect(skipped.split('\n').find((l) => l.startsWith('| cold ≤ 1.0× newsboat wall'))).toContain('| n/a |');

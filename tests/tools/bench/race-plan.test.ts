@@ -20,7 +20,11 @@ import { XMLParser } from 'fast-xml-parser';
 // A made-up pool (never dev-set text).
 const pool = (): StoryText[] =>
   ['Harbour bridge reopens', 'Orchestra names conductor', 'Storm closes pass', 'Council passes budget'].map((t) => ({
-    articles: [t, `${t} today`, `${t}, officials say`].map((title) => ({ title, summary: `${title}. The change takes effect this week after months of debate.`, body: null })),
+    articles: [t, `${t} today`, `${t}, officials say`].map((title) => ({
+      title,
+      summary: `${title}. The change takes effect this week after months of debate.`,
+      body: null,
+    })),
   }));
 
 describe('race corpus', () => {
@@ -51,11 +55,23 @@ describe('race corpus', () => {
 describe('countEntries (the floor counts what it parsed)', () => {
   const parse = (xml: string) => new XMLParser({ ignoreAttributes: false }).parse(xml);
   it.each([
-    ['RSS with two items', '<rss><channel><item><title>a</title></item><item><title>b</title></item></channel></rss>', 2],
+    [
+      'RSS with two items',
+      '<rss><channel><item><title>a</title></item><item><title>b</title></item></channel></rss>',
+      2,
+    ],
     ['RSS with one item (not an array)', '<rss><channel><item><title>a</title></item></channel></rss>', 1],
     ['RSS with none', '<rss><channel><title>t</title></channel></rss>', 0],
-    ['Atom', '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id></entry><entry><id>2</id></entry><entry><id>3</id></entry></feed>', 3],
-    ['RDF', '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><channel/><item><title>a</title></item><item><title>b</title></item></rdf:RDF>', 2],
+    [
+      'Atom',
+      '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id></entry><entry><id>2</id></entry><entry><id>3</id></entry></feed>',
+      3,
+    ],
+    [
+      'RDF',
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><channel/><item><title>a</title></item><item><title>b</title></item></rdf:RDF>',
+      2,
+    ],
     ['not a feed', '<html><body/></html>', 0],
   ])('%s', (_name, xml, n) => {
     expect(countEntries(parse(xml))).toBe(n);
@@ -84,7 +100,10 @@ describe('newsboat files', () => {
 
 describe('storyfeed config of the race', () => {
   it('is valid, keeps the default politeness and lists every source', () => {
-    const raw = raceStoryfeedConfig([{ id: 'src-0000', name: 'Outlet 1', url: 'http://127.0.0.1:4000/src-0000.xml' }], 8);
+    const raw = raceStoryfeedConfig(
+      [{ id: 'src-0000', name: 'Outlet 1', url: 'http://127.0.0.1:4000/src-0000.xml' }],
+      8,
+    );
     const config = resolveConfig(raw, '/tmp/race/config.json');
     expect(config.sources.map((s) => s.url)).toEqual(['http://127.0.0.1:4000/src-0000.xml']);
     expect(config.fetch.concurrency).toBe(8);
@@ -98,17 +117,32 @@ describe('storyfeed config of the race', () => {
 
 describe('parseTimeOutput (GNU time -f "%e %M %U %S")', () => {
   it('reads wall, peak RSS and CPU', () => {
-    expect(parseTimeOutput('7.52 46080 5.10 0.90\n')).toEqual({ wallS: 7.52, maxRssMb: 45, cpuS: 6, signal: null, exitStatus: null });
+    expect(parseTimeOutput('7.52 46080 5.10 0.90\n')).toEqual({
+      wallS: 7.52,
+      maxRssMb: 45,
+      cpuS: 6,
+      signal: null,
+      exitStatus: null,
+    });
   });
 
   it('keeps the exit status and the signal that time reports before the figures', () => {
-    expect(parseTimeOutput('Command exited with non-zero status 3\n1.00 2048 0.50 0.10\n')).toMatchObject({ exitStatus: 3, signal: null, maxRssMb: 2 });
-    expect(parseTimeOutput('Command terminated by signal 9\n0.40 1024 0.10 0.00\n')).toMatchObject({ signal: 9, wallS: 0.4 });
+    expect(parseTimeOutput('Command exited with non-zero status 3\n1.00 2048 0.50 0.10\n')).toMatchObject({
+      exitStatus: 3,
+      signal: null,
+      maxRssMb: 2,
+    });
+    expect(parseTimeOutput('Command terminated by signal 9\n0.40 1024 0.10 0.00\n')).toMatchObject({
+      signal: 9,
+      wallS: 0.4,
+    });
   });
 
   it('throws when there is no measurement', () => {
     expect(() => parseTimeOutput('')).toThrow(/no measurement/);
-    expect(() => parseTimeOutput('/usr/bin/time: cannot run newsboat: No such file or directory\n')).toThrow(/no measurement/);
+    expect(() => parseTimeOutput('/usr/bin/time: cannot run newsboat: No such file or directory\n')).toThrow(
+      /no measurement/,
+    );
   });
 });
 
