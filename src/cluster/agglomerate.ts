@@ -181,7 +181,8 @@ class Links {
       for (let k = 0; k < m; k++) {
         const o = other[idx[k]!]!;
         const p = prob[idx[k]!]!;
-        if (len > 0 && links.nbr[links.end + len - 1] === o) links.sum[links.end + len - 1] = links.sum[links.end + len - 1]! + p;
+        if (len > 0 && links.nbr[links.end + len - 1] === o)
+          links.sum[links.end + len - 1] = links.sum[links.end + len - 1]! + p;
         else {
           links.nbr[links.end + len] = o;
           links.sum[links.end + len] = 0 + p;
@@ -360,7 +361,14 @@ export class MaxHeap {
     const top = { mean: this.mean[0]!, a: this.ab[0]!, b: this.ab[1]!, va: this.ab[2]!, vb: this.ab[3]! };
     const last = --this.size;
     if (last > 0) {
-      this.set(0, this.mean[last]!, this.ab[last * 4]!, this.ab[last * 4 + 1]!, this.ab[last * 4 + 2]!, this.ab[last * 4 + 3]!);
+      this.set(
+        0,
+        this.mean[last]!,
+        this.ab[last * 4]!,
+        this.ab[last * 4 + 1]!,
+        this.ab[last * 4 + 2]!,
+        this.ab[last * 4 + 3]!,
+      );
       let k = 0;
       for (;;) {
         const l = 2 * k + 1;

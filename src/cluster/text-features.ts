@@ -9,10 +9,56 @@ import type { Item } from '../model.js';
 const STOP = new Set([
   ...eng,
   // news boilerplate that says nothing about which story it is
-  'said', 'says', 'say', 'new', 'news', 'also', 'one', 'two', 'would', 'could', 'first', 'last', 'year', 'years',
-  'week', 'time', 'like', 'just', 'get', 'got', 'make', 'made', 'read', 'more', 'via', 'watch', 'video', 'photo',
-  'image', 'click', 'here', 'share', 'tweet', 'comment', 'comments', 'subscribe', 'newsletter', 'mr', 'mrs', 'ms',
-  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'yesterday', 'tomorrow',
+  'said',
+  'says',
+  'say',
+  'new',
+  'news',
+  'also',
+  'one',
+  'two',
+  'would',
+  'could',
+  'first',
+  'last',
+  'year',
+  'years',
+  'week',
+  'time',
+  'like',
+  'just',
+  'get',
+  'got',
+  'make',
+  'made',
+  'read',
+  'more',
+  'via',
+  'watch',
+  'video',
+  'photo',
+  'image',
+  'click',
+  'here',
+  'share',
+  'tweet',
+  'comment',
+  'comments',
+  'subscribe',
+  'newsletter',
+  'mr',
+  'mrs',
+  'ms',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'today',
+  'yesterday',
+  'tomorrow',
 ]);
 
 const UPPER = /^\p{Lu}/u;
@@ -37,7 +83,8 @@ export interface Token {
 // Whether each UTF-16 code unit is a letter or digit (\p{L} or \p{N}): 0 not known yet, 1 yes, 2 no.
 // Filled on first sight (the regex runs once per distinct character, not once per word).
 const unitClass = new Uint8Array(65_536);
-for (let c = 0; c < 128; c++) unitClass[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
+for (let c = 0; c < 128; c++)
+  unitClass[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
 const astralClass = new Map<number, boolean>();
 
 /** Code units of the letter or digit at `i` (2 for an astral code point), or 0 when there is none. */
@@ -59,7 +106,20 @@ function wordCharAt(text: string, i: number, n: number): number {
 
 /** Whether a code unit ends a sentence (. ! ? : ; " “ ” | newline, em and en dash). */
 function isSentenceEnd(c: number): boolean {
-  return c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 34 || c === 0x201c || c === 0x201d || c === 124 || c === 10 || c === 0x2014 || c === 0x2013;
+  return (
+    c === 46 ||
+    c === 33 ||
+    c === 63 ||
+    c === 58 ||
+    c === 59 ||
+    c === 34 ||
+    c === 0x201c ||
+    c === 0x201d ||
+    c === 124 ||
+    c === 10 ||
+    c === 0x2014 ||
+    c === 0x2013
+  );
 }
 
 /**
@@ -69,7 +129,11 @@ function isSentenceEnd(c: number): boolean {
  * A word is sentence-initial when nothing but spaces/quotes/brackets separate it from a sentence end
  * (or it is the first word). One pass over the character codes: tokenising is the clusterer's main cost.
  */
-export function scanWords(text: string, limit: number, visit: (start: number, end: number, initial: boolean, hash1: number, hash2: number) => boolean): void {
+export function scanWords(
+  text: string,
+  limit: number,
+  visit: (start: number, end: number, initial: boolean, hash1: number, hash2: number) => boolean,
+): void {
   const n = text.length;
   let count = 0;
   let prevEnd = 0;

@@ -104,7 +104,9 @@ function findDuplicateSourceUrls(raw: unknown, baseDir: string): string[] {
     const key = sameFeedKey(url.trim(), baseDir);
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push(`sources[${index}].url: the same feed as sources[${first.index}] ("${String(id)}" and "${first.id}"): its articles would be listed twice; keep one of them`);
+      problems.push(
+        `sources[${index}].url: the same feed as sources[${first.index}] ("${String(id)}" and "${first.id}"): its articles would be listed twice; keep one of them`,
+      );
     } else seen.set(key, { index, id: String(id) });
   });
   return problems;
@@ -145,7 +147,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     const path = formatPath(issue.path);
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return `${path || '(root)'}: ${message}`;
   });
 }

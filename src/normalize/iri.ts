@@ -39,7 +39,8 @@ export function resolveIri(raw: string, base?: string): string | null {
  * no whitespace or backslash. WHATWG URL parsing repairs anything else (`http:///host`, `http:\\host`), so that is
  * shown repaired rather than as written.
  */
-const WELL_FORMED_ABSOLUTE = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\s\\]+(?:[/?#][^\s\\]*)?|(?!(?:https?|ftp|wss?|file):)[a-z][a-z0-9+.-]*:[^/\s\\][^\s\\]*)$/i;
+const WELL_FORMED_ABSOLUTE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\s\\]+(?:[/?#][^\s\\]*)?|(?!(?:https?|ftp|wss?|file):)[a-z][a-z0-9+.-]*:[^/\s\\][^\s\\]*)$/i;
 
 /** Returns a link for display: a well-formed absolute URL as written (trimmed), anything else resolved against `base` (as an IRI when written as one); null when it does not resolve. */
 export function displayLink(raw: string, base?: string): string | null {

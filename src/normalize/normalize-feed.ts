@@ -39,7 +39,15 @@ export interface NormalizeOptions {
 }
 
 /** Link relations that never point at the article itself (RFC 4287 §4.2.7.2, RFC 5023, WebSub). */
-const NON_ARTICLE_RELS: ReadonlySet<string> = new Set(['enclosure', 'self', 'edit', 'edit-media', 'replies', 'hub', 'license']);
+const NON_ARTICLE_RELS: ReadonlySet<string> = new Set([
+  'enclosure',
+  'self',
+  'edit',
+  'edit-media',
+  'replies',
+  'hub',
+  'license',
+]);
 
 /** Returns the items of a parsed feed in document order (duplicate ids dropped) and a warning per fallback taken. */
 export function normalizeFeed(
@@ -120,12 +128,17 @@ export function normalizeFeed(
       contentText: contentText || summaryText,
       authors: normalizeAuthors(entry.authors),
       // The reader's folder for the source (config sources[].category, from OPML) first, then the feed's own.
-      categories: dedupeCaseInsensitive([...(source.category ? [source.category] : []), ...entry.categories].map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '')),
+      categories: dedupeCaseInsensitive(
+        [...(source.category ? [source.category] : []), ...entry.categories]
+          .map((c) => c.replace(/\s+/g, ' ').trim())
+          .filter((c) => c !== ''),
+      ),
       published,
       updated,
       date,
       dateSource,
-      language: normalizeLanguage(entry.language) ?? normalizeLanguage(feed.language) ?? normalizeLanguage(context.language),
+      language:
+        normalizeLanguage(entry.language) ?? normalizeLanguage(feed.language) ?? normalizeLanguage(context.language),
     });
   });
   return { items, warnings };
@@ -167,7 +180,11 @@ function findGuidUrl(guid: string | null): string | null {
 }
 
 /** Returns an entry date as ISO UTC, or null (with a warning) when it is missing, unparseable or a placeholder. */
-function findEntryDate(raw: string | undefined, field: 'published' | 'updated', note: (message: string) => void): string | null {
+function findEntryDate(
+  raw: string | undefined,
+  field: 'published' | 'updated',
+  note: (message: string) => void,
+): string | null {
   if (raw === undefined || raw.trim() === '') return null;
   const date = parseDate(raw);
   if (date === null) {
@@ -208,4 +225,3 @@ function findContentHtml(candidates: readonly (ParsedText | undefined)[], base: 
 function isHttpUrl(text: string): boolean {
   return /^https?:\/\//i.test(text.trim());
 }
-

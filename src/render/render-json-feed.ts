@@ -56,7 +56,12 @@ export interface JsonFeedDocument {
   feed_url: string;
   description?: string;
   authors: { name: string }[];
-  _storyfeed: { about: string; feed_id: string; updated: string; generator: { name: string; version: string; uri: string } };
+  _storyfeed: {
+    about: string;
+    feed_id: string;
+    updated: string;
+    generator: { name: string; version: string; uri: string };
+  };
   items: JsonFeedItem[];
 }
 

@@ -40,7 +40,9 @@ export function selectOutlets(view: StoryView): Outlet[] {
     // cannot swap them.
     const best =
       articles.find((item) => item.id === view.representative.id) ??
-      [...articles].sort((a, b) => Number(findHttpUrl(b.url) !== null) - Number(findHttpUrl(a.url) !== null) || byDateThenId(a, b))[0];
+      [...articles].sort(
+        (a, b) => Number(findHttpUrl(b.url) !== null) - Number(findHttpUrl(a.url) !== null) || byDateThenId(a, b),
+      )[0];
     if (best) outlets.push({ sourceId, sourceName: best.sourceName, best, articleCount: articles.length });
   }
   const repSource = view.representative.sourceId;
@@ -62,7 +64,8 @@ export function selectOutlets(view: StoryView): Outlet[] {
 export function findStoryUpdated(view: StoryView): string | undefined {
   let latest: string | undefined;
   for (const { best } of selectOutlets(view)) {
-    for (const date of [parseIso(best.date), parseIso(best.updated)]) if (date && (!latest || date > latest)) latest = date;
+    for (const date of [parseIso(best.date), parseIso(best.updated)])
+      if (date && (!latest || date > latest)) latest = date;
   }
   return latest ?? parseIso(view.story.updated) ?? parseIso(view.story.published);
 }
@@ -79,7 +82,8 @@ export function renderStoryContentHtml(view: StoryView, pageUrl?: string): strin
   // A dozen summaries of one event mostly repeat each other: a bigger story leads with the representative's summary
   // and gives each outlet one line.
   const compact = outlets.length > SUMMARIZED_OUTLETS;
-  const lead = compact && view.representative.summary.trim() ? `<p>${escapeHtml(view.representative.summary)}</p>\n` : '';
+  const lead =
+    compact && view.representative.summary.trim() ? `<p>${escapeHtml(view.representative.summary)}</p>\n` : '';
   const rows = outlets.slice(0, SHOWN_OUTLETS).map((outlet) => {
     const { best } = outlet;
     const href = findHttpUrl(best.url);
@@ -100,7 +104,9 @@ export function renderStoryContentHtml(view: StoryView, pageUrl?: string): strin
   let footer = '';
   if (hidden > 0) {
     const page = pageUrl ? findHttpUrl(pageUrl) : null;
-    const more = page ? `<a href="${escapeHtml(`${page}#${storyAnchorId(view.story.id)}`)}">+${hidden} more outlets</a>` : `+${hidden} more outlets`;
+    const more = page
+      ? `<a href="${escapeHtml(`${page}#${storyAnchorId(view.story.id)}`)}">+${hidden} more outlets</a>`
+      : `+${hidden} more outlets`;
     footer = `\n<p><strong>${more}</strong> · ${totals}.</p>`;
   } else if (view.items.length > outlets.length) {
     footer = `\n<p>${totals}.</p>`;
@@ -148,7 +154,11 @@ export function findStoryAuthors(view: StoryView): string[] {
 
 /** Returns the story's categories: those of the shown outlets' best articles, de-duplicated in order. */
 export function findStoryCategories(view: StoryView): string[] {
-  return distinct(selectOutlets(view).slice(0, SHOWN_OUTLETS).flatMap((outlet) => outlet.best.categories));
+  return distinct(
+    selectOutlets(view)
+      .slice(0, SHOWN_OUTLETS)
+      .flatMap((outlet) => outlet.best.categories),
+  );
 }
 
 /** Orders items by date (undated last), then id. */

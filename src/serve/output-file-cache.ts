@@ -72,7 +72,8 @@ export function createOutputFileCache(dir: string): OutputFileCache {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-      if (code === 'ELOOP' || code === 'EISDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ENXIO') return 'not-a-file';
+      if (code === 'ELOOP' || code === 'EISDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ENXIO')
+        return 'not-a-file';
       throw error;
     }
     try {
@@ -85,7 +86,8 @@ export function createOutputFileCache(dir: string): OutputFileCache {
         const bytes = await handle.readFile();
         const after = await handle.stat({ bigint: true });
         // writeFileAtomic never changes a published inode; this only guards a file edited in place by hand.
-        const stable = `${after.dev}:${after.ino}:${after.size}:${after.mtimeNs}` === key && BigInt(bytes.byteLength) === after.size;
+        const stable =
+          `${after.dev}:${after.ino}:${after.size}:${after.mtimeNs}` === key && BigInt(bytes.byteLength) === after.size;
         if (!stable && attempt < MAX_READ_ATTEMPTS) continue;
         const file = makeOutputFile(bytes, new Date(Number(after.mtimeMs)));
         if (stable) cache.set(name, { key, file });
@@ -124,7 +126,9 @@ function makeOutputFile(bytes: Buffer, lastModified: Date): OutputFile {
       if (!variant) {
         variant =
           coding === 'br'
-            ? brotliAsync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength } })
+            ? brotliAsync(bytes, {
+                params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength },
+              })
             : gzipAsync(bytes, { level: 9 });
         variants.set(coding, variant);
       }

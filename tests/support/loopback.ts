@@ -11,7 +11,9 @@ const servers: Server[] = [];
 export const timers: NodeJS.Timeout[] = [];
 
 /** Starts a loopback server; returns its base URL, the requests it saw and the peak of requests in flight at once. */
-export async function serve(handler: Handler): Promise<{ base: string; requests: IncomingMessage[]; peak: () => number; server: Server }> {
+export async function serve(
+  handler: Handler,
+): Promise<{ base: string; requests: IncomingMessage[]; peak: () => number; server: Server }> {
   const requests: IncomingMessage[] = [];
   let inFlight = 0;
   let peak = 0;

@@ -33,7 +33,9 @@ describe('no spread of a list into call arguments on the data path', () => {
   // size exceeded". A spread into a call's arguments puts every element on the stack, so on the data path, where a
   // list can be as long as a feed is, it is written as a loop.
   it('src/ has no push(...list), Math.max(...list), Math.min(...list) or String.fromCharCode(...list)', () => {
-    expect(linesMatching(/\.push\(\.\.\.|Math\.(max|min)\(\.\.\.|fromCharCode\(\.\.\.|fromCodePoint\(\.\.\./)).toEqual([]);
+    expect(linesMatching(/\.push\(\.\.\.|Math\.(max|min)\(\.\.\.|fromCharCode\(\.\.\.|fromCodePoint\(\.\.\./)).toEqual(
+      [],
+    );
   });
 });
 
@@ -93,10 +95,8 @@ describe('the folder layers of docs/architecture.md', () => {
         ]),
       ),
     ).toEqual([['a.ts', 'b.ts', 'c.ts']]);
-    expect(importsOf("import { x } from './a.js';\nexport * from '../b.js';\nconst m = await import('./c.js');")).toEqual([
-      './a.js',
-      '../b.js',
-      './c.js',
-    ]);
+    expect(
+      importsOf("import { x } from './a.js';\nexport * from '../b.js';\nconst m = await import('./c.js');"),
+    ).toEqual(['./a.js', '../b.js', './c.js']);
   });
 });

@@ -10,10 +10,10 @@ import { XMLParser } from 'fast-xml-parser';
 export function countEntries(doc: unknown): number {
   const d = doc as Record<string, Record<string, unknown> | undefined>;
   const many = (x: unknown) => (Array.isArray(x) ? x.length : x === undefined ? 0 : 1);
-  const channel = d['rss']?.['channel'] as Record<string, unknown> | undefined;
-  if (channel) return many(channel['item']);
-  if (d['feed']) return many(d['feed']['entry']);
-  if (d['rdf:RDF']) return many(d['rdf:RDF']['item']);
+  const channel = d.rss?.channel as Record<string, unknown> | undefined;
+  if (channel) return many(channel.item);
+  if (d.feed) return many(d.feed.entry);
+  if (d['rdf:RDF']) return many(d['rdf:RDF'].item);
   return 0;
 }
 

@@ -22,7 +22,12 @@ export function resolveServeOptions(values: CommandContext['values'], config: Re
     if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65_535) return `--port must be a number from 0 to 65535, got "${raw}"`;
     port = Number(raw);
   }
-  return { dir: config.output.dir, host, port, health: { lastRunPath: config.output.lastRunPath, periodMs: schedulePeriodMs(config.schedule) } };
+  return {
+    dir: config.output.dir,
+    host,
+    port,
+    health: { lastRunPath: config.output.lastRunPath, periodMs: schedulePeriodMs(config.schedule) },
+  };
 }
 
 /** Returns the longest gap between the schedule's next runs (node-cron), the period /healthz counts staleness in. */
@@ -39,9 +44,17 @@ export function schedulePeriodMs(schedule: { cron: string; timezone: string }): 
 }
 
 /** Returns what `serve` and `daemon --serve` print once listening: the URLs to use, and a warning line when output.selfUrl points elsewhere. */
-export function describeServing(server: OutputServer, dir: string, selfUrl: string, host: string): { lines: string[]; warning: string | null } {
+export function describeServing(
+  server: OutputServer,
+  dir: string,
+  selfUrl: string,
+  host: string,
+): { lines: string[]; warning: string | null } {
   const [first, ...more] = server.urls;
-  const lines = [`serving ${dir} at ${first} (feed: ${first}feed.atom, health: ${first}healthz)`, ...more.map((u) => `  also at ${u} (feed: ${u}feed.atom)`)];
+  const lines = [
+    `serving ${dir} at ${first} (feed: ${first}feed.atom, health: ${first}healthz)`,
+    ...more.map((u) => `  also at ${u} (feed: ${u}feed.atom)`),
+  ];
   return { lines, warning: selfUrlMismatch(selfUrl, host, server.urls) };
 }
 

@@ -112,7 +112,7 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
     const lt = xml.indexOf('<', position);
     const textEnd = lt === -1 ? length : lt;
     // Text outside the root element is not kept (nor decoded: an entity never swallows a `<`).
-    if (textEnd > position && stack.length > 1) ((stack[stack.length - 1]!.runs ??= [])).push(position, textEnd);
+    if (textEnd > position && stack.length > 1) (stack[stack.length - 1]!.runs ??= []).push(position, textEnd);
     if (lt === -1) break;
     const next = xml.charCodeAt(lt + 1);
     if (next === BANG) {
@@ -127,7 +127,7 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       } else if (xml.startsWith('[CDATA[', lt + 2)) {
         const end = xml.indexOf(']]>', lt + 9);
         if (end === -1) return undefined;
-        if (stack.length > 1) ((stack[stack.length - 1]!.runs ??= [])).push(lt + 9, ~end);
+        if (stack.length > 1) (stack[stack.length - 1]!.runs ??= []).push(lt + 9, ~end);
         position = end + 3;
       } else {
         // A declaration (`<!DOCTYPE …>` after the root, or what removeDoctype kept) ends at the first `>`.
@@ -197,7 +197,8 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
         index++;
       }
       const attribute = xml.slice(nameStart, index);
-      if (xml.charCodeAt(nameStart) === EQUALS || xml.charCodeAt(nameStart) === LT || attribute === '__proto__') return undefined;
+      if (xml.charCodeAt(nameStart) === EQUALS || xml.charCodeAt(nameStart) === LT || attribute === '__proto__')
+        return undefined;
       while (index < length && isSpace(xml.charCodeAt(index))) index++;
       if (xml.charCodeAt(index) !== EQUALS) return undefined;
       index++;
@@ -210,7 +211,7 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       if (value.includes('<')) return undefined;
       if (value.includes('&')) value = decodeXmlEntities(value);
       // htmlparser2 keeps the first of two attributes with the same name.
-      if (!Object.prototype.hasOwnProperty.call(attributes, attribute)) attributes[attribute] = value;
+      if (!Object.hasOwn(attributes, attribute)) attributes[attribute] = value;
       if (attribute.startsWith('xmlns')) {
         declaresNamespace = true;
         const declared = PREFIX_DECLARATION.exec(attribute)?.[1];
@@ -247,10 +248,34 @@ const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: 
 
 /** The HTML replacements for numeric references to C1 controls and NUL (entities' decode-codepoint.ts, which htmlparser2 uses). */
 const C1_REPLACEMENTS: ReadonlyMap<number, number> = new Map([
-  [0, 0xfffd], [0x80, 0x20ac], [0x82, 0x201a], [0x83, 0x0192], [0x84, 0x201e], [0x85, 0x2026], [0x86, 0x2020], [0x87, 0x2021],
-  [0x88, 0x02c6], [0x89, 0x2030], [0x8a, 0x0160], [0x8b, 0x2039], [0x8c, 0x0152], [0x8e, 0x017d], [0x91, 0x2018], [0x92, 0x2019],
-  [0x93, 0x201c], [0x94, 0x201d], [0x95, 0x2022], [0x96, 0x2013], [0x97, 0x2014], [0x98, 0x02dc], [0x99, 0x2122], [0x9a, 0x0161],
-  [0x9b, 0x203a], [0x9c, 0x0153], [0x9e, 0x017e], [0x9f, 0x0178],
+  [0, 0xfffd],
+  [0x80, 0x20ac],
+  [0x82, 0x201a],
+  [0x83, 0x0192],
+  [0x84, 0x201e],
+  [0x85, 0x2026],
+  [0x86, 0x2020],
+  [0x87, 0x2021],
+  [0x88, 0x02c6],
+  [0x89, 0x2030],
+  [0x8a, 0x0160],
+  [0x8b, 0x2039],
+  [0x8c, 0x0152],
+  [0x8e, 0x017d],
+  [0x91, 0x2018],
+  [0x92, 0x2019],
+  [0x93, 0x201c],
+  [0x94, 0x201d],
+  [0x95, 0x2022],
+  [0x96, 0x2013],
+  [0x97, 0x2014],
+  [0x98, 0x02dc],
+  [0x99, 0x2122],
+  [0x9a, 0x0161],
+  [0x9b, 0x203a],
+  [0x9c, 0x0153],
+  [0x9e, 0x017e],
+  [0x9f, 0x0178],
 ]);
 
 /**
@@ -259,10 +284,13 @@ const C1_REPLACEMENTS: ReadonlyMap<number, number> = new Map([
  * HTML's replacements; anything else (`&nbsp;`, `&amp` without `;`, a bare `&`) stays as written.
  */
 export function decodeXmlEntities(text: string): string {
-  return text.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d+)|#[xX]([\da-fA-F]+));/g, (_whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name !== undefined) return XML_ENTITIES[name]!;
-    const codePoint = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
-    if ((codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint > 0x10ffff) return '\uFFFD';
-    return String.fromCodePoint(C1_REPLACEMENTS.get(codePoint) ?? codePoint);
-  });
+  return text.replace(
+    /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#[xX]([\da-fA-F]+));/g,
+    (_whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
+      if (name !== undefined) return XML_ENTITIES[name]!;
+      const codePoint = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
+      if ((codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint > 0x10ffff) return '\uFFFD';
+      return String.fromCodePoint(C1_REPLACEMENTS.get(codePoint) ?? codePoint);
+    },
+  );
 }

@@ -10,7 +10,10 @@ export const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
 };
 
 /** Returns the prefix → URI scope inside an element: its parent's, plus the xmlns declarations among its attributes (the parent's object when it has none). */
-export function elementScope(parent: Readonly<Record<string, string>>, attributes: Record<string, string>): Readonly<Record<string, string>> {
+export function elementScope(
+  parent: Readonly<Record<string, string>>,
+  attributes: Record<string, string>,
+): Readonly<Record<string, string>> {
   let scope: Record<string, string> | undefined;
   for (const [attribute, value] of Object.entries(attributes)) {
     if (attribute === 'xmlns') (scope ??= { ...parent })[''] = value.trim();

@@ -26,7 +26,10 @@ export async function serveStories(views: StoryView[]): Promise<StoryServer> {
   const meta = makeFeedMeta({ selfUrl: `${server.url}feed.atom`, siteUrl: server.url });
   const write = (next: StoryView[]) => {
     writeFileSync(join(dir, 'feed.atom'), renderAtom(next, meta, RENDERED_AT));
-    writeFileSync(join(dir, 'feed.json'), renderJsonFeed(next, { ...meta, selfUrl: `${server.url}feed.json` }, RENDERED_AT));
+    writeFileSync(
+      join(dir, 'feed.json'),
+      renderJsonFeed(next, { ...meta, selfUrl: `${server.url}feed.json` }, RENDERED_AT),
+    );
     writeFileSync(join(dir, 'index.html'), renderHtmlPage(next, meta, RENDERED_AT));
   };
   write(views);

@@ -10,7 +10,9 @@ import { writeTempConfig } from '../../support/demo-config.js';
 export const DEMO_NOW = () => new Date('2026-11-22T12:00:00.000Z');
 
 /** Runs the demo into a fresh temp dir and serves its output on 127.0.0.1, port 0. */
-export async function serveDemo(overrides: Record<string, unknown> = {}): Promise<{ config: ResolvedConfig; report: RunReport; server: OutputServer; dir: string }> {
+export async function serveDemo(
+  overrides: Record<string, unknown> = {},
+): Promise<{ config: ResolvedConfig; report: RunReport; server: OutputServer; dir: string }> {
   const { dir, configPath } = writeTempConfig(overrides);
   const config = await loadConfig(configPath);
   const report = await runOnce(config, { logger: silentLogger, now: DEMO_NOW });

@@ -4,16 +4,25 @@ import { xmlDepth } from '../../../../src/parse/xml/xml-depth.js';
 import { ParseError } from '../../../../src/lib/errors.js';
 
 const nested = (depth: number) => `${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}`;
-const rss = (inner: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://x.example/1</link>${inner}</item></channel></rss>`;
+const rss = (inner: string) =>
+  `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://x.example/1</link>${inner}</item></channel></rss>`;
 
 describe('xmlDepth', () => {
   it.each([
     ['a flat document', '<a><b/><c>t</c></a>', 2],
     ['nested elements', '<a><b><c></c></b></a>', 3],
-    ['comments, CDATA and instructions hold no elements', '<?xml version="1.0"?><a><!-- <b><c> --><![CDATA[<b><c><d>]]><?pi <b>?></a>', 1],
+    [
+      'comments, CDATA and instructions hold no elements',
+      '<?xml version="1.0"?><a><!-- <b><c> --><![CDATA[<b><c><d>]]><?pi <b>?></a>',
+      1,
+    ],
     ['a stray end tag closes nothing', '<a></z><b><c></c></b></a>', 3],
     ['an end tag closes what is open inside it', '<a><p><i>x</p><b></b></a>', 3],
-    ['unclosed elements (unescaped HTML) nest until their parent closes', `<rss><channel><item><description>${'<br>x'.repeat(50)}</description></item><item><description>${'<br>'.repeat(20)}</description></item></channel></rss>`, 54],
+    [
+      'unclosed elements (unescaped HTML) nest until their parent closes',
+      `<rss><channel><item><description>${'<br>x'.repeat(50)}</description></item><item><description>${'<br>'.repeat(20)}</description></item></channel></rss>`,
+      54,
+    ],
     ['self-closing elements do not nest', '<a><b/><b /><b x="1"/></a>', 1],
     ['a declaration with a subset', '<!DOCTYPE rss [<!ENTITY e "x">]><a><b/></a>', 1],
   ])('%s', (_name, xml, depth) => {
