@@ -172,7 +172,8 @@ class Links {
       links.at[g] = links.end;
       links.cap[g] = 2 * m;
       if (m === 0) continue;
-      // The group's entries by other group, then edge order (a stable sort), each pair's probabilities summed in that order.
+      // The group's entries by other group, then edge order (a stable sort), each pair's probabilities summed in that
+      // order.
       if (order.length < m) order = new Int32Array(2 * m);
       const idx = order.subarray(0, m);
       for (let k = 0; k < m; k++) idx[k] = from + k;

@@ -72,7 +72,10 @@ export interface ItemsAtHand extends ClusterInputBase {
  * learned, never every new item's: the same stories as ItemsAtHand with the items read.
  */
 export interface ItemsToRead extends ClusterInputBase {
-  /** As the keys of ItemsAtHand.items: the stories' members and any other item to learn from (ids not found are left out). */
+  /**
+   * As the keys of ItemsAtHand.items: the stories' members and any other item to learn from (ids not found are left
+   * out).
+   */
   itemIds: readonly string[];
   /** Items to place (ids and dates), in any order; their text is read too. */
   newItems: readonly ItemKey[];
@@ -126,7 +129,8 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
   const seen = new Set<string>();
   const fresh = input.newItems.filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id));
   const times = fresh.map(timeOf);
-  // An undated new item may join anything: then (and when the new items span less than SLICE_WINDOWS windows) one batch.
+  // An undated new item may join anything: then (and when the new items span less than SLICE_WINDOWS windows) one
+  // batch.
   if (fresh.length === 0 || times.some((t) => t === null))
     return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
   const order = fresh
@@ -174,8 +178,8 @@ class ItemPool {
   constructor(private readonly read: ReadItems) {}
 
   /**
-   * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then
-   * reads and learns those not held yet, in id order (so term ids, and every tie-break, do not depend on the input order).
+   * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then reads and
+   * learns those not held yet, in id order (so term ids, and every tie-break, do not depend on the input order).
    */
   focus(ids: ReadonlySet<string>): void {
     this.corpus.retain(ids);
@@ -622,7 +626,9 @@ function finishWith(
   };
 }
 
-/** Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule. */
+/**
+ * Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule.
+ */
 export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): Map<string, number> {
   return centralityOfCounts(
     items.map((i) => i.id),
@@ -750,7 +756,10 @@ let unitScratch = new Float64Array(0);
 /** centralityOf's dense centroid, reused (all zeros between calls). */
 let centroidScratch = new Float64Array(0);
 
-/** Returns the (at most k) terms items p and q share, heaviest first, then by id (the evidence shown by `storyfeed explain`). */
+/**
+ * Returns the (at most k) terms items p and q share, heaviest first, then by id (the evidence shown by `storyfeed
+ * explain`).
+ */
 function sharedTerms(all: SparseRows, p: number, q: number, k: number): number[] {
   // The k best so far, best first: a top-k selection, the same terms and order as sorting every shared term.
   const ids: number[] = [];

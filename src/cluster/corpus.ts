@@ -431,7 +431,10 @@ export class Corpus {
     return o === undefined ? undefined : { arena: this.arena, ids: o + DIGEST_HEAD, length: this.arena[o]! };
   }
 
-  /** As termCounts, as parallel arrays (term ids, weighted counts); `ids` is a view of the digest, valid until the next learn or retain. */
+  /**
+   * As termCounts, as parallel arrays (term ids, weighted counts); `ids` is a view of the digest, valid until the next
+   * learn or retain.
+   */
   termVector(itemId: string): { ids: Int32Array; counts: Float64Array } | undefined {
     const o = this.digestAt.get(itemId);
     if (o === undefined) return undefined;

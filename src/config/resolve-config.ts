@@ -112,7 +112,10 @@ function findDuplicateSourceUrls(raw: unknown, baseDir: string): string[] {
   return problems;
 }
 
-/** A source URL as compared for duplicates: an http(s) URL normalised by the URL parser (host case, default port, no fragment), a path made absolute. */
+/**
+ * A source URL as compared for duplicates: an http(s) URL normalised by the URL parser (host case, default port, no
+ * fragment), a path made absolute.
+ */
 function sameFeedKey(url: string, baseDir: string): string {
   if (/^https?:\/\//i.test(url)) {
     try {
@@ -130,7 +133,10 @@ function sameFeedKey(url: string, baseDir: string): string {
   }
 }
 
-/** Returns `storyfeed/<version> (+<contact>)`, or `storyfeed/<version>` when no contact URL is configured (never a guessed one). */
+/**
+ * Returns `storyfeed/<version> (+<contact>)`, or `storyfeed/<version>` when no contact URL is configured (never a
+ * guessed one).
+ */
 export function defaultUserAgent(contactUrl: string | undefined): string {
   return contactUrl === undefined ? `storyfeed/${VERSION}` : `storyfeed/${VERSION} (+${contactUrl})`;
 }

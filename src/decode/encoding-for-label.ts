@@ -233,7 +233,10 @@ const UNSPECIFIED_BYTE_ORDER = new Set([
   'ucs-4',
 ]);
 
-/** Returns the encoding a charset label names (case- and whitespace-insensitive), or undefined when the label is unknown. */
+/**
+ * Returns the encoding a charset label names (case- and whitespace-insensitive), or undefined when the label is
+ * unknown.
+ */
 export function encodingForLabel(label: string): EncodingInfo | undefined {
   // WHATWG §4.2: strip leading and trailing ASCII whitespace, then ASCII-lowercase.
   const key = label.trim().toLowerCase();

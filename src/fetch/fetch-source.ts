@@ -53,7 +53,10 @@ export interface RedirectHop {
 /** The codes of a final non-2xx, non-304 answer. */
 type HttpStatusCode = Extract<FetchErrorCode, 'fetch/gone' | 'fetch/rate-limited' | 'fetch/http-status'>;
 
-/** The one place an HTTP status becomes an error code: 410 Gone and 429 Too Many Requests change what the poll policy does next. */
+/**
+ * The one place an HTTP status becomes an error code: 410 Gone and 429 Too Many Requests change what the poll policy
+ * does next.
+ */
 export function codeForStatus(status: number): HttpStatusCode {
   return status === 410 ? 'fetch/gone' : status === 429 ? 'fetch/rate-limited' : 'fetch/http-status';
 }

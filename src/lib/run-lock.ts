@@ -18,7 +18,10 @@ export interface RunLock {
   release(): void;
 }
 
-/** Who holds the lock: the pid, and the process's start time where the OS tells it (Linux), so a reused pid is not taken for the holder. */
+/**
+ * Who holds the lock: the pid, and the process's start time where the OS tells it (Linux), so a reused pid is not taken
+ * for the holder.
+ */
 interface Holder {
   pid: number;
   /** Clock ticks since boot at which the process started (/proc/<pid>/stat field 22); null when unknown. */

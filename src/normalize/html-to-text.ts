@@ -133,7 +133,9 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
   return collapseWhitespace(chunks.join(''));
 }
 
-/** Returns `markup` with each `<…>` replaced by a space, in one pass (a regex would rescan after every unclosed `<`). */
+/**
+ * Returns `markup` with each `<…>` replaced by a space, in one pass (a regex would rescan after every unclosed `<`).
+ */
 function dropTags(markup: string): string {
   const parts: string[] = [];
   let position = 0;
@@ -149,7 +151,10 @@ function dropTags(markup: string): string {
   }
 }
 
-/** Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has entities decoded. */
+/**
+ * Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has
+ * entities decoded.
+ */
 export function textFromParsed(text: ParsedText | undefined): string {
   if (text === undefined) return '';
   // A `text` construct is plain already; "<b>" in it is literal. Entities are still decoded because

@@ -144,7 +144,10 @@ export function normalizeFeed(
   return { items, warnings };
 }
 
-/** Returns `raw` resolved against `fallback` when it makes an http(s) URL (xml:base may itself be relative), else `fallback`. */
+/**
+ * Returns `raw` resolved against `fallback` when it makes an http(s) URL (xml:base may itself be relative), else
+ * `fallback`.
+ */
 function findBaseUrl(raw: string | undefined, fallback: string | undefined): string | undefined {
   const trimmed = raw?.trim();
   if (!trimmed) return fallback;
@@ -157,7 +160,10 @@ function findBaseUrl(raw: string | undefined, fallback: string | undefined): str
   }
 }
 
-/** Returns the canonical URL of the entry's article: the first rel=alternate link, else the first link that is not an enclosure, self, edit… */
+/**
+ * Returns the canonical URL of the entry's article: the first rel=alternate link, else the first link that is not an
+ * enclosure, self, edit…
+ */
 function findEntryUrl(links: readonly ParsedLink[], base: string | undefined): string | null {
   // RFC 4287 §4.2.7.2: a link without rel is rel="alternate".
   const rel = (link: ParsedLink): string => link.rel?.trim().toLowerCase() || 'alternate';
@@ -174,7 +180,9 @@ function findEntryUrl(links: readonly ParsedLink[], base: string | undefined): s
   return null;
 }
 
-/** Returns the guid as the article URL when it is an absolute http(s) URL (RSS 2.0 guid isPermaLink defaults to true). */
+/**
+ * Returns the guid as the article URL when it is an absolute http(s) URL (RSS 2.0 guid isPermaLink defaults to true).
+ */
 function findGuidUrl(guid: string | null): string | null {
   return guid !== null && isHttpUrl(guid) ? canonicalUrl(guid) : null;
 }

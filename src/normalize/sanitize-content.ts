@@ -693,7 +693,9 @@ const NAMESPACE = {
   xlink: 'http://www.w3.org/1999/xlink',
 } as const;
 
-/** feedparser's unacceptable_elements_with_end_tag: dropped together with their text (other disallowed tags keep it). */
+/**
+ * feedparser's unacceptable_elements_with_end_tag: dropped together with their text (other disallowed tags keep it).
+ */
 const NON_TEXT_TAGS: string[] = ['script', 'style', 'applet'];
 
 /** feedparser's elements_no_end_tag, written `<br />`. */
@@ -814,12 +816,18 @@ const CSS_KEYWORDS: ReadonlySet<string> = new Set([
 
 /** feedparser's valid_css_values: hex colours, rgb(), short sizes. */
 const CSS_VALUE = /^(#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d{0,2}\.?\d{0,2}(cm|em|ex|in|mm|pc|pt|px|%|,|\))?)$/;
-/** feedparser's gauntlet: only these characters and shapes may appear in a style at all (no `\`, `/*`, `(` but digit lists…). */
+/**
+ * feedparser's gauntlet: only these characters and shapes may appear in a style at all (no `\`, `/*`, `(` but digit
+ * lists…).
+ */
 const CSS_GAUNTLET = /^([:,;#%.\sa-zA-Z0-9!]|\w-\w|'[\s\w]+'|"[\s\w]+"|\([\d,\s]+\))*$/;
 /** Longest style attribute looked at; longer ones are dropped (bounds the gauntlet's backtracking). */
 const MAX_STYLE_CHARS = 4096;
 
-/** Returns the declarations of a `style` attribute that feedparser's CSS filter keeps, as `prop: value;` joined by spaces ('' when none). */
+/**
+ * Returns the declarations of a `style` attribute that feedparser's CSS filter keeps, as `prop: value;` joined by
+ * spaces ('' when none).
+ */
 export function sanitizeStyle(style: string, inSvg = false): string {
   if (style.length > MAX_STYLE_CHARS) return '';
   const withoutUrls = style.replace(/url\s*\(\s*[^\s)]+?\s*\)\s*/g, ' ');
@@ -842,7 +850,10 @@ export function sanitizeStyle(style: string, inSvg = false): string {
   return clean.join(' ');
 }
 
-/** Returns sanitised HTML: feedparser's allow-lists, no scripts/styles/handlers, URLs absolute with an allowed scheme (data: only on images). */
+/**
+ * Returns sanitised HTML: feedparser's allow-lists, no scripts/styles/handlers, URLs absolute with an allowed scheme
+ * (data: only on images).
+ */
 export function sanitizeContent(html: string, baseUrl?: string): string {
   return sanitizeWith(html, baseUrl, undefined);
 }
@@ -999,7 +1010,10 @@ const UNESCAPE: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
 const ALLOWED_TAG_SET: ReadonlySet<string> = new Set(ALLOWED_TAGS);
 const HTML_ATTRIBUTE_SET: ReadonlySet<string> = new Set(ALLOWED_ATTRIBUTES);
 
-/** Returns true when an SVG animation targets a plain presentation attribute (not a URL, a handler, style or a namespace). */
+/**
+ * Returns true when an SVG animation targets a plain presentation attribute (not a URL, a handler, style or a
+ * namespace).
+ */
 function isPresentationAttribute(attributeName: string | undefined): boolean {
   const name = attributeName?.trim().toLowerCase() ?? '';
   return (
@@ -1025,7 +1039,10 @@ export function sanitizeParsedWithText(
   return sanitizeContentWithText(text.value, baseUrl);
 }
 
-/** Returns an absolute URL with an allowed scheme for an attribute value, or null when it is unsafe or cannot be resolved. */
+/**
+ * Returns an absolute URL with an allowed scheme for an attribute value, or null when it is unsafe or cannot be
+ * resolved.
+ */
 function resolveContentUrl(
   value: string,
   tagName: string,

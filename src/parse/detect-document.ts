@@ -127,7 +127,8 @@ function findRootElement(xml: string): RootElement | undefined {
       if (end === -1) return undefined;
       index = end + 3;
     } else if (xml.startsWith('<!', start)) {
-      // Even a DOCTYPE naming html is skipped: the root element decides (a feed behind a stray XHTML DOCTYPE is a feed).
+      // Even a DOCTYPE naming html is skipped: the root element decides (a feed behind a stray XHTML DOCTYPE is a
+      // feed).
       index = skipDeclaration(xml, start + 2);
     } else {
       return readStartTag(xml, start);
@@ -136,7 +137,10 @@ function findRootElement(xml: string): RootElement | undefined {
 }
 
 // A DOCTYPE may carry an internal subset (`[ <!ENTITY …> ]`) and quoted strings containing `>`.
-/** Returns the index just past the declaration starting at or before `from` (a DOCTYPE's internal subset and quoted `>` included). */
+/**
+ * Returns the index just past the declaration starting at or before `from` (a DOCTYPE's internal subset and quoted `>`
+ * included).
+ */
 export function skipDeclaration(xml: string, from: number): number {
   let depth = 0;
   let quote: string | undefined;

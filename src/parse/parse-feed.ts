@@ -35,7 +35,8 @@ import { DOCUMENT_LIMITS, type DocumentLimits } from '../config/document-limits.
 
 /**
  * Returns the feed in `text` (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 1.0/0.3 or JSON Feed 1.0/1.1) as a ParsedFeed; throws
- * ParseError `parse/empty`, `parse/not-a-feed`, `parse/malformed` or `parse/too-deep` (elements nested past `maxDepth`).
+ * ParseError `parse/empty`, `parse/not-a-feed`, `parse/malformed` or `parse/too-deep` (elements nested past
+ * `maxDepth`).
  */
 export function parseFeed(
   text: string,
@@ -86,7 +87,10 @@ function xhtml1AngleEntities(xml: string): string {
     : xml;
 }
 
-/** Returns hasUndeclaredPrefix(xml), settled from the scanner's view of the document (`tree.prefixes`) when that is enough. */
+/**
+ * Returns hasUndeclaredPrefix(xml), settled from the scanner's view of the document (`tree.prefixes`) when that is
+ * enough.
+ */
 function usesUndeclaredPrefix(xml: string, tree: FeedTree): boolean {
   const prefixes = tree.prefixes;
   // The scanner saw every prefix the regexes below can find, and only declarations they find too.
@@ -229,7 +233,8 @@ function looksLikeJson(text: string): boolean {
 
 /** Returns `xml` without its DOCTYPE declaration (and internal subset), so no DTD entity is ever defined. */
 export function removeDoctype(xml: string): string {
-  // Only a DOCTYPE before the root element is a declaration; later the text is content (so the prolog is enough to search).
+  // Only a DOCTYPE before the root element is a declaration; later the text is content (so the prolog is enough to
+  // search).
   const firstElement = xml.search(/<[A-Za-z_]/);
   const start = (parseFastPaths() && firstElement !== -1 ? xml.slice(0, firstElement) : xml).search(/<!DOCTYPE\b/i);
   if (start === -1) return xml;

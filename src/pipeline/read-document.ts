@@ -87,7 +87,9 @@ export function readDocument(job: DocumentJob): DocumentResult {
   }
 }
 
-/** Returns an error that describeError turns back into `described` (an error read in a worker crosses as plain data). */
+/**
+ * Returns an error that describeError turns back into `described` (an error read in a worker crosses as plain data).
+ */
 export function errorFrom(described: { code: string; message: string; stage: string }): Error {
   // An unexpected error inside the worker (a bug, not a bad document) crosses as 'internal' and stays a plain Error,
   // so the caller reports it as the bug it is.

@@ -108,7 +108,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       try {
         st.rollback();
       } catch {
-        // SQLite rolls back by itself a transaction an I/O error or a full disk ended: the first error is the one to report.
+        // SQLite rolls back by itself a transaction an I/O error or a full disk ended: the first error is the one to
+        // report.
       }
       throw error;
     }
@@ -223,7 +224,8 @@ function groupIntoStories(
     { stories: existing, itemIds, newItems: [...inserted], readItems: (ids) => st.getItemTexts(ids), priorities },
     config.cluster,
   );
-  // Loops, not push(...list): a spread passes every element as an argument and overflows the stack past ~100k (issue #15).
+  // Loops, not push(...list): a spread passes every element as an argument and overflows the stack past ~100k (issue
+  // #15).
   for (const s of clustered.changed) changedStories.push(s);
   for (const r of clustered.retired ?? []) retired.push(r);
   // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
@@ -339,7 +341,9 @@ export function retentionCutoff(
   return cutoffFrom(newest, now, retentionDays);
 }
 
-/** Returns `retentionDays` before `newest` (ISO, the newest own item date), capped at now; from now when there is none. */
+/**
+ * Returns `retentionDays` before `newest` (ISO, the newest own item date), capped at now; from now when there is none.
+ */
 function cutoffFrom(newest: string | null, now: Date, retentionDays: number): string {
   // With no dated article at all (feeds without dates), retention counts from now.
   const reference = newest === null ? now.getTime() : Math.min(Date.parse(newest), now.getTime());

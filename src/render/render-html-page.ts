@@ -153,7 +153,10 @@ ${outlets.slice(0, SHOWN_OUTLETS).map(row).join('\n')}
 </article>`;
 }
 
-/** Returns the <li> of one outlet: its name, its best article's linked headline (or the name linked), date and article count. */
+/**
+ * Returns the <li> of one outlet: its name, its best article's linked headline (or the name linked), date and article
+ * count.
+ */
 function renderOutletRow({ sourceName, best, articleCount }: Outlet, nameOnly: boolean): string {
   const url = findHttpUrl(best.url);
   const date = best.date

@@ -1,21 +1,29 @@
-// Pieces shared by the Atom, JSON Feed and HTML page renderers, so every output names the same outlets, links and
-// dates (tests/unit/render/render-json-feed.test.ts compares them). A story may hold hundreds of articles from
-// dozens of outlets (issue #12): the outputs show it outlet by outlet (selectOutlets), as README "The merged feed" says.
+// Pieces shared by the Atom, JSON Feed and HTML page renderers, so every output names the same outlets, links and dates
+// (tests/unit/render/render-json-feed.test.ts compares them). A story may hold hundreds of articles from dozens of
+// outlets (issue #12): the outputs show it outlet by outlet (selectOutlets), as README "The merged feed" says.
 import { escapeHtml } from '../lib/escape-html.js';
 import { stripInvalidXmlChars } from '../lib/strip-invalid-xml-chars.js';
 import type { Item, StoryView } from '../model.js';
 
-/** How many outlets a story's content lists before "+N more outlets" (the Atom related links still name every outlet). */
+/**
+ * How many outlets a story's content lists before "+N more outlets" (the Atom related links still name every outlet).
+ */
 export const SHOWN_OUTLETS = 12;
 
-/** Up to this many outlets, each row of a story's content carries its article's summary; a bigger story gets one line per outlet. */
+/**
+ * Up to this many outlets, each row of a story's content carries its article's summary; a bigger story gets one line
+ * per outlet.
+ */
 export const SUMMARIZED_OUTLETS = 5;
 
 /** One outlet's part in a story. */
 export interface Outlet {
   sourceId: string;
   sourceName: string;
-  /** The article that stands for the outlet: the representative when it is this outlet's, else its earliest (with a link, if any has one). */
+  /**
+   * The article that stands for the outlet: the representative when it is this outlet's, else its earliest (with a
+   * link, if any has one).
+   */
   best: Item;
   /** How many of the story's articles are this outlet's (≥ 1). */
   articleCount: number;
@@ -125,7 +133,10 @@ export function storyAnchorId(storyId: string): string {
   return `story-${storyId.replace(/^.*:/, '').replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
-/** Returns the story summary: the outlets (the first SHOWN_OUTLETS of them) when several reported it, else the representative's summary. */
+/**
+ * Returns the story summary: the outlets (the first SHOWN_OUTLETS of them) when several reported it, else the
+ * representative's summary.
+ */
 export function findStorySummary(view: StoryView): string {
   const outlets = selectOutlets(view);
   if (outlets.length <= 1) return view.representative.summary;
@@ -145,7 +156,10 @@ export function findLatestUpdated(views: StoryView[]): string | undefined {
   return latest;
 }
 
-/** Returns the story's people: the authors of the shown outlets' best articles, else (so every story names someone) those outlets. */
+/**
+ * Returns the story's people: the authors of the shown outlets' best articles, else (so every story names someone)
+ * those outlets.
+ */
 export function findStoryAuthors(view: StoryView): string[] {
   const shown = selectOutlets(view).slice(0, SHOWN_OUTLETS);
   const authors = distinct(shown.flatMap((outlet) => outlet.best.authors));

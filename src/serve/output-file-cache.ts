@@ -34,13 +34,17 @@ export type OutputFileMiss = 'missing' | 'not-a-file';
  * an older storyfeed), the file on disk is served.
  */
 export interface OutputFileCache {
-  /** Returns the file, or why there is none. `name` must be a plain file name chosen by the server, never by a client. */
+  /**
+   * Returns the file, or why there is none. `name` must be a plain file name chosen by the server, never by a client.
+   */
   load(name: string): Promise<OutputFile | OutputFileMiss>;
 }
 
 const MAX_READ_ATTEMPTS = 3;
 
-/** Returns a cache reading whole files of `dir`: a file replaced by rename mid-request is read from the inode it opened. */
+/**
+ * Returns a cache reading whole files of `dir`: a file replaced by rename mid-request is read from the inode it opened.
+ */
 export function createOutputFileCache(dir: string): OutputFileCache {
   const cache = new Map<string, { key: string; file: OutputFile }>();
   // The last version of each file that matched the manifest of its time.
@@ -65,9 +69,9 @@ export function createOutputFileCache(dir: string): OutputFileCache {
   async function loadFile(name: string): Promise<OutputFile | OutputFileMiss> {
     let handle: FileHandle;
     try {
-      // O_NOFOLLOW: a symlink put into output/ is never followed out of it (open fails with ELOOP). O_NONBLOCK: opening a
-      // FIFO does not wait for a writer (it blocked a thread and the request for good; issue #15); the stat below then
-      // refuses it, as any non-regular file. On a regular file O_NONBLOCK changes nothing.
+      // O_NOFOLLOW: a symlink put into output/ is never followed out of it (open fails with ELOOP). O_NONBLOCK: opening
+      // a FIFO does not wait for a writer (it blocked a thread and the request for good; issue #15); the stat below
+      // then refuses it, as any non-regular file. On a regular file O_NONBLOCK changes nothing.
       handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

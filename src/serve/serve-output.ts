@@ -113,8 +113,8 @@ export async function serveOutput(options: ServeOptions, deps: { logger: Logger 
     const body = await file.encoded(coding);
     res.setHeader('Cache-Control', route.cacheControl);
     res.setHeader('ETag', body.etag);
-    // RFC 9110 §8.8.2.2: a modification time in the current second is not a usable validator (the file may change
-    // again within that second), so Last-Modified is sent, and If-Modified-Since honoured, only once that second is over.
+    // RFC 9110 §8.8.2.2: a modification time in the current second is not a usable validator (the file may change again
+    // within that second), so Last-Modified is sent, and If-Modified-Since honoured, only once that second is over.
     const lastModified =
       Math.floor(file.lastModified.getTime() / 1000) < Math.floor(Date.now() / 1000) ? file.lastModified : undefined;
     if (lastModified) res.setHeader('Last-Modified', lastModified.toUTCString());

@@ -80,7 +80,10 @@ export interface Store {
   liveStories(): Story[];
   /** Live stories last changed at or after `since` (ISO), plus the live stories holding any of `itemIds`. */
   liveStoriesSince(since: string, itemIds: readonly string[]): Story[];
-  /** Live stories newest-changed first (updated desc, then id), `limit` of them after skipping `offset`, with their members. */
+  /**
+   * Live stories newest-changed first (updated desc, then id), `limit` of them after skipping `offset`, with their
+   * members.
+   */
   topStories(limit: number, offset?: number): Story[];
   getStories(ids: readonly string[]): Story[];
   /** Writes stories and their members (insert or replace), in one transaction. */
@@ -157,8 +160,8 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    // A run writes its whole read phase in one transaction, so the WAL grows to what the run wrote (2.3 GB for a
-    // cold import of 200,000 items); after the commit's checkpoint it is cut back to 64 MB instead of staying that size.
+    // A run writes its whole read phase in one transaction, so the WAL grows to what the run wrote (2.3 GB for a cold
+    // import of 200,000 items); after the commit's checkpoint it is cut back to 64 MB instead of staying that size.
     db.pragma('journal_size_limit = 67108864');
     migrate(db);
   } catch (error) {
@@ -206,7 +209,8 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   const selectMembersIn = db.prepare(
     `SELECT story_id, item_id, score, terms FROM story_members WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, position`,
   );
-  // Same order as run.ts selectStoryViews (updated desc, then id); BINARY collation = code-unit order for these ASCII values.
+  // Same order as run.ts selectStoryViews (updated desc, then id); BINARY collation = code-unit order for these ASCII
+  // values.
   const selectTopStories = db.prepare(
     `SELECT * FROM stories WHERE retired_into IS NULL ORDER BY updated DESC, id ASC LIMIT ? OFFSET ?`,
   );
@@ -501,7 +505,9 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   return store;
 }
 
-/** Creates a migrated, empty database at `path` (which must not exist), whole: made under another name, then renamed. */
+/**
+ * Creates a migrated, empty database at `path` (which must not exist), whole: made under another name, then renamed.
+ */
 function createDatabase(path: string): void {
   const temp = `${path}.new-${process.pid}`;
   try {
@@ -546,7 +552,9 @@ function migrate(db: Database.Database): void {
   }
 }
 
-/** The stored columns an item's hash covers, in hashing order: every stored field but the id and the dates it was seen. */
+/**
+ * The stored columns an item's hash covers, in hashing order: every stored field but the id and the dates it was seen.
+ */
 type ItemHashColumns = [
   guid: string | null,
   url: string | null,

@@ -48,7 +48,10 @@ function describe(code: string, path: string, reason: string): [StoreErrorCode, 
   return ['store/failed', `the state database ${path} failed (${reason})`];
 }
 
-/** Returns `error` as a StoreError when SQLite threw it, else `error` itself (for a catch that sees every stage's errors). */
+/**
+ * Returns `error` as a StoreError when SQLite threw it, else `error` itself (for a catch that sees every stage's
+ * errors).
+ */
 export function withStoreErrorsTyped(error: unknown, path: string): unknown {
   return error instanceof Database.SqliteError ? storeErrorFrom(error, path) : error;
 }

@@ -46,7 +46,10 @@ export const COMMON_FEED_PATHS = [
   '/atom',
 ];
 
-/** Returns the feed links of an HTML page in document order, as absolute URLs (resolved against <base href> and `pageUrl`). */
+/**
+ * Returns the feed links of an HTML page in document order, as absolute URLs (resolved against <base href> and
+ * `pageUrl`).
+ */
 export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
   let base = pageUrl;
   const raw: { href: string; type: string; title?: string }[] = [];
@@ -80,7 +83,10 @@ export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
   return links;
 }
 
-/** Returns the feed for `pageUrl` (a feed URL or a page linking one), or throws FetchError `fetch/no-feed-found` listing what was tried. */
+/**
+ * Returns the feed for `pageUrl` (a feed URL or a page linking one), or throws FetchError `fetch/no-feed-found` listing
+ * what was tried.
+ */
 export async function discoverFeed(
   pageUrl: string,
   options: FetchOptions,

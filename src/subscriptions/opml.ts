@@ -37,7 +37,10 @@ export function categoryOf(folders: readonly string[]): string | undefined {
   return folders.length > 0 ? folders.join(FOLDER_SEPARATOR) : undefined;
 }
 
-/** Returns the feeds of an OPML document, nested outlines flattened in document order; throws ParseError `parse/not-opml`. */
+/**
+ * Returns the feeds of an OPML document, nested outlines flattened in document order; throws ParseError
+ * `parse/not-opml`.
+ */
 export function parseOpmlSubscriptions(text: string): OpmlSubscriptions {
   let doc: { body?: { outlines?: Outline[] } };
   try {

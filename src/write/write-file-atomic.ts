@@ -4,7 +4,10 @@ import { basename, dirname, join } from 'node:path';
 import { WriteError } from '../lib/errors.js';
 import { OUTPUT_SET_MANIFEST, renderOutputSetManifest } from './output-set.js';
 
-/** Writes the data to path atomically (temp file in the same directory, fsync, rename) unless the file already holds those bytes; returns whether it changed. */
+/**
+ * Writes the data to path atomically (temp file in the same directory, fsync, rename) unless the file already holds
+ * those bytes; returns whether it changed.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<{ changed: boolean }> {
   const tempPath = await stageFile(path, data, '');
   if (tempPath === null) return { changed: false };
@@ -119,7 +122,9 @@ async function stageFile(
   }
 }
 
-/** Returns the mode of the existing file, and its bytes when its size matches; undefined when there is no readable file. */
+/**
+ * Returns the mode of the existing file, and its bytes when its size matches; undefined when there is no readable file.
+ */
 async function readExisting(
   path: string,
   expectedBytes: number,

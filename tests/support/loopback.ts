@@ -51,7 +51,9 @@ export const options = (overrides: Partial<FetchOptions> = {}): FetchOptions => 
   ...overrides,
 });
 
-/** Runs `promise` and returns the FetchError it rejects with (fails the test if it resolves or throws something else). */
+/**
+ * Runs `promise` and returns the FetchError it rejects with (fails the test if it resolves or throws something else).
+ */
 export async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
   const error = await promise.then(
     () => undefined,

@@ -26,7 +26,8 @@ async function main(job: ChildJob): Promise<ChildResult> {
   const config = await loadConfig(job.configPath);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  // STORYFEED_BENCH_READ_THREADS: worker threads for decode/parse/normalize (0 = main thread; unset = runOnce's default).
+  // STORYFEED_BENCH_READ_THREADS: worker threads for decode/parse/normalize (0 = main thread; unset = runOnce's
+  // default).
   const threads = process.env.STORYFEED_BENCH_READ_THREADS;
   const report = await runOnce(config, {
     logger: createTextLogger('silent', () => {}),

@@ -1,15 +1,15 @@
-// decode + parse alone (not a test): decodeBytes + parseFeed over every document of a bench corpus, by format,
-// as the bench's parse comparison runs them (issue #7). Run it under `node --cpu-prof` to profile the parse stage.
+// decode + parse alone (not a test): decodeBytes + parseFeed over every document of a bench corpus, by format, as the
+// bench's parse comparison runs them (issue #7). Run it under `node --cpu-prof` to profile the parse stage.
 //
 //   npm run bench -- --size medium --runs 1 --keep     # leaves the corpus in /tmp/storyfeed-bench-medium-…/corpus
 //   npm run --silent build:tools && node build/tools/bench/bench-parse.js /tmp/storyfeed-bench-medium-…/corpus [passes] [dist dir] [--no-floor] [--format rss|atom|rdf|json] [--docs N]
 //
 // passes: timed passes after one warm-up (default 5). dist dir: another build to time (another checkout's dist/
-// compares before and after); it is data, loaded from the path given. Without it, this checkout's src/ is timed
-// through ordinary imports. Prints one JSON line: documents, items and the median ms per pass of each format, with
-// the floor's (a bare fast-xml-parser parse, JSON.parse for JSON Feed; left out with --no-floor) and our ratio to it,
-// and the CPU seconds of the whole run. --format: that format's documents only; --docs N: the first N of each format
-// (the bench's comparison takes 12, too few passes for the JIT to warm up).
+// compares before and after); it is data, loaded from the path given. Without it, this checkout's src/ is timed through
+// ordinary imports. Prints one JSON line: documents, items and the median ms per pass of each format, with the floor's
+// (a bare fast-xml-parser parse, JSON.parse for JSON Feed; left out with --no-floor) and our ratio to it, and the CPU
+// seconds of the whole run. --format: that format's documents only; --docs N: the first N of each format (the bench's
+// comparison takes 12, too few passes for the JIT to warm up).
 import { XMLParser } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -16,7 +16,10 @@ import { repoRoot } from '../repo-root.js';
 /** ours: decode + parse + full normalize; oursRun: readDocument, what a run does; oursParseOnly: decode + parse. */
 export type ParserName = 'ours' | 'oursRun' | 'oursParseOnly' | 'rssParser' | 'floor';
 
-/** Median milliseconds per pass over the sample, by format and parser (null: the parser cannot read the format or is not installed). */
+/**
+ * Median milliseconds per pass over the sample, by format and parser (null: the parser cannot read the format or is not
+ * installed).
+ */
 export interface ParseComparison {
   docs: Record<BenchFormat, number>;
   items: Record<BenchFormat, number>;

@@ -1,9 +1,9 @@
-// Whether two builds make the same stories (not a test): runs the whole pipeline (runOnce, a fixed clock) of
-// each build on one bench corpus served over loopback, a cold run and then, unless --cold-only, a run of the
-// corpus's changed variant (10 % of the sources with new items) on the store the cold run left; after each run
-// it dumps the stories and their members (ids, representatives, dates, positions, scores, terms, retirements)
-// from state.db and hashes the written feeds (feed.atom, feed.json, index.html), and compares the dumps.
-// Also prints each run's wall and CPU seconds, cluster stage and peak RSS (one child process per run).
+// Whether two builds make the same stories (not a test): runs the whole pipeline (runOnce, a fixed clock) of each build
+// on one bench corpus served over loopback, a cold run and then, unless --cold-only, a run of the corpus's changed
+// variant (10 % of the sources with new items) on the store the cold run left; after each run it dumps the stories and
+// their members (ids, representatives, dates, positions, scores, terms, retirements) from state.db and hashes the
+// written feeds (feed.atom, feed.json, index.html), and compares the dumps. Also prints each run's wall and CPU
+// seconds, cluster stage and peak RSS (one child process per run).
 //
 //   npm run compare-stories -- --corpus DIR|small|medium --dist A [--dist B] [--cold-only] [--save FILE] [--against FILE]
 //
@@ -12,12 +12,7 @@
 //   tar -x -C /tmp/m && cd /tmp/m && ln -s …/node_modules && npx tsc -p tsconfig.build.json`), or `this` for this
 //   checkout's src/; --save: write the dumps (JSON) of the first --dist; --against: compare the (only) --dist with a
 //   saved dump instead. The feeds' bytes depend on the served URLs (ports), so they are only compared between
-//   builds run in one invocation.
-// Builds: `--dist this` runs this checkout's pipeline through ordinary imports (type-checked with it); any other
-// --dist is another version to compare with, so it is data, loaded from the path given (a build from before the
-// layout of issue #13 has dist/run.js, after it dist/pipeline/run-once.js). The corpus generator and server are
-// always this checkout's.
-// Exit code 0: the same stories (and feeds); 1: they differ; 2: usage or a run failed.
+//   builds run in one invocation. Builds: `--dist this` runs this checkout's pipeline through ordinary imports (type-checked with it); any other --dist is another version to compare with, so it is data, loaded from the path given (a build from before the layout of issue #13 has dist/run.js, after it dist/pipeline/run-once.js). The corpus generator and server are always this checkout's. Exit code 0: the same stories (and feeds); 1: they differ; 2: usage or a run failed.
 import Database from 'better-sqlite3';
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';

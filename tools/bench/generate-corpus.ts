@@ -215,7 +215,8 @@ export function generateCorpus(
   const newSpanMs = DAY_MS / 2;
   const timeOfInstance = (k: number) => CORPUS_END - newSpanMs - spanMs + (k / Math.max(1, instances)) * spanMs;
 
-  // The changed variant: 10 % of the sources list new stories (the newest half day), dropping as many of their oldest items.
+  // The changed variant: 10 % of the sources list new stories (the newest half day), dropping as many of their oldest
+  // items.
   const changedCount = Math.max(1, Math.round(S * (options.changedShare ?? 0.1)));
   const changedIds = shuffled(
     Array.from({ length: S }, (_, i) => i),
@@ -282,7 +283,10 @@ export interface CorpusManifest {
   stats: ReturnType<typeof generateCorpus>['stats'];
 }
 
-/** Writes the corpus's documents under `dir` (feeds/ and feeds-changed/) and returns the manifest (also written as manifest.json). */
+/**
+ * Writes the corpus's documents under `dir` (feeds/ and feeds-changed/) and returns the manifest (also written as
+ * manifest.json).
+ */
 export function generateCorpusFiles(dir: string, options: CorpusOptions): CorpusManifest {
   mkdirSync(join(dir, 'feeds'), { recursive: true });
   mkdirSync(join(dir, 'feeds-changed'), { recursive: true });

@@ -93,7 +93,10 @@ const repoRoot = findRepoRoot();
 const floorScript = join(dirname(fileURLToPath(import.meta.url)), 'race-floor.js');
 const RUN_TIMEOUT_MS = 30 * 60_000;
 
-/** Returns newsboat's version line, installing the Debian package first when it is missing and allowed; or why it is skipped. */
+/**
+ * Returns newsboat's version line, installing the Debian package first when it is missing and allowed; or why it is
+ * skipped.
+ */
 export function ensureNewsboat(install: boolean, log: (m: string) => void): { version: string } | { skipped: string } {
   const probe = () => spawnSync('newsboat', ['--version'], { encoding: 'utf8' });
   let v = probe();
@@ -169,7 +172,10 @@ function countRows(dbPath: string, table: 'items' | 'rss_item'): number | null {
   }
 }
 
-/** An environment with no proxy (everything is loopback) and a private HOME, so neither tool reads or writes the user's files. */
+/**
+ * An environment with no proxy (everything is loopback) and a private HOME, so neither tool reads or writes the user's
+ * files.
+ */
 function isolatedEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/proxy/i.test(k) && !k.startsWith('STORYFEED_')) env[k] = v;
@@ -183,7 +189,10 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs the whole race and returns every sample; `pool` is the generator's text (the dev set's, or [] for pseudo-stories). */
+/**
+ * Runs the whole race and returns every sample; `pool` is the generator's text (the dev set's, or [] for
+ * pseudo-stories).
+ */
 export async function runPeerRace(
   args: RaceArgs,
   pool: readonly StoryText[],

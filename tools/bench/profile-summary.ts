@@ -38,7 +38,10 @@ const STAGES = new Map([
   ['writeFileAtomic', 'write'],
 ]);
 
-/** Returns where a frame's code lives: an npm package, a file of ours (under dist/ or build/), node internals, or V8 (GC, program, idle). */
+/**
+ * Returns where a frame's code lives: an npm package, a file of ours (under dist/ or build/), node internals, or V8
+ * (GC, program, idle).
+ */
 export function placeOf(frame: Pick<CallFrame, 'functionName' | 'url'>): string {
   const url = frame.url || '';
   if (!url) return `(${frame.functionName || 'anonymous'})`;

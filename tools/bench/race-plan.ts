@@ -17,7 +17,9 @@ export const RACE_FORMATS: readonly BenchFormat[] = ['rss', 'atom', 'rdf'];
 /** newsboat's `reload-threads` in the race: the same 8 sources in flight as storyfeed's bench `fetch.concurrency`. */
 export const NEWSBOAT_RELOAD_THREADS = 8;
 
-/** Returns the generator options of a race corpus: real article text (the pool), ~600 words per item, XML formats only. */
+/**
+ * Returns the generator options of a race corpus: real article text (the pool), ~600 words per item, XML formats only.
+ */
 export function raceCorpusOptions(size: RaceSize, pool: readonly StoryText[]): CorpusOptions {
   return { ...RACE_SIZES[size], pool, formats: RACE_FORMATS, seed: 16 };
 }
@@ -74,7 +76,9 @@ export interface TimeReport {
   exitStatus: number | null;
 }
 
-/** Parses the output file of `/usr/bin/time -f TIME_FORMAT -o FILE` (GNU time 1.9); throws when it holds no measurement. */
+/**
+ * Parses the output file of `/usr/bin/time -f TIME_FORMAT -o FILE` (GNU time 1.9); throws when it holds no measurement.
+ */
 export function parseTimeOutput(text: string): TimeReport {
   const lines = text
     .split('\n')

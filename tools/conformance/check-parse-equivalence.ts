@@ -1,14 +1,14 @@
-// Checks that the parse stage's fast paths change no result (not a test; issue #7). Every document of the
-// conformance corpus (../shared/conformance/feedparser, read in place), plus any folders given, goes through
-// decodeBytes + parseFeed twice, and the two ParsedFeed results (or errors) must be deep-equal:
+// Checks that the parse stage's fast paths change no result (not a test; issue #7). Every document of the conformance
+// corpus (../shared/conformance/feedparser, read in place), plus any folders given, goes through decodeBytes +
+// parseFeed twice, and the two ParsedFeed results (or errors) must be deep-equal:
 //
 //   npm run --silent build:tools && node build/tools/conformance/check-parse-equivalence.js [folders…]   # fast paths on vs off
 //   … check-parse-equivalence.js --reference DIST [folders…]   # this checkout vs another build (e.g. main's dist/)
 //
-// The first form compares parsing with the reference path of the same code (fast-paths.ts); the second also
-// covers decoding, against the code before the change. This checkout's code is imported (type-checked with it);
-// the --reference build is another version, data to compare with, loaded from the path given. Prints one JSON
-// line and the first differences; exits 1 if any document differs.
+// The first form compares parsing with the reference path of the same code (fast-paths.ts); the second also covers
+// decoding, against the code before the change. This checkout's code is imported (type-checked with it); the
+// --reference build is another version, data to compare with, loaded from the path given. Prints one JSON line and the
+// first differences; exits 1 if any document differs.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

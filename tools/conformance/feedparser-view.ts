@@ -326,19 +326,25 @@ function hasFeedConstruct(detail: string): boolean {
   return detail === 'title_detail';
 }
 
-/** Returns the feed-level text construct a feedparser key names: subtitle (tagline, description) or rights (copyright). */
+/**
+ * Returns the feed-level text construct a feedparser key names: subtitle (tagline, description) or rights (copyright).
+ */
 function feedConstruct(parsed: FeedReport['parsed'] | undefined, key: string): ParsedText | undefined {
   return /^(?:rights|copyright)/.test(key) ? parsed?.rights : parsed?.subtitle;
 }
 
-/** Returns a construct's language as the model reads it: its own xml:lang (blank means none), else the inherited one. */
+/**
+ * Returns a construct's language as the model reads it: its own xml:lang (blank means none), else the inherited one.
+ */
 function textLanguage(text: ParsedText | undefined, inherited: string | null | undefined): string | null | undefined {
   // A blank xml:lang is feedparser's None: declared, with no language.
   if (text?.language !== undefined) return normalizeLanguage(text.language);
   return inherited ?? undefined;
 }
 
-/** Returns the Field for one attribute of a link (href resolved against `base`), or undefined for one we do not keep. */
+/**
+ * Returns the Field for one attribute of a link (href resolved against `base`), or undefined for one we do not keep.
+ */
 function linkField(
   link: () => ParsedLink | undefined,
   attribute: string,

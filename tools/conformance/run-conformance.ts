@@ -133,7 +133,10 @@ function headerText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(b);
 }
 
-/** Returns the report row of a corpus file: its top folder, with wellformed/ split into sanitize, HTTP-header files and the rest. */
+/**
+ * Returns the report row of a corpus file: its top folder, with wellformed/ split into sanitize, HTTP-header files and
+ * the rest.
+ */
 export function rowOf(relativePath: string, corpusCase: CorpusCase): string {
   const parts = relativePath.split('/');
   const top = parts[0] ?? '';

@@ -1,18 +1,18 @@
-// Story-clustering evaluation: clusters each part (`dataset`) of the labelled dev sets on its own with the
-// shipped defaults, through the same code users run (`storyfeed cluster`), and scores the predictions with
+// Story-clustering evaluation: clusters each part (`dataset`) of the labelled dev sets on its own with the shipped
+// defaults, through the same code users run (`storyfeed cluster`), and scores the predictions with
 // ../shared/tools/bcubed.mjs (allsides_neus and wikinews_galaxy from dev.jsonl.gz, uci_dev from uci-dev.jsonl.gz).
-// Every dated part is also replayed as a server sees it: in publication order, one call per 30 minutes of
-// articles, each clustering only the new articles against the stories so far.
-// Fails (exit 1) when a part's F1 or precision falls below its floor in eval/cluster-floor.json, the macro F1
-// below the macro floor, or a replay scores more than REPLAY_TOLERANCE away from its one-batch F1.
+// Every dated part is also replayed as a server sees it: in publication order, one call per 30 minutes of articles,
+// each clustering only the new articles against the stories so far. Fails (exit 1) when a part's F1 or precision falls
+// below its floor in eval/cluster-floor.json, the macro F1 below the macro floor, or a replay scores more than
+// REPLAY_TOLERANCE away from its one-batch F1.
 //
 //   npm run eval:cluster -- [--gold PATH]... [--shuffle SEED] [--chunk N] [--set key=value ...] [--no-floor] [--no-replay]
 //
-// --gold picks other files (repeatable); --shuffle reorders each part (a robustness check: the files list a
-// story's articles together); --chunk N clusters each part N new articles per call, stories carried over;
-// --set overrides a clustering option (exploration only; the gate uses the defaults).
-// The gold labels are read here only, to score; the clusterer sees id, title, description, body, outlet, url
-// and published. Skips with a message when ../shared is absent.
+// --gold picks other files (repeatable); --shuffle reorders each part (a robustness check: the files list a story's
+// articles together); --chunk N clusters each part N new articles per call, stories carried over; --set overrides a
+// clustering option (exploration only; the gate uses the defaults). The gold labels are read here only, to score; the
+// clusterer sees id, title, description, body, outlet, url and published. Skips with a message when ../shared is
+// absent.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,16 +1,14 @@
-// The pipeline's cluster stage alone, replayed on a store a bench run left (`npm run bench -- --keep`):
-// clusterItems called as runOnce calls it, for a cold run (every stored item new, no stories) or, with
-// --new N, for the N newest items against the stories changed within the window before them (a run that
-// brings N new items). Prints CPU and wall time of the call, the stories (and a hash of the result, to compare
-// builds), and peak RSS. Not a test.
+// The pipeline's cluster stage alone, replayed on a store a bench run left (`npm run bench -- --keep`): clusterItems
+// called as runOnce calls it, for a cold run (every stored item new, no stories) or, with --new N, for the N newest
+// items against the stories changed within the window before them (a run that brings N new items). Prints CPU and wall
+// time of the call, the stories (and a hash of the result, to compare builds), and peak RSS. Not a test.
 //
 //   npm run --silent build:tools && node --expose-gc build/tools/eval/replay-cluster.js STORE.db [--new N] [--limit N] [--dist DIR] [--at-hand]
 //
-// --limit N: only the N oldest items (a shorter span); --dist: another build (e.g. the code before a change),
-// loaded from the path given (it is data to compare with, not our code); without it, this checkout's src/ through
-// ordinary imports. --at-hand: every item read first and handed over in a map (ItemsAtHand, as runOnce did before
-// the clusterer read the texts itself; what a build older than ItemsToRead needs), instead of ids, dates and the
-// store's reader.
+// --limit N: only the N oldest items (a shorter span); --dist: another build (e.g. the code before a change), loaded
+// from the path given (it is data to compare with, not our code); without it, this checkout's src/ through ordinary
+// imports. --at-hand: every item read first and handed over in a map (ItemsAtHand, as runOnce did before the clusterer
+// read the texts itself; what a build older than ItemsToRead needs), instead of ids, dates and the store's reader.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';

@@ -1,15 +1,13 @@
-// Trains the clusterer's pair model (logistic regression over FEATURE_NAMES) on the dev set and
-// reports how it clusters. Procedure: for each part, every item is linked to its nearest items exactly
-// as in clusterItems (src/cluster/item-graph.ts), and each linked pair becomes a training row labelled
-// "same gold story". Both parts weigh equally. The gold labels are read here only; the shipped
-// clusterer never sees them.
+// Trains the clusterer's pair model (logistic regression over FEATURE_NAMES) on the dev set and reports how it
+// clusters. Procedure: for each part, every item is linked to its nearest items exactly as in clusterItems
+// (src/cluster/item-graph.ts), and each linked pair becomes a training row labelled "same gold story". Both parts weigh
+// equally. The gold labels are read here only; the shipped clusterer never sees them.
 //
 //   npm run train:cluster -- [--split stories|parts] [--write] [--small-share S] [--floor F] [--thresholds T,…] [--quick]
 //
-// --split stories: train on half of the stories (by a hash of the story id), test on the other half.
-// --split parts:   train on each part, test on the other.
-// --write:         store the weights trained on everything in src/cluster/join-model.ts (rebuild after).
-// Skips with a message when ../shared is absent.
+// --split stories: train on half of the stories (by a hash of the story id), test on the other half. --split parts:
+// train on each part, test on the other. --write:         store the weights trained on everything in
+// src/cluster/join-model.ts (rebuild after). Skips with a message when ../shared is absent.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,9 @@ import { clusterFile } from './cluster-file.js';
 import { StoryfeedError } from '../../lib/errors.js';
 import { EXIT, type Command } from './command.js';
 
-/** `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with the pipeline's clusterer. */
+/**
+ * `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with the pipeline's clusterer.
+ */
 export const clusterCommand: Command = {
   name: 'cluster',
   synopsis:

@@ -103,7 +103,10 @@ export function parseArticleLines(text: string, name = 'input'): ArticleRecord[]
 export type Replay =
   /** `runSize` new articles per call (by date, then input order). */
   | { runSize: number }
-  /** One call per `minutes` of publication time (a scheduled job every so many minutes); undated articles come last, in one call. */
+  /**
+   * One call per `minutes` of publication time (a scheduled job every so many minutes); undated articles come last, in
+   * one call.
+   */
   | { minutes: number };
 
 /**

@@ -6,7 +6,10 @@ import { serveOutput, type OutputServer } from '../../serve/serve-output.js';
 import { EXIT, type Command } from './command.js';
 import { SERVE_OPTIONS, describeServing, resolveServeOptions } from './serve-command.js';
 
-/** `storyfeed daemon`: run now, then on the configured cron schedule until SIGINT/SIGTERM; with --serve, also serve output/. */
+/**
+ * `storyfeed daemon`: run now, then on the configured cron schedule until SIGINT/SIGTERM; with --serve, also serve
+ * output/.
+ */
 export const daemonCommand: Command = {
   name: 'daemon',
   synopsis:

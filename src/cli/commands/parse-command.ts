@@ -19,7 +19,10 @@ export interface FeedReport {
   feed: FeedInfo;
   items: Item[];
   warnings: string[];
-  /** The URL relative references resolved against (before xml:base): `--base`, else Content-Location, else the document URL. */
+  /**
+   * The URL relative references resolved against (before xml:base): `--base`, else Content-Location, else the document
+   * URL.
+   */
   baseUrl: string;
 }
 
@@ -68,7 +71,9 @@ export function describeFeed(body: Uint8Array, options: DescribeFeedOptions): Fe
   };
 }
 
-/** Returns the JSON shape `storyfeed parse` prints: feed metadata, then each item with ISO UTC dates (null when absent). */
+/**
+ * Returns the JSON shape `storyfeed parse` prints: feed metadata, then each item with ISO UTC dates (null when absent).
+ */
 export function feedReportJson(report: FeedReport): unknown {
   return {
     feed: { ...report.feed, encoding: report.decoded.encoding, encodingSource: report.decoded.encodingSource },

@@ -12,7 +12,9 @@ export const SERVE_OPTIONS = {
   port: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-/** Returns where to serve: --host/--port over the config's `serve` section; a string naming the problem when invalid. */
+/**
+ * Returns where to serve: --host/--port over the config's `serve` section; a string naming the problem when invalid.
+ */
 export function resolveServeOptions(values: CommandContext['values'], config: ResolvedConfig): ServeOptions | string {
   const host = values.host === undefined ? config.serve.host : String(values.host).trim();
   if (!host) return '--host must not be empty';
@@ -43,7 +45,10 @@ export function schedulePeriodMs(schedule: { cron: string; timezone: string }): 
   }
 }
 
-/** Returns what `serve` and `daemon --serve` print once listening: the URLs to use, and a warning line when output.selfUrl points elsewhere. */
+/**
+ * Returns what `serve` and `daemon --serve` print once listening: the URLs to use, and a warning line when
+ * output.selfUrl points elsewhere.
+ */
 export function describeServing(
   server: OutputServer,
   dir: string,

@@ -102,7 +102,8 @@ export function mapAtomFeed(
   return parsed;
 }
 
-// Inline markup bound to the XHTML/SVG/MathML namespace by a prefix declared outside the construct (inline-namespaces.ts).
+// Inline markup bound to the XHTML/SVG/MathML namespace by a prefix declared outside the construct
+// (inline-namespaces.ts).
 function unprefixXhtml(texts: (ParsedText | undefined)[], prefixes: string[]): void {
   if (prefixes.length === 0) return;
   for (const text of texts) if (text?.type === 'xhtml') text.value = unprefixInlineMarkup(text.value, prefixes);

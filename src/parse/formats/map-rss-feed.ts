@@ -24,7 +24,10 @@ import { uniquePersons, uniqueStrings } from './unique.js';
 //   `dc:`/`content:` prefixes are read by their literal prefix; unknown namespaces are dropped;
 // - only the first `<link>` of an item is kept; xml:lang/xml:base are read on `<rss>` and `<item>`, not on `<channel>`.
 
-/** Returns the ParsedFeed for a feedsmith RSS 0.9x/2.0 feed; `tree` (read-xml-tree.ts) adds what feedsmith does not read. */
+/**
+ * Returns the ParsedFeed for a feedsmith RSS 0.9x/2.0 feed; `tree` (read-xml-tree.ts) adds what feedsmith does not
+ * read.
+ */
 export function mapRssFeed(
   feed: RssFeed.Feed<string>,
   version: string | undefined,

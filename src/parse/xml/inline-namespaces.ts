@@ -22,7 +22,10 @@ export function findInlinePrefixes(xml: string): string[] {
   return [...prefixes];
 }
 
-/** Returns `markup` with the given namespace prefixes removed from element names and their xmlns:prefix declarations dropped. */
+/**
+ * Returns `markup` with the given namespace prefixes removed from element names and their xmlns:prefix declarations
+ * dropped.
+ */
 export function unprefixInlineMarkup(markup: string, prefixes: readonly string[]): string {
   if (prefixes.length === 0) return markup;
   const names = prefixes.map((prefix) => prefix.replace(/[.-]/g, '\\$&')).join('|');

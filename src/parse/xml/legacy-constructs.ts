@@ -43,7 +43,10 @@ export function decodeBase64Text(text: string): string | undefined {
 /** An RSS item body feedparser knows: `<body>` / `<xhtml:body>` (markup inside) or `<fullitem>` (escaped markup). */
 const ITEM_BODY = /<((?:[\w.-]+:)?body|fullitem)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
 
-/** Returns `xml` with each item's `<body>`, `<xhtml:body>` or `<fullitem>` rewritten as `content:encoded` (when the item has none). */
+/**
+ * Returns `xml` with each item's `<body>`, `<xhtml:body>` or `<fullitem>` rewritten as `content:encoded` (when the item
+ * has none).
+ */
 export function liftItemBodies(xml: string): string {
   if (!(parseFastPaths() ? hasItemBody(xml) : ITEM_BODY_START.test(xml))) return xml;
   return xml.replace(/(<item[\s>][\s\S]*?<\/item\s*>)/g, (item: string) => {
@@ -60,10 +63,16 @@ export function liftItemBodies(xml: string): string {
   });
 }
 
-/** The start of an item body anywhere in the document (CDATA included, as the rewrite below does not look at CDATA either). */
+/**
+ * The start of an item body anywhere in the document (CDATA included, as the rewrite below does not look at CDATA
+ * either).
+ */
 const ITEM_BODY_START = /<(?:[\w.-]+:)?body[\s>]|<fullitem[\s>]/;
 
-/** Returns ITEM_BODY_START.test(xml), found from each `body` in the text (a common word in news, but much rarer than a `<`). */
+/**
+ * Returns ITEM_BODY_START.test(xml), found from each `body` in the text (a common word in news, but much rarer than a
+ * `<`).
+ */
 function hasItemBody(xml: string): boolean {
   // (`fullit` is found much faster than longer patterns, for which V8 switches to a slower search.)
   if (xml.includes('fullit') && /<fullitem[\s>]/.test(xml)) return true;
@@ -97,7 +106,10 @@ const RSS_NAMESPACES: ReadonlySet<string> = new Set([
   'http://backend.userland.com/rss',
 ]);
 
-/** Returns `xml` with the prefix of a prefixed RSS root (`<r:rss>` bound to an RSS namespace) removed from every element name. */
+/**
+ * Returns `xml` with the prefix of a prefixed RSS root (`<r:rss>` bound to an RSS namespace) removed from every element
+ * name.
+ */
 export function unprefixRss(xml: string): string {
   if (parseFastPaths() && !xml.includes(':rss')) return xml;
   const root = /<([\w.-]+):rss[\s>]/.exec(xml);

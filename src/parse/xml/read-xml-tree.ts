@@ -53,7 +53,10 @@ function readXmlDocument(xml: string): XmlDocument {
   };
 }
 
-/** Returns the root element of `xml` as htmlparser2 reads it (the reference for scan-xml-tree.ts, and the reader of documents it gives up on). */
+/**
+ * Returns the root element of `xml` as htmlparser2 reads it (the reference for scan-xml-tree.ts, and the reader of
+ * documents it gives up on).
+ */
 export function readXmlTreeWithParser(xml: string): XmlElement | undefined {
   const documentNode: XmlElement = {
     uri: '',

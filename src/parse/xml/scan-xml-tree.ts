@@ -19,7 +19,9 @@ export interface ScannedDocument {
    * Undefined when a comment holds a `<`, where that regex's view of the markup may differ from the scanner's.
    */
   tagPrefixes: ReadonlySet<string> | undefined;
-  /** Prefixes declared by an `xmlns:prefix="…"` attribute (each one a match of hasUndeclaredPrefix's declaration regex). */
+  /**
+   * Prefixes declared by an `xmlns:prefix="…"` attribute (each one a match of hasUndeclaredPrefix's declaration regex).
+   */
   declaredPrefixes: ReadonlySet<string>;
 }
 
@@ -94,7 +96,10 @@ class ScannedElement implements XmlElement {
   }
 }
 
-/** Returns the tree of `xml` as readXmlTree's htmlparser2 reader builds it, or undefined when the syntax is not plain enough to be sure (see above). */
+/**
+ * Returns the tree of `xml` as readXmlTree's htmlparser2 reader builds it, or undefined when the syntax is not plain
+ * enough to be sure (see above).
+ */
 export function scanXmlTree(xml: string): ScannedDocument | undefined {
   const length = xml.length;
   const documentNode = new ScannedElement('', '#document', {}, 0, xml);
@@ -189,7 +194,8 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       }
       // Attributes written together (`a="1"b="2"`) are read by htmlparser2, but they are not XML.
       if (index === before) return undefined;
-      // An attribute name is its first character (even `=` or a quote) and what follows up to `=`, whitespace, `/` or `>`.
+      // An attribute name is its first character (even `=` or a quote) and what follows up to `=`, whitespace, `/` or
+      // `>`.
       const nameStart = index;
       index++;
       while (index < length && (c = xml.charCodeAt(index)) !== EQUALS && !isEndOfTagSection(c)) {
@@ -246,7 +252,10 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** The HTML replacements for numeric references to C1 controls and NUL (entities' decode-codepoint.ts, which htmlparser2 uses). */
+/**
+ * The HTML replacements for numeric references to C1 controls and NUL (entities' decode-codepoint.ts, which htmlparser2
+ * uses).
+ */
 const C1_REPLACEMENTS: ReadonlyMap<number, number> = new Map([
   [0, 0xfffd],
   [0x80, 0x20ac],

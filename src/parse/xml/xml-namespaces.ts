@@ -9,7 +9,10 @@ export const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
   xml: 'http://www.w3.org/XML/1998/namespace',
 };
 
-/** Returns the prefix → URI scope inside an element: its parent's, plus the xmlns declarations among its attributes (the parent's object when it has none). */
+/**
+ * Returns the prefix → URI scope inside an element: its parent's, plus the xmlns declarations among its attributes (the
+ * parent's object when it has none).
+ */
 export function elementScope(
   parent: Readonly<Record<string, string>>,
   attributes: Record<string, string>,
@@ -22,7 +25,10 @@ export function elementScope(
   return scope ?? parent;
 }
 
-/** Returns the namespace URI and lower-cased local name of an element name in `scope` (an undeclared prefix stands for itself). */
+/**
+ * Returns the namespace URI and lower-cased local name of an element name in `scope` (an undeclared prefix stands for
+ * itself).
+ */
 export function elementName(name: string, scope: Readonly<Record<string, string>>): { uri: string; local: string } {
   const colon = name.indexOf(':');
   const prefix = colon === -1 ? '' : name.slice(0, colon);

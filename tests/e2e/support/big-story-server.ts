@@ -19,7 +19,9 @@ export interface StoryServer {
   close(): Promise<void>;
 }
 
-/** Starts a StoryServer on 127.0.0.1, port 0, with the views rendered (the feeds' self and page URLs are the server's). */
+/**
+ * Starts a StoryServer on 127.0.0.1, port 0, with the views rendered (the feeds' self and page URLs are the server's).
+ */
 export async function serveStories(views: StoryView[]): Promise<StoryServer> {
   const dir = mkdtempSync(join(tmpdir(), 'storyfeed-big-story-'));
   const server = await serveOutput({ dir, host: '127.0.0.1', port: 0 }, { logger: silentLogger });

@@ -221,7 +221,10 @@ describe('clusterItems across runs', () => {
   });
 });
 
-/** A month of news: x (day 0), q (days 8-10: across the first slice's end, three windows = 216 h after x1; q4 is 241 h after x1, 49 h after q1), z (day 31, out of reach). */
+/**
+ * A month of news: x (day 0), q (days 8-10: across the first slice's end, three windows = 216 h after x1; q4 is 241 h
+ * after x1, 49 h after q1), z (day 31, out of reach).
+ */
 const span = (): Item[] => [
   { ...budget('x1', 'a'), published: '2015-03-20T10:00:00.000Z', date: '2015-03-20T10:00:00.000Z' },
   { ...budget('x2', 'b'), published: '2015-03-20T12:00:00.000Z', date: '2015-03-20T12:00:00.000Z' },

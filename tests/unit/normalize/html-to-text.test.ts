@@ -69,7 +69,8 @@ describe('helpers', () => {
 
   it('collapseWhitespace equals replacing every \\s+ run by one space (it skips lone spaces only)', () => {
     const spaces = [' ', '\t', '\n', '\u00a0', '\u2028', '\u3000', '\ufeff', 'x', 'yz'];
-    // Every string of up to 4 pieces from `spaces`: lone and repeated spaces of each kind, between words and at the ends.
+    // Every string of up to 4 pieces from `spaces`: lone and repeated spaces of each kind, between words and at the
+    // ends.
     let strings = [''];
     for (let n = 0; n < 4; n++) strings = strings.flatMap((s) => spaces.map((p) => s + p));
     for (const text of strings)

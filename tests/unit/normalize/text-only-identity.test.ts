@@ -18,7 +18,10 @@ import { skipReason, withSkipReason } from '../../support/skip-reason.js';
 const FETCHED_AT = '2025-06-02T00:00:00.000Z';
 const SOURCE = { id: 'src', name: 'Source', url: 'https://news.example.org/feed.xml' };
 
-/** Normalises `feed` both ways, asserts the text-only items are the full ones with contentHtml '', returns the full items. */
+/**
+ * Normalises `feed` both ways, asserts the text-only items are the full ones with contentHtml '', returns the full
+ * items.
+ */
 function expectSameText(feed: ParsedFeed, context: NormalizeContext = { fetchedAt: FETCHED_AT }, label = '') {
   const full = normalizeFeed(feed, SOURCE, context);
   const textOnly = normalizeFeed(feed, SOURCE, context, { contentHtml: false });

@@ -142,7 +142,10 @@ const PIECES = [
   '<author>B &amp; C</author>',
 ];
 
-/** Returns `count` mutations of the documents: 1–3 edits each (insert a piece, delete, or copy a slice), often at a markup boundary. */
+/**
+ * Returns `count` mutations of the documents: 1–3 edits each (insert a piece, delete, or copy a slice), often at a
+ * markup boundary.
+ */
 function mutate(documents: string[], count: number, seed: number): [string, string][] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;

@@ -457,7 +457,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
       link: 'https://entities.example.com/?a=1&b=2',
       entries: [
         {
-          // Entities decode once (HTML table, so &eacute;/&nbsp; work); &amp;amp; stays one level escaped; unknown ones stay.
+          // Entities decode once (HTML table, so &eacute;/&nbsp; work); &amp;amp; stays one level escaped; unknown ones
+          // stay.
           title: { value: 'Caf\u00e9\u00a0news \u2014 \u263a &amp; &bogus;', type: 'html' },
           links: [{ href: 'https://entities.example.com/1?x=1&y=2', rel: 'alternate' }],
           authors: [],

@@ -65,7 +65,10 @@ function writeOldStore(path: string, items: readonly Item[], seenAt: string): vo
 
 const SOURCE = (id: string) => ({ id, name: id, url: `http://127.0.0.1/${id}` });
 
-/** Feeds with HTML contents, authors, categories, and undated entries (dated by the fetch time, kept from the first run). */
+/**
+ * Feeds with HTML contents, authors, categories, and undated entries (dated by the fetch time, kept from the first
+ * run).
+ */
 function feeds(): { id: string; feed: ParsedFeed }[] {
   const { sources } = generateCorpus({ sources: 8, itemsPerSource: 20, pool: generatedStories(200, 3), seed: 3 });
   const out = sources.map((s) => ({ id: s.id, feed: parseFeed(s.document) }));

@@ -135,7 +135,8 @@ describe('OPML', () => {
     const opmlPath = join(configPath, '..', 'in.opml');
     writeFileSync(opmlPath, NESTED);
     const imported = capture();
-    // --no-check: these .example URLs must not be fetched (no test touches the network); checking is tested with a loopback server.
+    // --no-check: these .example URLs must not be fetched (no test touches the network); checking is tested with a
+    // loopback server.
     expect(await main(['sources', 'import', opmlPath, '--no-check', '--config', configPath], imported.io)).toBe(0);
     expect(imported.out.join('')).toBe('imported 2 sources, 2 duplicates skipped, 2 invalid\n');
     expect(imported.err.join('')).toContain('invalid: Broken: "not a url": not an absolute URL');

@@ -34,7 +34,8 @@ describe('xmlDepth', () => {
   });
 
   it('never walks the stack for a stray end tag', () => {
-    // Counts work, not time: a stray end tag never walks the stack, so 100,000 of them after 100,000 open elements stay cheap.
+    // Counts work, not time: a stray end tag never walks the stack, so 100,000 of them after 100,000 open elements stay
+    // cheap.
     const xml = `${'<x>'.repeat(100_000)}${'</y>'.repeat(100_000)}`;
     expect(xmlDepth(xml, 1_000_000)).toBe(100_000);
   });
@@ -53,7 +54,8 @@ describe('parseFeed nesting limit', () => {
 
   it('reads a document nested within the limit, and a deeper one when the limit is raised', () => {
     expect(parseFeed(rss(nested(90))).entries).toHaveLength(1);
-    // fast-xml-parser (under feedsmith) refuses more than 100 levels on its own: a deeper document is malformed, not too deep.
+    // fast-xml-parser (under feedsmith) refuses more than 100 levels on its own: a deeper document is malformed, not
+    // too deep.
     expect(() => parseFeed(rss(nested(300)), { maxDepth: 400 })).toThrow(/malformed/);
   });
 
