@@ -42,7 +42,7 @@ export interface DecodedDocument {
   encodingSource: 'bom' | 'http' | 'prolog' | 'default' | 'sniffed';
 }
 
-export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
+type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
 
 export interface ParsedLink {
   href: string;

@@ -742,18 +742,3 @@ export function sparse(ids: number[], w: number[]): SparseVec {
   });
   return out;
 }
-
-/** Returns the dot product (the cosine, for unit vectors) of two sparse vectors. */
-export function dotSparse(a: SparseVec, b: SparseVec): number {
-  let i = 0;
-  let j = 0;
-  let dot = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    const x = a.ids[i]!;
-    const y = b.ids[j]!;
-    if (x === y) dot += a.w[i++]! * b.w[j++]!;
-    else if (x < y) i++;
-    else j++;
-  }
-  return dot;
-}

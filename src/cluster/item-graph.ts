@@ -369,8 +369,3 @@ function weightIn(rows: SparseRows, i: number, t: number): number {
   }
   return 0;
 }
-
-/** Whether two items may be linked: both dated and further apart than the window is the only bar. */
-export function inWindow(a: number | null, b: number | null, windowMs: number): boolean {
-  return a === null || b === null || Math.abs(a - b) <= windowMs;
-}

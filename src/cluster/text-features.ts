@@ -68,10 +68,6 @@ const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
 /** The body words considered for terms (the lead carries the story; the tail drifts). */
 export const BODY_TERM_WORDS = 400;
-/** The body words considered for shingles. */
-export const BODY_SHINGLE_WORDS = 2000;
-/** Words per shingle: long enough that a shared run is a shared quote or a syndicated copy. */
-export const SHINGLE_SIZE = 8;
 
 /** One word of a text: lower-cased form, whether it was capitalised, whether it opened a sentence. */
 export interface Token {
@@ -213,11 +209,6 @@ export function isUpperInitial(raw: string): boolean {
   return UPPER.test(raw);
 }
 
-/** Returns the lower-cased words of a text, apostrophes removed. */
-export function words(text: string): string[] {
-  return tokenize(text).map((t) => t.word);
-}
-
 const stemCache = new Map<string, string | null>();
 
 /** Returns the stemmed content term of a word, or null for a stop word / 1-letter word. */
@@ -230,16 +221,6 @@ export function termOf(word: string): string | null {
     stemCache.set(word, t);
   }
   return t;
-}
-
-/** Returns the stemmed content terms of a text (stop words and 1-letter words dropped). */
-export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const tok of tokenize(text)) {
-    const t = termOf(tok.word);
-    if (t !== null) out.push(t);
-  }
-  return out;
 }
 
 /** Whether a word can name something (a candidate entity): not a stop word, at least 2 characters. */
@@ -296,7 +277,7 @@ export function itemTermCounts(item: Pick<Item, 'title' | 'summary' | 'contentTe
 }
 
 /** Weighted stemmed-term counts of tokenised item text. */
-export function termCounts(text: ItemText): Map<string, number> {
+function termCounts(text: ItemText): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (tokens: Token[], weight: number) => {
     for (const tok of tokens) {
@@ -308,51 +289,4 @@ export function termCounts(text: ItemText): Map<string, number> {
   add(text.summary, FIELD_WEIGHTS.summary);
   add(text.body, FIELD_WEIGHTS.body);
   return counts;
-}
-
-/**
- * Returns a 64-bit hash (two int32 halves, interleaved) of every run of `size` consecutive words
- * (stop words kept) of each word list (a run repeated in the text appears twice).
- */
-export function shingleHashes(lists: readonly (readonly string[])[], size = SHINGLE_SIZE): Int32Array {
-  let total = 0;
-  for (const w of lists) total += Math.max(0, w.length - size + 1);
-  const out = new Int32Array(total * 2);
-  let n = 0;
-  for (const w of lists) {
-    if (w.length < size) continue;
-    const h1 = new Int32Array(w.length);
-    const h2 = new Int32Array(w.length);
-    for (let i = 0; i < w.length; i++) {
-      const s = w[i]!;
-      let a = 0x811c9dc5;
-      let b = 0x01000193;
-      for (let k = 0; k < s.length; k++) {
-        const c = s.charCodeAt(k);
-        a = Math.imul(a ^ c, 0x01000193);
-        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
-      }
-      h1[i] = a;
-      h2[i] = b;
-    }
-    for (let i = 0; i + size <= w.length; i++) {
-      let a = 0x811c9dc5;
-      let b = 0x01000193;
-      for (let k = i; k < i + size; k++) {
-        a = Math.imul(a ^ h1[k]!, 0x01000193);
-        b = Math.imul(b ^ h2[k]!, 0x5bd1e995) ^ (b >>> 15);
-      }
-      out[n++] = a;
-      out[n++] = b;
-    }
-  }
-  return out.subarray(0, n);
-}
-
-/** Returns every run of `size` consecutive words (stop words kept) in a text, as strings. */
-export function shingles(text: string, size = SHINGLE_SIZE): Set<string> {
-  const w = tokenize(text, BODY_SHINGLE_WORDS).map((t) => t.word);
-  const out = new Set<string>();
-  for (let i = 0; i + size <= w.length; i++) out.add(w.slice(i, i + size).join(' '));
-  return out;
 }

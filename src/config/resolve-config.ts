@@ -149,7 +149,7 @@ function resolveSourceUrl(url: string, baseDir: string): string {
 }
 
 /** Formats zod issues as `sources[2].url: message`, one per problem, in document order. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     const path = formatPath(issue.path);
     let message = issue.message;

@@ -53,8 +53,8 @@ export type StoreErrorCode =
 export type WriteErrorCode = 'write/failed';
 export type LockErrorCode = 'lock/held' | 'lock/io';
 export type ClusterErrorCode = 'cluster/bad-input' | 'cluster/read-failed' | 'cluster/invariant';
-export type RenderErrorCode = 'render/opml';
-export type ServeErrorCode = 'serve/listen-failed';
+type RenderErrorCode = 'render/opml';
+type ServeErrorCode = 'serve/listen-failed';
 /** A document reader (worker thread) that stopped, or was closed with work outstanding. */
 export type ReadErrorCode = 'read/worker-stopped' | 'read/closed';
 export type ErrorCode =

@@ -6,7 +6,7 @@ import { domainToUnicode } from 'node:url';
 /**
  * Returns the IRI form of an absolute URL: Unicode host and percent-encoded non-ASCII UTF-8 decoded (RFC 3987 §3.2).
  */
-export function toIri(url: URL): string {
+function toIri(url: URL): string {
   let href = url.href;
   if (url.hostname.includes('xn--')) {
     const host = domainToUnicode(url.hostname);

@@ -11,11 +11,11 @@ import { sanitizeParsed, sanitizeParsedWithText } from './sanitize-content.js';
 import { firstWords, truncateText } from './truncate-text.js';
 
 /** Longest summary, in characters (including the closing "…"). */
-export const SUMMARY_MAX_CHARS = 300;
+const SUMMARY_MAX_CHARS = 300;
 /** Words of the summary used as a title when the entry has none. */
-export const FALLBACK_TITLE_WORDS = 12;
+const FALLBACK_TITLE_WORDS = 12;
 /** Title of last resort, for an entry with neither title nor text. */
-export const UNTITLED = '(untitled)';
+const UNTITLED = '(untitled)';
 
 /** What normalisation needs to know about the run besides the document. */
 export interface NormalizeContext {

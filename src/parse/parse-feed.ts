@@ -232,7 +232,7 @@ function looksLikeJson(text: string): boolean {
 }
 
 /** Returns `xml` without its DOCTYPE declaration (and internal subset), so no DTD entity is ever defined. */
-export function removeDoctype(xml: string): string {
+function removeDoctype(xml: string): string {
   // Only a DOCTYPE before the root element is a declaration; later the text is content (so the prolog is enough to
   // search).
   const firstElement = xml.search(/<[A-Za-z_]/);

@@ -14,7 +14,7 @@ export const SHOWN_OUTLETS = 12;
  * Up to this many outlets, each row of a story's content carries its article's summary; a bigger story gets one line
  * per outlet.
  */
-export const SUMMARIZED_OUTLETS = 5;
+const SUMMARIZED_OUTLETS = 5;
 
 /** One outlet's part in a story. */
 export interface Outlet {
@@ -209,7 +209,7 @@ export function orUntitled(title: string): string {
 }
 
 /** Returns the non-empty values, whitespace-collapsed and de-duplicated, in first-seen order. */
-export function distinct(values: string[]): string[] {
+function distinct(values: string[]): string[] {
   const seen = new Set<string>();
   for (const value of values) {
     const normalized = oneLine(stripInvalidXmlChars(value));

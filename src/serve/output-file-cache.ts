@@ -10,7 +10,7 @@ const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 /** One file of output/ as read whole at one moment, with its validators and lazily compressed variants. */
-export interface OutputFile {
+interface OutputFile {
   bytes: Buffer;
   /** Strong validator of the identity bytes (a content hash, so identical bytes keep their tag across rewrites). */
   etag: string;
@@ -24,7 +24,7 @@ export interface OutputFile {
 }
 
 /** Why a file could not be served. */
-export type OutputFileMiss = 'missing' | 'not-a-file';
+type OutputFileMiss = 'missing' | 'not-a-file';
 
 /**
  * Caches the files of one directory by device, inode, size and mtime. A file the output set's manifest lists is served

@@ -3,7 +3,7 @@ import type { NetworkInterfaceInfo } from 'node:os';
 const WILDCARDS = new Set(['0.0.0.0', '::', '0:0:0:0:0:0:0:0']);
 
 /** Whether a host name or address is this machine's loopback (only local readers can use it). */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h === '::1' || /^127\./.test(h);
 }

@@ -35,16 +35,7 @@ const FEED_TYPES = new Set([
 ]);
 
 /** Paths tried on the site's origin when the page links no feed. */
-export const COMMON_FEED_PATHS = [
-  '/feed',
-  '/rss.xml',
-  '/atom.xml',
-  '/feed.json',
-  '/feed.xml',
-  '/index.xml',
-  '/rss',
-  '/atom',
-];
+const COMMON_FEED_PATHS = ['/feed', '/rss.xml', '/atom.xml', '/feed.json', '/feed.xml', '/index.xml', '/rss', '/atom'];
 
 /**
  * Returns the feed links of an HTML page in document order, as absolute URLs (resolved against <base href> and

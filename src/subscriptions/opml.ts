@@ -5,7 +5,7 @@ import { ParseError, StoryfeedError } from '../lib/errors.js';
 import type { Source } from '../model.js';
 
 /** A feed listed in an OPML file. */
-export interface OpmlFeed {
+interface OpmlFeed {
   /** The outline's title, else its text. */
   title: string;
   xmlUrl: string;
@@ -30,7 +30,7 @@ type Outline = {
 };
 
 /** How nested folders are joined into one category name, and split back. */
-export const FOLDER_SEPARATOR = ' / ';
+const FOLDER_SEPARATOR = ' / ';
 
 /** Returns the category a feed's folders make ("News / Tech"), or undefined outside any folder. */
 export function categoryOf(folders: readonly string[]): string | undefined {

@@ -74,7 +74,7 @@ export function describeFeed(body: Uint8Array, options: DescribeFeedOptions): Fe
 /**
  * Returns the JSON shape `storyfeed parse` prints: feed metadata, then each item with ISO UTC dates (null when absent).
  */
-export function feedReportJson(report: FeedReport): unknown {
+function feedReportJson(report: FeedReport): unknown {
   return {
     feed: { ...report.feed, encoding: report.decoded.encoding, encodingSource: report.decoded.encodingSource },
     items: report.items.map((item) => ({

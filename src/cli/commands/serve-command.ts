@@ -33,7 +33,7 @@ export function resolveServeOptions(values: CommandContext['values'], config: Re
 }
 
 /** Returns the longest gap between the schedule's next runs (node-cron), the period /healthz counts staleness in. */
-export function schedulePeriodMs(schedule: { cron: string; timezone: string }): number {
+function schedulePeriodMs(schedule: { cron: string; timezone: string }): number {
   const task = createTask(schedule.cron, () => {}, { timezone: schedule.timezone });
   try {
     const runs = task.getNextRuns(12).map((d) => d.getTime());
@@ -64,7 +64,7 @@ export function describeServing(
 }
 
 /** Resolves on the first SIGINT/SIGTERM, with the signal's name. */
-export function waitForStopSignal(): Promise<NodeJS.Signals> {
+function waitForStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);

@@ -179,7 +179,7 @@ export function mapAtomPerson(person: AtomPersonLike): ParsedPerson {
 }
 
 /** Returns an Atom `<category>` with its term (none when it has no term). */
-export function mapAtomCategory(category: { term?: string; scheme?: string; label?: string }): ParsedCategory[] {
+function mapAtomCategory(category: { term?: string; scheme?: string; label?: string }): ParsedCategory[] {
   if (category.term === undefined) return [];
   const parsed: ParsedCategory = { term: category.term };
   if (category.scheme !== undefined) parsed.scheme = category.scheme;
@@ -188,7 +188,7 @@ export function mapAtomCategory(category: { term?: string; scheme?: string; labe
 }
 
 /** Returns an Atom text construct as ParsedText, or undefined when it is empty or not textual. */
-export function mapAtomText(text: AtomTextLike | undefined, outerBase?: string): ParsedText | undefined {
+function mapAtomText(text: AtomTextLike | undefined, outerBase?: string): ParsedText | undefined {
   if (text?.value === undefined) return undefined;
   let parsed: ParsedText;
   const type = textType(text.type);
@@ -306,7 +306,7 @@ function mapSource(source: AtomFeed.Entry<string>['source']): ParsedSource | und
  * base64 text, `mode="xml"` (the default) inline markup — kept as markup even when `type` is text/plain.
  * `keepDiv`: Atom 0.3 has no wrapper-div convention (RFC 4287 §4.1.3.1 is Atom 1.0), so a <div> is content.
  */
-export function readAtom03Text(
+function readAtom03Text(
   element: XmlElement | undefined,
   source: string,
   outerBase: string | undefined,

@@ -110,7 +110,7 @@ export function mapRssFeed(
 }
 
 /** Returns an RSS person (`email (Name)`, parsed by feedsmith into name/email/link) as a ParsedPerson. */
-export function mapRssPerson(person: RssFeed.Person): ParsedPerson {
+function mapRssPerson(person: RssFeed.Person): ParsedPerson {
   const parsed: ParsedPerson = {};
   if (person.name !== undefined) parsed.name = person.name;
   if (person.email !== undefined) parsed.email = person.email;

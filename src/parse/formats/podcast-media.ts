@@ -7,7 +7,7 @@ import type { ParsedCategory, ParsedText } from '../../model.js';
 import type { XmlElement } from '../xml/read-xml-tree.js';
 
 /** The scheme feedparser gives iTunes categories and keywords. */
-export const ITUNES_SCHEME = 'http://www.itunes.com/';
+const ITUNES_SCHEME = 'http://www.itunes.com/';
 /** Media RSS 1.5 §media:category: the default scheme. */
 const MEDIA_CATEGORY_SCHEME = 'http://search.yahoo.com/mrss/category_schema';
 

@@ -32,11 +32,6 @@ const RSS_NAMESPACES: ReadonlySet<string> = new Set([
   'http://channel.netscape.com/rdf/simple/0.9/',
 ]);
 
-/** Returns the root element of `xml`, or undefined when there is none. Never throws on malformed input. */
-export function readXmlTree(xml: string): XmlElement | undefined {
-  return readXmlDocument(xml).root;
-}
-
 /** The document tree, and what scan-xml-tree.ts saw of namespace prefixes (undefined when htmlparser2 read it). */
 interface XmlDocument {
   root: XmlElement | undefined;

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-export const PYTHON = '/usr/bin/python3';
+const PYTHON = '/usr/bin/python3';
 const FEEDPARSER_SCRIPT = join(import.meta.dirname, 'feedparser-read.py');
 
 /** Returns whether Debian's python3 can import feedparser. */
