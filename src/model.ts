@@ -42,7 +42,7 @@ export interface DecodedDocument {
   encodingSource: 'bom' | 'http' | 'prolog' | 'default' | 'sniffed';
 }
 
-export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
+type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
 
 export interface ParsedLink {
   href: string;
@@ -68,11 +68,16 @@ export interface ParsedText {
   base?: string;
   /** xml:lang declared on this construct (or its xhtml div); otherwise the entry's or feed's language applies. */
   language?: string;
-  /** True when `value` is exact text decoded from base64 (RFC 4287 §4.1.3.3, Atom 0.3 `mode="base64"`), not XML character data: no entity decoding applies to it. */
+  /**
+   * True when `value` is exact text decoded from base64 (RFC 4287 §4.1.3.3, Atom 0.3 `mode="base64"`), not XML
+   * character data: no entity decoding applies to it.
+   */
   verbatim?: boolean;
 }
 
-/** A category as the feed gave it: Atom `term`/`scheme`/`label`, RSS `<category domain>` text/domain, dc:subject text. */
+/**
+ * A category as the feed gave it: Atom `term`/`scheme`/`label`, RSS `<category domain>` text/domain, dc:subject text.
+ */
 export interface ParsedCategory {
   term: string;
   scheme?: string;
@@ -256,7 +261,10 @@ export interface RunReport {
   feedWritten: boolean;
   feedChanged: boolean;
   outputPath: string;
-  /** Milliseconds per stage: fetch/parse/normalize summed over sources, readWall/store/cluster/render/write wall times (store includes the storing done as each source arrived, which readWall also counts). */
+  /**
+   * Milliseconds per stage: fetch/parse/normalize summed over sources, readWall/store/cluster/render/write wall times
+   * (store includes the storing done as each source arrived, which readWall also counts).
+   */
   stageMs?: Record<'fetch' | 'parse' | 'normalize' | 'readWall' | 'store' | 'cluster' | 'render' | 'write', number>;
 }
 

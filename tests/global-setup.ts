@@ -6,5 +6,9 @@ export default function setup(): void {
   // For quick local runs of unit tests while dist/ cannot be built; the process tests then use the last build.
   if (process.env.STORYFEED_SKIP_BUILD === '1') return;
   const root = resolve(import.meta.dirname, '..');
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
 }

@@ -15,7 +15,10 @@ export interface TestSummaryInput {
  * Returns the closing lines: one per reason tests were skipped (`skipped 3 in FILE: reason`, from the
  * `[skipped: …]` name withSkipReason gives or a `ctx.skip(note)`), then `N passed, N failed[, N skipped]`.
  */
-export function summarizeTests(tests: readonly TestSummaryInput[], extraFailed = 0): { lines: string[]; passed: number; failed: number; skipped: number } {
+export function summarizeTests(
+  tests: readonly TestSummaryInput[],
+  extraFailed = 0,
+): { lines: string[]; passed: number; failed: number; skipped: number } {
   let passed = 0;
   let failed = extraFailed;
   const reasons = new Map<string, number>();
@@ -23,7 +26,10 @@ export function summarizeTests(tests: readonly TestSummaryInput[], extraFailed =
     if (t.state === 'passed') passed++;
     else if (t.state === 'failed') failed++;
     else {
-      const reason = t.note ?? /\[skipped: ([^\]]+)\]/.exec(t.fullName)?.[1] ?? 'no reason given (filtered out by -t, or skipped without withSkipReason)';
+      const reason =
+        t.note ??
+        /\[skipped: ([^\]]+)\]/.exec(t.fullName)?.[1] ??
+        'no reason given (filtered out by -t, or skipped without withSkipReason)';
       const key = `${t.file}: ${reason}`;
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }

@@ -10,7 +10,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './repo-root.js';
 
-/** The layers, highest first. A folder may import from the layers below its own, never from its own layer's siblings. */
+/**
+ * The layers, highest first. A folder may import from the layers below its own, never from its own layer's siblings.
+ */
 export const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
   ['pipeline', 'serve', 'subscriptions'],
@@ -131,4 +133,5 @@ function main(argv: string[]): number {
   return findings.length === 0 && cycles.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exitCode = main(process.argv.slice(2));

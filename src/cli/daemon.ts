@@ -43,7 +43,11 @@ export function startDaemon(
     timezone: config.schedule.timezone,
     noOverlap: true,
   });
-  logger.info('daemon started', { cron: config.schedule.cron, timezone: config.schedule.timezone, nextRun: task.getNextRun()?.toISOString() });
+  logger.info('daemon started', {
+    cron: config.schedule.cron,
+    timezone: config.schedule.timezone,
+    nextRun: task.getNextRun()?.toISOString(),
+  });
 
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));

@@ -17,7 +17,15 @@ import { VERSION } from '../lib/version.js';
 export { EXIT } from './commands/command.js';
 
 /** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, daemonCommand, explainCommand, serveCommand, parseCommand, sourcesCommand, clusterCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  daemonCommand,
+  explainCommand,
+  serveCommand,
+  parseCommand,
+  sourcesCommand,
+  clusterCommand,
+];
 
 const GLOBAL_OPTIONS = {
   config: { type: 'string', short: 'c' },
@@ -52,7 +60,10 @@ Exit codes: 0 done (for run: feed written), 1 failed (previous output left in pl
 }
 
 /** Runs the command line and returns the process exit code; the only reader of argv and env. */
-export async function main(argv: string[], io: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {},
+): Promise<number> {
   const stdout = io.stdout ?? processWriter(process.stdout);
   const stderr = io.stderr ?? processWriter(process.stderr);
   try {
@@ -62,7 +73,9 @@ export async function main(argv: string[], io: { stdout?: (s: string) => void; s
     const debug = argv.includes('--debug');
     const { message } = describeError(error);
     const typed = error instanceof StoryfeedError; // a typed error names the thing; only a surprise needs the hint
-    stderr(`storyfeed: ${typed ? message : `unexpected error: ${message}`}${debug || typed ? '' : ' (--debug shows the stack trace)'}\n`);
+    stderr(
+      `storyfeed: ${typed ? message : `unexpected error: ${message}`}${debug || typed ? '' : ' (--debug shows the stack trace)'}\n`,
+    );
     if (debug && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
     return EXIT.failed;
   }
@@ -87,9 +100,13 @@ async function dispatch(argv: string[], stdout: (s: string) => void, stderr: (s:
   const name = argv.find((a) => !a.startsWith('-'));
   const command = COMMANDS.find((c) => c.name === name);
 
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof GLOBAL_OPTIONS }>>;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { ...GLOBAL_OPTIONS, ...(command?.options ?? {}) },
+    });
   } catch (error) {
     stderr(`storyfeed: ${(error as Error).message}\n\n${help()}`);
     return EXIT.usage;
@@ -117,14 +134,16 @@ async function dispatch(argv: string[], stdout: (s: string) => void, stderr: (s:
     return EXIT.usage;
   }
 
-  const configPath = typeof values.config === 'string' ? values.config : (process.env.STORYFEED_CONFIG ?? 'config.json');
+  const configPath =
+    typeof values.config === 'string' ? values.config : (process.env.STORYFEED_CONFIG ?? 'config.json');
   try {
     return await command.handler({
       values,
       args: positionals.slice(1),
       configPath,
       loadConfig: () => loadConfig(configPath, process.env),
-      makeLogger: (config?: ResolvedConfig) => createLogger({ level: (level as LogLevel | undefined) ?? config?.log.level ?? 'info' }),
+      makeLogger: (config?: ResolvedConfig) =>
+        createLogger({ level: (level as LogLevel | undefined) ?? config?.log.level ?? 'info' }),
       stdout,
       stderr,
     });

@@ -172,7 +172,8 @@ class Links {
       links.at[g] = links.end;
       links.cap[g] = 2 * m;
       if (m === 0) continue;
-      // The group's entries by other group, then edge order (a stable sort), each pair's probabilities summed in that order.
+      // The group's entries by other group, then edge order (a stable sort), each pair's probabilities summed in that
+      // order.
       if (order.length < m) order = new Int32Array(2 * m);
       const idx = order.subarray(0, m);
       for (let k = 0; k < m; k++) idx[k] = from + k;
@@ -181,7 +182,8 @@ class Links {
       for (let k = 0; k < m; k++) {
         const o = other[idx[k]!]!;
         const p = prob[idx[k]!]!;
-        if (len > 0 && links.nbr[links.end + len - 1] === o) links.sum[links.end + len - 1] = links.sum[links.end + len - 1]! + p;
+        if (len > 0 && links.nbr[links.end + len - 1] === o)
+          links.sum[links.end + len - 1] = links.sum[links.end + len - 1]! + p;
         else {
           links.nbr[links.end + len] = o;
           links.sum[links.end + len] = 0 + p;
@@ -360,7 +362,14 @@ export class MaxHeap {
     const top = { mean: this.mean[0]!, a: this.ab[0]!, b: this.ab[1]!, va: this.ab[2]!, vb: this.ab[3]! };
     const last = --this.size;
     if (last > 0) {
-      this.set(0, this.mean[last]!, this.ab[last * 4]!, this.ab[last * 4 + 1]!, this.ab[last * 4 + 2]!, this.ab[last * 4 + 3]!);
+      this.set(
+        0,
+        this.mean[last]!,
+        this.ab[last * 4]!,
+        this.ab[last * 4 + 1]!,
+        this.ab[last * 4 + 2]!,
+        this.ab[last * 4 + 3]!,
+      );
       let k = 0;
       for (;;) {
         const l = 2 * k + 1;

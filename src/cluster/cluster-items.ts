@@ -41,7 +41,10 @@ export const DEFAULT_CLUSTER_OPTIONS: Required<ClusterOptions> = {
 export type ItemKey = Pick<Item, 'id' | 'date' | 'published' | 'updated' | 'dateSource'>;
 
 /** The fields of an item the clusterer reads: ids, outlet, dates and plain text (no HTML). */
-export type ItemText = Pick<Item, 'id' | 'sourceId' | 'date' | 'published' | 'updated' | 'dateSource' | 'title' | 'summary' | 'contentText'>;
+export type ItemText = Pick<
+  Item,
+  'id' | 'sourceId' | 'date' | 'published' | 'updated' | 'dateSource' | 'title' | 'summary' | 'contentText'
+>;
 
 /**
  * Reads items by id (e.g. the store's getItemTexts): those found, in the order asked. The clusterer asks for a
@@ -69,7 +72,10 @@ export interface ItemsAtHand extends ClusterInputBase {
  * learned, never every new item's: the same stories as ItemsAtHand with the items read.
  */
 export interface ItemsToRead extends ClusterInputBase {
-  /** As the keys of ItemsAtHand.items: the stories' members and any other item to learn from (ids not found are left out). */
+  /**
+   * As the keys of ItemsAtHand.items: the stories' members and any other item to learn from (ids not found are left
+   * out).
+   */
   itemIds: readonly string[];
   /** Items to place (ids and dates), in any order; their text is read too. */
   newItems: readonly ItemKey[];
@@ -123,11 +129,23 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
   const seen = new Set<string>();
   const fresh = input.newItems.filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id));
   const times = fresh.map(timeOf);
-  // An undated new item may join anything: then (and when the new items span less than SLICE_WINDOWS windows) one batch.
-  if (fresh.length === 0 || times.some((t) => t === null)) return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
-  const order = fresh.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || (fresh[x]!.id < fresh[y]!.id ? -1 : fresh[x]!.id > fresh[y]!.id ? 1 : 0));
-  if (times[order[order.length - 1]!]! - times[order[0]!]! < windowMs * SLICE_WINDOWS) return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
-  return clusterInWindows(input.stories, order.map((i) => fresh[i]!), pool, opts, windowMs, priorities);
+  // An undated new item may join anything: then (and when the new items span less than SLICE_WINDOWS windows) one
+  // batch.
+  if (fresh.length === 0 || times.some((t) => t === null))
+    return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
+  const order = fresh
+    .map((_, i) => i)
+    .sort((x, y) => times[x]! - times[y]! || (fresh[x]!.id < fresh[y]!.id ? -1 : fresh[x]!.id > fresh[y]!.id ? 1 : 0));
+  if (times[order[order.length - 1]!]! - times[order[0]!]! < windowMs * SLICE_WINDOWS)
+    return clusterBatch(input.stories, itemIds, input.newItems, pool, opts, priorities);
+  return clusterInWindows(
+    input.stories,
+    order.map((i) => fresh[i]!),
+    pool,
+    opts,
+    windowMs,
+    priorities,
+  );
 }
 
 /** Reads items at hand: the map's, else the new item's. */
@@ -160,8 +178,8 @@ class ItemPool {
   constructor(private readonly read: ReadItems) {}
 
   /**
-   * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then
-   * reads and learns those not held yet, in id order (so term ids, and every tie-break, do not depend on the input order).
+   * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then reads and
+   * learns those not held yet, in id order (so term ids, and every tie-break, do not depend on the input order).
    */
   focus(ids: ReadonlySet<string>): void {
     this.corpus.retain(ids);
@@ -179,7 +197,14 @@ class ItemPool {
   private *readAll(ids: readonly string[]): Generator<ItemText> {
     for (let i = 0; i < ids.length; i += READ_CHUNK) {
       for (const item of this.read(ids.slice(i, i + READ_CHUNK))) {
-        this.metas.set(item.id, { id: item.id, sourceId: item.sourceId, date: item.date, published: item.published, updated: item.updated, dateSource: item.dateSource });
+        this.metas.set(item.id, {
+          id: item.id,
+          sourceId: item.sourceId,
+          date: item.date,
+          published: item.published,
+          updated: item.updated,
+          dateSource: item.dateSource,
+        });
         yield item;
       }
     }
@@ -228,7 +253,9 @@ function clusterInWindows(
       if (given.has(r.id)) retiredInto.set(r.id, r.into);
     }
   }
-  const result = [...changed].map((id) => live.get(id)!).sort((a, b) => (a.published < b.published ? -1 : a.published > b.published ? 1 : a.id < b.id ? -1 : 1));
+  const result = [...changed]
+    .map((id) => live.get(id)!)
+    .sort((a, b) => (a.published < b.published ? -1 : a.published > b.published ? 1 : a.id < b.id ? -1 : 1));
   const retired = [...retiredInto].map(([id, into]) => ({ id, into })).sort((a, b) => (a.id < b.id ? -1 : 1));
   return retired.length > 0 ? { changed: result, retired } : { changed: result };
 }
@@ -255,7 +282,11 @@ function clusterBatch(
   const member = (id: string): ItemMeta | undefined => (atHand.has(id) ? pool.get(id) : undefined);
 
   // Old stories first, oldest first (the lower seed survives a merge), then new items in date order.
-  const stories = [...inputStories].map((story, i) => ({ story, i })).sort((x, y) => (x.story.published < y.story.published ? -1 : x.story.published > y.story.published ? 1 : x.i - y.i));
+  const stories = [...inputStories]
+    .map((story, i) => ({ story, i }))
+    .sort((x, y) =>
+      x.story.published < y.story.published ? -1 : x.story.published > y.story.published ? 1 : x.i - y.i,
+    );
   const known = new Set(inputStories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
   const ordered = [...newItems].filter((i) => !known.has(i.id) && !seen.has(i.id) && seen.add(i.id)).sort(byDateThenId);
@@ -275,7 +306,13 @@ function clusterBatch(
     const members = story.members.map((m) => member(m.itemId)).filter((x): x is ItemMeta => x !== undefined);
     const idx = members.map((m) => place(m, m));
     const times = idx.map((i) => timeAt[i]!).filter((t): t is number => t !== null);
-    seeds.push({ items: idx, sources: new Set(members.map((m) => m.sourceId)), minTime: times.length ? times.reduce((a, b) => Math.min(a, b)) : null, maxTime: times.length ? times.reduce((a, b) => Math.max(a, b)) : null, fresh: false });
+    seeds.push({
+      items: idx,
+      sources: new Set(members.map((m) => m.sourceId)),
+      minTime: times.length ? times.reduce((a, b) => Math.min(a, b)) : null,
+      maxTime: times.length ? times.reduce((a, b) => Math.max(a, b)) : null,
+      fresh: false,
+    });
   }
   const firstNew = seeds.length;
   for (const key of ordered) {
@@ -297,8 +334,20 @@ function clusterBatch(
   // Links between two items of one old story change nothing (agglomerate ignores them): not computed.
   const storyOf = new Int32Array(profiles.count).fill(-1);
   for (let g = 0; g < firstNew; g++) for (const i of seeds[g]!.items) storyOf[i] = g;
-  const edges = linkEdges(profiles, { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR }, storyOf, opts.model, pool.scratch);
-  const { root: pairRoot } = agglomerate(seeds, profiles.count, edges, { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs }, pool.scratch);
+  const edges = linkEdges(
+    profiles,
+    { neighbours: opts.maxCandidates, windowMs, rivalFloor: opts.model.rivalFloor ?? RIVAL_FLOOR },
+    storyOf,
+    opts.model,
+    pool.scratch,
+  );
+  const { root: pairRoot } = agglomerate(
+    seeds,
+    profiles.count,
+    edges,
+    { threshold: opts.threshold, sameSourceThreshold: opts.sameSourceThreshold, windowMs },
+    pool.scratch,
+  );
   // The pair decision's groups (by their root seed, ascending), then joined into stories at the story level.
   const groupIds: number[] = [];
   const groupAt = new Map<number, { items: number[]; fresh: boolean }>();
@@ -365,12 +414,14 @@ function clusterBatch(
       }
       counts = new Map();
       for (const x of itemsOfGroup.get(g)!) {
-        for (let y = profiles.all.at[x]!; y < profiles.all.at[x + 1]!; y++) counts.set(profiles.all.ids[y]!, (counts.get(profiles.all.ids[y]!) ?? 0) + 1);
+        for (let y = profiles.all.at[x]!; y < profiles.all.at[x + 1]!; y++)
+          counts.set(profiles.all.ids[y]!, (counts.get(profiles.all.ids[y]!) ?? 0) + 1);
       }
       termCounts.set(g, counts);
     }
     const mine: { id: number; w: number }[] = [];
-    for (let y = profiles.all.at[i]!; y < profiles.all.at[i + 1]!; y++) if ((counts.get(profiles.all.ids[y]!) ?? 0) > 1) mine.push({ id: profiles.all.ids[y]!, w: profiles.all.w[y]! });
+    for (let y = profiles.all.at[i]!; y < profiles.all.at[i + 1]!; y++)
+      if ((counts.get(profiles.all.ids[y]!) ?? 0) > 1) mine.push({ id: profiles.all.ids[y]!, w: profiles.all.w[y]! });
     return mine
       .sort((a, b) => b.w - a.w || a.id - b.id)
       .slice(0, k)
@@ -437,7 +488,13 @@ function clusterBatch(
  * The linked pairs of itemPairs with their join probability, in (a, b) order, as parallel arrays: the
  * features of a pair are turned into its probability as it is found, and never kept.
  */
-function linkEdges(profiles: ProfileTable, graph: GraphOptions, groupOf: Int32Array, model: JoinModel, scratch: Scratch): Edges {
+function linkEdges(
+  profiles: ProfileTable,
+  graph: GraphOptions,
+  groupOf: Int32Array,
+  model: JoinModel,
+  scratch: Scratch,
+): Edges {
   const n = profiles.count;
   // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
   const most = n * graph.neighbours;
@@ -520,16 +577,37 @@ export interface TermVector {
 }
 
 /** Recomputes a story's representative, published and updated from its members. */
-export function finishStory(story: Story, items: readonly Item[], priorities: Readonly<Record<string, number>>, countsOf?: TermCountsOf): Story {
+export function finishStory(
+  story: Story,
+  items: readonly Item[],
+  priorities: Readonly<Record<string, number>>,
+  countsOf?: TermCountsOf,
+): Story {
   // A one-member story needs no centrality: its only member is the representative.
-  return finishWith(story, items, priorities, items.length > 1 ? centralityOf(items, countsOf) : new Map<string, number>());
+  return finishWith(
+    story,
+    items,
+    priorities,
+    items.length > 1 ? centralityOf(items, countsOf) : new Map<string, number>(),
+  );
 }
 
 /** finishStory with each member's centrality given. */
-function finishWith(story: Story, items: readonly ItemMeta[], priorities: Readonly<Record<string, number>>, centrality: ReadonlyMap<string, number>): Story {
+function finishWith(
+  story: Story,
+  items: readonly ItemMeta[],
+  priorities: Readonly<Record<string, number>>,
+  centrality: ReadonlyMap<string, number>,
+): Story {
   if (items.length === 0) return story;
-  const dates = items.map((i) => i.date).filter((d): d is string => d !== null).sort();
-  const changes = items.map((i) => maxIso(i.updated, i.date)).filter((d): d is string => d !== null).sort();
+  const dates = items
+    .map((i) => i.date)
+    .filter((d): d is string => d !== null)
+    .sort();
+  const changes = items
+    .map((i) => maxIso(i.updated, i.date))
+    .filter((d): d is string => d !== null)
+    .sort();
   // The representative is the outlet the user prefers (priority), then the article most central to the story
   // (closest to its centroid), then the earliest, then the lowest id.
   const rep = [...items].sort(
@@ -548,7 +626,9 @@ function finishWith(story: Story, items: readonly ItemMeta[], priorities: Readon
   };
 }
 
-/** Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule. */
+/**
+ * Returns each item's cosine to the story centroid (log-tf term vectors), rounded so near-ties fall to the date rule.
+ */
 export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): Map<string, number> {
   return centralityOfCounts(
     items.map((i) => i.id),
@@ -557,7 +637,10 @@ export function centralityOf(items: readonly Item[], countsOf?: TermCountsOf): M
 }
 
 /** centralityOf of the items `ids` with these term counts. */
-function centralityOfCounts(ids: readonly string[], counts: readonly (ReadonlyMap<number | string, number> | TermVector)[]): Map<string, number> {
+function centralityOfCounts(
+  ids: readonly string[],
+  counts: readonly (ReadonlyMap<number | string, number> | TermVector)[],
+): Map<string, number> {
   // Each item's unit vector as parallel arrays (keys in itemTermCounts order).
   const keys: ArrayLike<number | string>[] = [];
   const weights: Float64Array[] = [];
@@ -585,7 +668,8 @@ function centralityOfCounts(ids: readonly string[], counts: readonly (ReadonlyMa
   const dots = new Float64Array(n);
   if (numeric) {
     // Term ids: the centroid in a dense scratch array (zeroed again after), the same sums in the same order as a Map.
-    if (centroidScratch.length <= maxId) centroidScratch = new Float64Array(Math.max(maxId + 1, centroidScratch.length * 2));
+    if (centroidScratch.length <= maxId)
+      centroidScratch = new Float64Array(Math.max(maxId + 1, centroidScratch.length * 2));
     const centroid = centroidScratch;
     for (let v = 0; v < n; v++) {
       const k = keys[v] as ArrayLike<number>;
@@ -630,7 +714,8 @@ function centralityOfLearned(corpus: Corpus, items: readonly ItemMeta[]): Map<st
     for (let i = 0; i < r.length; i++) if (r.arena[r.ids + i]! > maxId) maxId = r.arena[r.ids + i]!;
   }
   if (unitScratch.length < total) unitScratch = new Float64Array(Math.max(total, unitScratch.length * 2));
-  if (centroidScratch.length <= maxId) centroidScratch = new Float64Array(Math.max(maxId + 1, centroidScratch.length * 2));
+  if (centroidScratch.length <= maxId)
+    centroidScratch = new Float64Array(Math.max(maxId + 1, centroidScratch.length * 2));
   const unit = unitScratch;
   const centroid = centroidScratch;
   const n = rows.length;
@@ -649,7 +734,8 @@ function centralityOfLearned(corpus: Corpus, items: readonly ItemMeta[]): Map<st
   }
   at = 0;
   for (const r of rows) {
-    for (let i = 0; i < r.length; i++) centroid[r.arena[r.ids + i]!] = centroid[r.arena[r.ids + i]!]! + unit[at + i]! / n;
+    for (let i = 0; i < r.length; i++)
+      centroid[r.arena[r.ids + i]!] = centroid[r.arena[r.ids + i]!]! + unit[at + i]! / n;
     at += r.length;
   }
   const out = new Map<string, number>();
@@ -670,7 +756,10 @@ let unitScratch = new Float64Array(0);
 /** centralityOf's dense centroid, reused (all zeros between calls). */
 let centroidScratch = new Float64Array(0);
 
-/** Returns the (at most k) terms items p and q share, heaviest first, then by id (the evidence shown by `storyfeed explain`). */
+/**
+ * Returns the (at most k) terms items p and q share, heaviest first, then by id (the evidence shown by `storyfeed
+ * explain`).
+ */
 function sharedTerms(all: SparseRows, p: number, q: number, k: number): number[] {
   // The k best so far, best first: a top-k selection, the same terms and order as sorting every shared term.
   const ids: number[] = [];

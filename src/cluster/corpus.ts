@@ -1,10 +1,20 @@
 import type { Item } from '../model.js';
 import { Scratch } from './scratch.js';
-import { BODY_TERM_WORDS, FIELD_WEIGHTS, isNameable, isNumberLike, isUpperInitial, normalWord, scanWords, termOf, weekdayBit } from './text-features.js';
+import {
+  BODY_TERM_WORDS,
+  FIELD_WEIGHTS,
+  isNameable,
+  isNumberLike,
+  isUpperInitial,
+  normalWord,
+  scanWords,
+  termOf,
+  weekdayBit,
+} from './text-features.js';
 import { ClusterError } from '../lib/errors.js';
 
 // Corpus statistics (IDF, which words are names) and item profiles (weighted sparse vectors), learned
-// from the items given. Shared by clusterItems and the offline trainer (scripts/train-cluster.mjs), so
+// from the items given. Shared by clusterItems and the offline trainer (tools/eval/train-cluster.ts), so
 // the model is trained on exactly the features it is used with.
 
 /** A sparse vector, unit length, ids ascending. */
@@ -58,8 +68,13 @@ export interface ProfileTable {
 // (first-use order), c weighted counts in half units (FIELD_WEIGHTS are multiples of 0.5, so the sums are
 // exact), h headline term ids, h headline counts, e name term ids.
 const DIGEST_HEAD = 4;
-const HALF_WEIGHTS = { title: FIELD_WEIGHTS.title * 2, summary: FIELD_WEIGHTS.summary * 2, body: FIELD_WEIGHTS.body * 2 };
-if (!Object.values(HALF_WEIGHTS).every(Number.isInteger)) throw new ClusterError('cluster/invariant', 'corpus: FIELD_WEIGHTS must be multiples of 0.5');
+const HALF_WEIGHTS = {
+  title: FIELD_WEIGHTS.title * 2,
+  summary: FIELD_WEIGHTS.summary * 2,
+  body: FIELD_WEIGHTS.body * 2,
+};
+if (!Object.values(HALF_WEIGHTS).every(Number.isInteger))
+  throw new ClusterError('cluster/invariant', 'corpus: FIELD_WEIGHTS must be multiples of 0.5');
 
 const ENTITY_PREFIX = '\u0000';
 /** Terms in more than this share of the items are not used to look up candidates. */
@@ -138,7 +153,6 @@ export class Corpus {
       if (!this.isTitleCase(buf, at, buf.length)) this.countCase(buf, at, buf.length);
       const summaryAt = buf.length;
       const summary = this.scan(item.summary, Infinity, buf);
-      const bodyAt = buf.length;
       const body = this.scan(item.contentText, BODY_TERM_WORDS, buf);
       this.countCase(buf, summaryAt, buf.length);
       fresh.push({ id: item.id, at, title, summary, body, days: this.scanDays });
@@ -279,7 +293,12 @@ export class Corpus {
   }
 
   /** Returns the profile of an item (learning it first if it is new). */
-  profile(item: Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>, source: string, time: number | null, queryTerms = 40): ItemProfile {
+  profile(
+    item: Pick<Item, 'id' | 'title' | 'summary' | 'contentText'>,
+    source: string,
+    time: number | null,
+    queryTerms = 40,
+  ): ItemProfile {
     if (!this.digestAt.has(item.id)) this.learn([item]);
     return profileRow(this.profileTable([item.id], [time], queryTerms), 0, item.id, source);
   }
@@ -293,7 +312,12 @@ export class Corpus {
    * Returns the profiles of learned items (see has; throws for an item not learned), row i for itemIds[i] with
    * times[i]: the same vectors as `profile` gives, in flat arrays.
    */
-  profileTable(itemIds: readonly string[], times: readonly (number | null)[], queryTerms = 40, scratch = new Scratch()): ProfileTable {
+  profileTable(
+    itemIds: readonly string[],
+    times: readonly (number | null)[],
+    queryTerms = 40,
+    scratch = new Scratch(),
+  ): ProfileTable {
     const arena = this.arena;
     const offsets = itemIds.map((id) => {
       const o = this.digestAt.get(id);
@@ -311,7 +335,11 @@ export class Corpus {
       entSize += arena[o + 2]!;
       querySize += Math.min(queryTerms, arena[o]!);
     }
-    const rows = (size: number): SparseRows => ({ ids: scratch.int32s(size), w: scratch.float64s(size), at: scratch.int32s(count + 1) });
+    const rows = (size: number): SparseRows => ({
+      ids: scratch.int32s(size),
+      w: scratch.float64s(size),
+      at: scratch.int32s(count + 1),
+    });
     const table: ProfileTable = {
       count,
       time: scratch.float64s(count),
@@ -347,7 +375,9 @@ export class Corpus {
       let m = 0;
       for (let i = 0; i < c; i++) if ((this.df[arena[ids + i]!] ?? 0) <= commonDf) this.orderScratch[m++] = i;
       // A total order (term ids are distinct): any sort gives the same.
-      const order = this.orderScratch.subarray(0, m).sort((a, b) => raw[b]! - raw[a]! || arena[ids + a]! - arena[ids + b]!);
+      const order = this.orderScratch
+        .subarray(0, m)
+        .sort((a, b) => raw[b]! - raw[a]! || arena[ids + a]! - arena[ids + b]!);
       const take = Math.min(queryTerms, order.length);
       for (let k = 0; k < take; k++) table.query[q++] = arena[ids + order[k]!]!;
       table.queryAt[r + 1] = q;
@@ -401,7 +431,10 @@ export class Corpus {
     return o === undefined ? undefined : { arena: this.arena, ids: o + DIGEST_HEAD, length: this.arena[o]! };
   }
 
-  /** As termCounts, as parallel arrays (term ids, weighted counts); `ids` is a view of the digest, valid until the next learn or retain. */
+  /**
+   * As termCounts, as parallel arrays (term ids, weighted counts); `ids` is a view of the digest, valid until the next
+   * learn or retain.
+   */
   termVector(itemId: string): { ids: Int32Array; counts: Float64Array } | undefined {
     const o = this.digestAt.get(itemId);
     if (o === undefined) return undefined;
@@ -420,7 +453,7 @@ export class Corpus {
   private idf(): Float64Array {
     if (this.idfCache && this.idfCache.length === this.ids.size) return this.idfCache;
     const out = new Float64Array(this.ids.size);
-    for (let i = 0; i < out.length; i++) out[i] = (Math.log((this.n + 1) / ((this.df[i] ?? 0) + 1)) + 1);
+    for (let i = 0; i < out.length; i++) out[i] = Math.log((this.n + 1) / ((this.df[i] ?? 0) + 1)) + 1;
     this.idfCache = out;
     return out;
   }
@@ -496,7 +529,9 @@ export class Corpus {
       wid = this.words.length;
       this.wordIds.set(word, wid);
       this.words.push(word);
-      this.wordFacts.push((isNameable(word) ? NAMEABLE : 0) | (isNumberLike(word) ? NUMBER : 0) | (word.length >= 4 ? LONG : 0));
+      this.wordFacts.push(
+        (isNameable(word) ? NAMEABLE : 0) | (isNumberLike(word) ? NUMBER : 0) | (word.length >= 4 ? LONG : 0),
+      );
       this.wordTerm.push(-2);
       this.wordEnt.push(-2);
       this.wordDay.push(weekdayBit(word));
@@ -559,7 +594,10 @@ function digestSize(arena: Int32Array, o: number): number {
 
 /** Row r of a profile table as an ItemProfile (copies). */
 export function profileRow(table: ProfileTable, r: number, id: string, source: string): ItemProfile {
-  const vec = (rows: SparseRows): SparseVec => ({ ids: rows.ids.slice(rows.at[r], rows.at[r + 1]), w: rows.w.slice(rows.at[r], rows.at[r + 1]) });
+  const vec = (rows: SparseRows): SparseVec => ({
+    ids: rows.ids.slice(rows.at[r], rows.at[r + 1]),
+    w: rows.w.slice(rows.at[r], rows.at[r + 1]),
+  });
   const time = table.time[r]!;
   return {
     id,
@@ -632,7 +670,15 @@ const SKEW = 8;
  * dotRows of a short row s[x, xEnd) and a long row l[y, yEnd): each short-row term found in the long row by
  * exponential then binary search; `swapped` when the short row is dotRows' b (the product keeps a's weight first).
  */
-function dotGallop(s: SparseRows, x: number, xEnd: number, l: SparseRows, y: number, yEnd: number, swapped: boolean): number {
+function dotGallop(
+  s: SparseRows,
+  x: number,
+  xEnd: number,
+  l: SparseRows,
+  y: number,
+  yEnd: number,
+  swapped: boolean,
+): number {
   const lIds = l.ids;
   let dot = 0;
   for (; x < xEnd && y < yEnd; x++) {
@@ -696,19 +742,3 @@ export function sparse(ids: number[], w: number[]): SparseVec {
   });
   return out;
 }
-
-/** Returns the dot product (the cosine, for unit vectors) of two sparse vectors. */
-export function dotSparse(a: SparseVec, b: SparseVec): number {
-  let i = 0;
-  let j = 0;
-  let dot = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    const x = a.ids[i]!;
-    const y = b.ids[j]!;
-    if (x === y) dot += a.w[i++]! * b.w[j++]!;
-    else if (x < y) i++;
-    else j++;
-  }
-  return dot;
-}
-

@@ -6,7 +6,7 @@ import { dotRows, profileTableOf, type ItemProfile, type ProfileTable, type Spar
 // Paraphrased reports of one event often share few words, so the raw cosine alone is weak evidence;
 // how the pair stands among each item's other neighbours (mutual rank, gap to the best rival) is
 // what separates a story from its same-topic neighbours (measured on the dev set, see
-// scripts/train-cluster.mjs). Undated reports of one event usually name the same weekday, and a full
+// tools/eval/train-cluster.ts). Undated reports of one event usually name the same weekday, and a full
 // article shares a smaller part of its terms with a paraphrase than a headline and lead do, so a
 // cosine means more between short texts.
 
@@ -82,7 +82,7 @@ export function visitPairs(
   // Every list is at least as crowded as a typical list in a corpus of thousands: phantom neighbours
   // at cosines floor / (1 + r)^0.6 (rank r). A small batch has few real rivals, and without them a weak
   // link between two lone items looks like a mutual best match (the demo's 18 items).
-  const phantomCos = Float64Array.from({ length: k }, (_, r) => floor / Math.pow(1 + r, 0.6));
+  const phantomCos = Float64Array.from({ length: k }, (_, r) => floor / (1 + r) ** 0.6);
   const phantomRank = (cos: number): number => {
     let r = 0;
     while (r < k && phantomCos[r]! > cos) r++;
@@ -192,7 +192,10 @@ interface NearLists {
 export function nearestItems(profiles: readonly ItemProfile[], options: GraphOptions): NearList[] {
   const near = nearestLists(profileTableOf(profiles), options);
   const k = options.neighbours;
-  return profiles.map((_, i) => ({ items: near.items.slice(i * k, i * k + near.length[i]!), cos: near.cos.slice(i * k, i * k + near.length[i]!) }));
+  return profiles.map((_, i) => ({
+    items: near.items.slice(i * k, i * k + near.length[i]!),
+    cos: near.cos.slice(i * k, i * k + near.length[i]!),
+  }));
 }
 
 /** nearestItems, in flat arrays. */
@@ -221,7 +224,8 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
   const postTime = scratch.float64s(start[vocab]!);
   // The weight of each query term in its item's vector (parallel to `query`).
   const queryW = scratch.float64s(query.length);
-  for (let i = 0; i < n; i++) for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) queryW[x] = weightIn(all, i, query[x]!);
+  for (let i = 0; i < n; i++)
+    for (let x = queryAt[i]!; x < queryAt[i + 1]!; x++) queryW[x] = weightIn(all, i, query[x]!);
   const byTime = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(time[i]!));
   byTime.sort((x, y) => time[x]! - time[y]! || x - y);
   const post = (i: number, fill: Int32Array) => {
@@ -244,7 +248,8 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
   const topItem = new Int32Array(shortlist);
   const topScore = new Float64Array(shortlist);
   let vocabAll = 0;
-  for (let i = 0; i < n; i++) if (all.at[i + 1]! > all.at[i]!) vocabAll = Math.max(vocabAll, all.ids[all.at[i + 1]! - 1]! + 1);
+  for (let i = 0; i < n; i++)
+    if (all.at[i + 1]! > all.at[i]!) vocabAll = Math.max(vocabAll, all.ids[all.at[i + 1]! - 1]! + 1);
   const dense = scratch.float64s(vocabAll);
   const hasTerm = scratch.int32s((vocabAll >>> 5) + 1);
   const exactItem = new Int32Array(shortlist);
@@ -256,7 +261,7 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
       const t = query[q]!;
       const wq = queryW[q]!;
       let s = start[t]!;
-      let e = start[t + 1]!;
+      const e = start[t + 1]!;
       if (!Number.isNaN(ti)) {
         // The dated postings in reach: [time - window, time + window]; then every undated one.
         const datedEnd = s + datedDf[t]!;
@@ -286,7 +291,8 @@ function nearestLists(profiles: ProfileTable, options: GraphOptions, scratch = n
       const o = touched[x]!;
       const score = acc[o]!;
       acc[o] = 0;
-      if (m === shortlist && !(score > topScore[m - 1]! || (score === topScore[m - 1]! && o < topItem[m - 1]!))) continue;
+      if (m === shortlist && !(score > topScore[m - 1]! || (score === topScore[m - 1]! && o < topItem[m - 1]!)))
+        continue;
       let y = m === shortlist ? m - 1 : m++;
       while (y > 0 && (score > topScore[y - 1]! || (score === topScore[y - 1]! && o < topItem[y - 1]!))) {
         topItem[y] = topItem[y - 1]!;
@@ -362,9 +368,4 @@ function weightIn(rows: SparseRows, i: number, t: number): number {
     else hi = mid - 1;
   }
   return 0;
-}
-
-/** Whether two items may be linked: both dated and further apart than the window is the only bar. */
-export function inWindow(a: number | null, b: number | null, windowMs: number): boolean {
-  return a === null || b === null || Math.abs(a - b) <= windowMs;
 }

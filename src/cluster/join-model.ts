@@ -1,4 +1,4 @@
-import { FEATURE_NAMES, RIVAL_FLOOR } from './item-graph.js';
+import { FEATURE_NAMES } from './item-graph.js';
 import { ClusterError } from '../lib/errors.js';
 
 /** A logistic-regression join decision over the similarity features of an item and a story. */
@@ -11,7 +11,7 @@ export interface JoinModel {
   rivalFloor?: number;
 }
 
-// Trained offline by scripts/train-cluster.mjs on the dev set (../shared/eval/story-clusters), both parts
+// Trained offline by tools/eval/train-cluster.ts on the dev set (../shared/eval/story-clusters), both parts
 // weighted equally; see the script's header for the procedure. A handful of numbers, no per-article data.
 export const DEFAULT_JOIN_MODEL: JoinModel = {
   features: [...FEATURE_NAMES],
@@ -29,7 +29,14 @@ export function joinProbability(model: JoinModel, features: ArrayLike<number>): 
 
 /** Throws when a model was trained on other features than this code computes. */
 export function checkJoinModel(model: JoinModel): void {
-  if (model.features.length !== FEATURE_NAMES.length || model.features.some((f, i) => f !== FEATURE_NAMES[i]) || model.weights.length !== FEATURE_NAMES.length) {
-    throw new ClusterError('cluster/invariant', `join model features [${model.features.join(', ')}] do not match [${FEATURE_NAMES.join(', ')}]`);
+  if (
+    model.features.length !== FEATURE_NAMES.length ||
+    model.features.some((f, i) => f !== FEATURE_NAMES[i]) ||
+    model.weights.length !== FEATURE_NAMES.length
+  ) {
+    throw new ClusterError(
+      'cluster/invariant',
+      `join model features [${model.features.join(', ')}] do not match [${FEATURE_NAMES.join(', ')}]`,
+    );
   }
 }

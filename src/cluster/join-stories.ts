@@ -75,10 +75,15 @@ interface StoryState {
  * Joins groups into stories. Returns each group's final group (the lowest index of the groups joined to it: the
  * older seed survives), and for each group the score at which it joined (1 for a survivor).
  */
-export function joinStories(profiles: ProfileTable, groups: readonly Group[], options: StoryLevelOptions): { root: Int32Array; score: Float64Array } {
+export function joinStories(
+  profiles: ProfileTable,
+  groups: readonly Group[],
+  options: StoryLevelOptions,
+): { root: Int32Array; score: Float64Array } {
   const n = groups.length;
   // Similarities are at most 1: thresholds above it switch the story level off.
-  if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1)) return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
+  if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1))
+    return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
   // Only dated groups take part: an undated one keeps an empty state and is never looked at.
   const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
   const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g.items : [], g.fresh));
@@ -150,7 +155,11 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
     for (let y = 0; y < nt; y++) {
       const o = touched[y]!;
       const sc = acc[o]! / (state[o]!.norm || 1);
-      if (top.length === CANDIDATES && !(sc > topScore[CANDIDATES - 1]! || (sc === topScore[CANDIDATES - 1] && o < top[CANDIDATES - 1]!))) continue;
+      if (
+        top.length === CANDIDATES &&
+        !(sc > topScore[CANDIDATES - 1]! || (sc === topScore[CANDIDATES - 1] && o < top[CANDIDATES - 1]!))
+      )
+        continue;
       let k = top.length === CANDIDATES ? CANDIDATES - 1 : top.length;
       while (k > 0 && (sc > topScore[k - 1]! || (sc === topScore[k - 1] && o < top[k - 1]!))) {
         top[k] = top[k - 1]!;
@@ -271,7 +280,16 @@ export function joinStories(profiles: ProfileTable, groups: readonly Group[], op
 }
 
 function stateOf(profiles: ProfileTable, items: readonly number[], fresh: boolean): StoryState {
-  const s: StoryState = { fresh, all: new Profile(Math.min(items.length * STORY_TERMS, 1024)), norm: 0, minTime: Number.NaN, maxTime: Number.NaN, timeSum: 0, dated: 0, version: 0 };
+  const s: StoryState = {
+    fresh,
+    all: new Profile(Math.min(items.length * STORY_TERMS, 1024)),
+    norm: 0,
+    minTime: Number.NaN,
+    maxTime: Number.NaN,
+    timeSum: 0,
+    dated: 0,
+    version: 0,
+  };
   for (const i of items) {
     addRow(s.all, profiles.all, i);
     const t = profiles.time[i]!;

@@ -9,10 +9,56 @@ import type { Item } from '../model.js';
 const STOP = new Set([
   ...eng,
   // news boilerplate that says nothing about which story it is
-  'said', 'says', 'say', 'new', 'news', 'also', 'one', 'two', 'would', 'could', 'first', 'last', 'year', 'years',
-  'week', 'time', 'like', 'just', 'get', 'got', 'make', 'made', 'read', 'more', 'via', 'watch', 'video', 'photo',
-  'image', 'click', 'here', 'share', 'tweet', 'comment', 'comments', 'subscribe', 'newsletter', 'mr', 'mrs', 'ms',
-  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'yesterday', 'tomorrow',
+  'said',
+  'says',
+  'say',
+  'new',
+  'news',
+  'also',
+  'one',
+  'two',
+  'would',
+  'could',
+  'first',
+  'last',
+  'year',
+  'years',
+  'week',
+  'time',
+  'like',
+  'just',
+  'get',
+  'got',
+  'make',
+  'made',
+  'read',
+  'more',
+  'via',
+  'watch',
+  'video',
+  'photo',
+  'image',
+  'click',
+  'here',
+  'share',
+  'tweet',
+  'comment',
+  'comments',
+  'subscribe',
+  'newsletter',
+  'mr',
+  'mrs',
+  'ms',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'today',
+  'yesterday',
+  'tomorrow',
 ]);
 
 const UPPER = /^\p{Lu}/u;
@@ -22,10 +68,6 @@ const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
 /** The body words considered for terms (the lead carries the story; the tail drifts). */
 export const BODY_TERM_WORDS = 400;
-/** The body words considered for shingles. */
-export const BODY_SHINGLE_WORDS = 2000;
-/** Words per shingle: long enough that a shared run is a shared quote or a syndicated copy. */
-export const SHINGLE_SIZE = 8;
 
 /** One word of a text: lower-cased form, whether it was capitalised, whether it opened a sentence. */
 export interface Token {
@@ -37,7 +79,8 @@ export interface Token {
 // Whether each UTF-16 code unit is a letter or digit (\p{L} or \p{N}): 0 not known yet, 1 yes, 2 no.
 // Filled on first sight (the regex runs once per distinct character, not once per word).
 const unitClass = new Uint8Array(65_536);
-for (let c = 0; c < 128; c++) unitClass[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
+for (let c = 0; c < 128; c++)
+  unitClass[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
 const astralClass = new Map<number, boolean>();
 
 /** Code units of the letter or digit at `i` (2 for an astral code point), or 0 when there is none. */
@@ -59,7 +102,20 @@ function wordCharAt(text: string, i: number, n: number): number {
 
 /** Whether a code unit ends a sentence (. ! ? : ; " “ ” | newline, em and en dash). */
 function isSentenceEnd(c: number): boolean {
-  return c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 34 || c === 0x201c || c === 0x201d || c === 124 || c === 10 || c === 0x2014 || c === 0x2013;
+  return (
+    c === 46 ||
+    c === 33 ||
+    c === 63 ||
+    c === 58 ||
+    c === 59 ||
+    c === 34 ||
+    c === 0x201c ||
+    c === 0x201d ||
+    c === 124 ||
+    c === 10 ||
+    c === 0x2014 ||
+    c === 0x2013
+  );
 }
 
 /**
@@ -69,7 +125,11 @@ function isSentenceEnd(c: number): boolean {
  * A word is sentence-initial when nothing but spaces/quotes/brackets separate it from a sentence end
  * (or it is the first word). One pass over the character codes: tokenising is the clusterer's main cost.
  */
-export function scanWords(text: string, limit: number, visit: (start: number, end: number, initial: boolean, hash1: number, hash2: number) => boolean): void {
+export function scanWords(
+  text: string,
+  limit: number,
+  visit: (start: number, end: number, initial: boolean, hash1: number, hash2: number) => boolean,
+): void {
   const n = text.length;
   let count = 0;
   let prevEnd = 0;
@@ -149,11 +209,6 @@ export function isUpperInitial(raw: string): boolean {
   return UPPER.test(raw);
 }
 
-/** Returns the lower-cased words of a text, apostrophes removed. */
-export function words(text: string): string[] {
-  return tokenize(text).map((t) => t.word);
-}
-
 const stemCache = new Map<string, string | null>();
 
 /** Returns the stemmed content term of a word, or null for a stop word / 1-letter word. */
@@ -166,16 +221,6 @@ export function termOf(word: string): string | null {
     stemCache.set(word, t);
   }
   return t;
-}
-
-/** Returns the stemmed content terms of a text (stop words and 1-letter words dropped). */
-export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const tok of tokenize(text)) {
-    const t = termOf(tok.word);
-    if (t !== null) out.push(t);
-  }
-  return out;
 }
 
 /** Whether a word can name something (a candidate entity): not a stop word, at least 2 characters. */
@@ -232,7 +277,7 @@ export function itemTermCounts(item: Pick<Item, 'title' | 'summary' | 'contentTe
 }
 
 /** Weighted stemmed-term counts of tokenised item text. */
-export function termCounts(text: ItemText): Map<string, number> {
+function termCounts(text: ItemText): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (tokens: Token[], weight: number) => {
     for (const tok of tokens) {
@@ -244,51 +289,4 @@ export function termCounts(text: ItemText): Map<string, number> {
   add(text.summary, FIELD_WEIGHTS.summary);
   add(text.body, FIELD_WEIGHTS.body);
   return counts;
-}
-
-/**
- * Returns a 64-bit hash (two int32 halves, interleaved) of every run of `size` consecutive words
- * (stop words kept) of each word list (a run repeated in the text appears twice).
- */
-export function shingleHashes(lists: readonly (readonly string[])[], size = SHINGLE_SIZE): Int32Array {
-  let total = 0;
-  for (const w of lists) total += Math.max(0, w.length - size + 1);
-  const out = new Int32Array(total * 2);
-  let n = 0;
-  for (const w of lists) {
-    if (w.length < size) continue;
-    const h1 = new Int32Array(w.length);
-    const h2 = new Int32Array(w.length);
-    for (let i = 0; i < w.length; i++) {
-      const s = w[i]!;
-      let a = 0x811c9dc5;
-      let b = 0x01000193;
-      for (let k = 0; k < s.length; k++) {
-        const c = s.charCodeAt(k);
-        a = Math.imul(a ^ c, 0x01000193);
-        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
-      }
-      h1[i] = a;
-      h2[i] = b;
-    }
-    for (let i = 0; i + size <= w.length; i++) {
-      let a = 0x811c9dc5;
-      let b = 0x01000193;
-      for (let k = i; k < i + size; k++) {
-        a = Math.imul(a ^ h1[k]!, 0x01000193);
-        b = Math.imul(b ^ h2[k]!, 0x5bd1e995) ^ (b >>> 15);
-      }
-      out[n++] = a;
-      out[n++] = b;
-    }
-  }
-  return out.subarray(0, n);
-}
-
-/** Returns every run of `size` consecutive words (stop words kept) in a text, as strings. */
-export function shingles(text: string, size = SHINGLE_SIZE): Set<string> {
-  const w = tokenize(text, BODY_SHINGLE_WORDS).map((t) => t.word);
-  const out = new Set<string>();
-  for (let i = 0; i + size <= w.length; i++) out.add(w.slice(i, i + size).join(' '));
-  return out;
 }

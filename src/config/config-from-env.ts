@@ -33,7 +33,12 @@ export function envSettings(shape: z.ZodObject = configSchema): EnvSetting[] {
     const inner = (schema as unknown as { _zod: { def: { innerType: z.ZodObject } } })._zod.def.innerType;
     for (const [key, field] of Object.entries(inner.shape)) {
       const type = baseType(field as z.ZodType);
-      out.push({ name: `STORYFEED_${screamingSnake(section)}_${screamingSnake(key)}`, section, key, kind: type === 'number' ? 'number' : type === 'boolean' ? 'boolean' : 'string' });
+      out.push({
+        name: `STORYFEED_${screamingSnake(section)}_${screamingSnake(key)}`,
+        section,
+        key,
+        kind: type === 'number' ? 'number' : type === 'boolean' ? 'boolean' : 'string',
+      });
     }
   }
   return out;
@@ -52,7 +57,10 @@ export function applyEnv(
   const settings = envSettings(shape);
   const byName = new Map(settings.map((s) => [s.name, s]));
   const sections = new Set(settings.map((s) => `STORYFEED_${screamingSnake(s.section)}_`));
-  const out = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? structuredClone(raw) : {}) as Record<string, unknown>;
+  const out = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? structuredClone(raw) : {}) as Record<
+    string,
+    unknown
+  >;
   const from = new Map<string, string>();
   const problems: string[] = [];
   for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
@@ -60,7 +68,8 @@ export function applyEnv(
     const setting = byName.get(name);
     if (!setting) {
       // A variable naming a section but no key is a typo worth stopping for; other STORYFEED_ names are not ours.
-      if ([...sections].some((prefix) => name.startsWith(prefix))) problems.push(`${name}: no such setting (see the README's list of environment variables)`);
+      if ([...sections].some((prefix) => name.startsWith(prefix)))
+        problems.push(`${name}: no such setting (see the README's list of environment variables)`);
       continue;
     }
     let parsed: unknown = value;
@@ -81,7 +90,9 @@ export function applyEnv(
       try {
         parsed = JSON.parse(value);
       } catch {
-        problems.push(`${name}: must be a JSON array of sources, e.g. [{"id":"a","name":"A","url":"https://a.example/feed"}]`);
+        problems.push(
+          `${name}: must be a JSON array of sources, e.g. [{"id":"a","name":"A","url":"https://a.example/feed"}]`,
+        );
         continue;
       }
     }
@@ -90,7 +101,10 @@ export function applyEnv(
       from.set(setting.section, name);
     } else {
       const section = out[setting.section];
-      out[setting.section] = { ...(typeof section === 'object' && section !== null ? section : {}), [setting.key]: parsed };
+      out[setting.section] = {
+        ...(typeof section === 'object' && section !== null ? section : {}),
+        [setting.key]: parsed,
+      };
       from.set(`${setting.section}.${setting.key}`, name);
     }
   }

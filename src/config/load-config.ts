@@ -10,7 +10,10 @@ import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
  * over it; throws ConfigError naming every problem (a syntax error by line:column, a bad value by key and,
  * when the environment set it, by variable).
  */
-export async function loadConfig(path: string, env: Readonly<Record<string, string | undefined>> = {}): Promise<ResolvedConfig> {
+export async function loadConfig(
+  path: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<ResolvedConfig> {
   const absolute = resolve(path);
   let text: string;
   try {

@@ -104,13 +104,18 @@ function findDuplicateSourceUrls(raw: unknown, baseDir: string): string[] {
     const key = sameFeedKey(url.trim(), baseDir);
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push(`sources[${index}].url: the same feed as sources[${first.index}] ("${String(id)}" and "${first.id}"): its articles would be listed twice; keep one of them`);
+      problems.push(
+        `sources[${index}].url: the same feed as sources[${first.index}] ("${String(id)}" and "${first.id}"): its articles would be listed twice; keep one of them`,
+      );
     } else seen.set(key, { index, id: String(id) });
   });
   return problems;
 }
 
-/** A source URL as compared for duplicates: an http(s) URL normalised by the URL parser (host case, default port, no fragment), a path made absolute. */
+/**
+ * A source URL as compared for duplicates: an http(s) URL normalised by the URL parser (host case, default port, no
+ * fragment), a path made absolute.
+ */
 function sameFeedKey(url: string, baseDir: string): string {
   if (/^https?:\/\//i.test(url)) {
     try {
@@ -128,7 +133,10 @@ function sameFeedKey(url: string, baseDir: string): string {
   }
 }
 
-/** Returns `storyfeed/<version> (+<contact>)`, or `storyfeed/<version>` when no contact URL is configured (never a guessed one). */
+/**
+ * Returns `storyfeed/<version> (+<contact>)`, or `storyfeed/<version>` when no contact URL is configured (never a
+ * guessed one).
+ */
 export function defaultUserAgent(contactUrl: string | undefined): string {
   return contactUrl === undefined ? `storyfeed/${VERSION}` : `storyfeed/${VERSION} (+${contactUrl})`;
 }
@@ -141,11 +149,12 @@ function resolveSourceUrl(url: string, baseDir: string): string {
 }
 
 /** Formats zod issues as `sources[2].url: message`, one per problem, in document order. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     const path = formatPath(issue.path);
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return `${path || '(root)'}: ${message}`;
   });
 }

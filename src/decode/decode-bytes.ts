@@ -33,7 +33,10 @@ const UTF32BE: EncodingInfo = { name: 'UTF-32BE', codec: 'utf32be' };
 const PROLOG_SCAN_BYTES = 1024;
 
 /** Returns the text of a fetched body and the encoding used, choosing it by BOM > HTTP charset > XML prolog > UTF-8. */
-export function decodeBytes(body: Uint8Array, hints: { contentType?: string; contentTypeCharset?: string } = {}): DecodedDocument {
+export function decodeBytes(
+  body: Uint8Array,
+  hints: { contentType?: string; contentTypeCharset?: string } = {},
+): DecodedDocument {
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 
   const bom = sniffBom(bytes);
@@ -48,7 +51,9 @@ export function decodeBytes(body: Uint8Array, hints: { contentType?: string; con
   }
 
   // A label in single quotes (`charset='us-ascii'`) is not RFC 9110 syntax but is common and unambiguous.
-  const label = (hints.contentTypeCharset ?? parseContentTypeCharset(hints.contentType))?.trim().replace(/^'(.*)'$/, '$1');
+  const label = (hints.contentTypeCharset ?? parseContentTypeCharset(hints.contentType))
+    ?.trim()
+    .replace(/^'(.*)'$/, '$1');
   const http = label === undefined ? undefined : encodingForLabel(label);
   const declared = findPrologEncoding(bytes);
   const prolog = declared === undefined ? undefined : encodingForLabel(declared);
@@ -71,15 +76,23 @@ export function decodeBytes(body: Uint8Array, hints: { contentType?: string; con
  * non-XML media type, bytes invalid in the UTF-8 that decodeBytes fell back to — or undefined when it is sound.
  * (feedparser calls such a document "bozo"; decodeBytes itself still decodes it, by the rules above.)
  */
-export function findEncodingWarning(body: Uint8Array, hints: { contentType?: string; contentTypeCharset?: string } = {}): string | undefined {
+export function findEncodingWarning(
+  body: Uint8Array,
+  hints: { contentType?: string; contentTypeCharset?: string } = {},
+): string | undefined {
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (sniffBom(bytes) !== undefined) return undefined;
   const contentType = hints.contentType;
-  const httpLabel = (hints.contentTypeCharset ?? parseContentTypeCharset(contentType))?.trim().replace(/^'(.*)'$/, '$1');
+  const httpLabel = (hints.contentTypeCharset ?? parseContentTypeCharset(contentType))
+    ?.trim()
+    .replace(/^'(.*)'$/, '$1');
   const http = httpLabel === undefined ? undefined : encodingForLabel(httpLabel);
   const declared = findPrologEncoding(bytes);
   const prolog = declared === undefined ? undefined : encodingForLabel(declared);
-  return findLabelWarning(contentType, httpLabel, http, declared, prolog) ?? invalidBytesWarning(bytes, decodeBytes(body, hints));
+  return (
+    findLabelWarning(contentType, httpLabel, http, declared, prolog) ??
+    invalidBytesWarning(bytes, decodeBytes(body, hints))
+  );
 }
 
 function findLabelWarning(
@@ -89,11 +102,17 @@ function findLabelWarning(
   declared: string | undefined,
   prolog: EncodingInfo | undefined,
 ): string | undefined {
-  if (httpLabel !== undefined && httpLabel !== '' && http === undefined) return `unknown charset ${JSON.stringify(httpLabel)} in Content-Type`;
-  if (declared !== undefined && prolog === undefined) return `unknown encoding ${JSON.stringify(declared)} in the XML declaration`;
+  if (httpLabel !== undefined && httpLabel !== '' && http === undefined)
+    return `unknown charset ${JSON.stringify(httpLabel)} in Content-Type`;
+  if (declared !== undefined && prolog === undefined)
+    return `unknown encoding ${JSON.stringify(declared)} in the XML declaration`;
   // RFC 7303: text/plain, text/html… are not XML media types; the body is read as XML anyway.
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== undefined && mediaType !== '' && !/xml|[/+]json$|^application\/(?:rss|atom|rdf|feed)|^text\/(?:rss|atom)/.test(mediaType)) {
+  if (
+    mediaType !== undefined &&
+    mediaType !== '' &&
+    !/xml|[/+]json$|^application\/(?:rss|atom|rdf|feed)|^text\/(?:rss|atom)/.test(mediaType)
+  ) {
     return `Content-Type ${mediaType} is not an XML media type`;
   }
   return undefined;
@@ -111,18 +130,49 @@ function invalidBytesWarning(bytes: Buffer, decoded: DecodedDocument): string | 
   }
 }
 
-function decodeWith(bytes: Buffer, encoding: EncodingInfo, encodingSource: DecodedDocument['encodingSource']): DecodedDocument {
+function decodeWith(
+  bytes: Buffer,
+  encoding: EncodingInfo,
+  encodingSource: DecodedDocument['encodingSource'],
+): DecodedDocument {
   // iconv-lite replaces invalid sequences with U+FFFD and strips a leading U+FEFF for UTF codecs.
   // In UTF-8 the C1 controls are replaced in the bytes, much faster than a scan and a copy of the text.
-  const text = encoding.codec === 'utf8' ? iconv.decode(demoronizeUtf8(bytes), 'utf8') : demoronize(iconv.decode(bytes, encoding.codec));
+  const text =
+    encoding.codec === 'utf8'
+      ? iconv.decode(demoronizeUtf8(bytes), 'utf8')
+      : demoronize(iconv.decode(bytes, encoding.codec));
   return { text, encoding: encoding.name, encodingSource };
 }
 
 // windows-1252's characters at 0x80–0x9F; the five positions it leaves undefined stay as they are.
 const CP1252_C1: Record<number, string> = {
-  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š',
-  0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—',
-  0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+  0x80: '€',
+  0x82: '‚',
+  0x83: 'ƒ',
+  0x84: '„',
+  0x85: '…',
+  0x86: '†',
+  0x87: '‡',
+  0x88: 'ˆ',
+  0x89: '‰',
+  0x8a: 'Š',
+  0x8b: '‹',
+  0x8c: 'Œ',
+  0x8e: 'Ž',
+  0x91: '‘',
+  0x92: '’',
+  0x93: '“',
+  0x94: '”',
+  0x95: '•',
+  0x96: '–',
+  0x97: '—',
+  0x98: '˜',
+  0x99: '™',
+  0x9a: 'š',
+  0x9b: '›',
+  0x9c: 'œ',
+  0x9e: 'ž',
+  0x9f: 'Ÿ',
 };
 
 /**
@@ -135,7 +185,9 @@ export function demoronize(text: string): string {
 }
 
 /** The UTF-8 bytes of CP1252_C1's characters, by C1 code point. */
-const CP1252_C1_UTF8: ReadonlyMap<number, Buffer> = new Map(Object.entries(CP1252_C1).map(([code, char]) => [Number(code), Buffer.from(char, 'utf8')]));
+const CP1252_C1_UTF8: ReadonlyMap<number, Buffer> = new Map(
+  Object.entries(CP1252_C1).map(([code, char]) => [Number(code), Buffer.from(char, 'utf8')]),
+);
 
 /**
  * Returns UTF-8 bytes whose decoding is demoronize(decoding of `bytes`): each C1 control (C2 80–C2 9F, the only

@@ -53,7 +53,10 @@ export interface RedirectHop {
 /** The codes of a final non-2xx, non-304 answer. */
 type HttpStatusCode = Extract<FetchErrorCode, 'fetch/gone' | 'fetch/rate-limited' | 'fetch/http-status'>;
 
-/** The one place an HTTP status becomes an error code: 410 Gone and 429 Too Many Requests change what the poll policy does next. */
+/**
+ * The one place an HTTP status becomes an error code: 410 Gone and 429 Too Many Requests change what the poll policy
+ * does next.
+ */
 export function codeForStatus(status: number): HttpStatusCode {
   return status === 410 ? 'fetch/gone' : status === 429 ? 'fetch/rate-limited' : 'fetch/http-status';
 }
@@ -172,7 +175,12 @@ function fileError(error: unknown, path: string): FetchError {
   return new FetchError('fetch/file-error', `cannot read file ${path} (${code ?? 'unknown error'})`, { cause: error });
 }
 
-async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetch, conditions: FetchConditions): Promise<Transported> {
+async function fetchHttp(
+  url: URL,
+  options: FetchOptions,
+  fetchImpl: typeof fetch,
+  conditions: FetchConditions,
+): Promise<Transported> {
   const controller = new AbortController();
   // Which deadline fired, so the error says which budget was spent.
   let expired: 'total' | 'headers' | undefined;
@@ -191,15 +199,23 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
     if (error instanceof FetchError) return error;
     const shown = redactUrl(where);
     if (expired === 'total') {
-      return new FetchError('fetch/timeout', `no complete response from ${shown} within ${options.timeoutMs} ms`, { cause: error });
+      return new FetchError('fetch/timeout', `no complete response from ${shown} within ${options.timeoutMs} ms`, {
+        cause: error,
+      });
     }
     if (expired === 'headers') {
-      return new FetchError('fetch/headers-timeout', `no response headers from ${shown} within ${options.headersTimeoutMs} ms`, { cause: error });
+      return new FetchError(
+        'fetch/headers-timeout',
+        `no response headers from ${shown} within ${options.headersTimeoutMs} ms`,
+        { cause: error },
+      );
     }
     if (causeCode(error) === 'UND_ERR_CONNECT_TIMEOUT') {
       return new FetchError('fetch/connect-timeout', `could not connect to ${shown} in time`, { cause: error });
     }
-    return new FetchError('fetch/network', `network error ${doing} ${shown} (${describeCause(error)})`, { cause: error });
+    return new FetchError('fetch/network', `network error ${doing} ${shown} (${describeCause(error)})`, {
+      cause: error,
+    });
   };
 
   const requestHeaders: Record<string, string> = {
@@ -225,7 +241,12 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
       try {
         response = await Promise.race([
           // Redirects are followed here, not by fetch, so that each hop is counted, checked and recorded.
-          fetchImpl(current.href, { method: 'GET', headers: requestHeaders, redirect: 'manual', signal: controller.signal }),
+          fetchImpl(current.href, {
+            method: 'GET',
+            headers: requestHeaders,
+            redirect: 'manual',
+            signal: controller.signal,
+          }),
           aborted,
         ]);
       } catch (error) {
@@ -239,18 +260,28 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
       const location = response.headers.get('location');
       const next = location === null ? undefined : parseHttpUrl(location, current);
       if (!next) {
-        throw new FetchError('fetch/bad-redirect', `HTTP ${response.status} from ${redactUrl(current)} without a usable http(s) Location`, {
-          status: response.status,
-        });
+        throw new FetchError(
+          'fetch/bad-redirect',
+          `HTTP ${response.status} from ${redactUrl(current)} without a usable http(s) Location`,
+          {
+            status: response.status,
+          },
+        );
       }
       redirects.push({ status: response.status, from: current.href, to: next.href });
       if (visited.has(next.href)) {
-        throw new FetchError('fetch/redirect-loop', `redirect loop: ${redirects.map((r) => redactUrl(r.from)).join(' → ')} → ${redactUrl(next)}`, {
-          status: response.status,
-        });
+        throw new FetchError(
+          'fetch/redirect-loop',
+          `redirect loop: ${redirects.map((r) => redactUrl(r.from)).join(' → ')} → ${redactUrl(next)}`,
+          {
+            status: response.status,
+          },
+        );
       }
       if (redirects.length > maxRedirects) {
-        throw new FetchError('fetch/too-many-redirects', `more than ${maxRedirects} redirects from ${redactUrl(url)}`, { status: response.status });
+        throw new FetchError('fetch/too-many-redirects', `more than ${maxRedirects} redirects from ${redactUrl(url)}`, {
+          status: response.status,
+        });
       }
       visited.add(next.href);
       current = next;
@@ -273,7 +304,7 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
       controller.abort(); // the body is not wanted; free the connection
       const statusText = response.statusText || STATUS_CODES[response.status] || '';
       const code = codeForStatus(response.status);
-      throw new HttpStatusError(code, `HTTP ${response.status}${statusText ? ' ' + statusText : ''} from ${shownUrl}`, {
+      throw new HttpStatusError(code, `HTTP ${response.status}${statusText ? ` ${statusText}` : ''} from ${shownUrl}`, {
         status: response.status,
         url: current.href,
         ...(headers['retry-after'] !== undefined ? { retryAfter: headers['retry-after'] } : {}),

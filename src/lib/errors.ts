@@ -1,6 +1,18 @@
 // Typed errors. Branch on `instanceof` or `code`, never on message text.
 
-export type Stage = 'config' | 'fetch' | 'decode' | 'parse' | 'normalize' | 'store' | 'cluster' | 'render' | 'write' | 'lock' | 'serve' | 'read';
+export type Stage =
+  | 'config'
+  | 'fetch'
+  | 'decode'
+  | 'parse'
+  | 'normalize'
+  | 'store'
+  | 'cluster'
+  | 'render'
+  | 'write'
+  | 'lock'
+  | 'serve'
+  | 'read';
 
 // Every code storyfeed can report, one union per stage: status.json, logs and `--debug` show them, and code that
 // branches on them (`error.code === 'fetch/gone'`) is checked by the compiler against this list.
@@ -22,7 +34,12 @@ export type FetchErrorCode =
   | 'fetch/too-large'
   | 'fetch/too-many-redirects'
   | 'fetch/unsupported-protocol';
-export type ParseErrorCode = 'parse/empty' | 'parse/malformed' | 'parse/not-a-feed' | 'parse/not-opml' | 'parse/too-deep';
+export type ParseErrorCode =
+  | 'parse/empty'
+  | 'parse/malformed'
+  | 'parse/not-a-feed'
+  | 'parse/not-opml'
+  | 'parse/too-deep';
 export type StoreErrorCode =
   | 'store/busy'
   | 'store/corrupt'
@@ -36,8 +53,8 @@ export type StoreErrorCode =
 export type WriteErrorCode = 'write/failed';
 export type LockErrorCode = 'lock/held' | 'lock/io';
 export type ClusterErrorCode = 'cluster/bad-input' | 'cluster/read-failed' | 'cluster/invariant';
-export type RenderErrorCode = 'render/opml';
-export type ServeErrorCode = 'serve/listen-failed';
+type RenderErrorCode = 'render/opml';
+type ServeErrorCode = 'serve/listen-failed';
 /** A document reader (worker thread) that stopped, or was closed with work outstanding. */
 export type ReadErrorCode = 'read/worker-stopped' | 'read/closed';
 export type ErrorCode =
@@ -71,7 +88,14 @@ export class ConfigError extends StoryfeedError<ConfigErrorCode> {
 
   constructor(problems: string[], options?: { cause?: unknown }) {
     // One problem reads on one line (a cron mail's subject); several are listed one per line.
-    super('config', 'config/invalid', problems.length === 1 ? `invalid configuration: ${problems[0]}` : `invalid configuration:\n  - ${problems.join('\n  - ')}`, options);
+    super(
+      'config',
+      'config/invalid',
+      problems.length === 1
+        ? `invalid configuration: ${problems[0]}`
+        : `invalid configuration:\n  - ${problems.join('\n  - ')}`,
+      options,
+    );
     this.name = 'ConfigError';
     this.problems = problems;
   }

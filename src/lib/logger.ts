@@ -36,7 +36,7 @@ export function createTextLogger(level: LogLevel, write: (line: string) => void)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${formatValue(v)}`)
       .join(' ');
-    write(`${time} ${lvl.toUpperCase().padEnd(5)} ${message}${details ? ' ' + details : ''}\n`);
+    write(`${time} ${lvl.toUpperCase().padEnd(5)} ${message}${details ? ` ${details}` : ''}\n`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),

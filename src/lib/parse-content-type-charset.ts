@@ -2,7 +2,9 @@
 // case-insensitive, values are tokens or quoted strings. Servers also send `charset = utf-8` and
 // stray trailing `;`, so this is lenient.
 
-/** Returns the `charset` parameter of a Content-Type header value (unquoted, trimmed), or undefined when there is none. */
+/**
+ * Returns the `charset` parameter of a Content-Type header value (unquoted, trimmed), or undefined when there is none.
+ */
 export function parseContentTypeCharset(contentType: string | undefined): string | undefined {
   if (!contentType) return undefined;
   const match = /;\s*charset\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/i.exec(contentType);

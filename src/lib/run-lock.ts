@@ -1,4 +1,14 @@
-import { linkSync, mkdirSync, openSync, closeSync, readFileSync, statSync, unlinkSync, writeFileSync, fsyncSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  fsyncSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { LockError, StoryfeedError } from './errors.js';
 
@@ -8,7 +18,10 @@ export interface RunLock {
   release(): void;
 }
 
-/** Who holds the lock: the pid, and the process's start time where the OS tells it (Linux), so a reused pid is not taken for the holder. */
+/**
+ * Who holds the lock: the pid, and the process's start time where the OS tells it (Linux), so a reused pid is not taken
+ * for the holder.
+ */
 interface Holder {
   pid: number;
   /** Clock ticks since boot at which the process started (/proc/<pid>/stat field 22); null when unknown. */
@@ -28,7 +41,11 @@ const STALE_BREAKER_MS = 10_000;
  * new holder. An I/O failure is a `lock/io` StoryfeedError, not "held".
  */
 export function acquireRunLock(path: string, pid: number = process.pid): RunLock {
-  const me: Holder = { pid, started: pid === process.pid ? processStart(pid) : null, startedAt: new Date().toISOString() };
+  const me: Holder = {
+    pid,
+    started: pid === process.pid ? processStart(pid) : null,
+    startedAt: new Date().toISOString(),
+  };
   const body = JSON.stringify(me);
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -105,7 +122,8 @@ function removeStale(path: string, seen: string): void {
   try {
     if (readLock(path) === seen) unlinkSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(`cannot remove the stale lock file ${path}`, error);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw ioError(`cannot remove the stale lock file ${path}`, error);
   } finally {
     closeSync(fd);
     unlinkSync(breaker);
@@ -126,7 +144,11 @@ function parseHolder(text: string): Holder | null {
   try {
     const parsed = JSON.parse(text) as Partial<Holder>;
     if (typeof parsed.pid !== 'number') return null;
-    return { pid: parsed.pid, started: typeof parsed.started === 'string' ? parsed.started : null, startedAt: String(parsed.startedAt ?? '') };
+    return {
+      pid: parsed.pid,
+      started: typeof parsed.started === 'string' ? parsed.started : null,
+      startedAt: String(parsed.startedAt ?? ''),
+    };
   } catch {
     return null; // not written by storyfeed (the lock is created whole): nobody holds it
   }

@@ -5,7 +5,10 @@ const invalidXmlChars = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]
 // invalid, surrogates included (a valid pair is then kept by the exact pass).
 const maybeInvalid = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
-/** Returns the string without the characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, lone surrogates). */
+/**
+ * Returns the string without the characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, lone
+ * surrogates).
+ */
 export function stripInvalidXmlChars(value: string): string {
   return maybeInvalid.test(value) ? value.replace(invalidXmlChars, '') : value;
 }

@@ -1,6 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; homepage?: string };
+/**
+ * Returns the path of storyfeed's package.json: the nearest above this module. That is two folders up from
+ * dist/lib/, but three from build/src/lib/, where `npm run build:tools` compiles src/ for the tools.
+ */
+function packageJsonPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let parent = dirname(dir); !existsSync(join(dir, 'package.json')) && parent !== dir; parent = dirname(dir))
+    dir = parent;
+  return join(dir, 'package.json');
+}
+
+const pkg = JSON.parse(readFileSync(packageJsonPath(), 'utf8')) as { version: string; homepage?: string };
 
 /** storyfeed's version, from package.json. */
 export const VERSION: string = pkg.version;

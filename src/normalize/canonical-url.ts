@@ -5,13 +5,40 @@
 /** Query parameter names (lower-case) that only track the click and never select content. */
 const TRACKING_PARAMS: ReadonlySet<string> = new Set([
   // Google Ads / Analytics
-  'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', '_ga', '_gl',
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  '_ga',
+  '_gl',
   // Facebook, Instagram, Microsoft, Yandex, Twitter/X, TikTok, LinkedIn
-  'fbclid', 'igshid', 'msclkid', 'yclid', 'twclid', 'ttclid', 'li_fat_id',
+  'fbclid',
+  'igshid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
   // Mailchimp, HubSpot, Marketo
-  'mc_cid', 'mc_eid', '_hsenc', '_hsmi', '__hssc', '__hstc', '__hsfp', 'hsctatracking', 'mkt_tok',
+  'mc_cid',
+  'mc_eid',
+  '_hsenc',
+  '_hsmi',
+  '__hssc',
+  '__hstc',
+  '__hsfp',
+  'hsctatracking',
+  'mkt_tok',
   // Twitter embeds (`ref_src=twsrc^tfw`), Alibaba, Google search result ids, Vero, Olytics
-  'ref_src', 'spm', 'srsltid', 'vero_conv', 'vero_id', 'oly_anon_id', 'oly_enc_id', '_openstat',
+  'ref_src',
+  'spm',
+  'srsltid',
+  'vero_conv',
+  'vero_id',
+  'oly_anon_id',
+  'oly_enc_id',
+  '_openstat',
 ]);
 
 /** Prefixes of tracking parameter families: Google (utm_*), Matomo (mtm_*), Piwik (pk_*). */

@@ -7,7 +7,10 @@
 // it gains no power it did not have. xml:base declared in the document still wins (XML Base §4.2: the
 // innermost base applies), and a relative xml:base resolves against this URL.
 
-/** Returns the base URL of a fetched document: its Content-Location resolved against `url` when that is http(s), else `url`. */
+/**
+ * Returns the base URL of a fetched document: its Content-Location resolved against `url` when that is http(s), else
+ * `url`.
+ */
 export function findDocumentBaseUrl(url: string, contentLocation?: string): string {
   const location = contentLocation?.trim();
   if (!location) return url;
@@ -20,7 +23,9 @@ export function findDocumentBaseUrl(url: string, contentLocation?: string): stri
   }
 }
 
-/** Returns the first language tag of a Content-Language header (`"en, fr"` → `"en"`), or undefined when there is none. */
+/**
+ * Returns the first language tag of a Content-Language header (`"en, fr"` → `"en"`), or undefined when there is none.
+ */
 export function findHeaderLanguage(contentLanguage: string | undefined): string | undefined {
   const first = contentLanguage?.split(',')[0]?.trim();
   return first ? first : undefined;

@@ -5,14 +5,65 @@ import type { ParsedText } from '../model.js';
 
 /** Elements whose content is never readable text (code, styling, fallbacks, templates). */
 export const SKIPPED_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
-  'script', 'style', 'template', 'noscript', 'svg', 'math', 'head', 'iframe', 'object', 'applet', 'embed', 'select', 'textarea',
+  'script',
+  'style',
+  'template',
+  'noscript',
+  'svg',
+  'math',
+  'head',
+  'iframe',
+  'object',
+  'applet',
+  'embed',
+  'select',
+  'textarea',
 ]);
 
 /** Elements that start a new line: their boundaries must separate words ("<p>a</p><p>b</p>" → "a b"). */
 export const BLOCK_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption',
-  'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p',
-  'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'img', 'body', 'html',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'caption',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'img',
+  'body',
+  'html',
 ]);
 
 /** Returns `text` with every whitespace run (including NBSP and line breaks) collapsed to one space, trimmed. */
@@ -82,7 +133,9 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
   return collapseWhitespace(chunks.join(''));
 }
 
-/** Returns `markup` with each `<…>` replaced by a space, in one pass (a regex would rescan after every unclosed `<`). */
+/**
+ * Returns `markup` with each `<…>` replaced by a space, in one pass (a regex would rescan after every unclosed `<`).
+ */
 function dropTags(markup: string): string {
   const parts: string[] = [];
   let position = 0;
@@ -98,7 +151,10 @@ function dropTags(markup: string): string {
   }
 }
 
-/** Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has entities decoded. */
+/**
+ * Returns the plain text of a feed text construct: markup is stripped for html/xhtml, a text construct only has
+ * entities decoded.
+ */
 export function textFromParsed(text: ParsedText | undefined): string {
   if (text === undefined) return '';
   // A `text` construct is plain already; "<b>" in it is literal. Entities are still decoded because

@@ -3,8 +3,10 @@
 // IRIs; canonicalUrl (ids, dedup, fetching) keeps the ASCII URI form.
 import { domainToUnicode } from 'node:url';
 
-/** Returns the IRI form of an absolute URL: Unicode host and percent-encoded non-ASCII UTF-8 decoded (RFC 3987 §3.2). */
-export function toIri(url: URL): string {
+/**
+ * Returns the IRI form of an absolute URL: Unicode host and percent-encoded non-ASCII UTF-8 decoded (RFC 3987 §3.2).
+ */
+function toIri(url: URL): string {
   let href = url.href;
   if (url.hostname.includes('xn--')) {
     const host = domainToUnicode(url.hostname);
@@ -21,7 +23,10 @@ export function toIri(url: URL): string {
   });
 }
 
-/** Returns `raw` resolved against `base` as an absolute URL, in IRI form when either was written with non-ASCII characters; null when it does not resolve. */
+/**
+ * Returns `raw` resolved against `base` as an absolute URL, in IRI form when either was written with non-ASCII
+ * characters; null when it does not resolve.
+ */
 export function resolveIri(raw: string, base?: string): string | null {
   let url: URL;
   try {
@@ -39,9 +44,13 @@ export function resolveIri(raw: string, base?: string): string | null {
  * no whitespace or backslash. WHATWG URL parsing repairs anything else (`http:///host`, `http:\\host`), so that is
  * shown repaired rather than as written.
  */
-const WELL_FORMED_ABSOLUTE = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\s\\]+(?:[/?#][^\s\\]*)?|(?!(?:https?|ftp|wss?|file):)[a-z][a-z0-9+.-]*:[^/\s\\][^\s\\]*)$/i;
+const WELL_FORMED_ABSOLUTE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#\s\\]+(?:[/?#][^\s\\]*)?|(?!(?:https?|ftp|wss?|file):)[a-z][a-z0-9+.-]*:[^/\s\\][^\s\\]*)$/i;
 
-/** Returns a link for display: a well-formed absolute URL as written (trimmed), anything else resolved against `base` (as an IRI when written as one); null when it does not resolve. */
+/**
+ * Returns a link for display: a well-formed absolute URL as written (trimmed), anything else resolved against `base`
+ * (as an IRI when written as one); null when it does not resolve.
+ */
 export function displayLink(raw: string, base?: string): string | null {
   const trimmed = raw.trim();
   if (WELL_FORMED_ABSOLUTE.test(trimmed) && URL.canParse(trimmed)) return trimmed;

@@ -2,7 +2,10 @@
 import type { ParsedPerson } from '../model.js';
 import { collapseWhitespace, decodeEntities } from './html-to-text.js';
 
-/** Returns the display name of one person: the name, else the name inside an email form, else the email; null when empty. */
+/**
+ * Returns the display name of one person: the name, else the name inside an email form, else the email; null when
+ * empty.
+ */
 export function normalizeAuthor(person: ParsedPerson): string | null {
   const raw = collapseWhitespace(decodeEntities(person.name ?? ''));
   const fallback = collapseWhitespace(person.email ?? '');
@@ -18,7 +21,10 @@ export function normalizeAuthor(person: ParsedPerson): string | null {
   return text.replace(/^<(.*)>$/, '$1').replace(/^mailto:/i, '') || null;
 }
 
-/** Returns the display names of `people`, blank ones dropped and duplicates (case-insensitive) removed, first spelling kept. */
+/**
+ * Returns the display names of `people`, blank ones dropped and duplicates (case-insensitive) removed, first spelling
+ * kept.
+ */
 export function normalizeAuthors(people: readonly ParsedPerson[]): string[] {
   return dedupeCaseInsensitive(people.map(normalizeAuthor).filter((name): name is string => name !== null));
 }

@@ -29,10 +29,16 @@ export interface FeedInfo {
   recovered: boolean;
 }
 
-/** Returns the feed-level metadata of a parsed feed, URLs resolved against xml:base then `baseUrl`; `headerLanguage` (Content-Language) when the feed declares none. */
+/**
+ * Returns the feed-level metadata of a parsed feed, URLs resolved against xml:base then `baseUrl`; `headerLanguage`
+ * (Content-Language) when the feed declares none.
+ */
 export function normalizeFeedInfo(feed: ParsedFeed, baseUrl?: string, headerLanguage?: string): FeedInfo {
   const base = resolveAgainst(feed.base, baseUrl);
-  const title = feed.titleText !== undefined ? textFromParsed(feed.titleText) : collapseWhitespace(decodeEntities(feed.title ?? ''));
+  const title =
+    feed.titleText !== undefined
+      ? textFromParsed(feed.titleText)
+      : collapseWhitespace(decodeEntities(feed.title ?? ''));
   return {
     format: feed.format,
     version: feed.version ?? null,

@@ -11,11 +11,11 @@ import { sanitizeParsed, sanitizeParsedWithText } from './sanitize-content.js';
 import { firstWords, truncateText } from './truncate-text.js';
 
 /** Longest summary, in characters (including the closing "…"). */
-export const SUMMARY_MAX_CHARS = 300;
+const SUMMARY_MAX_CHARS = 300;
 /** Words of the summary used as a title when the entry has none. */
-export const FALLBACK_TITLE_WORDS = 12;
+const FALLBACK_TITLE_WORDS = 12;
 /** Title of last resort, for an entry with neither title nor text. */
-export const UNTITLED = '(untitled)';
+const UNTITLED = '(untitled)';
 
 /** What normalisation needs to know about the run besides the document. */
 export interface NormalizeContext {
@@ -39,7 +39,15 @@ export interface NormalizeOptions {
 }
 
 /** Link relations that never point at the article itself (RFC 4287 §4.2.7.2, RFC 5023, WebSub). */
-const NON_ARTICLE_RELS: ReadonlySet<string> = new Set(['enclosure', 'self', 'edit', 'edit-media', 'replies', 'hub', 'license']);
+const NON_ARTICLE_RELS: ReadonlySet<string> = new Set([
+  'enclosure',
+  'self',
+  'edit',
+  'edit-media',
+  'replies',
+  'hub',
+  'license',
+]);
 
 /** Returns the items of a parsed feed in document order (duplicate ids dropped) and a warning per fallback taken. */
 export function normalizeFeed(
@@ -120,18 +128,26 @@ export function normalizeFeed(
       contentText: contentText || summaryText,
       authors: normalizeAuthors(entry.authors),
       // The reader's folder for the source (config sources[].category, from OPML) first, then the feed's own.
-      categories: dedupeCaseInsensitive([...(source.category ? [source.category] : []), ...entry.categories].map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '')),
+      categories: dedupeCaseInsensitive(
+        [...(source.category ? [source.category] : []), ...entry.categories]
+          .map((c) => c.replace(/\s+/g, ' ').trim())
+          .filter((c) => c !== ''),
+      ),
       published,
       updated,
       date,
       dateSource,
-      language: normalizeLanguage(entry.language) ?? normalizeLanguage(feed.language) ?? normalizeLanguage(context.language),
+      language:
+        normalizeLanguage(entry.language) ?? normalizeLanguage(feed.language) ?? normalizeLanguage(context.language),
     });
   });
   return { items, warnings };
 }
 
-/** Returns `raw` resolved against `fallback` when it makes an http(s) URL (xml:base may itself be relative), else `fallback`. */
+/**
+ * Returns `raw` resolved against `fallback` when it makes an http(s) URL (xml:base may itself be relative), else
+ * `fallback`.
+ */
 function findBaseUrl(raw: string | undefined, fallback: string | undefined): string | undefined {
   const trimmed = raw?.trim();
   if (!trimmed) return fallback;
@@ -144,7 +160,10 @@ function findBaseUrl(raw: string | undefined, fallback: string | undefined): str
   }
 }
 
-/** Returns the canonical URL of the entry's article: the first rel=alternate link, else the first link that is not an enclosure, self, edit… */
+/**
+ * Returns the canonical URL of the entry's article: the first rel=alternate link, else the first link that is not an
+ * enclosure, self, edit…
+ */
 function findEntryUrl(links: readonly ParsedLink[], base: string | undefined): string | null {
   // RFC 4287 §4.2.7.2: a link without rel is rel="alternate".
   const rel = (link: ParsedLink): string => link.rel?.trim().toLowerCase() || 'alternate';
@@ -161,13 +180,19 @@ function findEntryUrl(links: readonly ParsedLink[], base: string | undefined): s
   return null;
 }
 
-/** Returns the guid as the article URL when it is an absolute http(s) URL (RSS 2.0 guid isPermaLink defaults to true). */
+/**
+ * Returns the guid as the article URL when it is an absolute http(s) URL (RSS 2.0 guid isPermaLink defaults to true).
+ */
 function findGuidUrl(guid: string | null): string | null {
   return guid !== null && isHttpUrl(guid) ? canonicalUrl(guid) : null;
 }
 
 /** Returns an entry date as ISO UTC, or null (with a warning) when it is missing, unparseable or a placeholder. */
-function findEntryDate(raw: string | undefined, field: 'published' | 'updated', note: (message: string) => void): string | null {
+function findEntryDate(
+  raw: string | undefined,
+  field: 'published' | 'updated',
+  note: (message: string) => void,
+): string | null {
   if (raw === undefined || raw.trim() === '') return null;
   const date = parseDate(raw);
   if (date === null) {
@@ -208,4 +233,3 @@ function findContentHtml(candidates: readonly (ParsedText | undefined)[], base: 
 function isHttpUrl(text: string): boolean {
   return /^https?:\/\//i.test(text.trim());
 }
-

@@ -10,21 +10,74 @@
  * for zones it cannot interpret ("-0000").
  */
 export const ZONE_OFFSETS_MINUTES: Readonly<Record<string, number>> = {
-  UT: 0, UTC: 0, GMT: 0, Z: 0, WET: 0,
+  UT: 0,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  WET: 0,
   // RFC 822 §5.1 North American zones
-  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
-  AKST: -540, AKDT: -480, HST: -600, NST: -210, NDT: -150,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+  AKST: -540,
+  AKDT: -480,
+  HST: -600,
+  NST: -210,
+  NDT: -150,
   // Europe (BST = British Summer Time)
-  BST: 60, WEST: 60, CET: 60, MET: 60, CEST: 120, MEST: 120, EET: 120, EEST: 180, MSK: 180,
+  BST: 60,
+  WEST: 60,
+  CET: 60,
+  MET: 60,
+  CEST: 120,
+  MEST: 120,
+  EET: 120,
+  EEST: 180,
+  MSK: 180,
   // Asia-Pacific
-  HKT: 480, SGT: 480, AWST: 480, JST: 540, KST: 540, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660,
-  NZST: 720, NZDT: 780,
+  HKT: 480,
+  SGT: 480,
+  AWST: 480,
+  JST: 540,
+  KST: 540,
+  ACST: 570,
+  ACDT: 630,
+  AEST: 600,
+  AEDT: 660,
+  NZST: 720,
+  NZDT: 780,
 };
 
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10,
-  november: 11, december: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  january: 1,
+  february: 2,
+  march: 3,
+  april: 4,
+  june: 6,
+  july: 7,
+  august: 8,
+  september: 9,
+  october: 10,
+  november: 11,
+  december: 12,
 };
 
 const WEEKDAYS: ReadonlySet<string> = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
@@ -40,9 +93,13 @@ const ZONE = String.raw`((?:GMT|UTC|UT)?\s*[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{1,5}
 const WEEKDAY = String.raw`(?:([A-Za-z]{3,9})\.?\s*,?\s*)?`;
 const MONTH = String.raw`([A-Za-z]{3,9})\.?`;
 // RFC 822: [Wkd,] D Mon YY[YY] [hh:mm[:ss]] [zone]  (also with dashes: 27-Mar-2015)
-const RFC822 = new RegExp(String.raw`^${WEEKDAY}(\d{1,2})[\s-]+${MONTH}[\s-]+(\d{2,4})(?:,?\s+${TIME})?(?:\s*${ZONE})?$`);
+const RFC822 = new RegExp(
+  String.raw`^${WEEKDAY}(\d{1,2})[\s-]+${MONTH}[\s-]+(\d{2,4})(?:,?\s+${TIME})?(?:\s*${ZONE})?$`,
+);
 // Month first, as JavaScript's Date#toString and US sites write it: [Wkd] Mon D[,] YYYY [hh:mm[:ss]] [zone]
-const MONTH_FIRST = new RegExp(String.raw`^${WEEKDAY}${MONTH}\s+(\d{1,2}),?\s+(\d{4})(?:,?\s+${TIME})?(?:\s*${ZONE})?$`);
+const MONTH_FIRST = new RegExp(
+  String.raw`^${WEEKDAY}${MONTH}\s+(\d{1,2}),?\s+(\d{4})(?:,?\s+${TIME})?(?:\s*${ZONE})?$`,
+);
 // asctime(): Wkd Mon D hh:mm:ss YYYY
 const ASCTIME = new RegExp(String.raw`^${WEEKDAY}${MONTH}\s+(\d{1,2})\s+${TIME}\s+(\d{4})(?:\s*${ZONE})?$`);
 
@@ -62,7 +119,12 @@ interface DateParts {
 export function parseDate(raw: string | undefined): Date | null {
   if (raw === undefined) return null;
   // RFC 2822 §3.2.3 comments such as "+0000 (UTC)" or "GMT+0100 (Central European Standard Time)".
-  const text = to24Hour(raw.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ').trim());
+  const text = to24Hour(
+    raw
+      .replace(/\([^()]*\)/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   if (text === '') return null;
   const parts = parseIso(text) ?? parseRfc822(text);
   return parts ? toDate(parts) : null;
@@ -70,12 +132,15 @@ export function parseDate(raw: string | undefined): Date | null {
 
 /** Returns `text` with a 12-hour clock time (`3:05 PM`, `3:05pm`) rewritten as 24-hour (`15:05`). */
 function to24Hour(text: string): string {
-  return text.replace(/\b(\d{1,2})(:\d{2}(?::\d{2})?)\s*([ap])\.?m\.?(?=\s|$)/i, (_all, h: string, rest: string, ap: string) => {
-    const hour = Number(h);
-    // 13 PM and 0 AM are not times; make the hour invalid so the range check rejects the string.
-    if (hour < 1 || hour > 12) return `99${rest}`;
-    return `${(hour % 12) + (ap.toLowerCase() === 'p' ? 12 : 0)}${rest}`;
-  });
+  return text.replace(
+    /\b(\d{1,2})(:\d{2}(?::\d{2})?)\s*([ap])\.?m\.?(?=\s|$)/i,
+    (_all, h: string, rest: string, ap: string) => {
+      const hour = Number(h);
+      // 13 PM and 0 AM are not times; make the hour invalid so the range check rejects the string.
+      if (hour < 1 || hour > 12) return `99${rest}`;
+      return `${(hour % 12) + (ap.toLowerCase() === 'p' ? 12 : 0)}${rest}`;
+    },
+  );
 }
 
 /** Returns the parts of a W3C-DTF / ISO 8601 date, or null when `text` is not one. */

@@ -2,7 +2,10 @@
 
 const ELLIPSIS = '…';
 
-/** Returns `text` (whitespace-collapsed) cut at a word boundary to at most `maxChars` characters, ending in "…" when cut. */
+/**
+ * Returns `text` (whitespace-collapsed) cut at a word boundary to at most `maxChars` characters, ending in "…" when
+ * cut.
+ */
 export function truncateText(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const limit = Math.max(0, maxChars - ELLIPSIS.length);

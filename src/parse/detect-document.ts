@@ -32,8 +32,12 @@ export function detectDocument(text: string): DetectedDocument {
   const head = trimmed.slice(0, 4096);
   if (HTML_HINT.test(head)) throw new ParseError('parse/not-a-feed', 'not a feed: looks like an HTML page');
   // Text before the prolog (a PHP warning, a stray byte) breaks XML but the feed is still there.
-  if (FEED_ROOT_HINT.test(head)) throw new ParseError('parse/malformed', 'malformed feed: text before the XML root element');
-  throw new ParseError('parse/not-a-feed', `not a feed: looks like plain text (starts with ${JSON.stringify(trimmed.slice(0, 40))})`);
+  if (FEED_ROOT_HINT.test(head))
+    throw new ParseError('parse/malformed', 'malformed feed: text before the XML root element');
+  throw new ParseError(
+    'parse/not-a-feed',
+    `not a feed: looks like plain text (starts with ${JSON.stringify(trimmed.slice(0, 40))})`,
+  );
 }
 
 function detectJson(text: string): DetectedDocument {
@@ -41,23 +45,33 @@ function detectJson(text: string): DetectedDocument {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ParseError('parse/malformed', `malformed JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ParseError(
+      'parse/malformed',
+      `malformed JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ParseError('parse/not-a-feed', 'not a feed: looks like JSON but not a JSON Feed (not an object)');
   }
   const record = json as Record<string, unknown>;
-  const version = record['version'];
+  const version = record.version;
   if (typeof version === 'string') {
     const match = JSON_FEED_VERSION.exec(version);
     if (match?.[1] === undefined) {
-      throw new ParseError('parse/not-a-feed', `not a feed: looks like JSON but not a JSON Feed (version ${JSON.stringify(version)})`);
+      throw new ParseError(
+        'parse/not-a-feed',
+        `not a feed: looks like JSON but not a JSON Feed (version ${JSON.stringify(version)})`,
+      );
     }
     return { format: 'json', version: match[1].includes('.') ? match[1] : `${match[1]}.0`, json: record };
   }
   // Same rule as feedsmith's detector for version-less JSON Feeds: a title and an items array.
-  if (typeof record['title'] === 'string' && Array.isArray(record['items'])) return { format: 'json', json: record };
-  throw new ParseError('parse/not-a-feed', 'not a feed: looks like JSON but not a JSON Feed (no jsonfeed.org version, no title and items)');
+  if (typeof record.title === 'string' && Array.isArray(record.items)) return { format: 'json', json: record };
+  throw new ParseError(
+    'parse/not-a-feed',
+    'not a feed: looks like JSON but not a JSON Feed (no jsonfeed.org version, no title and items)',
+  );
 }
 
 function detectXml(xml: string): DetectedDocument {
@@ -69,7 +83,7 @@ function detectXml(xml: string): DetectedDocument {
     .map(([, value]) => value);
   switch (localName) {
     case 'rss': {
-      const version = root.attributes['version']?.trim();
+      const version = root.attributes.version?.trim();
       return version ? { format: 'rss', version, xml } : { format: 'rss', xml };
     }
     case 'rdf': {
@@ -78,8 +92,10 @@ function detectXml(xml: string): DetectedDocument {
       return { format: 'rdf', xml };
     }
     case 'feed': {
-      if (root.attributes['version']?.trim() === '0.3' || namespaces.includes(ATOM_03_NS)) return { format: 'atom', version: '0.3', xml };
-      if (namespaces.some((uri) => uri.replace(/\/$/, '') === ATOM_10_NS)) return { format: 'atom', version: '1.0', xml };
+      if (root.attributes.version?.trim() === '0.3' || namespaces.includes(ATOM_03_NS))
+        return { format: 'atom', version: '0.3', xml };
+      if (namespaces.some((uri) => uri.replace(/\/$/, '') === ATOM_10_NS))
+        return { format: 'atom', version: '1.0', xml };
       return { format: 'atom', xml };
     }
     case 'html':
@@ -89,7 +105,10 @@ function detectXml(xml: string): DetectedDocument {
     case 'opml':
       throw new ParseError('parse/not-a-feed', 'not a feed: looks like an OPML subscription list');
     default:
-      throw new ParseError('parse/not-a-feed', `not a feed: XML document with root element <${root.name}>, not rss, rdf:RDF or feed`);
+      throw new ParseError(
+        'parse/not-a-feed',
+        `not a feed: XML document with root element <${root.name}>, not rss, rdf:RDF or feed`,
+      );
   }
 }
 
@@ -108,7 +127,8 @@ function findRootElement(xml: string): RootElement | undefined {
       if (end === -1) return undefined;
       index = end + 3;
     } else if (xml.startsWith('<!', start)) {
-      // Even a DOCTYPE naming html is skipped: the root element decides (a feed behind a stray XHTML DOCTYPE is a feed).
+      // Even a DOCTYPE naming html is skipped: the root element decides (a feed behind a stray XHTML DOCTYPE is a
+      // feed).
       index = skipDeclaration(xml, start + 2);
     } else {
       return readStartTag(xml, start);
@@ -117,7 +137,10 @@ function findRootElement(xml: string): RootElement | undefined {
 }
 
 // A DOCTYPE may carry an internal subset (`[ <!ENTITY …> ]`) and quoted strings containing `>`.
-/** Returns the index just past the declaration starting at or before `from` (a DOCTYPE's internal subset and quoted `>` included). */
+/**
+ * Returns the index just past the declaration starting at or before `from` (a DOCTYPE's internal subset and quoted `>`
+ * included).
+ */
 export function skipDeclaration(xml: string, from: number): number {
   let depth = 0;
   let quote: string | undefined;

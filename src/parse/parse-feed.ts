@@ -1,4 +1,12 @@
-import { DetectError, MalformedError, ParseError as LibraryParseError, parseAtomFeed, parseJsonFeed, parseRdfFeed, parseRssFeed } from 'feedsmith';
+import {
+  DetectError,
+  MalformedError,
+  ParseError as LibraryParseError,
+  parseAtomFeed,
+  parseJsonFeed,
+  parseRdfFeed,
+  parseRssFeed,
+} from 'feedsmith';
 import { ParseError } from '../lib/errors.js';
 import type { ParsedFeed } from '../model.js';
 import { detectDocument, type DetectedDocument, skipDeclaration } from './detect-document.js';
@@ -27,13 +35,20 @@ import { DOCUMENT_LIMITS, type DocumentLimits } from '../config/document-limits.
 
 /**
  * Returns the feed in `text` (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 1.0/0.3 or JSON Feed 1.0/1.1) as a ParsedFeed; throws
- * ParseError `parse/empty`, `parse/not-a-feed`, `parse/malformed` or `parse/too-deep` (elements nested past `maxDepth`).
+ * ParseError `parse/empty`, `parse/not-a-feed`, `parse/malformed` or `parse/too-deep` (elements nested past
+ * `maxDepth`).
  */
-export function parseFeed(text: string, limits: Pick<DocumentLimits, 'maxDepth'> & Partial<Pick<DocumentLimits, 'maxItemsPerDocument'>> = DOCUMENT_LIMITS): ParsedFeed {
+export function parseFeed(
+  text: string,
+  limits: Pick<DocumentLimits, 'maxDepth'> & Partial<Pick<DocumentLimits, 'maxItemsPerDocument'>> = DOCUMENT_LIMITS,
+): ParsedFeed {
   const stripped = stripInvalidXmlChars(text);
   // Checked before any XML reader runs: they take quadratic time over 100,000s of nested elements (issue #15).
   if (!looksLikeJson(stripped) && xmlDepth(stripped, limits.maxDepth) > limits.maxDepth) {
-    throw new ParseError('parse/too-deep', `elements nested more than ${limits.maxDepth} levels deep (fetch.maxDepth): not read`);
+    throw new ParseError(
+      'parse/too-deep',
+      `elements nested more than ${limits.maxDepth} levels deep (fetch.maxDepth): not read`,
+    );
   }
   let document: DetectedDocument;
   try {
@@ -45,7 +60,7 @@ export function parseFeed(text: string, limits: Pick<DocumentLimits, 'maxDepth'>
     return recoverFeed(stripped.slice(root), error as ParseError);
   }
   if (document.format === 'json') {
-    const items = document.json['items'];
+    const items = document.json.items;
     const feed = callLibrary('JSON Feed', () => parseJsonFeed(document.json), Array.isArray(items) && items.length > 0);
     return feed === undefined ? emptyFeed('json', document.version) : mapJsonFeed(feed, document.version);
   }
@@ -67,14 +82,23 @@ export function parseFeed(text: string, limits: Pick<DocumentLimits, 'maxDepth'>
  */
 function xhtml1AngleEntities(xml: string): string {
   // (Looking for the two entities themselves is faster than for `ang;`, and gives the same text.)
-  return (parseFastPaths() ? xml.includes('&lang;') || xml.includes('&rang;') : xml.includes('ang;')) ? xml.replace(/&lang;/g, '&#x2329;').replace(/&rang;/g, '&#x232A;') : xml;
+  return (parseFastPaths() ? xml.includes('&lang;') || xml.includes('&rang;') : xml.includes('ang;'))
+    ? xml.replace(/&lang;/g, '&#x2329;').replace(/&rang;/g, '&#x232A;')
+    : xml;
 }
 
-/** Returns hasUndeclaredPrefix(xml), settled from the scanner's view of the document (`tree.prefixes`) when that is enough. */
+/**
+ * Returns hasUndeclaredPrefix(xml), settled from the scanner's view of the document (`tree.prefixes`) when that is
+ * enough.
+ */
 function usesUndeclaredPrefix(xml: string, tree: FeedTree): boolean {
   const prefixes = tree.prefixes;
   // The scanner saw every prefix the regexes below can find, and only declarations they find too.
-  if (prefixes !== undefined && [...prefixes.used].every((prefix) => prefix === 'xml' || prefix === 'xmlns' || prefixes.declared.has(prefix))) return false;
+  if (
+    prefixes !== undefined &&
+    [...prefixes.used].every((prefix) => prefix === 'xml' || prefix === 'xmlns' || prefixes.declared.has(prefix))
+  )
+    return false;
   return hasUndeclaredPrefix(xml);
 }
 
@@ -90,7 +114,12 @@ export function hasUndeclaredPrefix(xml: string): boolean {
 // Where a feed's XML starts, for documents with junk before it.
 const FEED_START = /<\?xml\s|<(?:[\w.-]+:)?(?:rss|feed|rdf)[\s>]/i;
 
-function parseXmlFeed(format: 'rss' | 'rdf' | 'atom', version: string | undefined, whole: string, maxEntries?: number): { feed: ParsedFeed; tree: FeedTree } {
+function parseXmlFeed(
+  format: 'rss' | 'rdf' | 'atom',
+  version: string | undefined,
+  whole: string,
+  maxEntries?: number,
+): { feed: ParsedFeed; tree: FeedTree } {
   const found = findFeedTree(whole, format);
   // Past the per-document cap, the feed library reads only the first entries: it holds the whole document as objects,
   // and with our own tree that doubled the peak memory of a huge feed (issue #15).
@@ -120,7 +149,12 @@ function cutEntries(xml: string, tree: FeedTree, max: number): { xml: string; tr
   return { xml: xml.slice(0, keepUntil) + xml.slice(resumeAt), tree: { ...tree, entries: entries.slice(0, max) } };
 }
 
-function parseXmlTree(format: 'rss' | 'rdf' | 'atom', version: string | undefined, xml: string, tree: FeedTree): { feed: ParsedFeed; tree: FeedTree } {
+function parseXmlTree(
+  format: 'rss' | 'rdf' | 'atom',
+  version: string | undefined,
+  xml: string,
+  tree: FeedTree,
+): { feed: ParsedFeed; tree: FeedTree } {
   // Only asked when the library finds no feed at all.
   const lost = (): boolean => hasReadableEntries(tree) || (tree.entries.length === 0 && hasXmlEntries(xml));
   switch (format) {
@@ -142,13 +176,30 @@ function parseXmlTree(format: 'rss' | 'rdf' | 'atom', version: string | undefine
 }
 
 /** Children that every reader of the format knows; an entry with one of them cannot look empty to feedsmith. */
-const CORE_ENTRY_CHILDREN: ReadonlySet<string> = new Set(['title', 'link', 'description', 'guid', 'pubdate', 'id', 'summary', 'content', 'updated', 'published']);
+const CORE_ENTRY_CHILDREN: ReadonlySet<string> = new Set([
+  'title',
+  'link',
+  'description',
+  'guid',
+  'pubdate',
+  'id',
+  'summary',
+  'content',
+  'updated',
+  'published',
+]);
 
 // Entries with a title or link that feedsmith does not see mean the structure was lost (see callLibrary);
 // entries whose children are all unknown to it (only georss, only <expirationDate>) are just empty entries.
 function hasReadableEntries(tree: FeedTree): boolean {
   // Only the format's own elements count: an `itunes:link` or `media:title` is not an RSS link or title.
-  return tree.entries.some((entry) => entry.children.some((child) => CORE_ENTRY_CHILDREN.has(child.local) && (isRssElement(child) || child.uri === NS.atom || child.uri === NS.atom03)));
+  return tree.entries.some((entry) =>
+    entry.children.some(
+      (child) =>
+        CORE_ENTRY_CHILDREN.has(child.local) &&
+        (isRssElement(child) || child.uri === NS.atom || child.uri === NS.atom03),
+    ),
+  );
 }
 
 // The leniency rule (rowanmanning/feed-parser): throw only when nothing usable can be pulled out. The
@@ -181,8 +232,9 @@ function looksLikeJson(text: string): boolean {
 }
 
 /** Returns `xml` without its DOCTYPE declaration (and internal subset), so no DTD entity is ever defined. */
-export function removeDoctype(xml: string): string {
-  // Only a DOCTYPE before the root element is a declaration; later the text is content (so the prolog is enough to search).
+function removeDoctype(xml: string): string {
+  // Only a DOCTYPE before the root element is a declaration; later the text is content (so the prolog is enough to
+  // search).
   const firstElement = xml.search(/<[A-Za-z_]/);
   const start = (parseFastPaths() && firstElement !== -1 ? xml.slice(0, firstElement) : xml).search(/<!DOCTYPE\b/i);
   if (start === -1) return xml;
@@ -200,9 +252,18 @@ function callLibrary<T>(formatName: string, parse: () => T, hasEntries: boolean 
   } catch (error) {
     if (error instanceof DetectError || error instanceof LibraryParseError) {
       if (!(typeof hasEntries === 'function' ? hasEntries() : hasEntries)) return undefined;
-      throw new ParseError('parse/malformed', `malformed ${formatName}: entries present but no readable channel or feed element`, { cause: error });
+      throw new ParseError(
+        'parse/malformed',
+        `malformed ${formatName}: entries present but no readable channel or feed element`,
+        { cause: error },
+      );
     }
-    const reason = error instanceof MalformedError && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof MalformedError && error.cause instanceof Error
+        ? error.cause.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
     // Anything else the library throws (MalformedError, or a bug on odd input) means this document could not be parsed.
     throw new ParseError('parse/malformed', `malformed ${formatName}: ${reason}`, { cause: error });
   }
@@ -210,7 +271,7 @@ function callLibrary<T>(formatName: string, parse: () => T, hasEntries: boolean 
 
 /** Returns an Atom document with its unprefixed <item> elements renamed <entry>, the name feedsmith reads. */
 function renameAtomItems(xml: string): string {
-  return xml.replace(/<(\/?)item(?=[\s>\/])/g, '<$1entry');
+  return xml.replace(/<(\/?)item(?=[\s>/])/g, '<$1entry');
 }
 
 function hasXmlEntries(xml: string): boolean {

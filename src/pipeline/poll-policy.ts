@@ -46,7 +46,8 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
 export function feedMinIntervalMs(input: { ttlMinutes?: number; cacheControl?: string }, capMs: number): number {
   if (capMs <= 0) return 0;
   let ms = 0;
-  if (input.ttlMinutes !== undefined && Number.isFinite(input.ttlMinutes) && input.ttlMinutes > 0) ms = input.ttlMinutes * 60_000;
+  if (input.ttlMinutes !== undefined && Number.isFinite(input.ttlMinutes) && input.ttlMinutes > 0)
+    ms = input.ttlMinutes * 60_000;
   const cc = input.cacheControl?.toLowerCase();
   if (cc !== undefined) {
     if (/(?:^|,)\s*(?:no-cache|no-store)\b/.test(cc)) return 0;

@@ -21,7 +21,14 @@ export interface DocumentJob {
 
 /** What reading a body gave: the items, or the error (as describeError gives it), and the time each step took. */
 export type DocumentResult = (
-  | { ok: true; items: Item[]; warnings: string[]; recovered: boolean; ttlMinutes?: number; cut?: { listed: number; kept: number } }
+  | {
+      ok: true;
+      items: Item[];
+      warnings: string[];
+      recovered: boolean;
+      ttlMinutes?: number;
+      cut?: { listed: number; kept: number };
+    }
   | { ok: false; error: { code: string; message: string; stage: string } }
 ) & {
   /** Decoding and parsing, milliseconds. */
@@ -43,7 +50,10 @@ export function readDocument(job: DocumentJob): DocumentResult {
     const parsed = parseFeed(decoded.text, limits);
     // The first entries in document order are kept (feeds list the newest first); the cut is reported, not silent.
     const listed = parsed.entriesListed ?? parsed.entries.length;
-    const feed = listed > limits.maxItemsPerDocument ? { ...parsed, entries: parsed.entries.slice(0, limits.maxItemsPerDocument) } : parsed;
+    const feed =
+      listed > limits.maxItemsPerDocument
+        ? { ...parsed, entries: parsed.entries.slice(0, limits.maxItemsPerDocument) }
+        : parsed;
     delete feed.entriesListed;
     parseMs = performance.now() - mark;
     mark = performance.now();
@@ -53,7 +63,13 @@ export function readDocument(job: DocumentJob): DocumentResult {
     return {
       ok: true,
       items: normalized.items,
-      warnings: feed === parsed ? normalized.warnings : [`${listed} entries listed, the first ${limits.maxItemsPerDocument} read (fetch.maxItemsPerDocument)`, ...normalized.warnings],
+      warnings:
+        feed === parsed
+          ? normalized.warnings
+          : [
+              `${listed} entries listed, the first ${limits.maxItemsPerDocument} read (fetch.maxItemsPerDocument)`,
+              ...normalized.warnings,
+            ],
       recovered: feed.recovered === true,
       ...(feed === parsed ? {} : { cut: { listed, kept: limits.maxItemsPerDocument } }),
       ...(ttlMinutes !== undefined ? { ttlMinutes } : {}),
@@ -62,11 +78,18 @@ export function readDocument(job: DocumentJob): DocumentResult {
     };
   } catch (error) {
     const elapsed = performance.now() - mark;
-    return { ok: false, error: describeError(error), parseMs: parseMs === 0 ? elapsed : parseMs, normalizeMs: parseMs === 0 ? 0 : elapsed };
+    return {
+      ok: false,
+      error: describeError(error),
+      parseMs: parseMs === 0 ? elapsed : parseMs,
+      normalizeMs: parseMs === 0 ? 0 : elapsed,
+    };
   }
 }
 
-/** Returns an error that describeError turns back into `described` (an error read in a worker crosses as plain data). */
+/**
+ * Returns an error that describeError turns back into `described` (an error read in a worker crosses as plain data).
+ */
 export function errorFrom(described: { code: string; message: string; stage: string }): Error {
   // An unexpected error inside the worker (a bug, not a bad document) crosses as 'internal' and stays a plain Error,
   // so the caller reports it as the bug it is.

@@ -52,12 +52,17 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
       const at = idle.indexOf(worker);
       if (at >= 0) idle.splice(at, 1);
       workers--;
-      task?.reject(error instanceof Error ? error : new ReadError('read/worker-stopped', `document reader stopped: ${String(error)}`));
+      task?.reject(
+        error instanceof Error
+          ? error
+          : new ReadError('read/worker-stopped', `document reader stopped: ${String(error)}`),
+      );
       if (!closed) pump();
     };
     worker.on('error', lost);
     worker.on('exit', (code) => {
-      if (busy.has(worker) || idle.includes(worker)) lost(new ReadError('read/worker-stopped', `document reader exited with code ${code}`));
+      if (busy.has(worker) || idle.includes(worker))
+        lost(new ReadError('read/worker-stopped', `document reader exited with code ${code}`));
     });
     idle.push(worker);
   };

@@ -108,7 +108,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       try {
         st.rollback();
       } catch {
-        // SQLite rolls back by itself a transaction an I/O error or a full disk ended: the first error is the one to report.
+        // SQLite rolls back by itself a transaction an I/O error or a full disk ended: the first error is the one to
+        // report.
       }
       throw error;
     }
@@ -157,7 +158,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
         write: round1(clock.total('write')),
       },
     };
-    await writeFileAtomic(config.output.statusPath, JSON.stringify(report, null, 2) + '\n');
+    await writeFileAtomic(config.output.statusPath, `${JSON.stringify(report, null, 2)}\n`);
     const failed = report.sources.filter((s) => s.status === 'failed').length;
     log.info('run finished', {
       sources: report.sources.length,
@@ -188,7 +189,12 @@ const DAY_MS = 86_400_000;
  * Returns the stories that change when `inserted` (new) and `changed` (edited) items are grouped with the stored
  * stories they can join, and the story ids merged into others.
  */
-function groupIntoStories(st: Store, config: ResolvedConfig, inserted: readonly ItemKey[], changed: readonly string[]): { changedStories: Story[]; retired: { id: string; into: string }[] } {
+function groupIntoStories(
+  st: Store,
+  config: ResolvedConfig,
+  inserted: readonly ItemKey[],
+  changed: readonly string[],
+): { changedStories: Story[]; retired: { id: string; into: string }[] } {
   // Cluster only what is new; stories from earlier runs keep their ids and members. With nothing new or
   // changed (every source 304 or unchanged) no story can change, so stories and items are not even loaded.
   const changedStories: Story[] = [];
@@ -199,8 +205,14 @@ function groupIntoStories(st: Store, config: ResolvedConfig, inserted: readonly 
   // undated new article has no such bound: then every live story is a candidate.
   const windowMs = config.cluster.windowHours * 3_600_000;
   let earliestNew = Infinity; // no new article: only the stories of changed ones are needed
-  for (const item of inserted) earliestNew = hasOwnDate(item) ? Math.min(earliestNew, Date.parse(item.date ?? '')) : NaN;
-  const since = earliestNew === Infinity ? '9999' : Number.isNaN(earliestNew) ? null : new Date(earliestNew - windowMs).toISOString();
+  for (const item of inserted)
+    earliestNew = hasOwnDate(item) ? Math.min(earliestNew, Date.parse(item.date ?? '')) : NaN;
+  const since =
+    earliestNew === Infinity
+      ? '9999'
+      : Number.isNaN(earliestNew)
+        ? null
+        : new Date(earliestNew - windowMs).toISOString();
   const existing = since === null ? st.liveStories() : st.liveStoriesSince(since, changed);
   const itemIds: string[] = [];
   for (const s of existing) for (const m of s.members) itemIds.push(m.itemId);
@@ -208,8 +220,12 @@ function groupIntoStories(st: Store, config: ResolvedConfig, inserted: readonly 
   const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
   // The clusterer reads the items' plain-text fields from the store (no contentHtml) as it needs them: a slice of
   // a long import at a time.
-  const clustered = clusterItems({ stories: existing, itemIds, newItems: [...inserted], readItems: (ids) => st.getItemTexts(ids), priorities }, config.cluster);
-  // Loops, not push(...list): a spread passes every element as an argument and overflows the stack past ~100k (issue #15).
+  const clustered = clusterItems(
+    { stories: existing, itemIds, newItems: [...inserted], readItems: (ids) => st.getItemTexts(ids), priorities },
+    config.cluster,
+  );
+  // Loops, not push(...list): a spread passes every element as an argument and overflows the stack past ~100k (issue
+  // #15).
   for (const s of clustered.changed) changedStories.push(s);
   for (const r of clustered.retired ?? []) retired.push(r);
   // A stored item whose content changed (a corrected headline, a new <updated>) changes its story too.
@@ -244,7 +260,13 @@ function storeAsRead(st: Store, sourceCount: number, started: Date, retentionDay
   const waiting: { index: number; items: Item[] }[] = [];
   let storeMs = 0; // time spent storing during the read phase
   // Ids (hashes) and ISO dates are strings made by normalize, not cut from the document: they keep no document alive.
-  const keyOf = (item: Item): ItemKey => ({ id: item.id, date: item.date, published: item.published, updated: item.updated, dateSource: item.dateSource });
+  const keyOf = (item: Item): ItemKey => ({
+    id: item.id,
+    date: item.date,
+    published: item.published,
+    updated: item.updated,
+    dateSource: item.dateSource,
+  });
   const store = (index: number, items: Item[], cutoff: string) => {
     const fresh = items.filter((i) => !hasOwnDate(i) || (i.date ?? '') >= cutoff);
     if (fresh.length === 0) return;
@@ -258,7 +280,8 @@ function storeAsRead(st: Store, sourceCount: number, started: Date, retentionDay
       result.items = [];
       if (items.length === 0) return;
       const t0 = performance.now();
-      for (const item of items) if (hasOwnDate(item) && item.date !== null && (newest === null || item.date > newest)) newest = item.date;
+      for (const item of items)
+        if (hasOwnDate(item) && item.date !== null && (newest === null || item.date > newest)) newest = item.date;
       const cutoff = cutoffFrom(newest, started, retentionDays);
       const undecided = items.some((i) => hasOwnDate(i) && (i.date ?? '') >= cutoff && (i.date ?? '') < surelyKept);
       if (undecided) waiting.push({ index, items });
@@ -273,7 +296,12 @@ function storeAsRead(st: Store, sourceCount: number, started: Date, retentionDay
       const cutoff = cutoffFrom(newest, started, retentionDays);
       for (const w of waiting) store(w.index, w.items, cutoff);
       waiting.length = 0;
-      return { cutoff, inserted: inserted.flat(), changed: changed.flat(), insertedBySource: inserted.map((list) => list.length) };
+      return {
+        cutoff,
+        inserted: inserted.flat(),
+        changed: changed.flat(),
+        insertedBySource: inserted.map((list) => list.length),
+      };
     },
   };
 }
@@ -301,13 +329,21 @@ function hasOwnDate(item: Pick<Item, 'dateSource'>): boolean {
 }
 
 /** Returns the retention cutoff (ISO): `retentionDays` before the newest own item date, capped at now. */
-export function retentionCutoff(storedNewest: string | null, incoming: readonly Item[], now: Date, retentionDays: number): string {
+export function retentionCutoff(
+  storedNewest: string | null,
+  incoming: readonly Item[],
+  now: Date,
+  retentionDays: number,
+): string {
   let newest = storedNewest;
-  for (const item of incoming) if (hasOwnDate(item) && item.date !== null && (newest === null || item.date > newest)) newest = item.date;
+  for (const item of incoming)
+    if (hasOwnDate(item) && item.date !== null && (newest === null || item.date > newest)) newest = item.date;
   return cutoffFrom(newest, now, retentionDays);
 }
 
-/** Returns `retentionDays` before `newest` (ISO, the newest own item date), capped at now; from now when there is none. */
+/**
+ * Returns `retentionDays` before `newest` (ISO, the newest own item date), capped at now; from now when there is none.
+ */
 function cutoffFrom(newest: string | null, now: Date, retentionDays: number): string {
   // With no dated article at all (feeds without dates), retention counts from now.
   const reference = newest === null ? now.getTime() : Math.min(Date.parse(newest), now.getTime());
@@ -333,7 +369,11 @@ export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItems'>, ma
 }
 
 /** Returns the newest-changed stories (updated desc, then id) with their items resolved. */
-export function selectStoryViews(stories: readonly Story[], items: ReadonlyMap<string, Item>, max: number): StoryView[] {
+export function selectStoryViews(
+  stories: readonly Story[],
+  items: ReadonlyMap<string, Item>,
+  max: number,
+): StoryView[] {
   const views: StoryView[] = [];
   for (const story of stories) {
     const members = story.members.map((m) => items.get(m.itemId)).filter((i): i is Item => i !== undefined);
@@ -341,7 +381,9 @@ export function selectStoryViews(stories: readonly Story[], items: ReadonlyMap<s
     if (!representative) continue;
     views.push({ story, items: members, representative });
   }
-  views.sort((a, b) => (a.story.updated < b.story.updated ? 1 : a.story.updated > b.story.updated ? -1 : a.story.id < b.story.id ? -1 : 1));
+  views.sort((a, b) =>
+    a.story.updated < b.story.updated ? 1 : a.story.updated > b.story.updated ? -1 : a.story.id < b.story.id ? -1 : 1,
+  );
   return views.slice(0, max);
 }
 
@@ -358,6 +400,10 @@ function feedMeta(config: ResolvedConfig): FeedMeta {
     selfUrl: config.output.selfUrl,
     author: config.output.author,
     // The operator's contact URL, else the project's homepage, else the page next to the feed: never a guessed URL.
-    generator: { name: 'storyfeed', version: VERSION, uri: config.fetch.contactUrl ?? PROJECT_URL ?? new URL('./', config.output.selfUrl).href },
+    generator: {
+      name: 'storyfeed',
+      version: VERSION,
+      uri: config.fetch.contactUrl ?? PROJECT_URL ?? new URL('./', config.output.selfUrl).href,
+    },
   };
 }

@@ -15,7 +15,10 @@ export interface RunProgress {
 }
 
 /** Returns a progress line on `stream` when it is a terminal, or undefined when it is not (pipes, files, cron). */
-export function createTerminalProgress(stream: { isTTY?: boolean; write(s: string): unknown }): RunProgress | undefined {
+export function createTerminalProgress(stream: {
+  isTTY?: boolean;
+  write(s: string): unknown;
+}): RunProgress | undefined {
   if (!stream.isTTY) return undefined;
   let total = 0;
   let done = 0;
@@ -27,7 +30,9 @@ export function createTerminalProgress(stream: { isTTY?: boolean; write(s: strin
     shown = false;
   };
   const draw = () => {
-    stream.write(`\r\x1b[2Kfetching ${done}/${total} sources${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`);
+    stream.write(
+      `\r\x1b[2Kfetching ${done}/${total} sources${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`,
+    );
     shown = true;
   };
   return {
@@ -45,14 +50,12 @@ export function createTerminalProgress(stream: { isTTY?: boolean; write(s: strin
       clear();
     },
     wrapLogger(logger) {
-      const around =
-        (emit: (m: string, f?: LogFields) => void) =>
-        (message: string, fields?: LogFields) => {
-          const redraw = shown;
-          clear();
-          emit(message, fields);
-          if (redraw) draw();
-        };
+      const around = (emit: (m: string, f?: LogFields) => void) => (message: string, fields?: LogFields) => {
+        const redraw = shown;
+        clear();
+        emit(message, fields);
+        if (redraw) draw();
+      };
       return {
         debug: around(logger.debug),
         info: around(logger.info),

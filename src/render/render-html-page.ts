@@ -68,13 +68,21 @@ footer { border-top: 1px solid var(--line); margin-top: 1.5rem; padding: 1rem 0 
  * article counts, plus feed autodiscovery links.
  * Byte-identical for identical input; `now` is shown only when there are no stories to date the page by.
  */
-export function renderHtmlPage(stories: StoryView[], meta: FeedMeta, now: Date, links: Partial<HtmlPageLinks> = {}): string {
+export function renderHtmlPage(
+  stories: StoryView[],
+  meta: FeedMeta,
+  now: Date,
+  links: Partial<HtmlPageLinks> = {},
+): string {
   const { atomHref, jsonFeedHref, statusHref } = { ...DEFAULT_LINKS, ...links };
   const updated = findLatestUpdated(stories) ?? now.toISOString();
   const title = escapeHtml(meta.title);
   const subtitle = meta.subtitle ? `\n<p class="subtitle">${escapeHtml(meta.subtitle)}</p>` : '';
   const count = `${stories.length} ${stories.length === 1 ? 'story' : 'stories'}`;
-  const body = stories.length > 0 ? stories.map(renderStory).join('\n') : '<p>No stories yet. They appear here after the next run.</p>';
+  const body =
+    stories.length > 0
+      ? stories.map(renderStory).join('\n')
+      : '<p>No stories yet. They appear here after the next run.</p>';
 
   const html = `<!doctype html>
 <html lang="en">
@@ -123,7 +131,8 @@ function renderStory(view: StoryView): string {
   const total = items.length > outlets.length ? ` <span class="total">${countOf(items.length, 'article')}</span>` : '';
   // The reader's folders (OPML categories) come first in an article's categories; a few are enough to place the story.
   const categoryList = findStoryCategories(view).slice(0, SHOWN_CATEGORIES);
-  const categories = categoryList.length > 0 ? ` <span class="categories">${categoryList.map(escapeHtml).join(' · ')}</span>` : '';
+  const categories =
+    categoryList.length > 0 ? ` <span class="categories">${categoryList.map(escapeHtml).join(' · ')}</span>` : '';
   const summaryText = shorten(oneLine(representative.summary), SUMMARY_CHARS);
   const summary = summaryText ? `\n<p class="summary">${escapeHtml(summaryText)}</p>` : '';
   // One outlet only: its best article is the representative, whose headline is the story's heading already, so the
@@ -144,13 +153,19 @@ ${outlets.slice(0, SHOWN_OUTLETS).map(row).join('\n')}
 </article>`;
 }
 
-/** Returns the <li> of one outlet: its name, its best article's linked headline (or the name linked), date and article count. */
+/**
+ * Returns the <li> of one outlet: its name, its best article's linked headline (or the name linked), date and article
+ * count.
+ */
 function renderOutletRow({ sourceName, best, articleCount }: Outlet, nameOnly: boolean): string {
   const url = findHttpUrl(best.url);
-  const date = best.date ? ` <time datetime="${escapeHtml(best.date)}">${escapeHtml(displayDate(best.date))}</time>` : '';
+  const date = best.date
+    ? ` <time datetime="${escapeHtml(best.date)}">${escapeHtml(displayDate(best.date))}</time>`
+    : '';
   const count = articleCount > 1 ? ` <span class="articles">· ${articleCount} articles</span>` : '';
   const outlet = escapeHtml(sourceName);
-  if (nameOnly) return `<li><span class="outlet">${url ? `<a href="${escapeHtml(url)}">${outlet}</a>` : outlet}</span>${date}${count}</li>`;
+  if (nameOnly)
+    return `<li><span class="outlet">${url ? `<a href="${escapeHtml(url)}">${outlet}</a>` : outlet}</span>${date}${count}</li>`;
   const text = escapeHtml(orUntitled(oneLine(best.title)));
   const link = url ? `<a href="${escapeHtml(url)}">${text}</a>` : text;
   return `<li><span class="outlet">${outlet}</span>: ${link}${date}${count}</li>`;

@@ -15,7 +15,7 @@ import {
 const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
 /** One outlet's article of a story, in the `_storyfeed` extension of an item. */
-export interface JsonFeedArticle {
+interface JsonFeedArticle {
   source_id: string;
   source_name: string;
   title: string;
@@ -25,7 +25,7 @@ export interface JsonFeedArticle {
 }
 
 /** One outlet of a story with its best article (the one the Atom entry's related link points to), in display order. */
-export interface JsonFeedOutlet {
+interface JsonFeedOutlet {
   source_id: string;
   source_name: string;
   article_count: number;
@@ -35,7 +35,7 @@ export interface JsonFeedOutlet {
 }
 
 /** A JSON Feed 1.1 item (one story), with the `_storyfeed` extension (JSON Feed 1.1 §"Extensions"). */
-export interface JsonFeedItem {
+interface JsonFeedItem {
   id: string;
   url?: string;
   title: string;
@@ -56,7 +56,12 @@ export interface JsonFeedDocument {
   feed_url: string;
   description?: string;
   authors: { name: string }[];
-  _storyfeed: { about: string; feed_id: string; updated: string; generator: { name: string; version: string; uri: string } };
+  _storyfeed: {
+    about: string;
+    feed_id: string;
+    updated: string;
+    generator: { name: string; version: string; uri: string };
+  };
   items: JsonFeedItem[];
 }
 

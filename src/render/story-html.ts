@@ -1,21 +1,29 @@
-// Pieces shared by the Atom, JSON Feed and HTML page renderers, so every output names the same outlets, links and
-// dates (tests/unit/render/render-json-feed.test.ts compares them). A story may hold hundreds of articles from
-// dozens of outlets (issue #12): the outputs show it outlet by outlet (selectOutlets), as README "The merged feed" says.
+// Pieces shared by the Atom, JSON Feed and HTML page renderers, so every output names the same outlets, links and dates
+// (tests/unit/render/render-json-feed.test.ts compares them). A story may hold hundreds of articles from dozens of
+// outlets (issue #12): the outputs show it outlet by outlet (selectOutlets), as README "The merged feed" says.
 import { escapeHtml } from '../lib/escape-html.js';
 import { stripInvalidXmlChars } from '../lib/strip-invalid-xml-chars.js';
 import type { Item, StoryView } from '../model.js';
 
-/** How many outlets a story's content lists before "+N more outlets" (the Atom related links still name every outlet). */
+/**
+ * How many outlets a story's content lists before "+N more outlets" (the Atom related links still name every outlet).
+ */
 export const SHOWN_OUTLETS = 12;
 
-/** Up to this many outlets, each row of a story's content carries its article's summary; a bigger story gets one line per outlet. */
-export const SUMMARIZED_OUTLETS = 5;
+/**
+ * Up to this many outlets, each row of a story's content carries its article's summary; a bigger story gets one line
+ * per outlet.
+ */
+const SUMMARIZED_OUTLETS = 5;
 
 /** One outlet's part in a story. */
 export interface Outlet {
   sourceId: string;
   sourceName: string;
-  /** The article that stands for the outlet: the representative when it is this outlet's, else its earliest (with a link, if any has one). */
+  /**
+   * The article that stands for the outlet: the representative when it is this outlet's, else its earliest (with a
+   * link, if any has one).
+   */
   best: Item;
   /** How many of the story's articles are this outlet's (≥ 1). */
   articleCount: number;
@@ -40,7 +48,9 @@ export function selectOutlets(view: StoryView): Outlet[] {
     // cannot swap them.
     const best =
       articles.find((item) => item.id === view.representative.id) ??
-      [...articles].sort((a, b) => Number(findHttpUrl(b.url) !== null) - Number(findHttpUrl(a.url) !== null) || byDateThenId(a, b))[0];
+      [...articles].sort(
+        (a, b) => Number(findHttpUrl(b.url) !== null) - Number(findHttpUrl(a.url) !== null) || byDateThenId(a, b),
+      )[0];
     if (best) outlets.push({ sourceId, sourceName: best.sourceName, best, articleCount: articles.length });
   }
   const repSource = view.representative.sourceId;
@@ -62,7 +72,8 @@ export function selectOutlets(view: StoryView): Outlet[] {
 export function findStoryUpdated(view: StoryView): string | undefined {
   let latest: string | undefined;
   for (const { best } of selectOutlets(view)) {
-    for (const date of [parseIso(best.date), parseIso(best.updated)]) if (date && (!latest || date > latest)) latest = date;
+    for (const date of [parseIso(best.date), parseIso(best.updated)])
+      if (date && (!latest || date > latest)) latest = date;
   }
   return latest ?? parseIso(view.story.updated) ?? parseIso(view.story.published);
 }
@@ -79,7 +90,8 @@ export function renderStoryContentHtml(view: StoryView, pageUrl?: string): strin
   // A dozen summaries of one event mostly repeat each other: a bigger story leads with the representative's summary
   // and gives each outlet one line.
   const compact = outlets.length > SUMMARIZED_OUTLETS;
-  const lead = compact && view.representative.summary.trim() ? `<p>${escapeHtml(view.representative.summary)}</p>\n` : '';
+  const lead =
+    compact && view.representative.summary.trim() ? `<p>${escapeHtml(view.representative.summary)}</p>\n` : '';
   const rows = outlets.slice(0, SHOWN_OUTLETS).map((outlet) => {
     const { best } = outlet;
     const href = findHttpUrl(best.url);
@@ -100,7 +112,9 @@ export function renderStoryContentHtml(view: StoryView, pageUrl?: string): strin
   let footer = '';
   if (hidden > 0) {
     const page = pageUrl ? findHttpUrl(pageUrl) : null;
-    const more = page ? `<a href="${escapeHtml(`${page}#${storyAnchorId(view.story.id)}`)}">+${hidden} more outlets</a>` : `+${hidden} more outlets`;
+    const more = page
+      ? `<a href="${escapeHtml(`${page}#${storyAnchorId(view.story.id)}`)}">+${hidden} more outlets</a>`
+      : `+${hidden} more outlets`;
     footer = `\n<p><strong>${more}</strong> · ${totals}.</p>`;
   } else if (view.items.length > outlets.length) {
     footer = `\n<p>${totals}.</p>`;
@@ -119,7 +133,10 @@ export function storyAnchorId(storyId: string): string {
   return `story-${storyId.replace(/^.*:/, '').replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
-/** Returns the story summary: the outlets (the first SHOWN_OUTLETS of them) when several reported it, else the representative's summary. */
+/**
+ * Returns the story summary: the outlets (the first SHOWN_OUTLETS of them) when several reported it, else the
+ * representative's summary.
+ */
 export function findStorySummary(view: StoryView): string {
   const outlets = selectOutlets(view);
   if (outlets.length <= 1) return view.representative.summary;
@@ -139,7 +156,10 @@ export function findLatestUpdated(views: StoryView[]): string | undefined {
   return latest;
 }
 
-/** Returns the story's people: the authors of the shown outlets' best articles, else (so every story names someone) those outlets. */
+/**
+ * Returns the story's people: the authors of the shown outlets' best articles, else (so every story names someone)
+ * those outlets.
+ */
 export function findStoryAuthors(view: StoryView): string[] {
   const shown = selectOutlets(view).slice(0, SHOWN_OUTLETS);
   const authors = distinct(shown.flatMap((outlet) => outlet.best.authors));
@@ -148,7 +168,11 @@ export function findStoryAuthors(view: StoryView): string[] {
 
 /** Returns the story's categories: those of the shown outlets' best articles, de-duplicated in order. */
 export function findStoryCategories(view: StoryView): string[] {
-  return distinct(selectOutlets(view).slice(0, SHOWN_OUTLETS).flatMap((outlet) => outlet.best.categories));
+  return distinct(
+    selectOutlets(view)
+      .slice(0, SHOWN_OUTLETS)
+      .flatMap((outlet) => outlet.best.categories),
+  );
 }
 
 /** Orders items by date (undated last), then id. */
@@ -185,7 +209,7 @@ export function orUntitled(title: string): string {
 }
 
 /** Returns the non-empty values, whitespace-collapsed and de-duplicated, in first-seen order. */
-export function distinct(values: string[]): string[] {
+function distinct(values: string[]): string[] {
   const seen = new Set<string>();
   for (const value of values) {
     const normalized = oneLine(stripInvalidXmlChars(value));

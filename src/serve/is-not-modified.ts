@@ -5,11 +5,18 @@ import type { IncomingHttpHeaders } from 'node:http';
  * any of `etags` or `*`), otherwise If-Modified-Since against `lastModified` at one-second resolution
  * (never when `lastModified` is undefined, i.e. not a usable validator).
  */
-export function isNotModified(headers: IncomingHttpHeaders, etags: readonly string[], lastModified: Date | undefined): boolean {
+export function isNotModified(
+  headers: IncomingHttpHeaders,
+  etags: readonly string[],
+  lastModified: Date | undefined,
+): boolean {
   const ifNoneMatch = headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
     // §13.1.2: a recipient must ignore If-Modified-Since when If-None-Match is present.
-    const candidates = ifNoneMatch.split(',').map((tag) => tag.trim()).filter(Boolean);
+    const candidates = ifNoneMatch
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean);
     if (candidates.includes('*')) return true;
     const opaque = new Set(etags.map(stripWeak));
     return candidates.some((tag) => opaque.has(stripWeak(tag)));

@@ -10,7 +10,7 @@ const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 /** One file of output/ as read whole at one moment, with its validators and lazily compressed variants. */
-export interface OutputFile {
+interface OutputFile {
   bytes: Buffer;
   /** Strong validator of the identity bytes (a content hash, so identical bytes keep their tag across rewrites). */
   etag: string;
@@ -24,7 +24,7 @@ export interface OutputFile {
 }
 
 /** Why a file could not be served. */
-export type OutputFileMiss = 'missing' | 'not-a-file';
+type OutputFileMiss = 'missing' | 'not-a-file';
 
 /**
  * Caches the files of one directory by device, inode, size and mtime. A file the output set's manifest lists is served
@@ -34,13 +34,17 @@ export type OutputFileMiss = 'missing' | 'not-a-file';
  * an older storyfeed), the file on disk is served.
  */
 export interface OutputFileCache {
-  /** Returns the file, or why there is none. `name` must be a plain file name chosen by the server, never by a client. */
+  /**
+   * Returns the file, or why there is none. `name` must be a plain file name chosen by the server, never by a client.
+   */
   load(name: string): Promise<OutputFile | OutputFileMiss>;
 }
 
 const MAX_READ_ATTEMPTS = 3;
 
-/** Returns a cache reading whole files of `dir`: a file replaced by rename mid-request is read from the inode it opened. */
+/**
+ * Returns a cache reading whole files of `dir`: a file replaced by rename mid-request is read from the inode it opened.
+ */
 export function createOutputFileCache(dir: string): OutputFileCache {
   const cache = new Map<string, { key: string; file: OutputFile }>();
   // The last version of each file that matched the manifest of its time.
@@ -65,14 +69,15 @@ export function createOutputFileCache(dir: string): OutputFileCache {
   async function loadFile(name: string): Promise<OutputFile | OutputFileMiss> {
     let handle: FileHandle;
     try {
-      // O_NOFOLLOW: a symlink put into output/ is never followed out of it (open fails with ELOOP). O_NONBLOCK: opening a
-      // FIFO does not wait for a writer (it blocked a thread and the request for good; issue #15); the stat below then
-      // refuses it, as any non-regular file. On a regular file O_NONBLOCK changes nothing.
+      // O_NOFOLLOW: a symlink put into output/ is never followed out of it (open fails with ELOOP). O_NONBLOCK: opening
+      // a FIFO does not wait for a writer (it blocked a thread and the request for good; issue #15); the stat below
+      // then refuses it, as any non-regular file. On a regular file O_NONBLOCK changes nothing.
       handle = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-      if (code === 'ELOOP' || code === 'EISDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ENXIO') return 'not-a-file';
+      if (code === 'ELOOP' || code === 'EISDIR' || code === 'EACCES' || code === 'EPERM' || code === 'ENXIO')
+        return 'not-a-file';
       throw error;
     }
     try {
@@ -85,7 +90,8 @@ export function createOutputFileCache(dir: string): OutputFileCache {
         const bytes = await handle.readFile();
         const after = await handle.stat({ bigint: true });
         // writeFileAtomic never changes a published inode; this only guards a file edited in place by hand.
-        const stable = `${after.dev}:${after.ino}:${after.size}:${after.mtimeNs}` === key && BigInt(bytes.byteLength) === after.size;
+        const stable =
+          `${after.dev}:${after.ino}:${after.size}:${after.mtimeNs}` === key && BigInt(bytes.byteLength) === after.size;
         if (!stable && attempt < MAX_READ_ATTEMPTS) continue;
         const file = makeOutputFile(bytes, new Date(Number(after.mtimeMs)));
         if (stable) cache.set(name, { key, file });
@@ -124,7 +130,9 @@ function makeOutputFile(bytes: Buffer, lastModified: Date): OutputFile {
       if (!variant) {
         variant =
           coding === 'br'
-            ? brotliAsync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength } })
+            ? brotliAsync(bytes, {
+                params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength },
+              })
             : gzipAsync(bytes, { level: 9 });
         variants.set(coding, variant);
       }

@@ -38,7 +38,8 @@ interface Route {
 
 // Feeds and the page change at most once per run: a short freshness lifetime, then cheap revalidation (304).
 const PUBLIC_CACHE = 'public, max-age=300';
-const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const HTML_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 // An allow-list: the only files reachable. A request path is matched exactly (after percent-decoding) and never
 // joined to the directory, so `..`, `%2e%2e`, `%2f` and other names cannot reach anything else.
@@ -68,7 +69,12 @@ export async function serveOutput(options: ServeOptions, deps: { logger: Logger 
     });
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      log.debug('request', { method: req.method, path: req.url, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 });
+      log.debug('request', {
+        method: req.method,
+        path: req.url,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+      });
     });
   });
 
@@ -102,13 +108,15 @@ export async function serveOutput(options: ServeOptions, deps: { logger: Logger 
       return;
     }
 
-    const coding = file.bytes.byteLength >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : 'identity';
+    const coding =
+      file.bytes.byteLength >= MIN_COMPRESS_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : 'identity';
     const body = await file.encoded(coding);
     res.setHeader('Cache-Control', route.cacheControl);
     res.setHeader('ETag', body.etag);
-    // RFC 9110 §8.8.2.2: a modification time in the current second is not a usable validator (the file may change
-    // again within that second), so Last-Modified is sent, and If-Modified-Since honoured, only once that second is over.
-    const lastModified = Math.floor(file.lastModified.getTime() / 1000) < Math.floor(Date.now() / 1000) ? file.lastModified : undefined;
+    // RFC 9110 §8.8.2.2: a modification time in the current second is not a usable validator (the file may change again
+    // within that second), so Last-Modified is sent, and If-Modified-Since honoured, only once that second is over.
+    const lastModified =
+      Math.floor(file.lastModified.getTime() / 1000) < Math.floor(Date.now() / 1000) ? file.lastModified : undefined;
     if (lastModified) res.setHeader('Last-Modified', lastModified.toUTCString());
     res.setHeader('Vary', 'Accept-Encoding');
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -136,14 +144,26 @@ export async function serveOutput(options: ServeOptions, deps: { logger: Logger 
     }
     // The edge may read the clock: health is about now.
     const health = assessHealth(record, Date.now(), options.health?.periodMs ?? 30 * 60_000);
-    const bytes = Buffer.from(JSON.stringify(health.body, null, 2) + '\n', 'utf8');
-    res.writeHead(health.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.byteLength, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    const bytes = Buffer.from(`${JSON.stringify(health.body, null, 2)}\n`, 'utf8');
+    res.writeHead(health.status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': bytes.byteLength,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.end(head ? undefined : bytes);
   }
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(new StoryfeedError('serve', 'serve/listen-failed', `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, { cause: error }));
+      reject(
+        new StoryfeedError(
+          'serve',
+          'serve/listen-failed',
+          `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`,
+          { cause: error },
+        ),
+      );
     };
     server.once('error', onError);
     server.listen({ host: options.host, port: options.port }, () => {
@@ -195,6 +215,11 @@ function findPath(target: string): string | null {
 /** Sends a short plain-text response (no body for HEAD). */
 function sendText(res: ServerResponse, status: number, text: string, head: boolean): void {
   const bytes = Buffer.from(text, 'utf8');
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': bytes.byteLength, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': bytes.byteLength,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(head ? undefined : bytes);
 }

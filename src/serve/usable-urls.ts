@@ -3,7 +3,7 @@ import type { NetworkInterfaceInfo } from 'node:os';
 const WILDCARDS = new Set(['0.0.0.0', '::', '0:0:0:0:0:0:0:0']);
 
 /** Whether a host name or address is this machine's loopback (only local readers can use it). */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h === '::1' || /^127\./.test(h);
 }
@@ -16,12 +16,18 @@ function baseUrl(address: string, port: number): string {
  * Returns the base URLs a reader can really use for a server listening on `address`: the address itself, or for
  * a wildcard (0.0.0.0, ::) the loopback and each of this machine's interface addresses, never `0.0.0.0`.
  */
-export function usableUrls(address: string, port: number, interfaces: Readonly<Record<string, NetworkInterfaceInfo[] | undefined>>): string[] {
+export function usableUrls(
+  address: string,
+  port: number,
+  interfaces: Readonly<Record<string, NetworkInterfaceInfo[] | undefined>>,
+): string[] {
   if (!WILDCARDS.has(address)) return [baseUrl(address, port)];
   const ipv6 = address !== '0.0.0.0';
   const addresses = Object.values(interfaces)
     .flatMap((list) => list ?? [])
-    .filter((i) => (i.family === 'IPv4' || ipv6) && !(i.family === 'IPv6' && i.address.toLowerCase().startsWith('fe80:')))
+    .filter(
+      (i) => (i.family === 'IPv4' || ipv6) && !(i.family === 'IPv6' && i.address.toLowerCase().startsWith('fe80:')),
+    )
     .map((i) => i.address)
     .sort((a, b) => Number(isLoopback(b)) - Number(isLoopback(a)) || Number(a.includes(':')) - Number(b.includes(':')));
   return [...new Set(addresses.length > 0 ? addresses : ['127.0.0.1'])].map((a) => baseUrl(a, port));

@@ -80,7 +80,10 @@ export interface Store {
   liveStories(): Story[];
   /** Live stories last changed at or after `since` (ISO), plus the live stories holding any of `itemIds`. */
   liveStoriesSince(since: string, itemIds: readonly string[]): Story[];
-  /** Live stories newest-changed first (updated desc, then id), `limit` of them after skipping `offset`, with their members. */
+  /**
+   * Live stories newest-changed first (updated desc, then id), `limit` of them after skipping `offset`, with their
+   * members.
+   */
   topStories(limit: number, offset?: number): Story[];
   getStories(ids: readonly string[]): Story[];
   /** Writes stories and their members (insert or replace), in one transaction. */
@@ -157,8 +160,8 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    // A run writes its whole read phase in one transaction, so the WAL grows to what the run wrote (2.3 GB for a
-    // cold import of 200,000 items); after the commit's checkpoint it is cut back to 64 MB instead of staying that size.
+    // A run writes its whole read phase in one transaction, so the WAL grows to what the run wrote (2.3 GB for a cold
+    // import of 200,000 items); after the commit's checkpoint it is cut back to 64 MB instead of staying that size.
     db.pragma('journal_size_limit = 67108864');
     migrate(db);
   } catch (error) {
@@ -172,9 +175,15 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   );
   // Only rows that differ are written: a read-only command (`sources`, `explain`) opened while a run holds the
   // write lock for its read phase then never waits for it.
-  const known = new Map((db.prepare(`SELECT id, url, name FROM sources`).all() as { id: string; url: string; name: string }[]).map((r) => [r.id, r]));
+  const known = new Map(
+    (db.prepare(`SELECT id, url, name FROM sources`).all() as { id: string; url: string; name: string }[]).map((r) => [
+      r.id,
+      r,
+    ]),
+  );
   const stale = sources.filter((s) => known.get(s.id)?.url !== s.url || known.get(s.id)?.name !== s.name);
-  if (stale.length > 0) db.transaction(() => stale.forEach((s) => upsertSource.run({ id: s.id, url: s.url, name: s.name })))();
+  if (stale.length > 0)
+    db.transaction(() => stale.forEach((s) => upsertSource.run({ id: s.id, url: s.url, name: s.name })))();
 
   const selectHash = db.prepare(`SELECT content_hash, date, date_source FROM items WHERE id = ?`);
   const selectPruned = db.prepare(`SELECT 1 FROM pruned_items WHERE id = ?`);
@@ -200,8 +209,11 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   const selectMembersIn = db.prepare(
     `SELECT story_id, item_id, score, terms FROM story_members WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, position`,
   );
-  // Same order as run.ts selectStoryViews (updated desc, then id); BINARY collation = code-unit order for these ASCII values.
-  const selectTopStories = db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY updated DESC, id ASC LIMIT ? OFFSET ?`);
+  // Same order as run.ts selectStoryViews (updated desc, then id); BINARY collation = code-unit order for these ASCII
+  // values.
+  const selectTopStories = db.prepare(
+    `SELECT * FROM stories WHERE retired_into IS NULL ORDER BY updated DESC, id ASC LIMIT ? OFFSET ?`,
+  );
   const selectItemsIn = db.prepare(
     `SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
   );
@@ -209,7 +221,8 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   const readItems = (ids: readonly string[], query: Database.Statement): Item[] => {
     const found = new Map<string, Item>();
     for (let i = 0; i < ids.length; i += 5_000) {
-      for (const row of query.iterate(JSON.stringify(ids.slice(i, i + 5_000))) as IterableIterator<ItemRow>) found.set(row.id, rowToItem(row));
+      for (const row of query.iterate(JSON.stringify(ids.slice(i, i + 5_000))) as IterableIterator<ItemRow>)
+        found.set(row.id, rowToItem(row));
     }
     const out: Item[] = [];
     for (const id of ids) {
@@ -280,9 +293,14 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       db.transaction(() => {
         for (const item of items) {
           if (selectPruned.get(item.id)) continue; // pruned by retention: stays gone
-          const existing = selectHash.get(item.id) as { content_hash: string; date: string | null; date_source: string } | undefined;
+          const existing = selectHash.get(item.id) as
+            | { content_hash: string; date: string | null; date_source: string }
+            | undefined;
           // An undated item keeps the date it was first seen with, so re-fetching it changes nothing.
-          const stable = existing && item.dateSource === 'fetched' && existing.date_source === 'fetched' ? { ...item, date: existing.date } : item;
+          const stable =
+            existing && item.dateSource === 'fetched' && existing.date_source === 'fetched'
+              ? { ...item, date: existing.date }
+              : item;
           const hash = contentHash(stable);
           if (!existing) {
             insertItem.run(itemParams(stable, hash, seenAt));
@@ -304,7 +322,11 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       return readItems(ids, selectItemsIn);
     },
     allItems() {
-      const rows = db.prepare(`SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id ORDER BY i.date, i.id`).all() as ItemRow[];
+      const rows = db
+        .prepare(
+          `SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id ORDER BY i.date, i.id`,
+        )
+        .all() as ItemRow[];
       return rows.map(rowToItem);
     },
     countItems() {
@@ -312,7 +334,10 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     },
     liveStories() {
       // One query for every member (not one per story): a run with 20,000 stories made 20,000 queries.
-      return withMembers(db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY created_at, id`).all() as StoryRow[], selectLiveMembers.all() as MemberRow[]);
+      return withMembers(
+        db.prepare(`SELECT * FROM stories WHERE retired_into IS NULL ORDER BY created_at, id`).all() as StoryRow[],
+        selectLiveMembers.all() as MemberRow[],
+      );
     },
     liveStoriesSince(since, itemIds) {
       const rows = db
@@ -337,9 +362,22 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     saveStories(stories, joinedAt) {
       db.transaction(() => {
         for (const story of stories) {
-          upsertStory.run({ id: story.id, rep: story.representativeItemId, published: story.published, updated: story.updated, at: joinedAt });
+          upsertStory.run({
+            id: story.id,
+            rep: story.representativeItemId,
+            published: story.published,
+            updated: story.updated,
+            at: joinedAt,
+          });
           story.members.forEach((m, position) =>
-            upsertMember.run({ item_id: m.itemId, story_id: story.id, position, score: m.score, terms: JSON.stringify(m.terms), at: joinedAt }),
+            upsertMember.run({
+              item_id: m.itemId,
+              story_id: story.id,
+              position,
+              score: m.score,
+              terms: JSON.stringify(m.terms),
+              at: joinedAt,
+            }),
           );
         }
       })();
@@ -352,21 +390,39 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
              AND (date_source NOT IN ('published', 'updated') OR date >= ?)
            ORDER BY date, id`,
         )
-        .all(seenAt, cutoff) as { id: string; date: string | null; published: string | null; updated: string | null; date_source: string }[];
-      return rows.map((r) => ({ id: r.id, date: r.date, published: r.published, updated: r.updated, dateSource: r.date_source as Item['dateSource'] }));
+        .all(seenAt, cutoff) as {
+        id: string;
+        date: string | null;
+        published: string | null;
+        updated: string | null;
+        date_source: string;
+      }[];
+      return rows.map((r) => ({
+        id: r.id,
+        date: r.date,
+        published: r.published,
+        updated: r.updated,
+        dateSource: r.date_source as Item['dateSource'],
+      }));
     },
     newestItemDate() {
-      const row = db.prepare(`SELECT MAX(date) AS d FROM items WHERE date_source IN ('published', 'updated')`).get() as { d: string | null };
+      const row = db
+        .prepare(`SELECT MAX(date) AS d FROM items WHERE date_source IN ('published', 'updated')`)
+        .get() as { d: string | null };
       return row.d;
     },
     prune(cutoff, forgetBefore) {
       return db.transaction((): PruneResult => {
         const old = db.prepare(`SELECT id FROM stories WHERE updated < ?`).all(cutoff) as { id: string }[];
         let itemCount = 0;
-        const tombstone = db.prepare(`INSERT OR REPLACE INTO pruned_items (id, date) SELECT id, COALESCE(date, ?) FROM items WHERE id = ?`);
+        const tombstone = db.prepare(
+          `INSERT OR REPLACE INTO pruned_items (id, date) SELECT id, COALESCE(date, ?) FROM items WHERE id = ?`,
+        );
         const deleteItem = db.prepare(`DELETE FROM items WHERE id = ?`);
         for (const { id } of old) {
-          for (const m of db.prepare(`SELECT item_id FROM story_members WHERE story_id = ?`).all(id) as { item_id: string }[]) {
+          for (const m of db.prepare(`SELECT item_id FROM story_members WHERE story_id = ?`).all(id) as {
+            item_id: string;
+          }[]) {
             tombstone.run(cutoff, m.item_id);
             itemCount += deleteItem.run(m.item_id).changes;
           }
@@ -392,7 +448,9 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       let current: string | null = id;
       while (current !== null && !seen.has(current)) {
         seen.add(current);
-        const row = db.prepare(`SELECT retired_into FROM stories WHERE id = ?`).get(current) as { retired_into: string | null } | undefined;
+        const row = db.prepare(`SELECT retired_into FROM stories WHERE id = ?`).get(current) as
+          | { retired_into: string | null }
+          | undefined;
         if (!row) return null;
         if (row.retired_into === null) return current;
         current = row.retired_into;
@@ -447,7 +505,9 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   return store;
 }
 
-/** Creates a migrated, empty database at `path` (which must not exist), whole: made under another name, then renamed. */
+/**
+ * Creates a migrated, empty database at `path` (which must not exist), whole: made under another name, then renamed.
+ */
 function createDatabase(path: string): void {
   const temp = `${path}.new-${process.pid}`;
   try {
@@ -473,12 +533,16 @@ function createDatabase(path: string): void {
 function migrate(db: Database.Database): void {
   // Migration 4 recomputes every stored item's hash in SQL with the function that hashes new items.
   db.function('storyfeed_item_hash', { deterministic: true, varargs: true }, (...columns: unknown[]) => {
-    if (columns.length !== 12) throw new StoreError('store/invariant', `storyfeed_item_hash takes 12 columns, not ${columns.length}`);
+    if (columns.length !== 12)
+      throw new StoreError('store/invariant', `storyfeed_item_hash takes 12 columns, not ${columns.length}`);
     return itemHash(columns as ItemHashColumns);
   });
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
-    throw new StoreError('store/too-new', `the state database was written by a newer storyfeed (schema ${version}, this one knows ${MIGRATIONS.length})`);
+    throw new StoreError(
+      'store/too-new',
+      `the state database was written by a newer storyfeed (schema ${version}, this one knows ${MIGRATIONS.length})`,
+    );
   }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
@@ -488,10 +552,22 @@ function migrate(db: Database.Database): void {
   }
 }
 
-/** The stored columns an item's hash covers, in hashing order: every stored field but the id and the dates it was seen. */
+/**
+ * The stored columns an item's hash covers, in hashing order: every stored field but the id and the dates it was seen.
+ */
 type ItemHashColumns = [
-  guid: string | null, url: string | null, title: string, summary: string, contentText: string, published: string | null,
-  updated: string | null, date: string | null, language: string | null, sourceId: string, authors: string, categories: string,
+  guid: string | null,
+  url: string | null,
+  title: string,
+  summary: string,
+  contentText: string,
+  published: string | null,
+  updated: string | null,
+  date: string | null,
+  language: string | null,
+  sourceId: string,
+  authors: string,
+  categories: string,
 ];
 
 /**
@@ -511,8 +587,18 @@ function itemHash(columns: ItemHashColumns): string {
 
 function contentHash(item: Item): string {
   return itemHash([
-    item.guid, item.url, item.title, item.summary, item.contentText, item.published, item.updated, item.date, item.language, item.sourceId,
-    JSON.stringify(item.authors), JSON.stringify(item.categories),
+    item.guid,
+    item.url,
+    item.title,
+    item.summary,
+    item.contentText,
+    item.published,
+    item.updated,
+    item.date,
+    item.language,
+    item.sourceId,
+    JSON.stringify(item.authors),
+    JSON.stringify(item.categories),
   ]);
 }
 

@@ -35,25 +35,32 @@ export function addSourcesToConfigText(text: string, sources: readonly ConfigSou
 function appendOne(text: string, value: ConfigSource): string {
   const tree = parseTree(text);
   const array = tree ? findNodeAtLocation(tree, ['sources']) : undefined;
-  if (!array || array.type !== 'array') throw new ConfigError(['sources: missing (it must be an array of sources)']);
+  if (array?.type !== 'array') throw new ConfigError(['sources: missing (it must be an array of sources)']);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const elements = array.children ?? [];
   const first = elements[0];
   const last = elements[elements.length - 1];
   if (!first || !last) {
     // An empty array has no style to copy: let the library lay the entry out with the file's indent.
-    return applyEdits(text, modify(text, ['sources', -1], value, { isArrayInsertion: true, formattingOptions: detectFormatting(text, eol) }));
+    return applyEdits(
+      text,
+      modify(text, ['sources', -1], value, { isArrayInsertion: true, formattingOptions: detectFormatting(text, eol) }),
+    );
   }
   const lead = text.slice(array.offset + 1, first.offset); // e.g. "\n    " between `[` and the first element
   const firstText = text.slice(first.offset, first.offset + first.length);
   const elementIndent = lead.includes('\n') ? lead.slice(lead.lastIndexOf('\n') + 1) : '';
-  const separator = lead.includes('\n') ? ',' + eol + elementIndent : ', ';
+  const separator = lead.includes('\n') ? `,${eol}${elementIndent}` : ', ';
   let rendered: string;
   if (/\r?\n/.test(firstText)) {
-    const unit = (/\n([ \t]+)"/.exec(firstText)?.[1] ?? elementIndent + '  ').slice(elementIndent.length) || '  ';
-    rendered = JSON.stringify(value, null, unit).split('\n').join(eol + elementIndent);
+    const unit = (/\n([ \t]+)"/.exec(firstText)?.[1] ?? `${elementIndent}  `).slice(elementIndent.length) || '  ';
+    rendered = JSON.stringify(value, null, unit)
+      .split('\n')
+      .join(eol + elementIndent);
   } else if (/^\{\s/.test(firstText)) {
-    rendered = `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
+    rendered = `{ ${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+      .join(', ')} }`;
   } else {
     rendered = JSON.stringify(value);
   }
@@ -64,5 +71,7 @@ function appendOne(text: string, value: ConfigSource): string {
 /** The file's own indentation unit and line ending, for an entry the library lays out. */
 function detectFormatting(text: string, eol: string): FormattingOptions {
   const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
-  return indent.startsWith('\t') ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: indent.length, eol };
+  return indent.startsWith('\t')
+    ? { insertSpaces: false, tabSize: 1, eol }
+    : { insertSpaces: true, tabSize: indent.length, eol };
 }

@@ -27,12 +27,20 @@ export interface FeedLink {
   title?: string;
 }
 
-const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/json']);
+const FEED_TYPES = new Set([
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/feed+json',
+  'application/json',
+]);
 
 /** Paths tried on the site's origin when the page links no feed. */
-export const COMMON_FEED_PATHS = ['/feed', '/rss.xml', '/atom.xml', '/feed.json', '/feed.xml', '/index.xml', '/rss', '/atom'];
+const COMMON_FEED_PATHS = ['/feed', '/rss.xml', '/atom.xml', '/feed.json', '/feed.xml', '/index.xml', '/rss', '/atom'];
 
-/** Returns the feed links of an HTML page in document order, as absolute URLs (resolved against <base href> and `pageUrl`). */
+/**
+ * Returns the feed links of an HTML page in document order, as absolute URLs (resolved against <base href> and
+ * `pageUrl`).
+ */
 export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
   let base = pageUrl;
   const raw: { href: string; type: string; title?: string }[] = [];
@@ -66,8 +74,15 @@ export function findFeedLinks(html: string, pageUrl: string): FeedLink[] {
   return links;
 }
 
-/** Returns the feed for `pageUrl` (a feed URL or a page linking one), or throws FetchError `fetch/no-feed-found` listing what was tried. */
-export async function discoverFeed(pageUrl: string, options: FetchOptions, deps: { fetch?: typeof fetch } = {}): Promise<DiscoveredFeed> {
+/**
+ * Returns the feed for `pageUrl` (a feed URL or a page linking one), or throws FetchError `fetch/no-feed-found` listing
+ * what was tried.
+ */
+export async function discoverFeed(
+  pageUrl: string,
+  options: FetchOptions,
+  deps: { fetch?: typeof fetch } = {},
+): Promise<DiscoveredFeed> {
   const fetchDeps = deps.fetch ? { fetch: deps.fetch } : {};
   const page = await fetchSource({ id: 'discover', url: pageUrl }, options, fetchDeps);
   const text = textOf(page);
@@ -89,7 +104,12 @@ export async function discoverFeed(pageUrl: string, options: FetchOptions, deps:
 
   for (const link of findFeedLinks(text, page.url)) {
     const hit = await attempt(link.href);
-    if (hit) return { url: hit.url, via: 'link', ...(titleOf(hit.feed).title ? titleOf(hit.feed) : link.title ? { title: link.title } : {}) };
+    if (hit)
+      return {
+        url: hit.url,
+        via: 'link',
+        ...(titleOf(hit.feed).title ? titleOf(hit.feed) : link.title ? { title: link.title } : {}),
+      };
   }
   const origin = new URL(page.url).origin;
   for (const path of COMMON_FEED_PATHS) {

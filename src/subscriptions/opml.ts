@@ -5,7 +5,7 @@ import { ParseError, StoryfeedError } from '../lib/errors.js';
 import type { Source } from '../model.js';
 
 /** A feed listed in an OPML file. */
-export interface OpmlFeed {
+interface OpmlFeed {
   /** The outline's title, else its text. */
   title: string;
   xmlUrl: string;
@@ -20,17 +20,27 @@ export interface OpmlSubscriptions {
   invalid: { title: string; xmlUrl: string; reason: string }[];
 }
 
-type Outline = { text?: string; title?: string; xmlUrl?: string; htmlUrl?: string; category?: string; outlines?: Outline[] };
+type Outline = {
+  text?: string;
+  title?: string;
+  xmlUrl?: string;
+  htmlUrl?: string;
+  category?: string;
+  outlines?: Outline[];
+};
 
 /** How nested folders are joined into one category name, and split back. */
-export const FOLDER_SEPARATOR = ' / ';
+const FOLDER_SEPARATOR = ' / ';
 
 /** Returns the category a feed's folders make ("News / Tech"), or undefined outside any folder. */
 export function categoryOf(folders: readonly string[]): string | undefined {
   return folders.length > 0 ? folders.join(FOLDER_SEPARATOR) : undefined;
 }
 
-/** Returns the feeds of an OPML document, nested outlines flattened in document order; throws ParseError `parse/not-opml`. */
+/**
+ * Returns the feeds of an OPML document, nested outlines flattened in document order; throws ParseError
+ * `parse/not-opml`.
+ */
 export function parseOpmlSubscriptions(text: string): OpmlSubscriptions {
   let doc: { body?: { outlines?: Outline[] } };
   try {
@@ -46,7 +56,13 @@ export function parseOpmlSubscriptions(text: string): OpmlSubscriptions {
         const xmlUrl = outline.xmlUrl.trim();
         const reason = httpUrlProblem(xmlUrl);
         if (reason) result.invalid.push({ title, xmlUrl, reason });
-        else result.feeds.push({ title, xmlUrl, ...(outline.htmlUrl ? { htmlUrl: outline.htmlUrl.trim() } : {}), folders: folders.length > 0 ? folders : categoryFolders(outline.category) });
+        else
+          result.feeds.push({
+            title,
+            xmlUrl,
+            ...(outline.htmlUrl ? { htmlUrl: outline.htmlUrl.trim() } : {}),
+            folders: folders.length > 0 ? folders : categoryFolders(outline.category),
+          });
       }
       if (outline.outlines) walk(outline.outlines, title ? [...folders, title] : folders);
     }
@@ -58,18 +74,31 @@ export function parseOpmlSubscriptions(text: string): OpmlSubscriptions {
 /** OPML 2.0 §2.5 `category`: comma-separated slash-delimited paths ("/Tech/Linux"); the first one, as folders. */
 function categoryFolders(category: string | undefined): string[] {
   const first = category?.split(',')[0]?.trim();
-  if (!first || !first.startsWith('/')) return []; // a bare word is a tag, not a folder path
-  return first.split('/').map((f) => f.trim()).filter((f) => f !== '');
+  if (!first?.startsWith('/')) return []; // a bare word is a tag, not a folder path
+  return first
+    .split('/')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
 }
 
-type OutOutline = { text: string; title: string; type?: string; xmlUrl?: string; htmlUrl?: string; outlines?: OutOutline[] };
+type OutOutline = {
+  text: string;
+  title: string;
+  type?: string;
+  xmlUrl?: string;
+  htmlUrl?: string;
+  outlines?: OutOutline[];
+};
 
 /**
  * Returns an OPML 2.0 document listing the http(s) sources (local files have no URL to share), each in the
  * folders its category names (split on " / "), with its site's htmlUrl, in config order: a folder stands
  * where its first source does. parseOpmlSubscriptions reads back what this writes.
  */
-export function renderOpml(sources: readonly Pick<Source, 'name' | 'url' | 'category' | 'siteUrl'>[], meta: { title: string; now: Date }): string {
+export function renderOpml(
+  sources: readonly Pick<Source, 'name' | 'url' | 'category' | 'siteUrl'>[],
+  meta: { title: string; now: Date },
+): string {
   const outlines: OutOutline[] = [];
   const folderIndex = new Map<string, OutOutline>();
   const folderFor = (path: string[]): OutOutline[] => {
@@ -88,14 +117,27 @@ export function renderOpml(sources: readonly Pick<Source, 'name' | 'url' | 'cate
   };
   for (const s of sources) {
     if (!/^https?:\/\//i.test(s.url)) continue;
-    const path = s.category ? s.category.split(FOLDER_SEPARATOR).map((f) => f.trim()).filter((f) => f !== '') : [];
-    folderFor(path).push({ text: s.name, title: s.name, type: 'rss', xmlUrl: s.url, ...(s.siteUrl ? { htmlUrl: s.siteUrl } : {}) });
+    const path = s.category
+      ? s.category
+          .split(FOLDER_SEPARATOR)
+          .map((f) => f.trim())
+          .filter((f) => f !== '')
+      : [];
+    folderFor(path).push({
+      text: s.name,
+      title: s.name,
+      type: 'rss',
+      xmlUrl: s.url,
+      ...(s.siteUrl ? { htmlUrl: s.siteUrl } : {}),
+    });
   }
   try {
     return generateOpml({ head: { title: meta.title, dateCreated: meta.now }, body: { outlines } });
   } catch (error) {
     // feedsmith refuses a body without outlines (OPML 2.0 requires one); callers check for that first.
-    throw new StoryfeedError('render', 'render/opml', `cannot write OPML (${(error as Error).message})`, { cause: error });
+    throw new StoryfeedError('render', 'render/opml', `cannot write OPML (${(error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 

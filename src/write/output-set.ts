@@ -23,7 +23,9 @@ export function parseOutputSetManifest(text: string): ReadonlyMap<string, string
   try {
     const parsed = JSON.parse(text) as { files?: unknown };
     if (typeof parsed.files !== 'object' || parsed.files === null) return undefined;
-    const entries = Object.entries(parsed.files as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const entries = Object.entries(parsed.files as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    );
     return new Map(entries);
   } catch {
     return undefined; // not JSON: as if there were no manifest

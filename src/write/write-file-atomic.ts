@@ -4,7 +4,10 @@ import { basename, dirname, join } from 'node:path';
 import { WriteError } from '../lib/errors.js';
 import { OUTPUT_SET_MANIFEST, renderOutputSetManifest } from './output-set.js';
 
-/** Writes the data to path atomically (temp file in the same directory, fsync, rename) unless the file already holds those bytes; returns whether it changed. */
+/**
+ * Writes the data to path atomically (temp file in the same directory, fsync, rename) unless the file already holds
+ * those bytes; returns whether it changed.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<{ changed: boolean }> {
   const tempPath = await stageFile(path, data, '');
   if (tempPath === null) return { changed: false };
@@ -26,7 +29,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * alone. Then the manifest (output-set.ts) listing every file's digest is written beside them, last, for readers that
  * must not mix two sets. Returns, per file, whether it changed. The files must share one folder.
  */
-export async function writeFileSet(files: readonly { path: string; data: string | Uint8Array }[]): Promise<{ changed: boolean }[]> {
+export async function writeFileSet(
+  files: readonly { path: string; data: string | Uint8Array }[],
+): Promise<{ changed: boolean }[]> {
   const staged: { path: string; tempPath: string }[] = [];
   const changed: boolean[] = [];
   try {
@@ -65,12 +70,18 @@ export async function writeFileSet(files: readonly { path: string; data: string 
     }
     await Promise.all(staged.map((s) => unlink(s.tempPath).catch(() => undefined)));
     await Promise.all(previous.map((p) => (p.keptAt === null ? undefined : unlink(p.keptAt).catch(() => undefined))));
-    throw new WriteError('write/failed', `cannot publish ${staged.map((s) => basename(s.path)).join(', ')}: ${describeCause(error)} (the previous files were kept)`, { cause: error });
+    throw new WriteError(
+      'write/failed',
+      `cannot publish ${staged.map((s) => basename(s.path)).join(', ')}: ${describeCause(error)} (the previous files were kept)`,
+      { cause: error },
+    );
   }
   await Promise.all(previous.map((p) => (p.keptAt === null ? undefined : unlink(p.keptAt).catch(() => undefined))));
   for (const directory of new Set(staged.map((s) => dirname(s.path)))) await syncDirectory(directory);
   if (files.length > 0) {
-    const bytesByName = new Map(files.map((f) => [basename(f.path), typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data]));
+    const bytesByName = new Map(
+      files.map((f) => [basename(f.path), typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data]),
+    );
     await writeFileAtomic(join(dirname(files[0]!.path), OUTPUT_SET_MANIFEST), renderOutputSetManifest(bytesByName));
   }
   return changed.map((c) => ({ changed: c }));
@@ -81,7 +92,11 @@ export async function writeFileSet(files: readonly { path: string; data: string 
  * those bytes (leaving identical bytes alone keeps the mtime, so HTTP Last-Modified / If-Modified-Since stay truthful).
  * `kept` is added to the error message (what the caller leaves in place).
  */
-async function stageFile(path: string, data: string | Uint8Array, kept = ' (the previous files were kept)'): Promise<string | null> {
+async function stageFile(
+  path: string,
+  data: string | Uint8Array,
+  kept = ' (the previous files were kept)',
+): Promise<string | null> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const existing = await readExisting(path, bytes.byteLength);
   if (existing?.bytes && Buffer.compare(existing.bytes, bytes) === 0) return null;
@@ -107,8 +122,13 @@ async function stageFile(path: string, data: string | Uint8Array, kept = ' (the 
   }
 }
 
-/** Returns the mode of the existing file, and its bytes when its size matches; undefined when there is no readable file. */
-async function readExisting(path: string, expectedBytes: number): Promise<{ bytes?: Uint8Array; mode: number } | undefined> {
+/**
+ * Returns the mode of the existing file, and its bytes when its size matches; undefined when there is no readable file.
+ */
+async function readExisting(
+  path: string,
+  expectedBytes: number,
+): Promise<{ bytes?: Uint8Array; mode: number } | undefined> {
   try {
     const info = await stat(path);
     if (!info.isFile()) return undefined;

@@ -32,7 +32,10 @@ interface BrowserWindow {
   getComputedStyle(element: unknown): { fontSize: string };
 }
 
-const noChromium = skipReason(!canRun, existsSync(CHROMIUM) ? 'playwright-core cannot be loaded' : `no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+const noChromium = skipReason(
+  !canRun,
+  existsSync(CHROMIUM) ? 'playwright-core cannot be loaded' : `no Chromium at ${CHROMIUM} (apt-get install chromium)`,
+);
 describe.skipIf(noChromium !== null)(withSkipReason('the HTML page in headless Chromium', noChromium), () => {
   let server: OutputServer;
   let context: BrowserContext;
@@ -95,14 +98,18 @@ describe.skipIf(noChromium !== null)(withSkipReason('the HTML page in headless C
     expect(await seed.locator('time').first().getAttribute('datetime')).toMatch(/^2015-03-\d\dT/);
 
     // Newest changed first: the times in the story headers never increase down the page.
-    const times = await stories.locator('.meta time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime') ?? ''));
+    const times = await stories
+      .locator('.meta time')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime') ?? ''));
     expect(times).toHaveLength(12);
     expect([...times].sort().reverse()).toEqual(times);
 
     // Feed autodiscovery: the alternate links resolve to the served feeds.
-    const alternates = await page.locator('head link[rel="alternate"]').evaluateAll((nodes) =>
-      nodes.map((n) => ({ type: n.getAttribute('type'), href: (n as unknown as { href: string }).href })),
-    );
+    const alternates = await page
+      .locator('head link[rel="alternate"]')
+      .evaluateAll((nodes) =>
+        nodes.map((n) => ({ type: n.getAttribute('type'), href: (n as unknown as { href: string }).href })),
+      );
     expect(alternates).toEqual([
       { type: 'application/atom+xml', href: `${server.url}feed.atom` },
       { type: 'application/feed+json', href: `${server.url}feed.json` },
@@ -130,7 +137,8 @@ describe.skipIf(noChromium !== null)(withSkipReason('the HTML page in headless C
     const layout = await page.evaluate(() => {
       // Runs in the page; the project compiles without the DOM lib, so the few browser globals used are typed here.
       const w = globalThis as unknown as BrowserWindow;
-      const fontSize = (selector: string) => parseFloat(w.getComputedStyle(w.document.querySelector(selector)).fontSize);
+      const fontSize = (selector: string) =>
+        parseFloat(w.getComputedStyle(w.document.querySelector(selector)).fontSize);
       return {
         scrollWidth: w.document.documentElement.scrollWidth,
         innerWidth: w.innerWidth,
@@ -148,79 +156,88 @@ describe.skipIf(noChromium !== null)(withSkipReason('the HTML page in headless C
   });
 });
 
-describe.skipIf(noChromium !== null)(withSkipReason('a big story (200 articles from 80 outlets) on the page in headless Chromium', noChromium), () => {
-  let stories: StoryServer;
-  let context: BrowserContext;
-  let userDataDir: string;
-  const external: string[] = [];
+describe.skipIf(noChromium !== null)(
+  withSkipReason('a big story (200 articles from 80 outlets) on the page in headless Chromium', noChromium),
+  () => {
+    let stories: StoryServer;
+    let context: BrowserContext;
+    let userDataDir: string;
+    const external: string[] = [];
 
-  beforeAll(async () => {
-    stories = await serveStories([makeBigStory().view, ...makeGoldenStories()]);
-    userDataDir = mkdtempSync(join(tmpdir(), 'storyfeed-chromium-big-'));
-    context = await playwright!.chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(stories.server.url)) return route.continue();
-      external.push(url);
-      return route.abort();
+    beforeAll(async () => {
+      stories = await serveStories([makeBigStory().view, ...makeGoldenStories()]);
+      userDataDir = mkdtempSync(join(tmpdir(), 'storyfeed-chromium-big-'));
+      context = await playwright!.chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+      });
+      await context.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith(stories.server.url)) return route.continue();
+        external.push(url);
+        return route.abort();
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await context?.close();
+      await stories?.close();
+      if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     });
-  }, 60_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await stories?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  });
+    it('shows 12 outlets and opens the other 68 without a script, every outlet linked once', async () => {
+      const { outletOrder, bestBySource } = makeBigStory();
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1000, height: 1400 });
+      expect((await page.goto(stories.server.url, { waitUntil: 'load' }))?.status()).toBe(200);
+      const story = page.locator('#story-big01');
+      expect(await story.locator('.count').innerText()).toBe('80 outlets');
+      expect(await story.locator('.total').innerText()).toBe('200 articles');
+      const shown = story.locator('ul.sources').first().locator('li');
+      expect(await shown.count()).toBe(12);
+      const more = story.locator('details.more');
+      expect(await more.locator('summary').innerText()).toBe('+68 more outlets');
+      // Closed, the story's card stays within one screen and the other outlets take no room.
+      expect(await more.locator('li').first().isVisible()).toBe(false);
+      const closedHeight = (await story.boundingBox())!.height;
+      expect(closedHeight).toBeLessThan(1200);
 
-  it('shows 12 outlets and opens the other 68 without a script, every outlet linked once', async () => {
-    const { outletOrder, bestBySource } = makeBigStory();
-    const page = await context.newPage();
-    await page.setViewportSize({ width: 1000, height: 1400 });
-    expect((await page.goto(stories.server.url, { waitUntil: 'load' }))?.status()).toBe(200);
-    const story = page.locator('#story-big01');
-    expect(await story.locator('.count').innerText()).toBe('80 outlets');
-    expect(await story.locator('.total').innerText()).toBe('200 articles');
-    const shown = story.locator('ul.sources').first().locator('li');
-    expect(await shown.count()).toBe(12);
-    const more = story.locator('details.more');
-    expect(await more.locator('summary').innerText()).toBe('+68 more outlets');
-    // Closed, the story's card stays within one screen and the other outlets take no room.
-    expect(await more.locator('li').first().isVisible()).toBe(false);
-    const closedHeight = (await story.boundingBox())!.height;
-    expect(closedHeight).toBeLessThan(1200);
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const path = join(SCREENSHOT_DIR, 'screenshot-big-story.png');
+      await page.screenshot({ path });
+      expect(statSync(path).size).toBeGreaterThan(10_000);
 
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const path = join(SCREENSHOT_DIR, 'screenshot-big-story.png');
-    await page.screenshot({ path });
-    expect(statSync(path).size).toBeGreaterThan(10_000);
-
-    await more.locator('summary').click();
-    expect(await more.locator('li').count()).toBe(68);
-    expect(await more.locator('li').last().isVisible()).toBe(true);
-    expect((await story.boundingBox())!.height).toBeGreaterThan(closedHeight + 68 * 15);
-    const hrefs = await story.locator('ul.sources li a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
-    expect(hrefs).toEqual(outletOrder.map((sourceId) => bestBySource.get(sourceId)!.url));
-    await story.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-big-story-open.png') });
-    expect(external).toEqual([]);
-    await page.close();
-  });
-
-  it('fits a phone: no horizontal scrolling despite a very long outlet name, headline and URL', async () => {
-    const page = await context.newPage();
-    await page.setViewportSize({ width: 375, height: 812 });
-    await page.goto(stories.server.url, { waitUntil: 'load' });
-    await page.locator('#story-big01 details.more summary').click();
-    const layout = await page.evaluate(() => {
-      const w = globalThis as unknown as BrowserWindow;
-      return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
+      await more.locator('summary').click();
+      expect(await more.locator('li').count()).toBe(68);
+      expect(await more.locator('li').last().isVisible()).toBe(true);
+      expect((await story.boundingBox())!.height).toBeGreaterThan(closedHeight + 68 * 15);
+      const hrefs = await story
+        .locator('ul.sources li a')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      expect(hrefs).toEqual(outletOrder.map((sourceId) => bestBySource.get(sourceId)!.url));
+      await story.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-big-story-open.png') });
+      expect(external).toEqual([]);
+      await page.close();
     });
-    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
-    const longRow = page.locator('#story-big01 li', { hasText: 'The Northern Provinces Evening Chronicle' });
-    expect(await longRow.count()).toBe(1);
-    expect((await longRow.boundingBox())!.width).toBeLessThanOrEqual(375);
-    const path = join(SCREENSHOT_DIR, 'screenshot-big-story-phone.png');
-    await page.screenshot({ path });
-    expect(statSync(path).size).toBeGreaterThan(5_000);
-    await page.close();
-  });
-});
+
+    it('fits a phone: no horizontal scrolling despite a very long outlet name, headline and URL', async () => {
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.goto(stories.server.url, { waitUntil: 'load' });
+      await page.locator('#story-big01 details.more summary').click();
+      const layout = await page.evaluate(() => {
+        const w = globalThis as unknown as BrowserWindow;
+        return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
+      });
+      expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+      const longRow = page.locator('#story-big01 li', { hasText: 'The Northern Provinces Evening Chronicle' });
+      expect(await longRow.count()).toBe(1);
+      expect((await longRow.boundingBox())!.width).toBeLessThanOrEqual(375);
+      const path = join(SCREENSHOT_DIR, 'screenshot-big-story-phone.png');
+      await page.screenshot({ path });
+      expect(statSync(path).size).toBeGreaterThan(5_000);
+      await page.close();
+    });
+  },
+);

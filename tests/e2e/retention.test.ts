@@ -44,7 +44,9 @@ describe('retention', () => {
   it('keeps only stories within store.retentionDays of the newest article, and the database stops growing', async () => {
     const sourceDir = mkdtempSync(join(tmpdir(), 'storyfeed-retention-'));
     const feedPath = join(sourceDir, 'a.xml');
-    const { configPath } = writeTempConfig({ store: { path: 'state/storyfeed.db', retentionDays: 3 } }, [{ id: 'a', name: 'Outlet A', url: feedPath }]);
+    const { configPath } = writeTempConfig({ store: { path: 'state/storyfeed.db', retentionDays: 3 } }, [
+      { id: 'a', name: 'Outlet A', url: feedPath },
+    ]);
     const config = await loadConfig(configPath);
     const counts: number[] = [];
     for (let day = 0; day < 12; day += 1) {
@@ -53,8 +55,12 @@ describe('retention', () => {
       counts.push(report.items);
       const feed = readAtom(readFileSync(config.output.feedPath, 'utf8'));
       const newest = BASE + day * DAY;
-      for (const entry of feed.entries) expect(Date.parse(entry.updated), `day ${day}: ${entry.updated}`).toBeGreaterThanOrEqual(newest - 3 * DAY);
-      expect(feed.entries.some((e) => Date.parse(e.updated) === newest), `day ${day}: newest story present`).toBe(true);
+      for (const entry of feed.entries)
+        expect(Date.parse(entry.updated), `day ${day}: ${entry.updated}`).toBeGreaterThanOrEqual(newest - 3 * DAY);
+      expect(
+        feed.entries.some((e) => Date.parse(e.updated) === newest),
+        `day ${day}: newest story present`,
+      ).toBe(true);
       // An article pruned earlier and still listed by its feed is not taken in again as new.
       if (day > 4) expect(report.newItems, `day ${day}`).toBe(1);
     }

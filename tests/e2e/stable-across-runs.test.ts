@@ -20,48 +20,117 @@ const OUTLETS: Record<Outlet, string> = { a: 'Harbour Gazette', b: 'City Courier
 
 const TOPICS: Record<string, Record<Outlet, { title: string; summary: string }>> = {
   bridge: {
-    a: { title: 'Harbour bridge reopens to traffic after two-year repair', summary: 'The harbour bridge reopened to traffic this morning after a two-year repair of its steel cables.' },
-    b: { title: 'Harbour bridge reopens after repair: traffic flows again', summary: 'Traffic flows again over the harbour bridge, reopened after two years of cable repair work.' },
-    c: { title: 'Two-year repair over as harbour bridge reopens to traffic', summary: 'Commuters crossed the reopened harbour bridge as the two-year cable repair ended.' },
+    a: {
+      title: 'Harbour bridge reopens to traffic after two-year repair',
+      summary: 'The harbour bridge reopened to traffic this morning after a two-year repair of its steel cables.',
+    },
+    b: {
+      title: 'Harbour bridge reopens after repair: traffic flows again',
+      summary: 'Traffic flows again over the harbour bridge, reopened after two years of cable repair work.',
+    },
+    c: {
+      title: 'Two-year repair over as harbour bridge reopens to traffic',
+      summary: 'Commuters crossed the reopened harbour bridge as the two-year cable repair ended.',
+    },
   },
   budget: {
-    a: { title: 'Council approves library budget with longer opening hours', summary: 'The city council approved the library budget, funding longer opening hours at every branch library.' },
-    b: { title: 'Library budget approved by council, opening hours extended', summary: 'Councillors approved a library budget that extends opening hours at branch libraries.' },
-    c: { title: 'Council library budget vote extends branch opening hours', summary: 'Branch libraries get longer opening hours after the council budget vote approved the funding.' },
+    a: {
+      title: 'Council approves library budget with longer opening hours',
+      summary: 'The city council approved the library budget, funding longer opening hours at every branch library.',
+    },
+    b: {
+      title: 'Library budget approved by council, opening hours extended',
+      summary: 'Councillors approved a library budget that extends opening hours at branch libraries.',
+    },
+    c: {
+      title: 'Council library budget vote extends branch opening hours',
+      summary: 'Branch libraries get longer opening hours after the council budget vote approved the funding.',
+    },
   },
   storm: {
-    a: { title: 'Storm warning for coastal towns as gales forecast', summary: 'Forecasters issued a storm warning for coastal towns, with gales and high waves expected.' },
-    b: { title: 'Gales forecast: storm warning issued for coastal towns', summary: 'A storm warning covers the coastal towns where gales and high waves are forecast.' },
-    c: { title: 'Coastal towns brace for gales under storm warning', summary: 'Coastal towns prepare sandbags as the storm warning forecasts gales and high waves.' },
+    a: {
+      title: 'Storm warning for coastal towns as gales forecast',
+      summary: 'Forecasters issued a storm warning for coastal towns, with gales and high waves expected.',
+    },
+    b: {
+      title: 'Gales forecast: storm warning issued for coastal towns',
+      summary: 'A storm warning covers the coastal towns where gales and high waves are forecast.',
+    },
+    c: {
+      title: 'Coastal towns brace for gales under storm warning',
+      summary: 'Coastal towns prepare sandbags as the storm warning forecasts gales and high waves.',
+    },
   },
   football: {
-    a: { title: 'Rovers win regional football championship final on penalties', summary: 'Rovers won the regional football championship final on penalties after a goalless draw.' },
-    b: { title: 'Penalties hand Rovers the regional championship final', summary: 'Rovers took the regional football championship final on penalties after extra time.' },
-    c: { title: 'Regional championship final: Rovers triumph on penalties', summary: 'Rovers fans celebrated the regional football championship final won on penalties.' },
+    a: {
+      title: 'Rovers win regional football championship final on penalties',
+      summary: 'Rovers won the regional football championship final on penalties after a goalless draw.',
+    },
+    b: {
+      title: 'Penalties hand Rovers the regional championship final',
+      summary: 'Rovers took the regional football championship final on penalties after extra time.',
+    },
+    c: {
+      title: 'Regional championship final: Rovers triumph on penalties',
+      summary: 'Rovers fans celebrated the regional football championship final won on penalties.',
+    },
   },
   tapestry: {
-    a: { title: 'Museum unveils restored medieval tapestry', summary: 'The museum unveiled a medieval tapestry restored by conservators over six years of weaving repairs.' },
-    b: { title: 'Restored medieval tapestry goes on show at the museum', summary: 'Conservators spent six years restoring the medieval tapestry now on show at the museum.' },
-    c: { title: 'Six-year restoration brings medieval tapestry back to museum', summary: 'A medieval tapestry returns to the museum walls after a six-year restoration by conservators.' },
+    a: {
+      title: 'Museum unveils restored medieval tapestry',
+      summary: 'The museum unveiled a medieval tapestry restored by conservators over six years of weaving repairs.',
+    },
+    b: {
+      title: 'Restored medieval tapestry goes on show at the museum',
+      summary: 'Conservators spent six years restoring the medieval tapestry now on show at the museum.',
+    },
+    c: {
+      title: 'Six-year restoration brings medieval tapestry back to museum',
+      summary: 'A medieval tapestry returns to the museum walls after a six-year restoration by conservators.',
+    },
   },
   robots: {
-    a: { title: 'Robotics startup opens factory in the port district', summary: 'A robotics startup opened a factory in the port district, building warehouse robots with 200 workers.' },
-    b: { title: 'Port district factory opened by robotics startup', summary: 'The robotics startup factory in the port district will build warehouse robots and employ 200 workers.' },
-    c: { title: 'Warehouse robots to be built at new port district factory', summary: 'The robotics startup hires 200 workers for its new port district factory making warehouse robots.' },
+    a: {
+      title: 'Robotics startup opens factory in the port district',
+      summary: 'A robotics startup opened a factory in the port district, building warehouse robots with 200 workers.',
+    },
+    b: {
+      title: 'Port district factory opened by robotics startup',
+      summary: 'The robotics startup factory in the port district will build warehouse robots and employ 200 workers.',
+    },
+    c: {
+      title: 'Warehouse robots to be built at new port district factory',
+      summary: 'The robotics startup hires 200 workers for its new port district factory making warehouse robots.',
+    },
   },
 };
 
 // What each run publishes: [outlet, topic]. Empty runs publish nothing new.
 const RUNS: Array<Array<[Outlet, string]>> = [
-  [['a', 'bridge'], ['b', 'budget']],
-  [['c', 'bridge'], ['a', 'storm']],
+  [
+    ['a', 'bridge'],
+    ['b', 'budget'],
+  ],
+  [
+    ['c', 'bridge'],
+    ['a', 'storm'],
+  ],
   [],
-  [['b', 'bridge'], ['c', 'football']],
+  [
+    ['b', 'bridge'],
+    ['c', 'football'],
+  ],
   [['a', 'budget']],
   [],
-  [['c', 'tapestry'], ['b', 'storm']],
+  [
+    ['c', 'tapestry'],
+    ['b', 'storm'],
+  ],
   [['a', 'robots']],
-  [['c', 'budget'], ['a', 'football']],
+  [
+    ['c', 'budget'],
+    ['a', 'football'],
+  ],
   [['b', 'robots']],
 ];
 
@@ -82,11 +151,15 @@ function renderOutletFeed(outlet: Outlet, articles: Article[]): string {
     .map((a) => {
       const text = TOPICS[a.topic]![outlet];
       const url = `https://${outlet}.example/news/${a.topic}`;
-      return `<item><title>${text.title}</title><link>${url}</link><guid isPermaLink="false">${outlet}-${a.topic}</guid>` +
-        `<pubDate>${new Date(BASE + a.run * 2 * HOUR).toUTCString()}</pubDate><description>${text.summary}</description></item>`;
+      return (
+        `<item><title>${text.title}</title><link>${url}</link><guid isPermaLink="false">${outlet}-${a.topic}</guid>` +
+        `<pubDate>${new Date(BASE + a.run * 2 * HOUR).toUTCString()}</pubDate><description>${text.summary}</description></item>`
+      );
     });
-  return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>${OUTLETS[outlet]}</title><link>https://${outlet}.example/</link>` +
-    `<description>News</description>${items.join('')}</channel></rss>\n`;
+  return (
+    `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>${OUTLETS[outlet]}</title><link>https://${outlet}.example/</link>` +
+    `<description>News</description>${items.join('')}</channel></rss>\n`
+  );
 }
 
 /** Returns the topic of an entry from its related links, which must all name one topic. */
@@ -102,7 +175,11 @@ let server: OutputServer;
 
 beforeAll(async () => {
   sourceDir = mkdtempSync(join(tmpdir(), 'storyfeed-runs-'));
-  const sources = (Object.keys(OUTLETS) as Outlet[]).map((o) => ({ id: `outlet-${o}`, name: OUTLETS[o], url: join(sourceDir, `${o}.xml`) }));
+  const sources = (Object.keys(OUTLETS) as Outlet[]).map((o) => ({
+    id: `outlet-${o}`,
+    name: OUTLETS[o],
+    url: join(sourceDir, `${o}.xml`),
+  }));
   const { configPath } = writeTempConfig({}, sources);
   config = await loadConfig(configPath);
   server = await serveOutput({ dir: config.output.dir, host: '127.0.0.1', port: 0 }, { logger: silentLogger });
@@ -114,7 +191,9 @@ afterAll(async () => {
 
 describe('ten successive runs served to a reader', () => {
   it('never duplicates an item, keeps entry ids, moves <updated> only for changed stories, and answers 304 when nothing changed', async () => {
-    const newsboat: Newsboat | undefined = hasNewsboat() ? makeNewsboat(mkdtempSync(join(tmpdir(), 'storyfeed-newsboat-')), [`${server.url}feed.atom`]) : undefined;
+    const newsboat: Newsboat | undefined = hasNewsboat()
+      ? makeNewsboat(mkdtempSync(join(tmpdir(), 'storyfeed-newsboat-')), [`${server.url}feed.atom`])
+      : undefined;
     const published: Article[] = [];
     const idByTopic = new Map<string, string>();
     let previousUpdated = new Map<string, string>();
@@ -124,15 +203,24 @@ describe('ten successive runs served to a reader', () => {
     for (const [index, run] of RUNS.entries()) {
       const runNumber = index + 1;
       for (const [outlet, topic] of run) published.push({ outlet, topic, run: runNumber });
-      for (const outlet of Object.keys(OUTLETS) as Outlet[]) writeFileSync(join(sourceDir, `${outlet}.xml`), renderOutletFeed(outlet, published));
-      const report = await runOnce(config, { logger: silentLogger, now: () => new Date(BASE + runNumber * 2 * HOUR + HOUR / 2) });
-      expect(report.sources.every((s) => s.status !== 'failed'), `run ${runNumber}`).toBe(true);
+      for (const outlet of Object.keys(OUTLETS) as Outlet[])
+        writeFileSync(join(sourceDir, `${outlet}.xml`), renderOutletFeed(outlet, published));
+      const report = await runOnce(config, {
+        logger: silentLogger,
+        now: () => new Date(BASE + runNumber * 2 * HOUR + HOUR / 2),
+      });
+      expect(
+        report.sources.every((s) => s.status !== 'failed'),
+        `run ${runNumber}`,
+      ).toBe(true);
       expect(report.newItems, `run ${runNumber}`).toBe(run.length);
 
       // A reader polling with the validators of its last fetch: 304 exactly when nothing changed.
       if (validators) {
         const conditional = await fetch(`${server.url}feed.atom`, { headers: { 'if-none-match': validators.etag } });
-        const byDate = await fetch(`${server.url}feed.atom`, { headers: { 'if-modified-since': validators.lastModified } });
+        const byDate = await fetch(`${server.url}feed.atom`, {
+          headers: { 'if-modified-since': validators.lastModified },
+        });
         const expected = run.length === 0 ? 304 : 200;
         expect(conditional.status, `run ${runNumber} If-None-Match`).toBe(expected);
         expect(byDate.status, `run ${runNumber} If-Modified-Since`).toBe(expected);
@@ -155,7 +243,9 @@ describe('ten successive runs served to a reader', () => {
       const updated = new Map<string, string>();
       for (const entry of feed.entries) {
         const topic = topicOf(entry.related);
-        expect(entry.related, `${topic} in run ${runNumber}`).toHaveLength(published.filter((a) => a.topic === topic).length);
+        expect(entry.related, `${topic} in run ${runNumber}`).toHaveLength(
+          published.filter((a) => a.topic === topic).length,
+        );
         const known = idByTopic.get(topic);
         if (known) expect(entry.id, `id of ${topic} in run ${runNumber}`).toBe(known);
         else idByTopic.set(topic, entry.id);
@@ -167,7 +257,9 @@ describe('ten successive runs served to a reader', () => {
       previousUpdated = updated;
 
       // The JSON Feed carries the same stories under the same ids.
-      const json = JSON.parse(readFileSync(config.output.jsonFeedPath, 'utf8')) as { items: { id: string; date_modified: string }[] };
+      const json = JSON.parse(readFileSync(config.output.jsonFeedPath, 'utf8')) as {
+        items: { id: string; date_modified: string }[];
+      };
       expect(json.items.map((i) => i.id)).toEqual(feed.entries.map((e) => e.id));
 
       if (newsboat) {

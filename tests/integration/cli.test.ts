@@ -72,7 +72,6 @@ describe('storyfeed CLI', () => {
 });
 
 describe('a killed run', () => {
-
   it('leaves the previous feed intact and does not block the next run', async () => {
     const { configPath } = writeTempConfig();
     const config = await loadConfig(configPath);
@@ -86,11 +85,20 @@ describe('a killed run', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow.xml`;
     const raw = JSON.parse(readFileSync(configPath, 'utf8'));
-    raw.sources = [...DEMO_CONFIG.sources.map((s) => ({ ...s, url: join(REPO_ROOT, s.url) })), { id: 'slow', name: 'Slow', url }];
-    raw.sources.unshift({ id: 'new', name: 'New', url: join(REPO_ROOT, 'tests/fixtures/integration/one-new-item.xml') });
+    raw.sources = [
+      ...DEMO_CONFIG.sources.map((s) => ({ ...s, url: join(REPO_ROOT, s.url) })),
+      { id: 'slow', name: 'Slow', url },
+    ];
+    raw.sources.unshift({
+      id: 'new',
+      name: 'New',
+      url: join(REPO_ROOT, 'tests/fixtures/integration/one-new-item.xml'),
+    });
     writeFileSync(configPath, JSON.stringify(raw));
 
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'run', '--config', configPath], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'run', '--config', configPath], {
+      stdio: 'ignore',
+    });
     await requested;
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGKILL');

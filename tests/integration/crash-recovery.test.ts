@@ -23,9 +23,13 @@ function dumpStore(path: string): { items: number; inNoStory: number; stories: n
   try {
     const rows = (sql: string) => JSON.stringify(db.prepare(sql).all());
     const items = rows(`SELECT id, source_id, title, date, date_source, content_hash FROM items ORDER BY id`);
-    const stories = rows(`SELECT id, representative_item_id, published, updated, retired_into FROM stories ORDER BY id`);
+    const stories = rows(
+      `SELECT id, representative_item_id, published, updated, retired_into FROM stories ORDER BY id`,
+    );
     const members = rows(`SELECT item_id, story_id, position, score, terms FROM story_members ORDER BY item_id`);
-    const sources = rows(`SELECT id, url, last_status, consecutive_failures, etag, last_modified, body_hash, item_count FROM sources ORDER BY id`);
+    const sources = rows(
+      `SELECT id, url, last_status, consecutive_failures, etag, last_modified, body_hash, item_count FROM sources ORDER BY id`,
+    );
     const pruned = rows(`SELECT id, date FROM pruned_items ORDER BY id`);
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
     return {
@@ -54,7 +58,10 @@ function runToEnd(configPath: string): { status: number | null; ms: number; stde
   return { status: r.status, ms: performance.now() - t0, stderr: r.stderr };
 }
 
-function runKilledAfter(configPath: string, ms: number): Promise<{ signal: NodeJS.Signals | null; code: number | null }> {
+function runKilledAfter(
+  configPath: string,
+  ms: number,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null }> {
   const child = spawn(process.execPath, [BIN, 'run', '--config', configPath], { stdio: 'ignore' });
   const timer = setTimeout(() => child.kill('SIGKILL'), ms);
   return new Promise((resolve) =>
@@ -70,7 +77,14 @@ describe('a run killed at any moment', () => {
     const root = mkdtempSync(join(tmpdir(), 'storyfeed-crash-'));
     const corpus = join(root, 'corpus');
     // 20 sources × 80 items, then each source lists 40 new ones: 2,400 articles, 800 new in the killed run.
-    generateCorpusFiles(corpus, { sources: 20, itemsPerSource: 80, changedShare: 1, newItemsPerChangedSource: 40, contentWords: 80, seed: 15 });
+    generateCorpusFiles(corpus, {
+      sources: 20,
+      itemsPerSource: 80,
+      changedShare: 1,
+      newItemsPerChangedSource: 40,
+      contentWords: 80,
+      seed: 15,
+    });
     const live = join(root, 'live');
     cpSync(join(corpus, 'feeds'), live, { recursive: true });
     const work = join(root, 'work');
@@ -126,7 +140,12 @@ describe('a run killed at any moment', () => {
       expect(integrityCheck(dbPath), `integrity after a kill at ${at} ms`).toBe('ok');
       // Atomic from the store's side: the previous state or the finished run's, nothing in between.
       const after = dumpStore(dbPath);
-      const storeState = after.digest === previousStore.digest ? 'previous store' : after.digest === reference.digest ? 'finished store' : 'half-done store';
+      const storeState =
+        after.digest === previousStore.digest
+          ? 'previous store'
+          : after.digest === reference.digest
+            ? 'finished store'
+            : 'half-done store';
       outcomes.push(`${at} ms: ${end.signal ?? `exit ${end.code}`}, ${feedState}, ${storeState}`);
       expect(storeState, outcomes.join('\n')).not.toBe('half-done store');
 
@@ -136,11 +155,16 @@ describe('a run killed at any moment', () => {
       expect(healed.inNoStory, `articles in no story after a kill at ${at} ms`).toBe(0);
       expect(healed.items).toBe(reference.items);
       const expected = storeState === 'previous store' ? reference : referenceRerun;
-      expect(healed.digest === expected.digest, `store after a kill at ${at} ms and the next run = uninterrupted run's`).toBe(true);
+      expect(
+        healed.digest === expected.digest,
+        `store after a kill at ${at} ms and the next run = uninterrupted run's`,
+      ).toBe(true);
       expect(readAtom(readFileSync(feedPath, 'utf8')).entries.length).toBe(referenceEntries);
     }
     // The kills must have hit the run itself, not only its start-up or its end.
     expect(outcomes.filter((o) => o.includes('SIGKILL')).length).toBeGreaterThanOrEqual(KILLS - 2);
-    console.log(`crash test: ${KILLS} kills, uninterrupted run ${Math.round(uninterrupted.ms)} ms\n${outcomes.join('\n')}`);
+    console.log(
+      `crash test: ${KILLS} kills, uninterrupted run ${Math.round(uninterrupted.ms)} ms\n${outcomes.join('\n')}`,
+    );
   }, 240_000);
 });

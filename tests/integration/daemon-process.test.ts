@@ -5,10 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 
 describe('storyfeed daemon as a process', () => {
-
   it('runs at start, writes the feed, and stops cleanly on SIGTERM', async () => {
-    const { dir, configPath } = writeTempConfig({ log: { level: 'info' }, schedule: { cron: '0 0 1 1 *', timezone: 'Europe/Berlin' } });
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'daemon', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { dir, configPath } = writeTempConfig({
+      log: { level: 'info' },
+      schedule: { cron: '0 0 1 1 *', timezone: 'Europe/Berlin' },
+    });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'daemon', '--config', configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -26,7 +26,8 @@ describe('the demo pipeline (five outlets, one seed story)', () => {
     expect(seed).toHaveLength(1);
     const related = seed[0]!.related;
     expect(related).toHaveLength(5);
-    for (const source of DEMO_CONFIG.sources) expect(related.some((l) => l.title.startsWith(`${source.name}:`))).toBe(true);
+    for (const source of DEMO_CONFIG.sources)
+      expect(related.some((l) => l.title.startsWith(`${source.name}:`))).toBe(true);
     // Tracking parameters are gone from the outlet links.
     expect(related.every((l) => !/utm_/.test(l.href))).toBe(true);
     // The content lists every outlet too (readers show content, not related links).
@@ -50,7 +51,9 @@ describe('the demo pipeline (five outlets, one seed story)', () => {
     // reader stays on the main thread).
     const cli = (overrides: Record<string, unknown>) => {
       const { configPath } = writeTempConfig(overrides);
-      execFileSync(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'run', '--config', configPath], { stdio: 'ignore' });
+      execFileSync(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'run', '--config', configPath], {
+        stdio: 'ignore',
+      });
       return loadConfig(configPath).then((c) => ({ config: c, xml: readFileSync(c.output.feedPath, 'utf8') }));
     };
     const main = await cli({});
@@ -90,10 +93,14 @@ describe('the demo pipeline (five outlets, one seed story)', () => {
     // Run 1: two outlets only; run 2: all five. The seed story keeps the id minted in run 1 and grows.
     const partial = { ...full, sources: full.sources.filter((s) => s.id === 'huffpost' || s.id === 'music-outlet-4') };
     await runOnce(partial, { logger: silentLogger, now: NOW });
-    const before = readAtom(readFileSync(full.output.feedPath, 'utf8')).entries.find((e) => /run the jewels/i.test(e.title))!;
+    const before = readAtom(readFileSync(full.output.feedPath, 'utf8')).entries.find((e) =>
+      /run the jewels/i.test(e.title),
+    )!;
     expect(before.related).toHaveLength(2);
     await runOnce(full, { logger: silentLogger, now: NOW });
-    const after = readAtom(readFileSync(full.output.feedPath, 'utf8')).entries.filter((e) => e.related.some((l) => /Run The Jewels/i.test(l.title)));
+    const after = readAtom(readFileSync(full.output.feedPath, 'utf8')).entries.filter((e) =>
+      e.related.some((l) => /Run The Jewels/i.test(l.title)),
+    );
     expect(after).toHaveLength(1);
     expect(after[0]!.id).toBe(before.id);
     expect(after[0]!.related).toHaveLength(5);
@@ -112,10 +119,17 @@ describe('the demo pipeline (five outlets, one seed story)', () => {
     expect(report.feedWritten).toBe(true);
     const status = JSON.parse(readFileSync(config.output.statusPath, 'utf8')) as typeof report;
     const byId = Object.fromEntries(status.sources.map((s) => [s.sourceId, s]));
-    expect(byId['html-page']).toMatchObject({ status: 'failed', itemsSeen: 0, error: { stage: 'parse', code: 'parse/not-a-feed' } });
-    expect(byId['missing']).toMatchObject({ status: 'failed', error: { stage: 'fetch', code: 'fetch/file-not-found' } });
-    expect(byId['huffpost']).toMatchObject({ status: 'ok', error: null, itemsSeen: 4, newItems: 4 });
-    expect(typeof byId['huffpost']!.durationMs).toBe('number');
+    expect(byId['html-page']).toMatchObject({
+      status: 'failed',
+      itemsSeen: 0,
+      error: { stage: 'parse', code: 'parse/not-a-feed' },
+    });
+    expect(byId.missing).toMatchObject({
+      status: 'failed',
+      error: { stage: 'fetch', code: 'fetch/file-not-found' },
+    });
+    expect(byId.huffpost).toMatchObject({ status: 'ok', error: null, itemsSeen: 4, newItems: 4 });
+    expect(typeof byId.huffpost!.durationMs).toBe('number');
     expect(readAtom(readFileSync(config.output.feedPath, 'utf8')).entries).toHaveLength(12);
   });
 });

@@ -14,9 +14,15 @@ describe('storyfeed explain', () => {
     await runOnce(config, { logger: silentLogger });
     const seed = readAtom(readFileSync(config.output.feedPath, 'utf8')).entries.find((e) => e.related.length === 5)!;
     const out: string[] = [];
-    const code = await main(['explain', seed.id, '--json', '--config', configPath], { stdout: (s) => void out.push(s), stderr: () => {} });
+    const code = await main(['explain', seed.id, '--json', '--config', configPath], {
+      stdout: (s) => void out.push(s),
+      stderr: () => {},
+    });
     expect(code).toBe(EXIT.ok);
-    const explained = JSON.parse(out.join('')) as { entryId: string; members: { score: number; sharedTerms: string[]; outlet: string }[] };
+    const explained = JSON.parse(out.join('')) as {
+      entryId: string;
+      members: { score: number; sharedTerms: string[]; outlet: string }[];
+    };
     expect(explained.entryId).toBe(seed.id);
     expect(explained.members).toHaveLength(5);
     for (const m of explained.members.slice(1)) {
@@ -31,7 +37,9 @@ describe('storyfeed explain', () => {
   it('says so for an unknown story', async () => {
     const { configPath } = writeTempConfig();
     const err: string[] = [];
-    expect(await main(['explain', 'nope', '--config', configPath], { stdout: () => {}, stderr: (s) => void err.push(s) })).toBe(EXIT.failed);
+    expect(
+      await main(['explain', 'nope', '--config', configPath], { stdout: () => {}, stderr: (s) => void err.push(s) }),
+    ).toBe(EXIT.failed);
     expect(err.join('')).toContain('no story "nope"');
   });
 });

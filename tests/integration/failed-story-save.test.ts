@@ -74,7 +74,11 @@ describe('a failure while stories are saved', () => {
       const all = await loadConfig(allPath);
       const config = { ...all, store: first.store, output: first.output };
       failure.next = make;
-      const failed = await runOnce(config, { logger: silentLogger, progress: false, now: () => new Date('2026-01-01T01:00:00Z') }).then(
+      const failed = await runOnce(config, {
+        logger: silentLogger,
+        progress: false,
+        now: () => new Date('2026-01-01T01:00:00Z'),
+      }).then(
         () => null,
         (error: unknown) => error,
       );
@@ -86,7 +90,11 @@ describe('a failure while stories are saved', () => {
 
       // Third run: nothing fails; the three new sources are read again, not taken as unchanged.
       failure.next = null;
-      const report = await runOnce(config, { logger: silentLogger, progress: false, now: () => new Date('2026-01-01T02:00:00Z') });
+      const report = await runOnce(config, {
+        logger: silentLogger,
+        progress: false,
+        now: () => new Date('2026-01-01T02:00:00Z'),
+      });
       const after = storeCounts(first.store.path);
       expect(report.newItems).toBeGreaterThan(0);
       expect(after.items).toBe(before.items + report.newItems);

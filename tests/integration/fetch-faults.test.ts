@@ -80,7 +80,9 @@ beforeAll(async () => {
       case 'loop-b':
         return void res.writeHead(302, { location: '/loop' }).end();
       case 'html':
-        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Home</title><p>Hello');
+        return void res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><title>Home</title><p>Hello');
     }
     res.writeHead(404).end();
   });
@@ -96,7 +98,15 @@ afterAll(async () => {
 
 describe('a run where half the sources misbehave', () => {
   it('writes the feed, reports every failure with its cause, and ends within the time budgets', async () => {
-    const fetch = { timeoutMs: 1_500, headersTimeoutMs: 1_000, maxBytes: 256 * 1024, concurrency: 10, perHostConcurrency: 10, hostSpacingMs: 0, runBudgetMs: 10_000 };
+    const fetch = {
+      timeoutMs: 1_500,
+      headersTimeoutMs: 1_000,
+      maxBytes: 256 * 1024,
+      concurrency: 10,
+      perHostConcurrency: 10,
+      hostSpacingMs: 0,
+      runBudgetMs: 10_000,
+    };
     const sources = [
       ...TOPICS.map((_, i) => ({ id: `good-${i}`, name: `Good ${i}`, url: `${base}/good-${i}` })),
       ...Object.keys(BAD).map((name) => ({ id: name, name, url: `${base}/${name}` })),
@@ -111,13 +121,16 @@ describe('a run where half the sources misbehave', () => {
     // The budget: every source gets at most timeoutMs, `concurrency` at a time; the run budget caps it all.
     const waves = Math.ceil(sources.length / fetch.concurrency);
     const budgetMs = Math.min(fetch.runBudgetMs, waves * fetch.timeoutMs);
-    console.info(`fault run: ${Math.round(wallMs)} ms wall time; fetch budget ${budgetMs} ms (${waves} waves × ${fetch.timeoutMs} ms, run budget ${fetch.runBudgetMs} ms)`);
+    console.info(
+      `fault run: ${Math.round(wallMs)} ms wall time; fetch budget ${budgetMs} ms (${waves} waves × ${fetch.timeoutMs} ms, run budget ${fetch.runBudgetMs} ms)`,
+    );
     expect(wallMs).toBeLessThan(budgetMs + 2_000); // slack for parsing, SQLite and a loaded CI machine
 
     expect(report.feedWritten).toBe(true);
     const status = JSON.parse(readFileSync(config.output.statusPath, 'utf8')) as RunReport;
     const byId = Object.fromEntries(status.sources.map((s) => [s.sourceId, s]));
-    for (let i = 0; i < TOPICS.length; i++) expect(byId[`good-${i}`]).toMatchObject({ status: 'ok', itemsSeen: 1, error: null });
+    for (let i = 0; i < TOPICS.length; i++)
+      expect(byId[`good-${i}`]).toMatchObject({ status: 'ok', itemsSeen: 1, error: null });
     for (const [id, code] of Object.entries(BAD)) {
       expect(byId[id], id).toMatchObject({ status: 'failed', error: { code } });
       expect(byId[id]!.error!.message.length, id).toBeGreaterThan(10);

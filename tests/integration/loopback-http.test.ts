@@ -30,7 +30,9 @@ beforeAll(async () => {
       return;
     }
     const ext = name.split('.').pop()!;
-    res.writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream' }).end(readFileSync(join(REPO_ROOT, source.url)));
+    res
+      .writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream' })
+      .end(readFileSync(join(REPO_ROOT, source.url)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -11,12 +11,22 @@ import { readAtom } from '../support/read-atom.js';
 /** An RSS feed whose items are `[guid, title, date]`. */
 function rss(items: [string, string, string][]): string {
   const body = items
-    .map(([guid, title, date]) => `<item><title>${title}</title><link>https://r.example/${guid}</link><guid isPermaLink="false">${guid}</guid><pubDate>${date}</pubDate><description>${title}. Story number ${guid} about ${title}.</description></item>`)
+    .map(
+      ([guid, title, date]) =>
+        `<item><title>${title}</title><link>https://r.example/${guid}</link><guid isPermaLink="false">${guid}</guid><pubDate>${date}</pubDate><description>${title}. Story number ${guid} about ${title}.</description></item>`,
+    )
     .join('\n');
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>R</title><link>https://r.example/</link><description>d</description>${body}</channel></rss>`;
 }
 
-const TOPICS = ['harbour ferry timetable', 'orchestra winter tour', 'bridge repair closure', 'library late opening', 'marathon route change', 'museum dinosaur exhibit'];
+const TOPICS = [
+  'harbour ferry timetable',
+  'orchestra winter tour',
+  'bridge repair closure',
+  'library late opening',
+  'marathon route change',
+  'museum dinosaur exhibit',
+];
 
 describe('retention', () => {
   it('prunes stories older than retentionDays before the newest article, never resurrects them, and keeps the database bounded', async () => {
@@ -25,7 +35,12 @@ describe('retention', () => {
     const configPath = join(dir, 'config.json');
     writeFileSync(
       configPath,
-      JSON.stringify({ sources: [{ id: 'r', name: 'R', url: 'r.xml' }], store: { retentionDays: 10 }, output: { maxStories: 3 }, log: { level: 'silent' } }),
+      JSON.stringify({
+        sources: [{ id: 'r', name: 'R', url: 'r.xml' }],
+        store: { retentionDays: 10 },
+        output: { maxStories: 3 },
+        log: { level: 'silent' },
+      }),
     );
     const config = await loadConfig(configPath);
     const now = () => new Date('2026-11-22T00:00:00Z');

@@ -20,7 +20,7 @@ import { parseOpmlSubscriptions } from '../../src/subscriptions/opml.js';
 import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 import { readAtom } from '../support/read-atom.js';
 import { runBin } from '../support/run-bin.js';
-import { staleReason } from '../../scripts/build-if-stale.mjs';
+import { staleReason } from '../../tools/build-if-stale.mjs';
 import { summarizeTests } from '../summary-reporter.js';
 
 describe('#14.2 output piped to a reader that stops early (| head)', () => {
@@ -43,7 +43,11 @@ describe('#14.2 output piped to a reader that stops early (| head)', () => {
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 const servers: Server[] = [];
@@ -102,7 +106,10 @@ describe('#14.3 a run in which every source fails', () => {
 describe('#14.4 the run summary and sources in back-off', () => {
   it('counts a source in back-off as failing and prints its last error', async () => {
     const base = await serveStatus(503);
-    const { configPath } = writeTempConfig({}, [...demoSources(), { id: 'down', name: 'Down', url: `${base}/feed.xml` }]);
+    const { configPath } = writeTempConfig({}, [
+      ...demoSources(),
+      { id: 'down', name: 'Down', url: `${base}/feed.xml` },
+    ]);
     const first = capture();
     expect(await main(['run', '--config', configPath], first.io)).toBe(EXIT.ok);
     expect(first.out()).toMatch(/12 stories from 5\/6 sources \(\d+ new items, 1 failed\)/);
@@ -115,12 +122,19 @@ describe('#14.4 the run summary and sources in back-off', () => {
 
   it('the run finished log line counts skipped sources', async () => {
     const base = await serveStatus(503);
-    const { configPath } = writeTempConfig({}, [...demoSources(), { id: 'down', name: 'Down', url: `${base}/feed.xml` }]);
+    const { configPath } = writeTempConfig({}, [
+      ...demoSources(),
+      { id: 'down', name: 'Down', url: `${base}/feed.xml` },
+    ]);
     const config = await loadConfig(configPath);
     await runOnce(config, { logger: silentLogger });
     const logger = createMemoryLogger();
     await runOnce(config, { logger });
-    expect(logger.records.find((r) => r.message === 'run finished')?.fields).toMatchObject({ sources: 6, failed: 0, skipped: 1 });
+    expect(logger.records.find((r) => r.message === 'run finished')?.fields).toMatchObject({
+      sources: 6,
+      failed: 0,
+      skipped: 1,
+    });
   });
 });
 
@@ -131,13 +145,15 @@ describe('#14.1 sources export when every source is a local file', () => {
     expect(r.code).toBe(EXIT.failed);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^storyfeed: nothing to export: all 5 sources are local files .*storyfeed sources add URL/);
+    expect(r.stderr).toMatch(
+      /^storyfeed: nothing to export: all 5 sources are local files .*storyfeed sources add URL/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
 describe('#14.6 per-command help', () => {
-  it('prints each command\'s own help for `<command> --help`, naming every option it takes', async () => {
+  it("prints each command's own help for `<command> --help`, naming every option it takes", async () => {
     for (const command of COMMANDS) {
       const c = capture();
       expect(await main([command.name, '--help'], c.io)).toBe(EXIT.ok);
@@ -145,7 +161,8 @@ describe('#14.6 per-command help', () => {
       expect(text).toMatch(new RegExp(`^Usage:\\s+storyfeed ${command.name}\\b`));
       expect(text).not.toContain('Commands:'); // not the global help
       expect(text).toMatch(/Exit codes: /);
-      for (const option of Object.keys(command.options ?? {})) expect(text, `${command.name} --${option}`).toContain(`--${option}`);
+      for (const option of Object.keys(command.options ?? {}))
+        expect(text, `${command.name} --${option}`).toContain(`--${option}`);
     }
   });
 
@@ -178,7 +195,10 @@ describe('#14.9 config: comments, line:column, environment', () => {
     expect(config.sources).toHaveLength(5);
     const base = await serveFeed();
     const opml = join(dir, 'one.opml');
-    writeFileSync(opml, `<opml version="2.0"><head><title>t</title></head><body><outline text="X" xmlUrl="${base}/feed.xml"/></body></opml>`);
+    writeFileSync(
+      opml,
+      `<opml version="2.0"><head><title>t</title></head><body><outline text="X" xmlUrl="${base}/feed.xml"/></body></opml>`,
+    );
     expect(await main(['sources', 'import', opml, '--config', configPath], capture().io)).toBe(EXIT.ok);
     const after = readFileSync(configPath, 'utf8');
     expect(after).toContain('// the shipped demo, with comments');
@@ -196,18 +216,30 @@ describe('#14.9 config: comments, line:column, environment', () => {
 
   it('takes every setting from STORYFEED_* variables over the file, names the variable of a bad value, and lets flags win', async () => {
     const { configPath } = writeTempConfig({ fetch: { timeoutMs: 20000 }, log: { level: 'silent' } });
-    const config = await loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: '1234', STORYFEED_OUTPUT_SELF_URL: 'https://news.example/feed.atom', STORYFEED_SERVE_PORT: '9000' });
+    const config = await loadConfig(configPath, {
+      STORYFEED_FETCH_TIMEOUT_MS: '1234',
+      STORYFEED_OUTPUT_SELF_URL: 'https://news.example/feed.atom',
+      STORYFEED_SERVE_PORT: '9000',
+    });
     expect(config.fetch.timeoutMs).toBe(1234);
     expect(config.output.selfUrl).toBe('https://news.example/feed.atom');
     expect(config.serve.port).toBe(9000);
-    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: '5' })).rejects.toThrow(/fetch\.timeoutMs: .*\(set by STORYFEED_FETCH_TIMEOUT_MS\)/);
-    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: 'soon' })).rejects.toThrow(/STORYFEED_FETCH_TIMEOUT_MS: must be a number/);
-    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUTMS: '5000' })).rejects.toThrow(/STORYFEED_FETCH_TIMEOUTMS: no such setting/);
+    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: '5' })).rejects.toThrow(
+      /fetch\.timeoutMs: .*\(set by STORYFEED_FETCH_TIMEOUT_MS\)/,
+    );
+    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUT_MS: 'soon' })).rejects.toThrow(
+      /STORYFEED_FETCH_TIMEOUT_MS: must be a number/,
+    );
+    await expect(loadConfig(configPath, { STORYFEED_FETCH_TIMEOUTMS: '5000' })).rejects.toThrow(
+      /STORYFEED_FETCH_TIMEOUTMS: no such setting/,
+    );
     // The real process: the environment reaches the config, and --log-level beats STORYFEED_LOG_LEVEL.
     const bad = await runBin(['sources', 'list', '--config', configPath], { env: { STORYFEED_LOG_LEVEL: 'loud' } });
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.stderr).toContain('(set by STORYFEED_LOG_LEVEL)');
-    const run = await runBin(['run', '--config', configPath, '--log-level', 'silent'], { env: { STORYFEED_LOG_LEVEL: 'debug' } });
+    const run = await runBin(['run', '--config', configPath, '--log-level', 'silent'], {
+      env: { STORYFEED_LOG_LEVEL: 'debug' },
+    });
     expect(run.code).toBe(EXIT.ok);
     expect(run.stderr).toBe('');
   });
@@ -219,19 +251,27 @@ describe('#14.9 config: comments, line:column, environment', () => {
 });
 
 describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
-  const script = join(REPO_ROOT, 'scripts/build-if-stale.mjs');
+  const script = join(REPO_ROOT, 'tools/build-if-stale.mjs');
   const build = (root: string) => spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
 
   it('is what npm start and npm run daemon run first', () => {
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.prestart).toBe('node scripts/build-if-stale.mjs');
-    expect(pkg.scripts.predaemon).toBe('node scripts/build-if-stale.mjs');
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.prestart).toBe('node tools/build-if-stale.mjs');
+    expect(pkg.scripts.predaemon).toBe('node tools/build-if-stale.mjs');
   });
 
   it('builds a missing dist/, skips an up-to-date one, and rebuilds after a source changes', () => {
     const root = mkdtempSync(join(tmpdir(), 'storyfeed-build-'));
     mkdirSync(join(root, 'src'));
-    writeFileSync(join(root, 'tsconfig.build.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'NodeNext', target: 'ES2022', types: [] }, include: ['src'] }));
+    writeFileSync(
+      join(root, 'tsconfig.build.json'),
+      JSON.stringify({
+        compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'NodeNext', target: 'ES2022', types: [] },
+        include: ['src'],
+      }),
+    );
     mkdirSync(join(root, 'src/cli'));
     writeFileSync(join(root, 'src/cli/main.ts'), 'export const answer: number = 42;\n');
     const first = build(root);
@@ -284,8 +324,16 @@ describe('#14.10 explain shows words, not stems', () => {
 describe('#14.11 skipped tests say why', () => {
   it('the summary prints one line per reason, and a skip without a reason is called out', () => {
     const { lines, skipped } = summarizeTests([
-      { file: 'tests/e2e/a.test.ts', fullName: 'page [skipped: no Chromium at /usr/bin/chromium] > renders', state: 'skipped' },
-      { file: 'tests/e2e/a.test.ts', fullName: 'page [skipped: no Chromium at /usr/bin/chromium] > links', state: 'skipped' },
+      {
+        file: 'tests/e2e/a.test.ts',
+        fullName: 'page [skipped: no Chromium at /usr/bin/chromium] > renders',
+        state: 'skipped',
+      },
+      {
+        file: 'tests/e2e/a.test.ts',
+        fullName: 'page [skipped: no Chromium at /usr/bin/chromium] > links',
+        state: 'skipped',
+      },
       { file: 'tests/unit/b.test.ts', fullName: 'schema > validates', state: 'skipped', note: 'jing not installed' },
       { file: 'tests/unit/c.test.ts', fullName: 'mystery', state: 'skipped' },
       { file: 'tests/unit/c.test.ts', fullName: 'fine', state: 'passed' },
@@ -300,7 +348,9 @@ describe('#14.11 skipped tests say why', () => {
   });
 
   it('every conditional skip in the suite names its reason', () => {
-    const files = readdirSync(join(REPO_ROOT, 'tests'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.ts'));
+    const files = readdirSync(join(REPO_ROOT, 'tests'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.test.ts'),
+    );
     let conditional = 0;
     for (const file of files) {
       for (const line of readFileSync(join(REPO_ROOT, 'tests', file), 'utf8').split('\n')) {
@@ -324,7 +374,9 @@ describe('#14.12 the User-Agent and generator URI', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
-    const { configPath } = writeTempConfig({ fetch, output: { selfUrl: 'https://news.example/storyfeed/feed.atom' } }, [{ id: 'one', name: 'One', url }]);
+    const { configPath } = writeTempConfig({ fetch, output: { selfUrl: 'https://news.example/storyfeed/feed.atom' } }, [
+      { id: 'one', name: 'One', url },
+    ]);
     expect(await main(['run', '--config', configPath], capture().io)).toBe(EXIT.ok);
     const atom = readFileSync((await loadConfig(configPath)).output.feedPath, 'utf8');
     return { agents, atom };
@@ -339,13 +391,19 @@ describe('#14.12 the User-Agent and generator URI', () => {
     expect(without.agents).toEqual([`storyfeed/${VERSION}`]);
     expect(without.atom).toMatch(/<generator uri="https:\/\/news\.example\/storyfeed\/"/);
     expect(without.atom).not.toContain('github.com');
-    await expect(loadConfig(writeTempConfig({ fetch: { contactUrl: 'ops at example' } }).configPath)).rejects.toThrow(/fetch\.contactUrl: must be an http\(s\) URL or a mailto: address/);
+    await expect(loadConfig(writeTempConfig({ fetch: { contactUrl: 'ops at example' } }).configPath)).rejects.toThrow(
+      /fetch\.contactUrl: must be an http\(s\) URL or a mailto: address/,
+    );
   });
 });
 
 /** Starts `storyfeed serve` as a process; resolves with what it printed once it listens, and a stop function. */
-async function startServe(args: string[]): Promise<{ stdout: string; stderr: string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startServe(
+  args: string[],
+): Promise<{ stdout: string; stderr: string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'serve', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -378,7 +436,9 @@ describe('#14.5 serve prints URLs a reader can use and warns about output.selfUr
       expect(port).toBeDefined();
       const res = await fetch(`http://127.0.0.1:${port}/feed.atom`);
       expect(res.status).toBe(503); // no run yet: the URL printed is the one that answers
-      expect(served.stderr).toMatch(/^storyfeed: warning: output\.selfUrl is http:\/\/127\.0\.0\.1:8080\/feed\.atom, but the feed is served at http:\/\/127\.0\.0\.1:\d+\/feed\.atom/m);
+      expect(served.stderr).toMatch(
+        /^storyfeed: warning: output\.selfUrl is http:\/\/127\.0\.0\.1:8080\/feed\.atom, but the feed is served at http:\/\/127\.0\.0\.1:\d+\/feed\.atom/m,
+      );
     } finally {
       expect(await served.stop()).toBe(0);
     }
@@ -394,17 +454,30 @@ describe('#14.5 serve prints URLs a reader can use and warns about output.selfUr
       ['http://192.168.1.5:8092/feed.xml', '0.0.0.0', lan, true], // not the feed's path
       ['https://news.example/feed.atom', '127.0.0.1', ['http://127.0.0.1:8080/'], false], // a reverse proxy's public URL
     ];
-    for (const [selfUrl, host, urls, warns] of cases) expect(selfUrlMismatch(selfUrl, host, urls) !== null, `${selfUrl} on ${urls.join(' ')}`).toBe(warns);
-    expect(usableUrls('0.0.0.0', 8092, { lo: [{ address: '127.0.0.1', family: 'IPv4' } as NetworkInterfaceInfo], eth0: [{ address: '192.168.1.5', family: 'IPv4' } as NetworkInterfaceInfo] })).toEqual(lan);
+    for (const [selfUrl, host, urls, warns] of cases)
+      expect(selfUrlMismatch(selfUrl, host, urls) !== null, `${selfUrl} on ${urls.join(' ')}`).toBe(warns);
+    expect(
+      usableUrls('0.0.0.0', 8092, {
+        lo: [{ address: '127.0.0.1', family: 'IPv4' } as NetworkInterfaceInfo],
+        eth0: [{ address: '192.168.1.5', family: 'IPv4' } as NetworkInterfaceInfo],
+      }),
+    ).toEqual(lan);
   });
 });
 
 describe('#14 serve: GET /healthz', () => {
   async function healthz(dir: string, lastRunPath: string, periodMs = 30 * 60_000) {
-    const server = await serveOutput({ dir, host: '127.0.0.1', port: 0, health: { lastRunPath, periodMs } }, { logger: silentLogger });
+    const server = await serveOutput(
+      { dir, host: '127.0.0.1', port: 0, health: { lastRunPath, periodMs } },
+      { logger: silentLogger },
+    );
     try {
       const res = await fetch(`${server.url}healthz`);
-      return { status: res.status, cache: res.headers.get('cache-control'), body: (await res.json()) as { status: string; reason?: string; lastRun: RunRecord | null } };
+      return {
+        status: res.status,
+        cache: res.headers.get('cache-control'),
+        body: (await res.json()) as { status: string; reason?: string; lastRun: RunRecord | null },
+      };
     } finally {
       await server.close();
     }
@@ -422,7 +495,11 @@ describe('#14 serve: GET /healthz', () => {
     expect(good.status).toBe(200);
     expect(good.cache).toBe('no-store');
     expect(good.body.status).toBe('ok');
-    expect(good.body.lastRun).toMatchObject({ result: 'ok', stories: 12, sources: { total: 5, healthy: 5, failed: 0, skipped: 0 } });
+    expect(good.body.lastRun).toMatchObject({
+      result: 'ok',
+      stories: 12,
+      sources: { total: 5, healthy: 5, failed: 0, skipped: 0 },
+    });
     expect(Date.now() - Date.parse(good.body.lastRun!.finishedAt)).toBeLessThan(60_000);
 
     const old = { ...good.body.lastRun!, finishedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() };
@@ -432,7 +509,9 @@ describe('#14 serve: GET /healthz', () => {
     expect(stale.body.status).toBe('stale');
     expect((await healthz(config.output.dir, config.output.lastRunPath, 3_600_000)).status).toBe(200); // hourly: 2 h is fine
 
-    const broken = writeTempConfig({}, [{ id: 'missing', name: 'Missing', url: join(REPO_ROOT, 'tests/fixtures/no-such-file.xml') }]);
+    const broken = writeTempConfig({}, [
+      { id: 'missing', name: 'Missing', url: join(REPO_ROOT, 'tests/fixtures/no-such-file.xml') },
+    ]);
     const brokenConfig = await loadConfig(broken.configPath);
     expect(await main(['run', '--config', broken.configPath], capture().io)).toBe(EXIT.sourcesFailed);
     const failing = await healthz(brokenConfig.output.dir, brokenConfig.output.lastRunPath);
@@ -441,7 +520,11 @@ describe('#14 serve: GET /healthz', () => {
   });
 
   it('answers 503 naming the error after a run that failed', () => {
-    const failed = assessHealth({ finishedAt: '2026-01-01T00:00:00Z', result: 'failed', error: 'write: EACCES' }, Date.parse('2026-01-01T00:01:00Z'), 1_800_000);
+    const failed = assessHealth(
+      { finishedAt: '2026-01-01T00:00:00Z', result: 'failed', error: 'write: EACCES' },
+      Date.parse('2026-01-01T00:01:00Z'),
+      1_800_000,
+    );
     expect(failed.status).toBe(503);
     expect(failed.body.reason).toBe('the last run failed: write: EACCES');
   });
@@ -470,8 +553,15 @@ async function serveSite(): Promise<string> {
     if (req.url === '/planet/feed.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss);
     else if (req.url === '/gadgets/atom.xml') res.writeHead(200, { 'content-type': 'application/atom+xml' }).end(atom);
     else if (req.url === '/gadgets/')
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>Gadget Blog</title><link rel="alternate" type="application/atom+xml" href="atom.xml"></head><body>Gadgets</body></html>');
-    else if (req.url === '/about.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>About</title></head><body>No feed here</body></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!doctype html><html><head><title>Gadget Blog</title><link rel="alternate" type="application/atom+xml" href="atom.xml"></head><body>Gadgets</body></html>',
+        );
+    else if (req.url === '/about.html')
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><html><head><title>About</title></head><body>No feed here</body></html>');
     else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
   servers.push(server);
@@ -482,7 +572,10 @@ async function serveSite(): Promise<string> {
 /** An OPML fixture with its feeds.example URLs pointed at `base`, written next to `configPath`. */
 function opmlFixture(name: string, base: string, configPath: string): string {
   const path = join(configPath, '..', name);
-  writeFileSync(path, readFileSync(join(REPO_ROOT, 'tests/fixtures/sources', name), 'utf8').replaceAll('http://feeds.example', base));
+  writeFileSync(
+    path,
+    readFileSync(join(REPO_ROOT, 'tests/fixtures/sources', name), 'utf8').replaceAll('http://feeds.example', base),
+  );
   return path;
 }
 
@@ -491,11 +584,23 @@ const DIALECTS = ['opml-miniflux.opml', 'opml-freshrss.opml', 'opml-feedly.opml'
 describe('#14.8 OPML: folders, checks, discovery, a report, --dry-run, export round trip', () => {
   it('reads the folders and htmlUrl of Miniflux, FreshRSS, Feedly and NetNewsWire exports', () => {
     for (const name of DIALECTS) {
-      const { feeds, invalid } = parseOpmlSubscriptions(readFileSync(join(REPO_ROOT, 'tests/fixtures/sources', name), 'utf8'));
+      const { feeds, invalid } = parseOpmlSubscriptions(
+        readFileSync(join(REPO_ROOT, 'tests/fixtures/sources', name), 'utf8'),
+      );
       expect(invalid, name).toEqual([]);
       expect(feeds, name).toEqual([
-        { title: 'Daily Planet', xmlUrl: 'http://feeds.example/planet/feed.xml', htmlUrl: 'http://feeds.example/planet/', folders: ['News'] },
-        { title: 'Gadget Blog', xmlUrl: 'http://feeds.example/gadgets/', htmlUrl: 'http://feeds.example/gadgets/', folders: ['Tech'] },
+        {
+          title: 'Daily Planet',
+          xmlUrl: 'http://feeds.example/planet/feed.xml',
+          htmlUrl: 'http://feeds.example/planet/',
+          folders: ['News'],
+        },
+        {
+          title: 'Gadget Blog',
+          xmlUrl: 'http://feeds.example/gadgets/',
+          htmlUrl: 'http://feeds.example/gadgets/',
+          folders: ['Tech'],
+        },
       ]);
     }
   });
@@ -510,20 +615,38 @@ describe('#14.8 OPML: folders, checks, discovery, a report, --dry-run, export ro
       const dry = capture();
       expect(await main(['sources', 'import', opml, '--dry-run', '--config', configPath], dry.io), name).toBe(EXIT.ok);
       expect(dry.out()).toBe('dry run: would import 2 sources, 0 duplicates skipped, 0 invalid\n');
-      expect(dry.err()).toContain(`would add: Gadget Blog: ${base}/gadgets/atom.xml: as gadget-blog in "Tech"; found via the page's <link rel=alternate>`);
+      expect(dry.err()).toContain(
+        `would add: Gadget Blog: ${base}/gadgets/atom.xml: as gadget-blog in "Tech"; found via the page's <link rel=alternate>`,
+      );
       expect(readFileSync(configPath, 'utf8')).toBe(before);
 
       const real = capture();
       expect(await main(['sources', 'import', opml, '--config', configPath], real.io), name).toBe(EXIT.ok);
       expect(real.out()).toBe('imported 2 sources, 0 duplicates skipped, 0 invalid\n');
-      expect(real.err()).toContain(`added: Daily Planet: ${base}/planet/feed.xml: as daily-planet in "News"; checked: a feed`);
+      expect(real.err()).toContain(
+        `added: Daily Planet: ${base}/planet/feed.xml: as daily-planet in "News"; checked: a feed`,
+      );
       const config = await loadConfig(configPath);
       const listed = capture();
       expect(await main(['sources', 'list', '--config', configPath], listed.io)).toBe(EXIT.ok);
       expect(listed.out()).toContain('gadget-blog  Gadget Blog  [Tech]\n');
       expect(config.sources.slice(5)).toEqual([
-        { id: 'daily-planet', name: 'Daily Planet', url: `${base}/planet/feed.xml`, priority: 0, category: 'News', siteUrl: `${base}/planet/` },
-        { id: 'gadget-blog', name: 'Gadget Blog', url: `${base}/gadgets/atom.xml`, priority: 0, category: 'Tech', siteUrl: `${base}/gadgets/` },
+        {
+          id: 'daily-planet',
+          name: 'Daily Planet',
+          url: `${base}/planet/feed.xml`,
+          priority: 0,
+          category: 'News',
+          siteUrl: `${base}/planet/`,
+        },
+        {
+          id: 'gadget-blog',
+          name: 'Gadget Blog',
+          url: `${base}/gadgets/atom.xml`,
+          priority: 0,
+          category: 'Tech',
+          siteUrl: `${base}/gadgets/`,
+        },
       ]);
 
       const exported = capture();
@@ -546,21 +669,37 @@ describe('#14.8 OPML: folders, checks, discovery, a report, --dry-run, export ro
     const base = await serveSite();
     const { configPath } = writeTempConfig();
     const c = capture();
-    expect(await main(['sources', 'import', opmlFixture('opml-unreachable.opml', base, configPath), '--config', configPath], c.io)).toBe(EXIT.failed);
+    expect(
+      await main(
+        ['sources', 'import', opmlFixture('opml-unreachable.opml', base, configPath), '--config', configPath],
+        c.io,
+      ),
+    ).toBe(EXIT.failed);
     expect(c.out()).toBe('imported 1 sources, 1 duplicates skipped, 0 invalid, 2 not feeds or unreachable\n');
     const report = c.err().split('\n');
     expect(report).toContain(`  added: Daily Planet: ${base}/planet/feed.xml: as daily-planet; checked: a feed`);
     expect(report.find((l) => l.startsWith('  skipped: Gone Gazette:'))).toMatch(/404/);
     expect(report.find((l) => l.startsWith('  skipped: About page:'))).toMatch(/no feed found/);
     expect(report).toContain(`  skipped: Daily Planet again: ${base}/planet/feed.xml: already source "daily-planet"`);
-    expect((await loadConfig(configPath)).sources.map((s) => s.id)).toEqual([...DEMO_CONFIG.sources.map((s) => s.id), 'daily-planet']);
+    expect((await loadConfig(configPath)).sources.map((s) => s.id)).toEqual([
+      ...DEMO_CONFIG.sources.map((s) => s.id),
+      'daily-planet',
+    ]);
   });
 
-  it('puts a source\'s category on its articles in the feed', async () => {
+  it("puts a source's category on its articles in the feed", async () => {
     const base = await serveSite();
     const { configPath } = writeTempConfig({}, [
-      { id: 'planet', name: 'Daily Planet', url: `${base}/planet/feed.xml`, category: 'News' } as { id: string; name: string; url: string },
-      { id: 'gadgets', name: 'Gadget Blog', url: `${base}/gadgets/atom.xml`, category: 'Tech / Phones' } as { id: string; name: string; url: string },
+      { id: 'planet', name: 'Daily Planet', url: `${base}/planet/feed.xml`, category: 'News' } as {
+        id: string;
+        name: string;
+        url: string;
+      },
+      { id: 'gadgets', name: 'Gadget Blog', url: `${base}/gadgets/atom.xml`, category: 'Tech / Phones' } as {
+        id: string;
+        name: string;
+        url: string;
+      },
     ]);
     expect(await main(['run', '--config', configPath], capture().io)).toBe(EXIT.ok);
     const config = await loadConfig(configPath);
@@ -599,7 +738,9 @@ describe('#14 one-line failures', () => {
     const { dir } = writeTempConfig();
     writeFileSync(join(dir, 'bad.jsonl'), '{"title":"no id"}\n');
     const c = capture();
-    expect(await main(['cluster', '--in', join(dir, 'bad.jsonl'), '--out', join(dir, 'out.jsonl')], c.io)).toBe(EXIT.failed);
+    expect(await main(['cluster', '--in', join(dir, 'bad.jsonl'), '--out', join(dir, 'out.jsonl')], c.io)).toBe(
+      EXIT.failed,
+    );
     expect(c.err()).toMatch(/^storyfeed cluster: \/.*bad\.jsonl: 1 unusable lines/);
     expect(c.err().trim().split('\n')).toHaveLength(1);
   });
@@ -611,9 +752,13 @@ describe('#14 --debug', () => {
     const env = { STORYFEED_STORE_PATH: dir }; // a directory: the database cannot be opened
     const plain = await runBin(['explain', 'abc', '--config', configPath], { env });
     expect(plain.code).toBe(EXIT.failed);
-    expect(plain.stderr).toBe(`storyfeed: store: cannot read or write the state database ${dir} (unable to open database file): check the disk and the path in store.path\n`);
+    expect(plain.stderr).toBe(
+      `storyfeed: store: cannot read or write the state database ${dir} (unable to open database file): check the disk and the path in store.path\n`,
+    );
     const debug = await runBin(['explain', 'abc', '--debug', '--config', configPath], { env });
     expect(debug.code).toBe(EXIT.failed);
-    expect(debug.stderr).toMatch(/^storyfeed: store: cannot read or write the state database .*\nStoreError: .*\n\s+at /);
+    expect(debug.stderr).toMatch(
+      /^storyfeed: store: cannot read or write the state database .*\nStoreError: .*\n\s+at /,
+    );
   });
 });

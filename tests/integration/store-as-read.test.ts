@@ -15,7 +15,10 @@ import { openStore } from '../../src/store/open-store.js';
 /** An RSS document whose items are `[guid, date]`. */
 function rss(items: [string, string][]): string {
   const body = items
-    .map(([guid, date]) => `<item><title>Story ${guid} about the harbour</title><link>https://x.example/${guid}</link><guid isPermaLink="false">${guid}</guid><pubDate>${new Date(date).toUTCString()}</pubDate><description>Text of ${guid}.</description></item>`)
+    .map(
+      ([guid, date]) =>
+        `<item><title>Story ${guid} about the harbour</title><link>https://x.example/${guid}</link><guid isPermaLink="false">${guid}</guid><pubDate>${new Date(date).toUTCString()}</pubDate><description>Text of ${guid}.</description></item>`,
+    )
     .join('');
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link><description>d</description>${body}</channel></rss>`;
 }
@@ -25,14 +28,21 @@ function fakeFetch(docs: Record<string, string>, delayMs: Record<string, number>
   return (async (input: string | URL | Request) => {
     const url = String(input);
     await new Promise((r) => setTimeout(r, delayMs[url] ?? 0));
-    return new Response(docs[url] ?? '', { status: docs[url] ? 200 : 404, headers: { 'Content-Type': 'application/rss+xml' } });
+    return new Response(docs[url] ?? '', {
+      status: docs[url] ? 200 : 404,
+      headers: { 'Content-Type': 'application/rss+xml' },
+    });
   }) as typeof fetch;
 }
 
 // Source "old" holds an article 12 days older than the newest one "new" brings: with 10 days' retention it is out,
 // although it is within 10 days of everything stored or seen when "old" settles first.
 const DOCS = {
-  'http://old.example/feed': rss([['o1', '2015-01-13T12:00:00Z'], ['o2', '2015-01-20T12:00:00Z'], ['o3', '2015-01-02T12:00:00Z']]),
+  'http://old.example/feed': rss([
+    ['o1', '2015-01-13T12:00:00Z'],
+    ['o2', '2015-01-20T12:00:00Z'],
+    ['o3', '2015-01-02T12:00:00Z'],
+  ]),
   'http://new.example/feed': rss([['n1', '2015-01-25T12:00:00Z']]),
 };
 
@@ -51,7 +61,12 @@ async function runWith(delays: Record<string, number>) {
     }),
   );
   const config = await loadConfig(configPath);
-  const report = await runOnce(config, { logger: silentLogger, progress: false, fetch: fakeFetch(DOCS, delays), now: () => new Date('2031-01-01T00:00:00Z') });
+  const report = await runOnce(config, {
+    logger: silentLogger,
+    progress: false,
+    fetch: fakeFetch(DOCS, delays),
+    now: () => new Date('2031-01-01T00:00:00Z'),
+  });
   const store = openStore(config.store.path);
   const ids = store.allItems().map((i) => i.guid);
   store.close();
@@ -81,7 +96,14 @@ describe('storing each source as it settles', () => {
     const results = await readSources(
       sources,
       () => null,
-      { concurrency: 4, perHostConcurrency: 1, hostSpacingMs: 0, timeoutMs: 5_000, maxBytes: 1_000_000, userAgent: 'test' },
+      {
+        concurrency: 4,
+        perHostConcurrency: 1,
+        hostSpacingMs: 0,
+        timeoutMs: 5_000,
+        maxBytes: 1_000_000,
+        userAgent: 'test',
+      },
       {
         logger: silentLogger,
         fetchedAt: '2031-01-01T00:00:00Z',

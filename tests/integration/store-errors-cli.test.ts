@@ -17,7 +17,9 @@ describe('storyfeed run with a broken state database', () => {
       mkdirSync(join(dir, 'state'));
       const db = join(dir, 'state', 'storyfeed.db');
       writeFileSync(db, content);
-      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'run', '--config', configPath], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), 'run', '--config', configPath], {
+        encoding: 'utf8',
+      });
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(`"code":"${code}"`);
       expect(r.stderr).toMatch(/restore it from a backup/);

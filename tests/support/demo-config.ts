@@ -8,7 +8,10 @@ export const DEMO_CONFIG = JSON.parse(
 ) as { sources: { id: string; name: string; url: string }[]; [key: string]: unknown };
 
 /** Writes a config in a fresh temp dir whose sources are the repo's demo files (or `sources`); returns its path. */
-export function writeTempConfig(overrides: Record<string, unknown> = {}, sources?: { id: string; name: string; url: string }[]): { dir: string; configPath: string } {
+export function writeTempConfig(
+  overrides: Record<string, unknown> = {},
+  sources?: { id: string; name: string; url: string }[],
+): { dir: string; configPath: string } {
   const dir = mkdtempSync(join(tmpdir(), 'storyfeed-it-'));
   const config = {
     ...DEMO_CONFIG,

@@ -11,7 +11,9 @@ const servers: Server[] = [];
 export const timers: NodeJS.Timeout[] = [];
 
 /** Starts a loopback server; returns its base URL, the requests it saw and the peak of requests in flight at once. */
-export async function serve(handler: Handler): Promise<{ base: string; requests: IncomingMessage[]; peak: () => number; server: Server }> {
+export async function serve(
+  handler: Handler,
+): Promise<{ base: string; requests: IncomingMessage[]; peak: () => number; server: Server }> {
   const requests: IncomingMessage[] = [];
   let inFlight = 0;
   let peak = 0;
@@ -49,7 +51,9 @@ export const options = (overrides: Partial<FetchOptions> = {}): FetchOptions => 
   ...overrides,
 });
 
-/** Runs `promise` and returns the FetchError it rejects with (fails the test if it resolves or throws something else). */
+/**
+ * Runs `promise` and returns the FetchError it rejects with (fails the test if it resolves or throws something else).
+ */
 export async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
   const error = await promise.then(
     () => undefined,

@@ -15,5 +15,13 @@ export interface PlainElement {
 export function plainTree(element: XmlElement | undefined): PlainElement | undefined {
   if (element === undefined) return undefined;
   const { uri, local, text, contentStart, contentEnd } = element;
-  return { uri, local, attributes: Object.entries(element.attributes), text, contentStart, contentEnd, children: element.children.map((child) => plainTree(child)!) };
+  return {
+    uri,
+    local,
+    attributes: Object.entries(element.attributes),
+    text,
+    contentStart,
+    contentEnd,
+    children: element.children.map((child) => plainTree(child)!),
+  };
 }

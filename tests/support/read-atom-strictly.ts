@@ -86,7 +86,10 @@ export function isPythonAvailable(): boolean {
   return spawnSync('python3', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
-/** Returns the document as read back by a strict XML parser; `ok` is false (with the parser's message) when it is not well-formed. */
+/**
+ * Returns the document as read back by a strict XML parser; `ok` is false (with the parser's message) when it is not
+ * well-formed.
+ */
 export function readAtomStrictly(xml: string): StrictAtom {
   const directory = mkdtempSync(join(tmpdir(), 'storyfeed-atom-'));
   try {

@@ -12,10 +12,15 @@ export interface AtomEntryView {
 
 /** Reads an Atom document with a plain XML parser (not our own parse stage), for assertions. */
 export function readAtom(xml: string): { id: string; updated: string; entries: AtomEntryView[] } {
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'entry' || name === 'link' }).parse(xml) as {
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => name === 'entry' || name === 'link',
+  }).parse(xml) as {
     feed: { id: string; updated: string; entry?: Record<string, unknown>[] };
   };
-  const text = (v: unknown): string => (typeof v === 'object' && v !== null ? String((v as Record<string, unknown>)['#text'] ?? '') : String(v ?? ''));
+  const text = (v: unknown): string =>
+    typeof v === 'object' && v !== null ? String((v as Record<string, unknown>)['#text'] ?? '') : String(v ?? '');
   return {
     id: doc.feed.id,
     updated: doc.feed.updated,
@@ -27,7 +32,9 @@ export function readAtom(xml: string): { id: string; updated: string; entries: A
         published: text(e.published),
         updated: text(e.updated),
         alternate: links.find((l) => (l['@rel'] ?? 'alternate') === 'alternate')?.['@href'],
-        related: links.filter((l) => l['@rel'] === 'related').map((l) => ({ href: l['@href']!, title: l['@title'] ?? '' })),
+        related: links
+          .filter((l) => l['@rel'] === 'related')
+          .map((l) => ({ href: l['@href']!, title: l['@title'] ?? '' })),
         content: text(e.content),
       };
     }),

@@ -13,7 +13,10 @@ export interface BinResult {
  * Runs bin/storyfeed.js (the built dist/) as a real process and returns its output and exit code. With
  * `closeStdout` the read end of its stdout is closed at once, as `| head` does once it has enough.
  */
-export function runBin(args: string[], options: { closeStdout?: boolean; env?: Record<string, string>; cwd?: string } = {}): Promise<BinResult> {
+export function runBin(
+  args: string[],
+  options: { closeStdout?: boolean; env?: Record<string, string>; cwd?: string } = {},
+): Promise<BinResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/storyfeed.js'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,9 @@ import { compareParsers, type ParseComparison } from './compare-parsers.js';
 // Started by run-bench.ts with fork(); answers with one IPC message and exits.
 
 /** What the parent asks a child to do. */
-export type ChildJob = { kind: 'run'; configPath: string } | { kind: 'parse'; manifestPath: string; docsPerFormat: number; passes: number };
+export type ChildJob =
+  | { kind: 'run'; configPath: string }
+  | { kind: 'parse'; manifestPath: string; docsPerFormat: number; passes: number };
 
 /** What a child answers. */
 export type ChildResult =
@@ -24,8 +26,9 @@ async function main(job: ChildJob): Promise<ChildResult> {
   const config = await loadConfig(job.configPath);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  // STORYFEED_BENCH_READ_THREADS: worker threads for decode/parse/normalize (0 = main thread; unset = runOnce's default).
-  const threads = process.env['STORYFEED_BENCH_READ_THREADS'];
+  // STORYFEED_BENCH_READ_THREADS: worker threads for decode/parse/normalize (0 = main thread; unset = runOnce's
+  // default).
+  const threads = process.env.STORYFEED_BENCH_READ_THREADS;
   const report = await runOnce(config, {
     logger: createTextLogger('silent', () => {}),
     progress: false,
@@ -33,7 +36,13 @@ async function main(job: ChildJob): Promise<ChildResult> {
   });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { kind: 'run', report, wallMs, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    kind: 'run',
+    report,
+    wallMs,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 const job = JSON.parse(process.argv[2] ?? 'null') as ChildJob | null;

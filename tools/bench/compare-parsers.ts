@@ -16,7 +16,10 @@ import { repoRoot } from '../repo-root.js';
 /** ours: decode + parse + full normalize; oursRun: readDocument, what a run does; oursParseOnly: decode + parse. */
 export type ParserName = 'ours' | 'oursRun' | 'oursParseOnly' | 'rssParser' | 'floor';
 
-/** Median milliseconds per pass over the sample, by format and parser (null: the parser cannot read the format or is not installed). */
+/**
+ * Median milliseconds per pass over the sample, by format and parser (null: the parser cannot read the format or is not
+ * installed).
+ */
 export interface ParseComparison {
   docs: Record<BenchFormat, number>;
   items: Record<BenchFormat, number>;
@@ -30,7 +33,11 @@ export interface ParseComparison {
 type Parse = (text: string, bytes: Buffer, format: BenchFormat) => unknown;
 
 /** Returns the median time per pass of each parser over up to `docsPerFormat` documents of each format. */
-export async function compareParsers(manifestPath: string, docsPerFormat: number, passes: number): Promise<ParseComparison> {
+export async function compareParsers(
+  manifestPath: string,
+  docsPerFormat: number,
+  passes: number,
+): Promise<ParseComparison> {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as CorpusManifest;
   const formats: BenchFormat[] = ['rss', 'atom', 'rdf', 'json'];
   const sample = new Map<BenchFormat, { id: string; bytes: Buffer; text: string }[]>(formats.map((f) => [f, []]));
@@ -43,9 +50,15 @@ export async function compareParsers(manifestPath: string, docsPerFormat: number
 
   const fetchedAt = '2025-06-02T00:00:00.000Z';
   const ours: Parse = (_text, bytes, format) => {
-    const decoded = decodeBytes(bytes, { contentType: format === 'json' ? 'application/feed+json; charset=utf-8' : 'application/xml; charset=utf-8' });
+    const decoded = decodeBytes(bytes, {
+      contentType: format === 'json' ? 'application/feed+json; charset=utf-8' : 'application/xml; charset=utf-8',
+    });
     const feed = parseFeed(decoded.text);
-    return normalizeFeed(feed, { id: 'bench', name: 'Bench', url: 'http://127.0.0.1/feed' }, { fetchedAt, baseUrl: 'http://127.0.0.1/feed' }).items.length;
+    return normalizeFeed(
+      feed,
+      { id: 'bench', name: 'Bench', url: 'http://127.0.0.1/feed' },
+      { fetchedAt, baseUrl: 'http://127.0.0.1/feed' },
+    ).items.length;
   };
   const oursRun: Parse = (_text, bytes, format) => {
     const result = readDocument({
@@ -58,12 +71,18 @@ export async function compareParsers(manifestPath: string, docsPerFormat: number
     return result.items.length;
   };
   const oursParseOnly: Parse = (_text, bytes, format) =>
-    parseFeed(decodeBytes(bytes, { contentType: format === 'json' ? 'application/feed+json; charset=utf-8' : 'application/xml; charset=utf-8' }).text).entries.length;
+    parseFeed(
+      decodeBytes(bytes, {
+        contentType: format === 'json' ? 'application/feed+json; charset=utf-8' : 'application/xml; charset=utf-8',
+      }).text,
+    ).entries.length;
 
   let rssParser: ((text: string) => Promise<unknown>) | null = null;
   let rssParserVersion: string | null = null;
   try {
-    const mod = (await import('rss-parser')) as unknown as { default: new () => { parseString(xml: string): Promise<unknown> } };
+    const mod = (await import('rss-parser')) as unknown as {
+      default: new () => { parseString(xml: string): Promise<unknown> };
+    };
     const parser = new mod.default();
     rssParser = (text) => parser.parseString(text);
     rssParserVersion = packageVersion('rss-parser');

@@ -30,6 +30,8 @@ export interface CorpusOptions {
   newItemsPerChangedSource?: number;
   /** Target words of an item's HTML content (default 600). */
   contentWords?: number;
+  /** Formats the sources cycle through (default all four, BENCH_FORMATS); the peer race uses the XML ones only. */
+  formats?: readonly BenchFormat[];
 }
 
 /** One article as a source lists it. */
@@ -87,7 +89,12 @@ export function loadDevStories(path: string): StoryText[] {
   const byStory = new Map<string, StoryText>();
   for (const line of gunzipSync(readFileSync(path)).toString('utf8').split('\n')) {
     if (!line.trim()) continue;
-    const r = JSON.parse(line) as { story_id?: string; title?: string | null; description?: string | null; body?: string | null };
+    const r = JSON.parse(line) as {
+      story_id?: string;
+      title?: string | null;
+      description?: string | null;
+      body?: string | null;
+    };
     if (!r.story_id || !r.title) continue;
     let story = byStory.get(r.story_id);
     if (!story) byStory.set(r.story_id, (story = { articles: [] }));
@@ -114,14 +121,38 @@ const FILLER = (
 /** Returns the pseudo-story pool used when the dev set is absent. */
 export function generatedStories(count: number, seed: number): StoryText[] {
   const random = seededRandom(seed ^ 0x5eed);
-  const syllables = ['ka', 'lo', 'mer', 'tan', 'vi', 'sor', 'en', 'dal', 'ri', 'pon', 'gu', 'shel', 'ar', 'bet', 'nos', 'tri'];
-  const word = () => Array.from({ length: 2 + Math.floor(random() * 2) }, () => syllables[Math.floor(random() * syllables.length)]!).join('');
+  const syllables = [
+    'ka',
+    'lo',
+    'mer',
+    'tan',
+    'vi',
+    'sor',
+    'en',
+    'dal',
+    'ri',
+    'pon',
+    'gu',
+    'shel',
+    'ar',
+    'bet',
+    'nos',
+    'tri',
+  ];
+  const word = () =>
+    Array.from(
+      { length: 2 + Math.floor(random() * 2) },
+      () => syllables[Math.floor(random() * syllables.length)]!,
+    ).join('');
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const out: StoryText[] = [];
   for (let s = 0; s < count; s++) {
     const names = Array.from({ length: 3 }, () => capitalize(word()));
     const topic = Array.from({ length: 4 }, word);
-    const sentence = (n: number) => Array.from({ length: n }, (_, i) => (i % 3 === 0 ? pick(names) : i % 3 === 1 ? pick(topic) : pick(FILLER))).join(' ');
+    const sentence = (n: number) =>
+      Array.from({ length: n }, (_, i) => (i % 3 === 0 ? pick(names) : i % 3 === 1 ? pick(topic) : pick(FILLER))).join(
+        ' ',
+      );
     const articles = Array.from({ length: 2 + Math.floor(random() * 3) }, () => ({
       title: capitalize(sentence(10)),
       summary: `${capitalize(sentence(24))}. ${capitalize(sentence(24))}.`,
@@ -140,18 +171,38 @@ export function generateCorpus(
   options: CorpusOptions,
   onSource?: (source: BenchSource, index: number) => void,
   keep = true,
-): { sources: BenchSource[]; stats: { items: number; newItems: number; stories: number; changedSources: number; fromDevSet: boolean; firstDate: string; lastDate: string } } {
+): {
+  sources: BenchSource[];
+  stats: {
+    items: number;
+    newItems: number;
+    stories: number;
+    changedSources: number;
+    fromDevSet: boolean;
+    firstDate: string;
+    lastDate: string;
+  };
+} {
   const seed = options.seed ?? 7;
   const random = seededRandom(seed);
   const S = options.sources;
   const M = options.itemsPerSource;
   const fromDevSet = (options.pool?.length ?? 0) > 0;
   const pool = fromDevSet ? options.pool! : generatedStories(3000, seed);
-  const order = shuffled(pool.map((_, i) => i), random);
+  const order = shuffled(
+    pool.map((_, i) => i),
+    random,
+  );
   const contentWords = options.contentWords ?? 600;
+  const formats = options.formats ?? BENCH_FORMATS;
+  if (formats.length === 0) throw new Error('generateCorpus: formats must name at least one format');
 
   // Slots: each source's M items spread evenly over the timeline; consumed in time order by story instances.
-  const baseSlots = planSlots(Array.from({ length: S }, (_, i) => i), M, random);
+  const baseSlots = planSlots(
+    Array.from({ length: S }, (_, i) => i),
+    M,
+    random,
+  );
   const outletsOf = (instance: number): number => {
     const story = pool[order[instance % pool.length]!]!;
     // A third of the stories are one outlet's alone; the rest are reported by every outlet the dev set has (≤ 5).
@@ -164,18 +215,25 @@ export function generateCorpus(
   const newSpanMs = DAY_MS / 2;
   const timeOfInstance = (k: number) => CORPUS_END - newSpanMs - spanMs + (k / Math.max(1, instances)) * spanMs;
 
-  // The changed variant: 10 % of the sources list new stories (the newest half day), dropping as many of their oldest items.
+  // The changed variant: 10 % of the sources list new stories (the newest half day), dropping as many of their oldest
+  // items.
   const changedCount = Math.max(1, Math.round(S * (options.changedShare ?? 0.1)));
-  const changedIds = shuffled(Array.from({ length: S }, (_, i) => i), random).slice(0, changedCount).sort((a, b) => a - b);
+  const changedIds = shuffled(
+    Array.from({ length: S }, (_, i) => i),
+    random,
+  )
+    .slice(0, changedCount)
+    .sort((a, b) => a - b);
   const perChanged = options.newItemsPerChangedSource ?? Math.max(1, Math.round(M * 0.1));
   const fresh = assignInstances(planSlots(changedIds, perChanged, random), outletsOf, instances);
-  const timeOfFresh = (k: number) => CORPUS_END - newSpanMs + ((k - instances) / Math.max(1, fresh.instances)) * newSpanMs;
+  const timeOfFresh = (k: number) =>
+    CORPUS_END - newSpanMs + ((k - instances) / Math.max(1, fresh.instances)) * newSpanMs;
 
   const sources: BenchSource[] = [];
   const changedSet = new Set(changedIds);
   let firstDate = Infinity;
   for (let s = 0; s < S; s++) {
-    const format = BENCH_FORMATS[s % BENCH_FORMATS.length]!;
+    const format = formats[s % formats.length]!;
     const id = `src-${String(s).padStart(4, '0')}`;
     const name = `Outlet ${s + 1}`;
     const itemRandom = seededRandom(seed * 7919 + s);
@@ -212,11 +270,23 @@ export function generateCorpus(
 
 /** What generateCorpusFiles wrote: one entry per source, with its files and ETags. */
 export interface CorpusManifest {
-  sources: { id: string; name: string; format: BenchFormat; file: string; etag: string; bytes: number; changedFile: string | null; changedEtag: string | null }[];
+  sources: {
+    id: string;
+    name: string;
+    format: BenchFormat;
+    file: string;
+    etag: string;
+    bytes: number;
+    changedFile: string | null;
+    changedEtag: string | null;
+  }[];
   stats: ReturnType<typeof generateCorpus>['stats'];
 }
 
-/** Writes the corpus's documents under `dir` (feeds/ and feeds-changed/) and returns the manifest (also written as manifest.json). */
+/**
+ * Writes the corpus's documents under `dir` (feeds/ and feeds-changed/) and returns the manifest (also written as
+ * manifest.json).
+ */
 export function generateCorpusFiles(dir: string, options: CorpusOptions): CorpusManifest {
   mkdirSync(join(dir, 'feeds'), { recursive: true });
   mkdirSync(join(dir, 'feeds-changed'), { recursive: true });
@@ -256,9 +326,14 @@ export function etagOf(text: string): string {
 }
 
 // Each source gets `perSource` slots at evenly spread times (with jitter); all slots sorted by time.
-function planSlots(sourceIds: readonly number[], perSource: number, random: () => number): { source: number; at: number }[] {
+function planSlots(
+  sourceIds: readonly number[],
+  perSource: number,
+  random: () => number,
+): { source: number; at: number }[] {
   const slots: { source: number; at: number }[] = [];
-  for (const source of sourceIds) for (let j = 0; j < perSource; j++) slots.push({ source, at: (j + random()) / perSource });
+  for (const source of sourceIds)
+    for (let j = 0; j < perSource; j++) slots.push({ source, at: (j + random()) / perSource });
   return slots.sort((a, b) => a.at - b.at || a.source - b.source);
 }
 
@@ -296,7 +371,14 @@ function assignInstances(
   return { bySource, instances: instance - firstInstance };
 }
 
-function makeItem(story: StoryText, slot: Slot, source: number, published: Date, random: () => number, contentWords: number): BenchItem {
+function makeItem(
+  story: StoryText,
+  slot: Slot,
+  source: number,
+  published: Date,
+  random: () => number,
+  contentWords: number,
+): BenchItem {
   const article = story.articles[slot.variant % story.articles.length]!;
   const slug = slugOf(article.title);
   const d = published.toISOString();
@@ -315,11 +397,12 @@ function makeItem(story: StoryText, slot: Slot, source: number, published: Date,
   for (const other of story.articles) if (other !== article) push(other.summary);
   while (words < contentWords) {
     const n = 25 + Math.floor(random() * 30);
-    push(capitalize(Array.from({ length: n }, () => FILLER[Math.floor(random() * FILLER.length)]!).join(' ')) + '.');
+    push(`${capitalize(Array.from({ length: n }, () => FILLER[Math.floor(random() * FILLER.length)]!).join(' '))}.`);
   }
   const html = paragraphs.map((p, i) => {
     const text = escapeXml(p);
-    if (i === 0) return `<figure><img src="/images/${slug}.jpg" alt="${escapeXml(article.title)}" width="800" height="450"></figure>\n<p><strong>${text}</strong></p>`;
+    if (i === 0)
+      return `<figure><img src="/images/${slug}.jpg" alt="${escapeXml(article.title)}" width="800" height="450"></figure>\n<p><strong>${text}</strong></p>`;
     if (i % 3 === 1) return `<p>${text} <a href="/related/${slot.instance}-${i}">Read more</a>.</p>`;
     if (i % 5 === 4) return `<blockquote><p><em>${text}</em></p></blockquote>`;
     return `<p>${text}</p>`;
@@ -484,11 +567,19 @@ function shuffled<T>(xs: T[], random: () => number): T[] {
 
 function escapeXml(text: string): string {
   // XML 1.0 §2.2: these characters cannot appear in a document at all
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
 function slugOf(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'story';
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'story'
+  );
 }
 
 function capitalize(text: string): string {

@@ -7,10 +7,13 @@ import type { RunReport } from '../../src/model.js';
 import type { ChildJob, ChildResult } from './bench-child.js';
 import { median, type ParseComparison } from './compare-parsers.js';
 import { generateCorpusFiles, loadDevStories, type CorpusManifest } from './generate-corpus.js';
+import { renderRace, runPeerRace, type RaceResult } from './peer-race.js';
 import { canUseLoopbackAliases, serveCorpus, type CorpusServer } from './serve-corpus.js';
 import { repoRoot as findRepoRoot } from '../repo-root.js';
 
 // `npm run bench -- [--size small|medium|large|all] [--runs N] [--ci] [--concurrency N] [--same-host] [--keep] [--json FILE]`
+// `npm run bench -- --race [--runs N] [--ci]`: only the peer race against newsboat (peer-race.ts, issue #16), which
+// the default bench runs after its scenarios (`--no-race` leaves it out).
 //
 // The whole-pipeline benchmark (issue #7). Not a test: it never fails on time. It exits non-zero only when
 // the bench itself breaks (a child crashes, a source fails, a scenario does not do what it should).
@@ -40,6 +43,8 @@ interface Args {
   heapMb: number | null;
   /** --cpu-prof: a V8 CPU profile of every measured child, written to this folder (`node --cpu-prof-dir`). */
   cpuProfDir: string | null;
+  /** --race: only the peer race; --no-race: no race after the scenarios. */
+  race: 'only' | 'after' | 'no';
 }
 
 interface RunSample {
@@ -91,6 +96,7 @@ function parseArgs(argv: string[]): Args {
     parsePasses: ci ? 1 : 5,
     heapMb: value('--heap-mb') ? Number(value('--heap-mb')) : null,
     cpuProfDir: value('--cpu-prof') ? resolve(value('--cpu-prof')!) : null,
+    race: argv.includes('--race') ? 'only' : argv.includes('--no-race') ? 'no' : 'after',
   };
 }
 
@@ -328,17 +334,31 @@ async function main(): Promise<void> {
     log('loopback addresses other than 127.0.0.1 are not available here: every source on 127.0.0.1 (as --same-host)');
     args.distinctHosts = false;
   }
+  const started = new Date();
   const pool = args.devSet ? loadDevStories(args.devSet) : [];
   log(pool.length > 0 ? `text: ${pool.length} stories of the dev set (${args.devSet})` : 'text: dev set not found, using generated pseudo-stories');
   const results: SizeResult[] = [];
-  for (const size of args.sizes) results.push(await benchSize(size, args, pool));
-  process.stdout.write(renderTables(results, args) + '\n');
-  const crashed = results.flatMap((r) => Object.values(r.scenarios).flat()).filter((x) => x.crashed);
-  if (crashed.length > 0) {
-    process.stderr.write(`bench: ${crashed.length} measured run(s) died: ${crashed[0]!.crashed}\n`);
-    process.exitCode = 1;
+  if (args.race !== 'only') {
+    for (const size of args.sizes) results.push(await benchSize(size, args, pool));
+    process.stdout.write(renderTables(results, args) + '\n');
+    const crashed = results.flatMap((r) => Object.values(r.scenarios).flat()).filter((x) => x.crashed);
+    if (crashed.length > 0) {
+      process.stderr.write(`bench: ${crashed.length} measured run(s) died: ${crashed[0]!.crashed}\n`);
+      process.exitCode = 1;
+    }
   }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: machine(), date: new Date().toISOString(), args, results }, null, 2));
+  let race: RaceResult | null = null;
+  if (args.race !== 'no') {
+    race = await runPeerRace({ size: args.ci ? 'ci' : 'full', runs: args.runs, concurrency: args.concurrency, keep: args.keep, installNewsboat: true }, pool, log);
+    const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+    if (args.race === 'only') process.stdout.write(`Machine: ${machine()}\nDate: ${utc(started)}–${utc(new Date()).slice(11)} UTC\n`);
+    process.stdout.write(`\nCommand: npm run bench -- ${args.race === 'only' ? '--race ' : ''}${args.ci ? '--ci' : `--runs ${args.runs}`}\n\n${renderRace(race)}\n`);
+    if (race.problems.length > 0) {
+      process.stderr.write(`bench: the peer race broke: ${race.problems.join('; ')}\n`);
+      process.exitCode = 1;
+    }
+  }
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: machine(), date: new Date().toISOString(), args, results, race }, null, 2));
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CorpusManifest } from './generate-corpus.js';
+import { InFlightCounter } from './in-flight-counter.js';
 
 // Serves a generated corpus over loopback HTTP with ETags (304 on a matching If-None-Match). Each source
 // gets its own loopback address (127.0.x.y; Linux routes all of 127/8 to lo), so the pipeline sees one
@@ -15,6 +16,9 @@ export interface CorpusServer {
   setVariant(variant: 'base' | 'changed'): void;
   /** Requests answered since the last reset, by status. */
   counts(): { ok: number; notModified: number; notFound: number };
+  /** The most requests in flight at once to one address since the last reset (the politeness check of issue #16). */
+  maxInFlightPerHost(): number;
+  /** Resets counts() and maxInFlightPerHost(). */
   resetCounts(): void;
   close(): Promise<void>;
 }
@@ -45,6 +49,7 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
   const distinct = options.distinctHosts ?? true;
   let variant: 'base' | 'changed' = 'base';
   const counts = { ok: 0, notModified: 0, notFound: 0 };
+  const inFlight = new InFlightCounter();
   const byPath = new Map(manifest.sources.map((s) => [`/${s.id}.${s.format === 'json' ? 'json' : 'xml'}`, s]));
   const types = { rss: 'application/rss+xml', atom: 'application/atom+xml', rdf: 'application/rdf+xml', json: 'application/feed+json' };
 
@@ -75,6 +80,9 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
     let listening = servers.get(address);
     if (!listening) {
       const server = createServer((req, res) => {
+        // Counted from the request's arrival to the response's end or the connection's close ('close' fires once for either).
+        inFlight.start(address);
+        res.once('close', () => inFlight.end(address));
         handler(req, res).catch(() => res.writeHead(500).end()); // a bench file vanished: the run reports the source as failed
       });
       await new Promise<void>((resolve, reject) => {
@@ -92,8 +100,10 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
       variant = v;
     },
     counts: () => ({ ...counts }),
+    maxInFlightPerHost: () => inFlight.maxPeak(),
     resetCounts() {
       counts.ok = counts.notModified = counts.notFound = 0;
+      inFlight.resetPeaks();
     },
     async close() {
       await Promise.all(

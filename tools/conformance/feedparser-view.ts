@@ -77,7 +77,10 @@ interface Field {
 export function feedparserView(result: DocumentResult): ExprView {
   return {
     name(name) {
-      if (name === 'bozo') return result.error !== null || result.report?.parsed.recovered === true || result.encodingWarning !== undefined;
+      if (name === 'bozo')
+        return (
+          result.error !== null || result.report?.parsed.recovered === true || result.encodingWarning !== undefined
+        );
       if (name === 'encoding') return { kind: 'path', segments: ['@encoding'] } satisfies PathValue;
       if (name === 'version') return { kind: 'path', segments: ['@version'] } satisfies PathValue;
       throw new Unsupported(`name ${name}`);
@@ -101,7 +104,9 @@ export function sameEncoding(expected: string, actual: string): boolean {
   const name = info?.name ?? expected;
   if (name.toLowerCase() === actual.toLowerCase()) return true;
   // feedparser's `utf-16` / `utf-32` name the family; the byte order came from the BOM or the bytes.
-  return info?.byteOrderUnspecified === true && actual.toLowerCase().startsWith(name.toLowerCase().replace(/(le|be)$/, ''));
+  return (
+    info?.byteOrderUnspecified === true && actual.toLowerCase().startsWith(name.toLowerCase().replace(/(le|be)$/, ''))
+  );
 }
 
 function versionCode(report: FeedReport): string {
@@ -121,10 +126,17 @@ function mapPath(path: PathValue, result: DocumentResult): Field {
   if (root === '@version') {
     // Our model does not tell Netscape 0.91 (the one with a DOCTYPE) from UserLand 0.91: the same format.
     const actual = report === null ? '' : versionCode(report);
-    return { get: () => actual, expected: (value) => (actual === 'rss091' && (value === 'rss091n' || value === 'rss091u') ? actual : value) };
+    return {
+      get: () => actual,
+      expected: (value) => (actual === 'rss091' && (value === 'rss091n' || value === 'rss091u') ? actual : value),
+    };
   }
   if (root === '@encoding') {
-    return { get: () => result.encoding, expected: (value) => (typeof value === 'string' && sameEncoding(value, result.encoding) ? result.encoding : value) };
+    return {
+      get: () => result.encoding,
+      expected: (value) =>
+        typeof value === 'string' && sameEncoding(value, result.encoding) ? result.encoding : value,
+    };
   }
   if (root === 'feed') return mapFeed(rest.map(String), report, result);
   const index = rest[0];
@@ -149,12 +161,24 @@ function alignedItem(report: FeedReport, index: number): Item | undefined {
 
 function emptyItem(): Item {
   return {
-    id: '', sourceId: '', sourceName: '', guid: null, url: null, title: '', summary: '', contentHtml: '', contentText: '',
-    authors: [], categories: [], published: null, updated: null, date: null, dateSource: 'none', language: null,
+    id: '',
+    sourceId: '',
+    sourceName: '',
+    guid: null,
+    url: null,
+    title: '',
+    summary: '',
+    contentHtml: '',
+    contentText: '',
+    authors: [],
+    categories: [],
+    published: null,
+    updated: null,
+    date: null,
+    dateSource: 'none',
+    language: null,
   };
 }
-
-const DETAIL_FIELDS = new Set(['value', 'type', 'language', 'base']);
 
 function mapFeed(path: string[], report: FeedReport | null, result: DocumentResult): Field {
   const feed = report?.feed;
@@ -169,7 +193,8 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
       break;
     case 'title_detail':
       if (second === 'value') return { get: () => feed?.title, expected: (value) => plainText(value, titleType()) };
-      if (second === 'type') return { get: () => (parsed?.titleText === undefined ? undefined : mimeType(parsed.titleText.type)) };
+      if (second === 'type')
+        return { get: () => (parsed?.titleText === undefined ? undefined : mimeType(parsed.titleText.type)) };
       if (second === 'language') return { get: () => textLanguage(parsed?.titleText, feed?.language) };
       if (second === 'base') return { get: () => resolveBase(parsed?.titleText?.base ?? parsed?.base, result.baseUrl) };
       break;
@@ -178,8 +203,13 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
     case 'description':
     case 'rights':
     case 'copyright': {
-      const plain = (): string | null | undefined => (first === 'rights' || first === 'copyright' ? feed?.rights : feed?.subtitle);
-      if (path.length === 1) return { get: () => plain() ?? undefined, expected: (value) => plainText(value, feedConstruct(parsed, first)?.type ?? 'html') };
+      const plain = (): string | null | undefined =>
+        first === 'rights' || first === 'copyright' ? feed?.rights : feed?.subtitle;
+      if (path.length === 1)
+        return {
+          get: () => plain() ?? undefined,
+          expected: (value) => plainText(value, feedConstruct(parsed, first)?.type ?? 'html'),
+        };
       break;
     }
     case 'subtitle_detail':
@@ -188,11 +218,18 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
     case 'rights_detail':
     case 'copyright_detail': {
       const construct = (): ParsedText | undefined => feedConstruct(parsed, first);
-      const plain = (): string | null | undefined => (first === 'rights_detail' || first === 'copyright_detail' ? feed?.rights : feed?.subtitle);
-      if (second === 'value') return { get: () => plain() ?? undefined, expected: (value) => plainText(value, construct()?.type ?? 'html') };
+      const plain = (): string | null | undefined =>
+        first === 'rights_detail' || first === 'copyright_detail' ? feed?.rights : feed?.subtitle;
+      if (second === 'value')
+        return { get: () => plain() ?? undefined, expected: (value) => plainText(value, construct()?.type ?? 'html') };
       if (second === 'type') return { get: () => mimeType(construct()?.type) };
-      if (second === 'language') return { get: () => (construct() === undefined ? undefined : textLanguage(construct(), feed?.language)) };
-      if (second === 'base') return { get: () => (construct() === undefined ? undefined : resolveBase(construct()?.base ?? parsed?.base, result.baseUrl)) };
+      if (second === 'language')
+        return { get: () => (construct() === undefined ? undefined : textLanguage(construct(), feed?.language)) };
+      if (second === 'base')
+        return {
+          get: () =>
+            construct() === undefined ? undefined : resolveBase(construct()?.base ?? parsed?.base, result.baseUrl),
+        };
       break;
     }
     case 'id':
@@ -225,11 +262,18 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
     case 'contributors':
       if (second !== undefined && /^\d+$/.test(second)) {
         const k = Number(second);
-        return personField(third, () => parsed?.contributors?.[k], () => parsed?.contributors?.[k]?.name, feedBase() ?? result.baseUrl, key);
+        return personField(
+          third,
+          () => parsed?.contributors?.[k],
+          () => parsed?.contributors?.[k]?.name,
+          feedBase() ?? result.baseUrl,
+          key,
+        );
       }
       break;
     case 'tags':
-      if (second !== undefined && /^\d+$/.test(second) && (third === 'term' || third === 'scheme' || third === 'label')) return { get: () => parsed?.tags?.[Number(second)]?.[third] };
+      if (second !== undefined && /^\d+$/.test(second) && (third === 'term' || third === 'scheme' || third === 'label'))
+        return { get: () => parsed?.tags?.[Number(second)]?.[third] };
       break;
     case 'link':
       if (path.length === 1) return { get: () => feed?.url ?? undefined, expected: canonicalExpected };
@@ -247,17 +291,31 @@ function mapFeed(path: string[], report: FeedReport | null, result: DocumentResu
       if (path.length === 1) return { get: () => feed?.authors[0], expected: displayName };
       break;
     case 'author_detail':
-      return personField(second, () => parsed?.authors?.[0], () => feed?.authors[0], result.baseUrl, key);
+      return personField(
+        second,
+        () => parsed?.authors?.[0],
+        () => feed?.authors[0],
+        result.baseUrl,
+        key,
+      );
     case 'authors':
       if (second !== undefined && /^\d+$/.test(second)) {
         const k = Number(second);
-        return personField(third, () => parsed?.authors?.[k], () => feed?.authors[k], result.baseUrl, key);
+        return personField(
+          third,
+          () => parsed?.authors?.[k],
+          () => feed?.authors[k],
+          result.baseUrl,
+          key,
+        );
       }
       break;
     default:
       // Other text constructs' language and base belong to the feed as a whole in our model.
-      if (first !== undefined && first.endsWith('_detail') && (second === 'language' || second === 'base') && hasFeedConstruct(first)) {
-        return second === 'language' ? { get: () => feed?.language ?? undefined } : { get: () => resolveBase(parsed?.base, result.baseUrl) };
+      if (first?.endsWith('_detail') && (second === 'language' || second === 'base') && hasFeedConstruct(first)) {
+        return second === 'language'
+          ? { get: () => feed?.language ?? undefined }
+          : { get: () => resolveBase(parsed?.base, result.baseUrl) };
       }
   }
   throw new NotApplicable(`feed.${normalizeKey(path)}`);
@@ -268,20 +326,30 @@ function hasFeedConstruct(detail: string): boolean {
   return detail === 'title_detail';
 }
 
-/** Returns the feed-level text construct a feedparser key names: subtitle (tagline, description) or rights (copyright). */
+/**
+ * Returns the feed-level text construct a feedparser key names: subtitle (tagline, description) or rights (copyright).
+ */
 function feedConstruct(parsed: FeedReport['parsed'] | undefined, key: string): ParsedText | undefined {
   return /^(?:rights|copyright)/.test(key) ? parsed?.rights : parsed?.subtitle;
 }
 
-/** Returns a construct's language as the model reads it: its own xml:lang (blank means none), else the inherited one. */
+/**
+ * Returns a construct's language as the model reads it: its own xml:lang (blank means none), else the inherited one.
+ */
 function textLanguage(text: ParsedText | undefined, inherited: string | null | undefined): string | null | undefined {
   // A blank xml:lang is feedparser's None: declared, with no language.
   if (text?.language !== undefined) return normalizeLanguage(text.language);
   return inherited ?? undefined;
 }
 
-/** Returns the Field for one attribute of a link (href resolved against `base`), or undefined for one we do not keep. */
-function linkField(link: () => ParsedLink | undefined, attribute: string, base: () => string | undefined): Field | undefined {
+/**
+ * Returns the Field for one attribute of a link (href resolved against `base`), or undefined for one we do not keep.
+ */
+function linkField(
+  link: () => ParsedLink | undefined,
+  attribute: string,
+  base: () => string | undefined,
+): Field | undefined {
   if (attribute === 'href' || attribute === 'url') return { get: () => resolveUrl(link()?.href, base()) };
   if (attribute === 'rel') return { get: () => (link() === undefined ? undefined : (link()?.rel ?? 'alternate')) };
   if (attribute === 'type') return { get: () => link()?.type };
@@ -310,14 +378,23 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
   const base = (): string | undefined => resolveBase(entry.base, result.baseUrl);
   // A construct's own xml:base / xml:lang, else the entry's (see ParsedText.base / .language).
   const constructBase = (text: ParsedText | undefined): string | undefined => resolveUrl(text?.base, base()) ?? base();
-  const constructLanguage = (text: ParsedText | undefined): string | null | undefined => textLanguage(text, item.language);
+  const constructLanguage = (text: ParsedText | undefined): string | null | undefined =>
+    textLanguage(text, item.language);
   const summarySource = (): ParsedText | undefined => entry.summary ?? entry.content;
   switch (first) {
     case 'title':
-      if (path.length === 1) return { get: () => entryTitle(item, entry), expected: (value) => plainText(value, entry.title?.type ?? 'html') };
+      if (path.length === 1)
+        return {
+          get: () => entryTitle(item, entry),
+          expected: (value) => plainText(value, entry.title?.type ?? 'html'),
+        };
       break;
     case 'title_detail':
-      if (second === 'value') return { get: () => entryTitle(item, entry), expected: (value) => plainText(value, entry.title?.type ?? 'html') };
+      if (second === 'value')
+        return {
+          get: () => entryTitle(item, entry),
+          expected: (value) => plainText(value, entry.title?.type ?? 'html'),
+        };
       if (second === 'type') return { get: () => (entry.title === undefined ? undefined : mimeType(entry.title.type)) };
       if (second === 'language') return { get: () => constructLanguage(entry.title) };
       if (second === 'base') return { get: () => constructBase(entry.title) };
@@ -346,7 +423,8 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
           };
         }
         if (third === 'type') return { get: () => mimeType(content()?.type) };
-        if (third === 'language') return { get: () => (content() === undefined ? undefined : constructLanguage(content())) };
+        if (third === 'language')
+          return { get: () => (content() === undefined ? undefined : constructLanguage(content())) };
         if (third === 'base') return { get: () => (content() === undefined ? undefined : constructBase(content())) };
       }
       break;
@@ -355,7 +433,8 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       break;
     case 'links':
     case 'enclosures': {
-      const links = (): ParsedEntry['links'] => (first === 'enclosures' ? entry.links.filter((link) => link.rel === 'enclosure') : entry.links);
+      const links = (): ParsedEntry['links'] =>
+        first === 'enclosures' ? entry.links.filter((link) => link.rel === 'enclosure') : entry.links;
       if (typeof second === 'number' && path.length === 3 && typeof third === 'string') {
         const field = linkField(() => links()[second], third, base);
         if (field !== undefined) return field;
@@ -363,7 +442,14 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       break;
     }
     case 'contributors':
-      if (typeof second === 'number') return personField(String(third), () => entry.contributors?.[second], () => entry.contributors?.[second]?.name, base() ?? result.baseUrl, key);
+      if (typeof second === 'number')
+        return personField(
+          String(third),
+          () => entry.contributors?.[second],
+          () => entry.contributors?.[second]?.name,
+          base() ?? result.baseUrl,
+          key,
+        );
       break;
     case 'source':
       if (path.length === 2 && (second === 'title' || second === 'id')) return { get: () => entry.source?.[second] };
@@ -371,10 +457,12 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       if (path.length === 2 && second === 'href') return { get: () => resolveUrl(entry.source?.url, base()) };
       break;
     case 'image':
-      if (path.length === 2 && (second === 'href' || second === 'url')) return { get: () => resolveUrl(entry.image, base()) };
+      if (path.length === 2 && (second === 'href' || second === 'url'))
+        return { get: () => resolveUrl(entry.image, base()) };
       break;
     case 'comments':
-      if (path.length === 1) return { get: () => resolveUrl(entry.links.find((link) => link.rel === 'replies')?.href, base()) };
+      if (path.length === 1)
+        return { get: () => resolveUrl(entry.links.find((link) => link.rel === 'replies')?.href, base()) };
       break;
     case 'id':
     case 'guid':
@@ -384,9 +472,22 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       if (path.length === 1) return { get: () => item.authors[0], expected: displayName };
       break;
     case 'author_detail':
-      return personField(String(second), () => entry.authors[0], () => item.authors[0], base() ?? result.baseUrl, key);
+      return personField(
+        String(second),
+        () => entry.authors[0],
+        () => item.authors[0],
+        base() ?? result.baseUrl,
+        key,
+      );
     case 'authors':
-      if (typeof second === 'number') return personField(String(third), () => entry.authors[second], () => item.authors[second], base() ?? result.baseUrl, key);
+      if (typeof second === 'number')
+        return personField(
+          String(third),
+          () => entry.authors[second],
+          () => item.authors[second],
+          base() ?? result.baseUrl,
+          key,
+        );
       break;
     case 'published':
     case 'issued':
@@ -407,8 +508,10 @@ function mapEntry(path: (string | number)[], item: Item, entry: ParsedEntry, res
       break;
     case 'tags':
       // ParsedEntry.tags keeps term/scheme/label apart; Item.categories holds label ?? term, for formats without tags.
-      if (typeof second === 'number' && third === 'term') return { get: () => (entry.tags === undefined ? item.categories[second] : entry.tags[second]?.term) };
-      if (typeof second === 'number' && (third === 'scheme' || third === 'label')) return { get: () => entry.tags?.[second]?.[third] };
+      if (typeof second === 'number' && third === 'term')
+        return { get: () => (entry.tags === undefined ? item.categories[second] : entry.tags[second]?.term) };
+      if (typeof second === 'number' && (third === 'scheme' || third === 'label'))
+        return { get: () => entry.tags?.[second]?.[third] };
       break;
     case 'category':
       if (path.length === 1) return { get: () => item.categories[0] };
@@ -445,7 +548,10 @@ function summaryField(item: Item, entry: ParsedEntry): Field {
 
 /** Returns feedparser's key names with positions as [i], for n.a. reasons that group well. */
 function normalizeKey(path: string[]): string {
-  return path.map((part) => (/^\d+$/.test(part) ? '[i]' : part)).join('.').replace(/\.\[i\]/g, '[i]');
+  return path
+    .map((part) => (/^\d+$/.test(part) ? '[i]' : part))
+    .join('.')
+    .replace(/\.\[i\]/g, '[i]');
 }
 
 function mimeType(type: ParsedText['type'] | undefined): string | undefined {
@@ -490,7 +596,28 @@ function displayName(value: unknown): unknown {
 }
 
 const SKIPPED = new Set(['script', 'style']);
-const BLOCKS = new Set(['p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'pre', 'ul', 'ol', 'table', 'hr', 'img']);
+const BLOCKS = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'tr',
+  'td',
+  'th',
+  'blockquote',
+  'pre',
+  'ul',
+  'ol',
+  'table',
+  'hr',
+  'img',
+]);
 
 /** Returns feedparser's expected text construct as the plain text our model keeps (independent of our htmlToText). */
 export function plainText(value: unknown, type: ParsedText['type']): unknown {
@@ -525,5 +652,15 @@ export function timeTuple(iso: string | null): number[] | undefined {
   const date = new Date(iso);
   const startOfYear = Date.UTC(date.getUTCFullYear(), 0, 1);
   const yday = Math.floor((date.getTime() - startOfYear) / 86_400_000) + 1;
-  return [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), (date.getUTCDay() + 6) % 7, yday, 0];
+  return [
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+    (date.getUTCDay() + 6) % 7,
+    yday,
+    0,
+  ];
 }

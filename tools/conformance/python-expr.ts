@@ -44,7 +44,7 @@ function tokenize(source: string): Token[] {
       let value = '';
       while (i < source.length && source[i] !== quote) {
         if (source[i] === '\\' && !raw) {
-          const [decoded, length] = unescape(source, i);
+          const [decoded, length] = unescapeAt(source, i);
           value += decoded;
           i += length;
         } else {
@@ -77,14 +77,26 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
-function unescape(source: string, at: number): [string, number] {
+function unescapeAt(source: string, at: number): [string, number] {
   const next = source[at + 1] ?? '';
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    '0': '\0',
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    v: '\v',
+  };
   if (next === 'x') return [String.fromCodePoint(parseInt(source.slice(at + 2, at + 4), 16)), 4];
   if (next === 'u') return [String.fromCodePoint(parseInt(source.slice(at + 2, at + 6), 16)), 6];
   if (next === 'U') return [String.fromCodePoint(parseInt(source.slice(at + 2, at + 10), 16)), 10];
   if (simple[next] !== undefined) return [simple[next], 2];
-  return ['\\' + next, 2];
+  return [`\\${next}`, 2];
 }
 
 type Node =
@@ -279,7 +291,8 @@ function resolve(value: unknown, view: ExprView): unknown {
 
 function truthy(value: unknown, view: ExprView): boolean {
   const resolved = resolve(value, view);
-  if (resolved === null || resolved === undefined || resolved === false || resolved === 0 || resolved === '') return false;
+  if (resolved === null || resolved === undefined || resolved === false || resolved === 0 || resolved === '')
+    return false;
   if (Array.isArray(resolved)) return resolved.length > 0;
   if (typeof resolved === 'object') return Object.keys(resolved).length > 0;
   return true;
@@ -290,12 +303,18 @@ function evalNode(node: Node, view: ExprView): unknown {
     case 'lit':
       return node.value;
     case 'name':
-      if (node.name === 'feed' || node.name === 'entries') return { kind: 'path', segments: [node.name] } satisfies PathValue;
+      if (node.name === 'feed' || node.name === 'entries')
+        return { kind: 'path', segments: [node.name] } satisfies PathValue;
       return view.name(node.name);
     case 'tuple':
       return node.items.map((item) => resolve(evalNode(item, view), view));
     case 'dict':
-      return Object.fromEntries(node.entries.map(([key, value]) => [String(resolve(evalNode(key, view), view)), resolve(evalNode(value, view), view)]));
+      return Object.fromEntries(
+        node.entries.map(([key, value]) => [
+          String(resolve(evalNode(key, view), view)),
+          resolve(evalNode(value, view), view),
+        ]),
+      );
     case 'sub':
     case 'attr': {
       const target = evalNode(node.target, view);
@@ -317,7 +336,9 @@ function evalNode(node: Node, view: ExprView): unknown {
         if (typeof value !== 'string' || [...value].length !== 1) return Number.NaN;
         return value.codePointAt(0);
       }
-      throw new Unsupported(`call of ${node.target.t === 'name' ? node.target.name : node.target.t === 'attr' ? `.${node.target.name}` : 'an expression'}()`);
+      throw new Unsupported(
+        `call of ${node.target.t === 'name' ? node.target.name : node.target.t === 'attr' ? `.${node.target.name}` : 'an expression'}()`,
+      );
     }
     case 'not':
       return !truthy(evalNode(node.operand, view), view);
@@ -362,7 +383,10 @@ function compare(op: string, left: unknown, right: unknown, view: ExprView): boo
     case 'is':
     case 'is not': {
       const r = resolve(right, view);
-      const same = isPath(left) && (r === null || typeof r === 'boolean') ? view.equals(left, r) : deepEqual(resolve(left, view), r);
+      const same =
+        isPath(left) && (r === null || typeof r === 'boolean')
+          ? view.equals(left, r)
+          : deepEqual(resolve(left, view), r);
       return op === 'is' ? same : !same;
     }
     case 'in':
@@ -379,7 +403,8 @@ function compare(op: string, left: unknown, right: unknown, view: ExprView): boo
     default: {
       const l = resolve(left, view);
       const r = resolve(right, view);
-      if (typeof l !== typeof r || (typeof l !== 'number' && typeof l !== 'string')) throw new Unsupported(`${op} on mixed values`);
+      if (typeof l !== typeof r || (typeof l !== 'number' && typeof l !== 'string'))
+        throw new Unsupported(`${op} on mixed values`);
       const a = l as number | string;
       const b = r as number | string;
       return op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : a < b;
@@ -391,11 +416,22 @@ function compare(op: string, left: unknown, right: unknown, view: ExprView): boo
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((value, index) => deepEqual(value, b[index]));
-  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((value, index) => deepEqual(value, b[index]));
+  if (
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    a !== null &&
+    b !== null &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
     const keysA = Object.keys(a);
     const keysB = Object.keys(b);
-    return keysA.length === keysB.length && keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+    return (
+      keysA.length === keysB.length &&
+      keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+    );
   }
   return false;
 }

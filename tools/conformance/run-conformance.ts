@@ -27,13 +27,37 @@ const FETCHED_AT = '2000-01-01T00:00:00.000Z';
  * They still count as failed; the report lists them apart, with the reason.
  */
 export const DELIBERATE_FAILURES: readonly { pattern: RegExp; reason: string }[] = [
-  { pattern: /^encoding\/http_text_(?:xml|atom_xml|rss_xml)_(?:default|bogus_charset|bogus_param|epe_default|qs)\.xml$/, reason: 'text/* XML without a usable charset is UTF-8 (RFC 7303 §3), not us-ascii (RFC 3023)' },
-  { pattern: /^encoding\/http_application_atom_xml_gb2312_/, reason: 'gb2312 is decoded as GBK (WHATWG Encoding Standard), feedparser says gb18030' },
-  { pattern: /^wellformed\/sanitize\/acceptable_element_form\.xml$/, reason: 'sanitizer: <form> is removed (an active element), feedparser keeps it' },
-  { pattern: /^wellformed\/sanitize\/acceptable_attribute_class\.xml$/, reason: 'sanitize-html drops an empty class attribute (not configurable); harmless' },
-  { pattern: /^wellformed\/base\/http_(?:entry|feed)_id_base_(?:docuri|content_location)\.xml$/, reason: 'an id is an identifier, kept as written: a relative atom:id is not resolved against the base (that would change item identity)' },
-  { pattern: /^wellformed\/rss\/entity_in_doctype\.xml$/, reason: 'no DTD is read (billion-laughs and external-entity hardening), so an entity the DOCTYPE declares is never defined' },
-  { pattern: /^wellformed\/namespace\/rss2\.0(?:svg|svg5|svgtitle|xlink)\.xml$/, reason: 'escaped SVG: `<circle/>` is self-closing in HTML foreign content, so we write </circle>; feedparser (sgmllib) leaves it unclosed' },
+  {
+    pattern: /^encoding\/http_text_(?:xml|atom_xml|rss_xml)_(?:default|bogus_charset|bogus_param|epe_default|qs)\.xml$/,
+    reason: 'text/* XML without a usable charset is UTF-8 (RFC 7303 §3), not us-ascii (RFC 3023)',
+  },
+  {
+    pattern: /^encoding\/http_application_atom_xml_gb2312_/,
+    reason: 'gb2312 is decoded as GBK (WHATWG Encoding Standard), feedparser says gb18030',
+  },
+  {
+    pattern: /^wellformed\/sanitize\/acceptable_element_form\.xml$/,
+    reason: 'sanitizer: <form> is removed (an active element), feedparser keeps it',
+  },
+  {
+    pattern: /^wellformed\/sanitize\/acceptable_attribute_class\.xml$/,
+    reason: 'sanitize-html drops an empty class attribute (not configurable); harmless',
+  },
+  {
+    pattern: /^wellformed\/base\/http_(?:entry|feed)_id_base_(?:docuri|content_location)\.xml$/,
+    reason:
+      'an id is an identifier, kept as written: a relative atom:id is not resolved against the base (that would change item identity)',
+  },
+  {
+    pattern: /^wellformed\/rss\/entity_in_doctype\.xml$/,
+    reason:
+      'no DTD is read (billion-laughs and external-entity hardening), so an entity the DOCTYPE declares is never defined',
+  },
+  {
+    pattern: /^wellformed\/namespace\/rss2\.0(?:svg|svg5|svgtitle|xlink)\.xml$/,
+    reason:
+      'escaped SVG: `<circle/>` is self-closing in HTML foreign content, so we write </circle>; feedparser (sgmllib) leaves it unclosed',
+  },
 ];
 
 /** Returns the reason a failing file is a deliberate difference, if it is one. */
@@ -70,22 +94,33 @@ export interface CaseResult {
 export function readCase(file: string, bytes: Uint8Array): CorpusCase {
   const text = headerText(bytes);
   // JSON has no comments: the JSON Feed case carries its header in a "__TEST__" string, on one line.
-  const jsonHeader = /"__TEST__"\s*:\s*"([^"]*?)\s*(?:-->)?"/.exec(text)?.[1]?.replace(/\s+(Expect|Header|SkipUnless):/g, '\n$1:');
+  const jsonHeader = /"__TEST__"\s*:\s*"([^"]*?)\s*(?:-->)?"/
+    .exec(text)?.[1]
+    ?.replace(/\s+(Expect|Header|SkipUnless):/g, '\n$1:');
   const comment = /<!--([\s\S]*?)-->/.exec(text)?.[1] ?? jsonHeader ?? '';
-  const field = (name: string): string[] => [...comment.matchAll(new RegExp(`^\\s*${name}:[ \\t]*(.*)$`, 'gm'))].map((m) => (m[1] ?? '').trim());
+  const field = (name: string): string[] =>
+    [...comment.matchAll(new RegExp(`^\\s*${name}:[ \\t]*(.*)$`, 'gm'))].map((m) => (m[1] ?? '').trim());
   const headers: Record<string, string> = {};
   for (const line of field('Header')) {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return { file, description: field('Description')[0] ?? '', expect: field('Expect')[0] ?? '', headers, skipUnless: field('SkipUnless')[0], cdf: CDF_ROOT.test(text) };
+  return {
+    file,
+    description: field('Description')[0] ?? '',
+    expect: field('Expect')[0] ?? '',
+    headers,
+    skipUnless: field('SkipUnless')[0],
+    cdf: CDF_ROOT.test(text),
+  };
 }
 
 function headerText(bytes: Uint8Array): string {
   const b = Buffer.from(bytes);
   const utf32 = (littleEndian: boolean, from: number): string => {
     let out = '';
-    for (let i = from; i + 3 < b.length && out.length < 4000; i += 4) out += String.fromCodePoint(littleEndian ? b.readUInt32LE(i) : b.readUInt32BE(i));
+    for (let i = from; i + 3 < b.length && out.length < 4000; i += 4)
+      out += String.fromCodePoint(littleEndian ? b.readUInt32LE(i) : b.readUInt32BE(i));
     return out;
   };
   if (b[0] === 0 && b[1] === 0) return utf32(false, b[2] === 0xfe ? 4 : 0);
@@ -98,7 +133,10 @@ function headerText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(b);
 }
 
-/** Returns the report row of a corpus file: its top folder, with wellformed/ split into sanitize, HTTP-header files and the rest. */
+/**
+ * Returns the report row of a corpus file: its top folder, with wellformed/ split into sanitize, HTTP-header files and
+ * the rest.
+ */
 export function rowOf(relativePath: string, corpusCase: CorpusCase): string {
   const parts = relativePath.split('/');
   const top = parts[0] ?? '';
@@ -111,14 +149,20 @@ export function rowOf(relativePath: string, corpusCase: CorpusCase): string {
 // SkipUnless names a Python module or codec; we run the case when we have the equivalent.
 function skipReason(skipUnless: string | undefined): string | undefined {
   if (skipUnless === undefined) return undefined;
-  if (/__import__\('chardet'\)/.test(skipUnless)) return 'SkipUnless chardet (statistical charset detection, which decodeBytes does not do)';
+  if (/__import__\('chardet'\)/.test(skipUnless))
+    return 'SkipUnless chardet (statistical charset detection, which decodeBytes does not do)';
   const codec = /lookup\('([^']+)'\)/.exec(skipUnless)?.[1];
-  if (codec !== undefined && encodingForLabel(codec) === undefined) return `SkipUnless codec ${codec} (not a supported encoding)`;
+  if (codec !== undefined && encodingForLabel(codec) === undefined)
+    return `SkipUnless codec ${codec} (not a supported encoding)`;
   return undefined;
 }
 
 /** Returns the result of running one corpus file through describeFeed. */
-export function runDocument(bytes: Uint8Array, corpusCase: CorpusCase, relativePath: string): { result: DocumentResult; ms: number; parseMs: number } {
+export function runDocument(
+  bytes: Uint8Array,
+  corpusCase: CorpusCase,
+  relativePath: string,
+): { result: DocumentResult; ms: number; parseMs: number } {
   const documentUrl = DOCUMENT_URL_PREFIX + relativePath;
   const contentType = corpusCase.headers['content-type'];
   const started = performance.now();
@@ -146,7 +190,17 @@ export function runDocument(bytes: Uint8Array, corpusCase: CorpusCase, relativeP
   const parseMs = performance.now() - parseStarted;
   const hints = contentType !== undefined ? { contentType } : {};
   const encoding = report?.decoded.encoding ?? decodeBytes(bytes, hints).encoding;
-  return { result: { report, error, encoding, encodingWarning: findEncodingWarning(bytes, hints), baseUrl: report?.baseUrl ?? documentUrl }, ms, parseMs };
+  return {
+    result: {
+      report,
+      error,
+      encoding,
+      encodingWarning: findEncodingWarning(bytes, hints),
+      baseUrl: report?.baseUrl ?? documentUrl,
+    },
+    ms,
+    parseMs,
+  };
 }
 
 /** Returns the outcome of one case: its Expect evaluated over our result, or n.a. with the reason. */
@@ -154,9 +208,16 @@ export function judgeCase(corpusCase: CorpusCase, result: DocumentResult): { out
   const skip = skipReason(corpusCase.skipUnless);
   if (skip !== undefined) return { outcome: 'na', reason: skip };
   if (corpusCase.expect === '') return { outcome: 'na', reason: 'no Expect line' };
-  if (corpusCase.cdf) return { outcome: 'na', reason: 'CDF document (FeedFormat has no CDF: storyfeed reads RSS, RDF, Atom and JSON Feed only)' };
+  if (corpusCase.cdf)
+    return {
+      outcome: 'na',
+      reason: 'CDF document (FeedFormat has no CDF: storyfeed reads RSS, RDF, Atom and JSON Feed only)',
+    };
   if (result.error !== null && !(result.error instanceof ParseError)) {
-    return { outcome: 'failed', reason: `crash: ${result.error instanceof Error ? result.error.message : String(result.error)}` };
+    return {
+      outcome: 'failed',
+      reason: `crash: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+    };
   }
   try {
     const passed = evaluate(parseExpr(corpusCase.expect), feedparserView(result));
@@ -194,13 +255,19 @@ function describeActual(report: FeedReport | null, error: unknown): string {
   const item = report.items[0];
   const parts = [`feed.title=${JSON.stringify(report.feed.title)}`];
   if (report.parsed.recovered) parts.push('recovered');
-  if (item !== undefined) parts.push(`title=${JSON.stringify(item.title)}`, `url=${JSON.stringify(item.url)}`, `summary=${JSON.stringify(item.summary.slice(0, 80))}`, `content=${JSON.stringify(item.contentHtml.slice(0, 120))}`);
+  if (item !== undefined)
+    parts.push(
+      `title=${JSON.stringify(item.title)}`,
+      `url=${JSON.stringify(item.url)}`,
+      `summary=${JSON.stringify(item.summary.slice(0, 80))}`,
+      `content=${JSON.stringify(item.contentHtml.slice(0, 120))}`,
+    );
   return parts.join(' ');
 }
 
 function main(argv: string[]): number {
   const root = repoRoot();
-  const corpus = process.env['STORYFEED_CONFORMANCE_DIR'] ?? join(root, '..', 'shared', 'conformance', 'feedparser');
+  const corpus = process.env.STORYFEED_CONFORMANCE_DIR ?? join(root, '..', 'shared', 'conformance', 'feedparser');
   const floorsPath = join(root, 'conformance-floors.json');
   const check = argv.includes('--check');
   const update = argv.includes('--update-floors');
@@ -242,7 +309,8 @@ function main(argv: string[]): number {
       maxFile = file;
     }
     // Safety holds for every document, whatever its assertion says: nothing active survives into an item.
-    for (const problem of result.report === null ? [] : findUnsafeMarkup(result.report)) unsafe.push(`${file}: ${problem}`);
+    for (const problem of result.report === null ? [] : findUnsafeMarkup(result.report))
+      unsafe.push(`${file}: ${problem}`);
     const { outcome, reason } = judgeCase(corpusCase, result);
     const counts = rows.get(row) ?? { passed: 0, failed: 0, na: 0 };
     rows.set(row, counts);
@@ -252,7 +320,9 @@ function main(argv: string[]): number {
       const deliberate = deliberateReason(file);
       if (deliberate !== undefined) deliberateCount++;
       const label = deliberate === undefined ? 'FAIL' : 'FAIL (deliberate)';
-      failures.push(`  ${label} ${file}${reason ? ` (${reason})` : ''}${deliberate ? `\n       why:    ${deliberate}` : ''}\n       expect: ${corpusCase.expect}\n       got:    ${describeActual(result.report, result.error)}`);
+      failures.push(
+        `  ${label} ${file}${reason ? ` (${reason})` : ''}${deliberate ? `\n       why:    ${deliberate}` : ''}\n       expect: ${corpusCase.expect}\n       got:    ${describeActual(result.report, result.error)}`,
+      );
     }
   }
 
@@ -263,12 +333,19 @@ function main(argv: string[]): number {
     out('');
   }
   const reasons = [...naReasons.entries()].sort((a, b) => b[1] - a[1]);
-  const unsupportedCount = reasons.filter(([reason]) => reason.startsWith('expression form')).reduce((sum, [, count]) => sum + count, 0);
-  out(`not applicable, by reason (${reasons.reduce((sum, [, count]) => sum + count, 0)}; expression forms the evaluator cannot handle: ${unsupportedCount}):`);
-  for (const [reason, count] of verbose ? reasons : reasons.slice(0, 40)) out(`  ${String(count).padStart(4)}  ${reason}`);
+  const unsupportedCount = reasons
+    .filter(([reason]) => reason.startsWith('expression form'))
+    .reduce((sum, [, count]) => sum + count, 0);
+  out(
+    `not applicable, by reason (${reasons.reduce((sum, [, count]) => sum + count, 0)}; expression forms the evaluator cannot handle: ${unsupportedCount}):`,
+  );
+  for (const [reason, count] of verbose ? reasons : reasons.slice(0, 40))
+    out(`  ${String(count).padStart(4)}  ${reason}`);
   if (!verbose && reasons.length > 40) out(`  … ${reasons.length - 40} more reasons (--verbose)`);
   out('');
-  out(`${'folder'.padEnd(28)} ${'passed'.padStart(7)} ${'failed'.padStart(7)} ${'n.a.'.padStart(7)} ${'pass %'.padStart(7)}`);
+  out(
+    `${'folder'.padEnd(28)} ${'passed'.padStart(7)} ${'failed'.padStart(7)} ${'n.a.'.padStart(7)} ${'pass %'.padStart(7)}`,
+  );
   let passed = 0;
   let failed = 0;
   let na = 0;
@@ -278,16 +355,22 @@ function main(argv: string[]): number {
     na += counts.na;
     const applicable = counts.passed + counts.failed;
     const percent = applicable === 0 ? '-' : `${((100 * counts.passed) / applicable).toFixed(1)}`;
-    out(`${name.padEnd(28)} ${String(counts.passed).padStart(7)} ${String(counts.failed).padStart(7)} ${String(counts.na).padStart(7)} ${percent.padStart(7)}`);
+    out(
+      `${name.padEnd(28)} ${String(counts.passed).padStart(7)} ${String(counts.failed).padStart(7)} ${String(counts.na).padStart(7)} ${percent.padStart(7)}`,
+    );
   }
   out('');
   out(`sanitize safety: ${unsafe.length === 0 ? 'ok, no unsafe markup in any item' : `${unsafe.length} UNSAFE`}`);
   for (const line of unsafe) out(`  UNSAFE ${line}`);
   out(`max parse time per document (parseFeed, best of 2): ${maxParseMs.toFixed(1)} ms (${maxParseFile})`);
-  out(`max time per document (decode + parse + normalize, best of 2): ${maxMs.toFixed(1)} ms (${maxFile}); first-run max incl. warm-up/GC: ${maxFirstMs.toFixed(1)} ms`);
+  out(
+    `max time per document (decode + parse + normalize, best of 2): ${maxMs.toFixed(1)} ms (${maxFile}); first-run max incl. warm-up/GC: ${maxFirstMs.toFixed(1)} ms`,
+  );
 
   let status = 0;
-  const floors: Record<string, number> = existsSync(floorsPath) ? (JSON.parse(readFileSync(floorsPath, 'utf8')) as { passed: Record<string, number> }).passed : {};
+  const floors: Record<string, number> = existsSync(floorsPath)
+    ? (JSON.parse(readFileSync(floorsPath, 'utf8')) as { passed: Record<string, number> }).passed
+    : {};
   if (only === undefined) {
     for (const [name, floor] of Object.entries(floors)) {
       const reached = rows.get(name)?.passed ?? 0;
@@ -300,12 +383,18 @@ function main(argv: string[]): number {
     if (update) {
       const next: Record<string, number> = { ...floors };
       for (const [name, counts] of rows) next[name] = Math.max(next[name] ?? 0, counts.passed);
-      writeFileSync(floorsPath, `${JSON.stringify({ comment: 'Pass counts per folder of npm run conformance; raised with --update-floors, never lowered.', passed: next }, null, 2)}\n`);
+      writeFileSync(
+        floorsPath,
+        `${JSON.stringify({ comment: 'Pass counts per folder of npm run conformance; raised with --update-floors, never lowered.', passed: next }, null, 2)}\n`,
+      );
       out(`floors written to ${floorsPath}`);
     }
   }
-  out(`conformance: ${passed} passed, ${failed} failed (${deliberateCount} deliberate, see DELIBERATE_FAILURES), ${na} not applicable`);
+  out(
+    `conformance: ${passed} passed, ${failed} failed (${deliberateCount} deliberate, see DELIBERATE_FAILURES), ${na} not applicable`,
+  );
   return status;
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1])
+  process.exitCode = main(process.argv.slice(2));

@@ -2,10 +2,13 @@ import { clusterFile } from './cluster-file.js';
 import { StoryfeedError } from '../../lib/errors.js';
 import { EXIT, type Command } from './command.js';
 
-/** `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with the pipeline's clusterer. */
+/**
+ * `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with the pipeline's clusterer.
+ */
 export const clusterCommand: Command = {
   name: 'cluster',
-  synopsis: 'cluster   --in FILE.jsonl[.gz] --out FILE.jsonl  cluster a file of articles as one stream (one {"id","story"} line each)',
+  synopsis:
+    'cluster   --in FILE.jsonl[.gz] --out FILE.jsonl  cluster a file of articles as one stream (one {"id","story"} line each)',
   help: `Usage: storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl
 
 Groups a file of articles into stories with the same code a run uses, as one stream, without a store.
@@ -28,11 +31,17 @@ Exit codes: 0 written; 1 cannot read the input or a line is unusable; 2 --in or 
     }
     try {
       const result = await clusterFile(inPath, outPath);
-      ctx.stdout(`clustered ${result.articles} articles into ${result.stories} stories in ${Math.round(result.durationMs)} ms → ${outPath}\n`);
+      ctx.stdout(
+        `clustered ${result.articles} articles into ${result.stories} stories in ${Math.round(result.durationMs)} ms → ${outPath}\n`,
+      );
       return EXIT.ok;
     } catch (error) {
       // A typed error already names its stage ("cluster: …").
-      ctx.stderr(error instanceof StoryfeedError ? `storyfeed ${error.message}\n` : `storyfeed cluster: ${(error as Error).message}\n`);
+      ctx.stderr(
+        error instanceof StoryfeedError
+          ? `storyfeed ${error.message}\n`
+          : `storyfeed cluster: ${(error as Error).message}\n`,
+      );
       return EXIT.failed;
     }
   },

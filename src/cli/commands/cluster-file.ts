@@ -40,14 +40,19 @@ export async function clusterFile(
   try {
     bytes = await readFile(inPath);
   } catch (error) {
-    throw new ClusterError('cluster/read-failed', `cannot read ${inPath}: ${(error as Error).message}`, { cause: error });
+    throw new ClusterError('cluster/read-failed', `cannot read ${inPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const text = (inPath.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   const records = parseArticleLines(text, inPath);
   const started = performance.now();
   const assignments = clusterArticles(records, options, replay);
   const durationMs = Math.round(performance.now() - started);
-  await writeFileAtomic(outPath, assignments.map((a) => JSON.stringify(a)).join('\n') + (assignments.length ? '\n' : ''));
+  await writeFileAtomic(
+    outPath,
+    assignments.map((a) => JSON.stringify(a)).join('\n') + (assignments.length ? '\n' : ''),
+  );
   return { articles: records.length, stories: new Set(assignments.map((a) => a.story)).size, durationMs };
 }
 
@@ -77,7 +82,15 @@ export function parseArticleLines(text: string, name = 'input'): ArticleRecord[]
     }
     ids.add(id);
     const str = (k: string): string | null => (typeof r[k] === 'string' ? (r[k] as string) : null);
-    out.push({ id, title: str('title'), description: str('description'), body: str('body'), outlet: str('outlet'), url: str('url'), published: str('published') });
+    out.push({
+      id,
+      title: str('title'),
+      description: str('description'),
+      body: str('body'),
+      outlet: str('outlet'),
+      url: str('url'),
+      published: str('published'),
+    });
   });
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; … ${problems.length - 10} more` : '');
@@ -90,7 +103,10 @@ export function parseArticleLines(text: string, name = 'input'): ArticleRecord[]
 export type Replay =
   /** `runSize` new articles per call (by date, then input order). */
   | { runSize: number }
-  /** One call per `minutes` of publication time (a scheduled job every so many minutes); undated articles come last, in one call. */
+  /**
+   * One call per `minutes` of publication time (a scheduled job every so many minutes); undated articles come last, in
+   * one call.
+   */
   | { minutes: number };
 
 /**
@@ -98,7 +114,11 @@ export type Replay =
  * order. With a replay (a number is a run size) the stream is clustered as the pipeline does it, one run's
  * new articles per call with the stories of earlier calls carried over (merged stories retired into the older one).
  */
-export function clusterArticles(records: readonly ArticleRecord[], options: Partial<ClusterOptions> = {}, replay: Replay | number = 0): StoryAssignment[] {
+export function clusterArticles(
+  records: readonly ArticleRecord[],
+  options: Partial<ClusterOptions> = {},
+  replay: Replay | number = 0,
+): StoryAssignment[] {
   // Items get positional ids, so "date, then id" is "date, then input order", and nothing in an
   // article's own id (which may encode a label) can influence the result.
   const width = String(records.length).length;
@@ -116,7 +136,8 @@ export function clusterArticles(records: readonly ArticleRecord[], options: Part
     }
   } else {
     const byId = new Map(items.map((item) => [item.id, item]));
-    for (const story of clusterItems({ stories: [], items: byId, newItems: items }, opts).changed) stories.set(story.id, story);
+    for (const story of clusterItems({ stories: [], items: byId, newItems: items }, opts).changed)
+      stories.set(story.id, story);
   }
   const storyOf = new Map<string, string>();
   for (const story of stories.values()) for (const m of story.members) storyOf.set(m.itemId, story.id);
@@ -125,7 +146,9 @@ export function clusterArticles(records: readonly ArticleRecord[], options: Part
 
 /** The items in the calls of a replay (in date order, then id), or null for one batch. */
 function runsOf(items: readonly Item[], replay: Replay): Item[][] | null {
-  const ordered = [...items].sort((a, b) => (a.date ?? '\uffff').localeCompare(b.date ?? '\uffff') || a.id.localeCompare(b.id));
+  const ordered = [...items].sort(
+    (a, b) => (a.date ?? '\uffff').localeCompare(b.date ?? '\uffff') || a.id.localeCompare(b.id),
+  );
   const runs: Item[][] = [];
   if ('runSize' in replay) {
     if (!(replay.runSize > 0)) return null;
@@ -149,7 +172,8 @@ export function articleItem(r: ArticleRecord, id: string): Item {
   const time = r.published ? Date.parse(r.published) : Number.NaN;
   const date = Number.isNaN(time) ? null : new Date(time).toISOString();
   const summary = (r.description ?? '').replace(/\s+/g, ' ').trim();
-  const title = (r.title ?? '').replace(/\s+/g, ' ').trim() || summary.split(' ').slice(0, 12).join(' ') || '(untitled)';
+  const title =
+    (r.title ?? '').replace(/\s+/g, ' ').trim() || summary.split(' ').slice(0, 12).join(' ') || '(untitled)';
   return {
     id,
     // No outlet: an outlet of its own, so no same-outlet rule applies.

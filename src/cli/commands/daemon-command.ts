@@ -6,10 +6,14 @@ import { serveOutput, type OutputServer } from '../../serve/serve-output.js';
 import { EXIT, type Command } from './command.js';
 import { SERVE_OPTIONS, describeServing, resolveServeOptions } from './serve-command.js';
 
-/** `storyfeed daemon`: run now, then on the configured cron schedule until SIGINT/SIGTERM; with --serve, also serve output/. */
+/**
+ * `storyfeed daemon`: run now, then on the configured cron schedule until SIGINT/SIGTERM; with --serve, also serve
+ * output/.
+ */
 export const daemonCommand: Command = {
   name: 'daemon',
-  synopsis: 'daemon    run now, then on the cron schedule in the config, until SIGINT/SIGTERM [--serve [--host H] [--port N]]',
+  synopsis:
+    'daemon    run now, then on the cron schedule in the config, until SIGINT/SIGTERM [--serve [--host H] [--port N]]',
   help: `Usage: storyfeed daemon [--serve [--host H] [--port N]] [--config PATH] [--log-level L]
 
 Runs once now, then on schedule.cron (in schedule.timezone) until SIGINT/SIGTERM; a run in progress
@@ -59,7 +63,8 @@ Exit codes: 0 stopped by a signal; 1 could not listen; 2 bad usage or configurat
           const report = await runOnce(config, { logger, progress: false });
           await writeRunRecord(config.output.lastRunPath, recordOfReport(report), logger);
         } catch (error) {
-          if (!(error instanceof LockError)) await writeRunRecord(config.output.lastRunPath, recordOfFailure(error, new Date()), logger);
+          if (!(error instanceof LockError))
+            await writeRunRecord(config.output.lastRunPath, recordOfFailure(error, new Date()), logger);
           throw error;
         }
       },

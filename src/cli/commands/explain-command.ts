@@ -6,7 +6,7 @@ import { wordsForTerms } from './words-for-terms.js';
 /** `storyfeed explain STORY_ID`: why a story's articles were grouped (score and shared terms per member). */
 export const explainCommand: Command = {
   name: 'explain',
-  synopsis: 'explain   STORY_ID  show why a story\'s articles were grouped (similarity and shared terms)',
+  synopsis: "explain   STORY_ID  show why a story's articles were grouped (similarity and shared terms)",
   help: `Usage: storyfeed explain STORY_ID [--json] [--config PATH]
 
 Shows why a story's articles were grouped: each article's outlet, title, date and link, the similarity
@@ -25,7 +25,7 @@ Exit codes: 0 explained; 1 no such story in the store; 2 no STORY_ID or a bad co
   async handler(ctx) {
     const wanted = ctx.args[0];
     if (!wanted) {
-      ctx.stderr('storyfeed explain: give a story id (from the feed\'s <id>, e.g. urn:storyfeed:story:0123abcd…)\n');
+      ctx.stderr("storyfeed explain: give a story id (from the feed's <id>, e.g. urn:storyfeed:story:0123abcd…)\n");
       return EXIT.usage;
     }
     const id = wanted.replace(/^urn:storyfeed:story:/, '');
@@ -42,7 +42,10 @@ Exit codes: 0 explained; 1 no such story in the store; 2 no STORY_ID or a bad co
       }
       const items = new Map(store.getItems(story.members.map((m) => m.itemId)).map((i) => [i.id, i]));
       // Terms are stems ("violenc"); show each as the word the story's articles wrote it as.
-      const spelled = wordsForTerms(story.members.flatMap((m) => m.terms), [...items.values()]);
+      const spelled = wordsForTerms(
+        story.members.flatMap((m) => m.terms),
+        [...items.values()],
+      );
       const members = story.members.map((m) => {
         const item = items.get(m.itemId);
         return {
@@ -57,7 +60,20 @@ Exit codes: 0 explained; 1 no such story in the store; 2 no STORY_ID or a bad co
         };
       });
       if (ctx.values.json) {
-        ctx.stdout(JSON.stringify({ id: story.id, entryId: storyEntryId(story.id), representativeItemId: story.representativeItemId, published: story.published, updated: story.updated, members }, null, 2) + '\n');
+        ctx.stdout(
+          `${JSON.stringify(
+            {
+              id: story.id,
+              entryId: storyEntryId(story.id),
+              representativeItemId: story.representativeItemId,
+              published: story.published,
+              updated: story.updated,
+              members,
+            },
+            null,
+            2,
+          )}\n`,
+        );
         return EXIT.ok;
       }
       const rep = items.get(story.representativeItemId);
@@ -65,7 +81,10 @@ Exit codes: 0 explained; 1 no such story in the store; 2 no STORY_ID or a bad co
       ctx.stdout(`headline: ${rep?.title ?? '?'} — ${rep?.sourceName ?? '?'}\n`);
       ctx.stdout(`published ${story.published}, updated ${story.updated}, ${members.length} articles\n\n`);
       members.forEach((m, i) => {
-        const why = i === 0 ? 'founded the story' : `joined with similarity ${m.score.toFixed(3)}; shared terms: ${m.sharedWords.join(', ') || '(none recorded)'}`;
+        const why =
+          i === 0
+            ? 'founded the story'
+            : `joined with similarity ${m.score.toFixed(3)}; shared terms: ${m.sharedWords.join(', ') || '(none recorded)'}`;
         ctx.stdout(`${i + 1}. ${m.outlet}: ${m.title}\n   ${m.date ?? 'undated'}  ${m.url ?? ''}\n   ${why}\n`);
       });
       return EXIT.ok;

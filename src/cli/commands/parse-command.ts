@@ -19,7 +19,10 @@ export interface FeedReport {
   feed: FeedInfo;
   items: Item[];
   warnings: string[];
-  /** The URL relative references resolved against (before xml:base): `--base`, else Content-Location, else the document URL. */
+  /**
+   * The URL relative references resolved against (before xml:base): `--base`, else Content-Location, else the document
+   * URL.
+   */
   baseUrl: string;
 }
 
@@ -52,13 +55,26 @@ export function describeFeed(body: Uint8Array, options: DescribeFeedOptions): Fe
   const parsed = parseFeed(decoded.text);
   const baseUrl = options.base ?? findDocumentBaseUrl(options.url, options.contentLocation);
   const language = findHeaderLanguage(options.contentLanguage);
-  const { items, warnings } = normalizeFeed(parsed, { id: 'parse', name: options.url, url: options.url }, { fetchedAt: options.fetchedAt, baseUrl, ...(language !== undefined ? { language } : {}) });
+  const { items, warnings } = normalizeFeed(
+    parsed,
+    { id: 'parse', name: options.url, url: options.url },
+    { fetchedAt: options.fetchedAt, baseUrl, ...(language !== undefined ? { language } : {}) },
+  );
   if (parsed.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
-  return { decoded: { encoding: decoded.encoding, encodingSource: decoded.encodingSource }, parsed, feed: normalizeFeedInfo(parsed, baseUrl, language), items, warnings, baseUrl };
+  return {
+    decoded: { encoding: decoded.encoding, encodingSource: decoded.encodingSource },
+    parsed,
+    feed: normalizeFeedInfo(parsed, baseUrl, language),
+    items,
+    warnings,
+    baseUrl,
+  };
 }
 
-/** Returns the JSON shape `storyfeed parse` prints: feed metadata, then each item with ISO UTC dates (null when absent). */
-export function feedReportJson(report: FeedReport): unknown {
+/**
+ * Returns the JSON shape `storyfeed parse` prints: feed metadata, then each item with ISO UTC dates (null when absent).
+ */
+function feedReportJson(report: FeedReport): unknown {
   return {
     feed: { ...report.feed, encoding: report.decoded.encoding, encodingSource: report.decoded.encodingSource },
     items: report.items.map((item) => ({
@@ -80,7 +96,6 @@ export function feedReportJson(report: FeedReport): unknown {
   };
 }
 
-
 /** `storyfeed parse FILE|URL [--base URL]`: prints what storyfeed makes of one feed, as JSON. */
 export const parseCommand: Command = {
   name: 'parse',
@@ -99,7 +114,7 @@ Exit codes: 0 parsed; 1 cannot fetch it or it is not a feed; 2 bad usage.
   options: { base: { type: 'string' } },
   async handler(ctx) {
     const target = ctx.args[0];
-    const base = ctx.values['base'];
+    const base = ctx.values.base;
     if (target === undefined || ctx.args.length > 1 || (base !== undefined && typeof base !== 'string')) {
       ctx.stderr('storyfeed: usage: storyfeed parse FILE|URL [--base URL]\n');
       return EXIT.usage;
@@ -113,7 +128,11 @@ Exit codes: 0 parsed; 1 cannot fetch it or it is not a feed; 2 bad usage.
     try {
       const doc = await fetchSource(
         { id: 'parse', url: isUrl ? target : resolvePath(target) },
-        { timeoutMs: DEFAULTS.fetch.timeoutMs, maxBytes: DEFAULTS.fetch.maxBytes, userAgent: defaultUserAgent(undefined) },
+        {
+          timeoutMs: DEFAULTS.fetch.timeoutMs,
+          maxBytes: DEFAULTS.fetch.maxBytes,
+          userAgent: defaultUserAgent(undefined),
+        },
       );
       const contentType = doc.headers['content-type'];
       const contentLocation = doc.headers['content-location'];

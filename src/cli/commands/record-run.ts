@@ -30,7 +30,7 @@ export function recordOfFailure(error: unknown, finishedAt: Date): RunRecord {
 /** Writes the record for GET /healthz; a failure to write it is logged, never fatal (the run's result stands). */
 export async function writeRunRecord(path: string, record: RunRecord, logger: Logger): Promise<void> {
   try {
-    await writeFileAtomic(path, JSON.stringify(record, null, 2) + '\n');
+    await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
   } catch (error) {
     logger.warn('cannot record the run for /healthz', { path, ...describeError(error) });
   }

@@ -13,7 +13,12 @@ export interface RunSummary {
 /** True when a source is not failing: it answered this run, or was not due for a reason that is not an error. */
 export function isHealthy(outcome: SourceOutcome): boolean {
   if (outcome.status === 'ok' || outcome.status === 'not-modified') return true;
-  return outcome.status === 'skipped' && outcome.error === null && outcome.skipReason !== 'gone' && outcome.skipReason !== 'run-budget';
+  return (
+    outcome.status === 'skipped' &&
+    outcome.error === null &&
+    outcome.skipReason !== 'gone' &&
+    outcome.skipReason !== 'run-budget'
+  );
 }
 
 /** Returns the summary `storyfeed run` prints: a source in back-off counts as failing, with its last error. */
@@ -30,7 +35,9 @@ export function summarizeRun(report: RunReport): RunSummary {
   const line = `wrote ${report.outputPath}: ${report.stories} stories from ${healthy}/${total} sources (${counts.join(', ')})`;
   const problems = [
     ...failed.map((s) => `failed: ${s.sourceId}: ${s.error?.message ?? 'unknown error'}`),
-    ...failingSkipped.map((s) => `skipped (${describeSkip(s)}): ${s.sourceId}: ${s.error?.message ?? 'no error recorded'}`),
+    ...failingSkipped.map(
+      (s) => `skipped (${describeSkip(s)}): ${s.sourceId}: ${s.error?.message ?? 'no error recorded'}`,
+    ),
   ];
   return { line, problems, everySourceFailed: total > 0 && healthy === 0 };
 }

@@ -12,7 +12,9 @@ export const SERVE_OPTIONS = {
   port: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-/** Returns where to serve: --host/--port over the config's `serve` section; a string naming the problem when invalid. */
+/**
+ * Returns where to serve: --host/--port over the config's `serve` section; a string naming the problem when invalid.
+ */
 export function resolveServeOptions(values: CommandContext['values'], config: ResolvedConfig): ServeOptions | string {
   const host = values.host === undefined ? config.serve.host : String(values.host).trim();
   if (!host) return '--host must not be empty';
@@ -22,11 +24,16 @@ export function resolveServeOptions(values: CommandContext['values'], config: Re
     if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65_535) return `--port must be a number from 0 to 65535, got "${raw}"`;
     port = Number(raw);
   }
-  return { dir: config.output.dir, host, port, health: { lastRunPath: config.output.lastRunPath, periodMs: schedulePeriodMs(config.schedule) } };
+  return {
+    dir: config.output.dir,
+    host,
+    port,
+    health: { lastRunPath: config.output.lastRunPath, periodMs: schedulePeriodMs(config.schedule) },
+  };
 }
 
 /** Returns the longest gap between the schedule's next runs (node-cron), the period /healthz counts staleness in. */
-export function schedulePeriodMs(schedule: { cron: string; timezone: string }): number {
+function schedulePeriodMs(schedule: { cron: string; timezone: string }): number {
   const task = createTask(schedule.cron, () => {}, { timezone: schedule.timezone });
   try {
     const runs = task.getNextRuns(12).map((d) => d.getTime());
@@ -38,15 +45,26 @@ export function schedulePeriodMs(schedule: { cron: string; timezone: string }): 
   }
 }
 
-/** Returns what `serve` and `daemon --serve` print once listening: the URLs to use, and a warning line when output.selfUrl points elsewhere. */
-export function describeServing(server: OutputServer, dir: string, selfUrl: string, host: string): { lines: string[]; warning: string | null } {
+/**
+ * Returns what `serve` and `daemon --serve` print once listening: the URLs to use, and a warning line when
+ * output.selfUrl points elsewhere.
+ */
+export function describeServing(
+  server: OutputServer,
+  dir: string,
+  selfUrl: string,
+  host: string,
+): { lines: string[]; warning: string | null } {
   const [first, ...more] = server.urls;
-  const lines = [`serving ${dir} at ${first} (feed: ${first}feed.atom, health: ${first}healthz)`, ...more.map((u) => `  also at ${u} (feed: ${u}feed.atom)`)];
+  const lines = [
+    `serving ${dir} at ${first} (feed: ${first}feed.atom, health: ${first}healthz)`,
+    ...more.map((u) => `  also at ${u} (feed: ${u}feed.atom)`),
+  ];
   return { lines, warning: selfUrlMismatch(selfUrl, host, server.urls) };
 }
 
 /** Resolves on the first SIGINT/SIGTERM, with the signal's name. */
-export function waitForStopSignal(): Promise<NodeJS.Signals> {
+function waitForStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);

@@ -39,7 +39,12 @@ export const sourcesCommand: Command = {
 Exit codes: 0 done; 1 failed (nothing found, unreadable file; import: some outline was not a
 reachable feed, the others were added); 2 bad usage or configuration.
 `,
-  options: { id: { type: 'string' }, name: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-check': { type: 'boolean' } },
+  options: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'no-check': { type: 'boolean' },
+  },
   async handler(ctx) {
     const [action, ...rest] = ctx.args;
     try {
@@ -79,12 +84,19 @@ async function list(ctx: CommandContext): Promise<number> {
         url: url === source.url ? source.url : `${source.url} → ${url}`,
         status: gone ? 'disabled (410 Gone)' : (state?.lastStatus ?? 'never fetched'),
         items: state?.itemCount ?? '-',
-        nextPoll: state?.nextPollAt && !gone ? `${state.nextPollAt} (${state.nextPollReason ?? 'back-off'})` : gone ? 'never' : 'next run',
+        nextPoll:
+          state?.nextPollAt && !gone
+            ? `${state.nextPollAt} (${state.nextPollReason ?? 'back-off'})`
+            : gone
+              ? 'never'
+              : 'next run',
         error: state?.lastError ?? '',
       };
     });
     for (const r of rows) {
-      ctx.stdout(`${r.id}  ${r.name}\n  url: ${r.url}\n  status: ${r.status}  items: ${r.items}  next poll: ${r.nextPoll}\n${r.error ? `  error: ${r.error}\n` : ''}`);
+      ctx.stdout(
+        `${r.id}  ${r.name}\n  url: ${r.url}\n  status: ${r.status}  items: ${r.items}  next poll: ${r.nextPoll}\n${r.error ? `  error: ${r.error}\n` : ''}`,
+      );
     }
     return EXIT.ok;
   } finally {
@@ -108,7 +120,9 @@ async function add(ctx: CommandContext, pageUrl: string): Promise<number> {
     return EXIT.usage;
   }
   await writeSources(config, [{ id, name, url: found.url }]);
-  ctx.stdout(`added ${id} (${name}): ${found.url} (${found.via === 'direct' ? 'the URL is a feed' : `found ${describeVia(found.via)}`})\n`);
+  ctx.stdout(
+    `added ${id} (${name}): ${found.url} (${found.via === 'direct' ? 'the URL is a feed' : `found ${describeVia(found.via)}`})\n`,
+  );
   return EXIT.ok;
 }
 
@@ -132,7 +146,12 @@ async function importOpml(ctx: CommandContext, file: string): Promise<number> {
     return EXIT.failed;
   }
   const { feeds, invalid } = parseOpmlSubscriptions(text);
-  const lines: ImportLine[] = invalid.map((bad) => ({ verdict: 'invalid', title: bad.title || '(untitled)', url: JSON.stringify(bad.xmlUrl), detail: bad.reason }));
+  const lines: ImportLine[] = invalid.map((bad) => ({
+    verdict: 'invalid',
+    title: bad.title || '(untitled)',
+    url: JSON.stringify(bad.xmlUrl),
+    detail: bad.reason,
+  }));
   const taken = new Set(config.sources.map((s) => s.id));
   const known = config.sources.map((s) => ({ id: s.id, url: s.url }));
   const added: ConfigSource[] = [];
@@ -141,18 +160,24 @@ async function importOpml(ctx: CommandContext, file: string): Promise<number> {
   // Each URL is checked the way `sources add` does (a feed, else the page's feed link, else common paths),
   // a few at a time; the decisions are then made in document order, so ids and the report are stable.
   type Checked = { url: string; title?: string; via: DiscoveredFeed['via'] | 'unchecked' } | { error: string };
-  const found = await mapLimit(feeds, check ? config.fetch.concurrency : feeds.length || 1, async (feed): Promise<Checked> => {
-    if (!check || known.some((k) => sameUrl(k.url, feed.xmlUrl))) return { url: feed.xmlUrl, via: 'unchecked' };
-    try {
-      return await discoverFeed(feed.xmlUrl, config.fetch);
-    } catch (error) {
-      return { error: describeError(error).message };
-    }
-  });
+  const found = await mapLimit(
+    feeds,
+    check ? config.fetch.concurrency : feeds.length || 1,
+    async (feed): Promise<Checked> => {
+      if (!check || known.some((k) => sameUrl(k.url, feed.xmlUrl))) return { url: feed.xmlUrl, via: 'unchecked' };
+      try {
+        return await discoverFeed(feed.xmlUrl, config.fetch);
+      } catch (error) {
+        return { error: describeError(error).message };
+      }
+    },
+  );
   feeds.forEach((feed, i) => {
     const title = feed.title || '(untitled)';
     const result = found[i]!;
-    const duplicateOf = known.find((k) => sameUrl(k.url, feed.xmlUrl) || (!('error' in result) && sameUrl(k.url, result.url)));
+    const duplicateOf = known.find(
+      (k) => sameUrl(k.url, feed.xmlUrl) || (!('error' in result) && sameUrl(k.url, result.url)),
+    );
     if (duplicateOf) {
       duplicates++;
       lines.push({ verdict: 'skipped', title, url: feed.xmlUrl, detail: `already source "${duplicateOf.id}"` });
@@ -167,14 +192,32 @@ async function importOpml(ctx: CommandContext, file: string): Promise<number> {
     taken.add(id);
     known.push({ id, url: result.url });
     const category = categoryOf(feed.folders);
-    const siteUrl = feed.htmlUrl && /^https?:\/\//i.test(feed.htmlUrl) ? feed.htmlUrl : result.via === 'direct' || result.via === 'unchecked' ? undefined : feed.xmlUrl;
+    const siteUrl =
+      feed.htmlUrl && /^https?:\/\//i.test(feed.htmlUrl)
+        ? feed.htmlUrl
+        : result.via === 'direct' || result.via === 'unchecked'
+          ? undefined
+          : feed.xmlUrl;
     added.push({ id, name, url: result.url, ...(category ? { category } : {}), ...(siteUrl ? { siteUrl } : {}) });
-    const how = result.via === 'unchecked' ? 'not checked' : result.via === 'direct' ? 'checked: a feed' : `found ${describeVia(result.via)}`;
-    lines.push({ verdict: 'added', title, url: result.url, detail: `as ${id}${category ? ` in "${category}"` : ''}; ${how}` });
+    const how =
+      result.via === 'unchecked'
+        ? 'not checked'
+        : result.via === 'direct'
+          ? 'checked: a feed'
+          : `found ${describeVia(result.via)}`;
+    lines.push({
+      verdict: 'added',
+      title,
+      url: result.url,
+      detail: `as ${id}${category ? ` in "${category}"` : ''}; ${how}`,
+    });
   });
   if (added.length > 0 && !dryRun) await writeSources(config, added);
   // The report goes to stderr, one line per outline; stdout keeps the one summary line scripts read.
-  for (const line of lines) ctx.stderr(`  ${line.verdict === 'added' && dryRun ? 'would add' : line.verdict}: ${line.title}: ${line.url}: ${line.detail}\n`);
+  for (const line of lines)
+    ctx.stderr(
+      `  ${line.verdict === 'added' && dryRun ? 'would add' : line.verdict}: ${line.title}: ${line.url}: ${line.detail}\n`,
+    );
   const failed = lines.length - added.length - duplicates - invalid.length;
   ctx.stdout(
     `${dryRun ? 'dry run: would import' : 'imported'} ${added.length} sources, ${duplicates} duplicates skipped, ${invalid.length} invalid` +
@@ -189,11 +232,14 @@ async function exportOpml(ctx: CommandContext): Promise<number> {
   const local = config.sources.filter((s) => !/^https?:\/\//i.test(s.url));
   if (local.length === config.sources.length) {
     // OPML 2.0 §body: at least one outline; a list of file paths means nothing on another machine.
-    ctx.stderr(`storyfeed: nothing to export: all ${local.length} sources are local files (OPML lists http(s) feed URLs); add one with "storyfeed sources add URL"\n`);
+    ctx.stderr(
+      `storyfeed: nothing to export: all ${local.length} sources are local files (OPML lists http(s) feed URLs); add one with "storyfeed sources add URL"\n`,
+    );
     return EXIT.failed;
   }
-  ctx.stdout(renderOpml(config.sources, { title: config.output.title, now: new Date() }) + '\n');
-  if (local.length > 0) ctx.stderr(`storyfeed: ${local.length} local-file sources not exported (${local.map((s) => s.id).join(', ')})\n`);
+  ctx.stdout(`${renderOpml(config.sources, { title: config.output.title, now: new Date() })}\n`);
+  if (local.length > 0)
+    ctx.stderr(`storyfeed: ${local.length} local-file sources not exported (${local.map((s) => s.id).join(', ')})\n`);
   return EXIT.ok;
 }
 
@@ -223,5 +269,9 @@ function stringValue(value: unknown): string | undefined {
 }
 
 function describeVia(via: 'direct' | 'link' | 'common-path'): string {
-  return via === 'direct' ? 'the URL is a feed' : via === 'link' ? "via the page's <link rel=alternate>" : 'at a common feed path';
+  return via === 'direct'
+    ? 'the URL is a feed'
+    : via === 'link'
+      ? "via the page's <link rel=alternate>"
+      : 'at a common feed path';
 }

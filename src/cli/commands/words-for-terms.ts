@@ -6,7 +6,10 @@ import type { Item } from '../../model.js';
  * `explain` shows words a reader knows; a term no article spells out stays as it is. Uses the clusterer's own
  * tokenizer and stemmer, so a word maps to exactly the term the clusterer counted.
  */
-export function wordsForTerms(terms: readonly string[], items: readonly Pick<Item, 'title' | 'summary' | 'contentText'>[]): Map<string, string> {
+export function wordsForTerms(
+  terms: readonly string[],
+  items: readonly Pick<Item, 'title' | 'summary' | 'contentText'>[],
+): Map<string, string> {
   const wanted = new Set(terms);
   const seen = new Map<string, Map<string, number>>();
   for (const item of items) {

@@ -1,5 +1,14 @@
 import type { AtomFeed } from 'feedsmith';
-import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedGenerator, ParsedLink, ParsedPerson, ParsedSource, ParsedText } from '../../model.js';
+import type {
+  ParsedCategory,
+  ParsedEntry,
+  ParsedFeed,
+  ParsedGenerator,
+  ParsedLink,
+  ParsedPerson,
+  ParsedSource,
+  ParsedText,
+} from '../../model.js';
 import { decodeBase64Text } from '../xml/legacy-constructs.js';
 import { findInlinePrefixes, unprefixInlineMarkup } from '../xml/inline-namespaces.js';
 import { NS, declaredLanguage, type FeedTree, type XmlElement } from '../xml/read-xml-tree.js';
@@ -19,22 +28,42 @@ type AtomTextLike = { value?: string; type?: string; xml?: { base?: string; lang
 // undecoded), xml:base on <link>/<author>.
 
 /** Returns the ParsedFeed for a feedsmith Atom 1.0 / 0.3 feed. */
-export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undefined, tree: FeedTree = { source: '', channel: undefined, entries: [] }): ParsedFeed {
+export function mapAtomFeed(
+  feed: AtomFeed.Feed<string>,
+  version: string | undefined,
+  tree: FeedTree = { source: '', channel: undefined, entries: [] },
+): ParsedFeed {
   const base = feed.xml?.base;
   const rootLanguage = declaredLanguage(tree.channel);
   const language = feed.xml?.lang ?? feed.dc?.languages?.[0];
   const feedAuthors = mapAtomPersons(feed.authors, tree.channel, 'author');
   const links = (feed.links ?? []).flatMap(mapAtomLinks);
   // feedsmith drops an entry none of whose children it knows (only georss, only an unknown element): keep it, empty.
-  const entries = feed.entries !== undefined && feed.entries.length > 0 ? feed.entries : tree.entries.map((): AtomFeed.Entry<string> => ({}) as AtomFeed.Entry<string>);
+  const entries =
+    feed.entries !== undefined && feed.entries.length > 0
+      ? feed.entries
+      : tree.entries.map((): AtomFeed.Entry<string> => ({}) as AtomFeed.Entry<string>);
   const elements = entries.length === tree.entries.length ? tree.entries : [];
   const parsed: ParsedFeed = {
     format: 'atom',
     entries: entries.map((entry, index) =>
-      mapEntry(entry, { base, language: rootLanguage === '' ? undefined : language, authors: feedAuthors, source: tree.source, atom03: tree.channel?.uri === NS.atom03 }, elements[index]),
+      mapEntry(
+        entry,
+        {
+          base,
+          language: rootLanguage === '' ? undefined : language,
+          authors: feedAuthors,
+          source: tree.source,
+          atom03: tree.channel?.uri === NS.atom03,
+        },
+        elements[index],
+      ),
     ),
   };
-  unprefixXhtml(parsed.entries.flatMap((entry) => [entry.title, entry.summary, entry.content]), findInlinePrefixes(tree.source));
+  unprefixXhtml(
+    parsed.entries.flatMap((entry) => [entry.title, entry.summary, entry.content]),
+    findInlinePrefixes(tree.source),
+  );
   if (version !== undefined) parsed.version = version;
   if (feed.title?.value !== undefined) parsed.title = feed.title.value;
   const titleText = withBlankLanguage(mapAtomText(feed.title, base), atomChild(tree.channel, 'title'));
@@ -50,11 +79,17 @@ export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undef
   if (base !== undefined) parsed.base = base;
   if (feed.id !== undefined) parsed.id = feed.id;
   // Atom 0.3 `tagline` and `copyright` arrive as subtitle and rights.
-  const subtitle = withBlankLanguage(mapAtomText(feed.subtitle, base), atomChild(tree.channel, 'subtitle') ?? atomChild(tree.channel, 'tagline'));
+  const subtitle = withBlankLanguage(
+    mapAtomText(feed.subtitle, base),
+    atomChild(tree.channel, 'subtitle') ?? atomChild(tree.channel, 'tagline'),
+  );
   if (subtitle !== undefined) parsed.subtitle = subtitle;
   // feedsmith folds Atom 0.3 `tagline` into subtitle but not `copyright` into rights: read that from the tree.
   const copyright = atomChild(tree.channel, 'copyright');
-  const rights = withBlankLanguage(mapAtomText(feed.rights, base) ?? readAtom03Text(copyright, tree.source, base), atomChild(tree.channel, 'rights') ?? copyright);
+  const rights = withBlankLanguage(
+    mapAtomText(feed.rights, base) ?? readAtom03Text(copyright, tree.source, base),
+    atomChild(tree.channel, 'rights') ?? copyright,
+  );
   if (rights !== undefined) parsed.rights = rights;
   const generator = mapGenerator(feed.generator);
   if (generator !== undefined) parsed.generator = generator;
@@ -67,13 +102,16 @@ export function mapAtomFeed(feed: AtomFeed.Feed<string>, version: string | undef
   return parsed;
 }
 
-// Inline markup bound to the XHTML/SVG/MathML namespace by a prefix declared outside the construct (inline-namespaces.ts).
+// Inline markup bound to the XHTML/SVG/MathML namespace by a prefix declared outside the construct
+// (inline-namespaces.ts).
 function unprefixXhtml(texts: (ParsedText | undefined)[], prefixes: string[]): void {
   if (prefixes.length === 0) return;
   for (const text of texts) if (text?.type === 'xhtml') text.value = unprefixInlineMarkup(text.value, prefixes);
 }
 
-function mapGenerator(generator: { text?: string; uri?: string; version?: string } | undefined): ParsedGenerator | undefined {
+function mapGenerator(
+  generator: { text?: string; uri?: string; version?: string } | undefined,
+): ParsedGenerator | undefined {
   if (generator === undefined) return undefined;
   const parsed: ParsedGenerator = {};
   if (generator.text !== undefined) parsed.name = generator.text;
@@ -83,13 +121,19 @@ function mapGenerator(generator: { text?: string; uri?: string; version?: string
 }
 
 // Atom 0.3 people give their home page as <url> (and some feeds as <homepage>), which feedsmith does not read.
-function mapAtomPersons(persons: AtomPersonLike[] | undefined, parent: XmlElement | undefined, local: 'author' | 'contributor'): ParsedPerson[] {
+function mapAtomPersons(
+  persons: AtomPersonLike[] | undefined,
+  parent: XmlElement | undefined,
+  local: 'author' | 'contributor',
+): ParsedPerson[] {
   const elements = (parent?.children ?? []).filter((child) => child.local === local && isAtomElement(child));
   const list = persons ?? [];
   return list.map((person, index) => {
     const parsed = mapAtomPerson(person);
     if (parsed.uri === undefined && list.length === elements.length) {
-      const uri = (elements[index]?.children ?? []).find((child) => (child.local === 'url' || child.local === 'homepage') && isAtomElement(child))?.text.trim();
+      const uri = (elements[index]?.children ?? [])
+        .find((child) => (child.local === 'url' || child.local === 'homepage') && isAtomElement(child))
+        ?.text.trim();
       if (uri) parsed.uri = uri;
     }
     return parsed;
@@ -108,7 +152,8 @@ function atomChild(element: XmlElement | undefined, local: string): XmlElement |
 // and it never sees Atom 0.3 `mode="base64"` (decoded before it, legacy-constructs.ts), whose text is exact.
 function withBlankLanguage(text: ParsedText | undefined, element: XmlElement | undefined): ParsedText | undefined {
   if (text !== undefined && text.language === undefined && declaredLanguage(element) === '') text.language = '';
-  if (text !== undefined && text.type === 'text' && element?.attributes['mode']?.trim().toLowerCase() === 'base64') text.verbatim = true;
+  if (text !== undefined && text.type === 'text' && element?.attributes.mode?.trim().toLowerCase() === 'base64')
+    text.verbatim = true;
   return text;
 }
 
@@ -134,7 +179,7 @@ export function mapAtomPerson(person: AtomPersonLike): ParsedPerson {
 }
 
 /** Returns an Atom `<category>` with its term (none when it has no term). */
-export function mapAtomCategory(category: { term?: string; scheme?: string; label?: string }): ParsedCategory[] {
+function mapAtomCategory(category: { term?: string; scheme?: string; label?: string }): ParsedCategory[] {
   if (category.term === undefined) return [];
   const parsed: ParsedCategory = { term: category.term };
   if (category.scheme !== undefined) parsed.scheme = category.scheme;
@@ -143,7 +188,7 @@ export function mapAtomCategory(category: { term?: string; scheme?: string; labe
 }
 
 /** Returns an Atom text construct as ParsedText, or undefined when it is empty or not textual. */
-export function mapAtomText(text: AtomTextLike | undefined, outerBase?: string): ParsedText | undefined {
+function mapAtomText(text: AtomTextLike | undefined, outerBase?: string): ParsedText | undefined {
   if (text?.value === undefined) return undefined;
   let parsed: ParsedText;
   const type = textType(text.type);
@@ -180,13 +225,22 @@ interface AtomContext {
 
 function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext, element: XmlElement | undefined): ParsedEntry {
   // RFC 4287 §4.2.1: an entry without authors takes those of its atom:source, then those of the feed.
-  const ownAuthors = [...mapAtomPersons(entry.authors, element, 'author'), ...(entry.authors === undefined ? (entry.source?.authors ?? []).map(mapAtomPerson) : [])];
+  const ownAuthors = [
+    ...mapAtomPersons(entry.authors, element, 'author'),
+    ...(entry.authors === undefined ? (entry.source?.authors ?? []).map(mapAtomPerson) : []),
+  ];
   const parsed: ParsedEntry = {
     links: (entry.links ?? []).flatMap(mapAtomLinks),
     authors: uniquePersons(ownAuthors.length > 0 ? ownAuthors : context.authors),
-    categories: uniqueStrings([...(entry.categories ?? []).map((category) => category.label ?? category.term), ...(entry.dc?.subjects ?? [])]),
+    categories: uniqueStrings([
+      ...(entry.categories ?? []).map((category) => category.label ?? category.term),
+      ...(entry.dc?.subjects ?? []),
+    ]),
   };
-  const tags = [...(entry.categories ?? []).flatMap(mapAtomCategory), ...(entry.dc?.subjects ?? []).map((term) => ({ term }))];
+  const tags = [
+    ...(entry.categories ?? []).flatMap(mapAtomCategory),
+    ...(entry.dc?.subjects ?? []).map((term) => ({ term })),
+  ];
   if (tags.length > 0) parsed.tags = tags;
   if (entry.id !== undefined) parsed.id = entry.id;
   const entryBase = resolveBase(entry.xml?.base, context.base);
@@ -194,26 +248,41 @@ function mapEntry(entry: AtomFeed.Entry<string>, context: AtomContext, element: 
   if (title !== undefined) parsed.title = title;
   if (entry.published !== undefined) parsed.published = entry.published;
   if (entry.updated !== undefined) parsed.updated = entry.updated;
-  const summary = withBlankLanguage(readAtom03Markup(atomChild(element, 'summary'), context, entryBase) ?? mapAtomText(entry.summary, entryBase), atomChild(element, 'summary'));
+  const summary = withBlankLanguage(
+    readAtom03Markup(atomChild(element, 'summary'), context, entryBase) ?? mapAtomText(entry.summary, entryBase),
+    atomChild(element, 'summary'),
+  );
   if (summary !== undefined) parsed.summary = summary;
   // RFC 4287 §4.1.3.2: content with `src` is out of line and has no value; the entry's summary stands in.
-  const content = withBlankLanguage(readAtom03Markup(atomChild(element, 'content'), context, entryBase) ?? mapAtomText(entry.content, entryBase), atomChild(element, 'content'));
+  const content = withBlankLanguage(
+    readAtom03Markup(atomChild(element, 'content'), context, entryBase) ?? mapAtomText(entry.content, entryBase),
+    atomChild(element, 'content'),
+  );
   if (content !== undefined) parsed.content = content;
   const contributors = mapAtomPersons(entry.contributors, element, 'contributor');
   if (contributors.length > 0) parsed.contributors = contributors;
   const source = mapSource(entry.source);
   if (source !== undefined) parsed.source = source;
   // xml:lang and xml:base are inherited by nested elements (XML 1.0 §2.12, XML Base §4.2); a blank xml:lang cancels.
-  const language = entry.xml?.lang ?? entry.dc?.languages?.[0] ?? (declaredLanguage(element) === '' ? undefined : context.language);
+  const language =
+    entry.xml?.lang ?? entry.dc?.languages?.[0] ?? (declaredLanguage(element) === '' ? undefined : context.language);
   if (language !== undefined) parsed.language = language;
   if (entryBase !== undefined) parsed.base = entryBase;
   return parsed;
 }
 
 // feedsmith unwraps a leading <div> of inline XHTML in Atom 0.3 too, where it is part of the content.
-function readAtom03Markup(element: XmlElement | undefined, context: AtomContext, entryBase: string | undefined): ParsedText | undefined {
+function readAtom03Markup(
+  element: XmlElement | undefined,
+  context: AtomContext,
+  entryBase: string | undefined,
+): ParsedText | undefined {
   if (!context.atom03 || element === undefined || element.children.length === 0) return undefined;
-  if (textType(element.attributes['type']) !== 'xhtml' || (element.attributes['mode']?.trim().toLowerCase() ?? 'xml') !== 'xml') return undefined;
+  if (
+    textType(element.attributes.type) !== 'xhtml' ||
+    (element.attributes.mode?.trim().toLowerCase() ?? 'xml') !== 'xml'
+  )
+    return undefined;
   return readAtom03Text(element, context.source, entryBase, true);
 }
 
@@ -237,15 +306,23 @@ function mapSource(source: AtomFeed.Entry<string>['source']): ParsedSource | und
  * base64 text, `mode="xml"` (the default) inline markup — kept as markup even when `type` is text/plain.
  * `keepDiv`: Atom 0.3 has no wrapper-div convention (RFC 4287 §4.1.3.1 is Atom 1.0), so a <div> is content.
  */
-export function readAtom03Text(element: XmlElement | undefined, source: string, outerBase: string | undefined, keepDiv = false): ParsedText | undefined {
+function readAtom03Text(
+  element: XmlElement | undefined,
+  source: string,
+  outerBase: string | undefined,
+  keepDiv = false,
+): ParsedText | undefined {
   if (element === undefined) return undefined;
-  const type = textType(element.attributes['type']);
-  const mode = element.attributes['mode']?.trim().toLowerCase();
+  const type = textType(element.attributes.type);
+  const mode = element.attributes.mode?.trim().toLowerCase();
   let parsed: ParsedText;
   if (mode === 'base64') {
     const decoded = decodeBase64Text(element.text);
     if (decoded === undefined) return undefined;
-    parsed = type === 'text' || type === undefined ? { value: decoded.trim(), type: 'text', verbatim: true } : { value: decoded.trim(), type };
+    parsed =
+      type === 'text' || type === undefined
+        ? { value: decoded.trim(), type: 'text', verbatim: true }
+        : { value: decoded.trim(), type };
   } else {
     if (type === undefined) return undefined;
     let value: string;
@@ -253,7 +330,10 @@ export function readAtom03Text(element: XmlElement | undefined, source: string, 
     else {
       const inner = source.slice(element.contentStart, element.contentEnd);
       // An Atom 1.0 xhtml construct is wrapped in a <div> that is not part of the content (as feedsmith does).
-      const div = !keepDiv && element.children.length === 1 && element.children[0]?.local === 'div' ? element.children[0] : undefined;
+      const div =
+        !keepDiv && element.children.length === 1 && element.children[0]?.local === 'div'
+          ? element.children[0]
+          : undefined;
       value = (div === undefined ? inner : source.slice(div.contentStart, div.contentEnd)).trim();
     }
     parsed = { value, type };

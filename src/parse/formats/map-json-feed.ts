@@ -66,7 +66,8 @@ function mapJsonAuthor(author: JsonFeed.Author): ParsedPerson {
   const parsed: ParsedPerson = {};
   if (author.name !== undefined) parsed.name = author.name;
   // JSON Feed 1.1 §authors: `url` may be a mailto: link, which is an email address, not a page.
-  if (author.url !== undefined && /^mailto:/i.test(author.url)) parsed.email = author.url.slice('mailto:'.length).split('?')[0] ?? '';
+  if (author.url !== undefined && /^mailto:/i.test(author.url))
+    parsed.email = author.url.slice('mailto:'.length).split('?')[0] ?? '';
   else if (author.url !== undefined) parsed.uri = author.url;
   return parsed;
 }

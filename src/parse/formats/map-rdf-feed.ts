@@ -7,13 +7,20 @@ import { resolveBase } from './resolve-base.js';
 import { uniquePersons, uniqueStrings } from './unique.js';
 
 /** Returns the ParsedFeed for a feedsmith RSS 1.0 / 0.90 (RDF) feed. */
-export function mapRdfFeed(feed: RdfFeed.Feed<string>, version: string | undefined, tree: FeedTree = { source: '', channel: undefined, entries: [] }): ParsedFeed {
+export function mapRdfFeed(
+  feed: RdfFeed.Feed<string>,
+  version: string | undefined,
+  tree: FeedTree = { source: '', channel: undefined, entries: [] },
+): ParsedFeed {
   const base = feed.xml?.base;
   const language = feed.dc?.languages?.[0] ?? feed.xml?.lang;
   const atomLinks = (feed.atom?.links ?? []).flatMap(mapAtomLinks);
-  const feedAuthors = uniquePersons([...(feed.dc?.creators ?? []), ...childTexts(tree.channel, NS.dc, 'author')].map(parsePersonText));
+  const feedAuthors = uniquePersons(
+    [...(feed.dc?.creators ?? []), ...childTexts(tree.channel, NS.dc, 'author')].map(parsePersonText),
+  );
   // feedsmith drops an item none of whose children it knows: keep it, empty (see map-rss-feed.ts).
-  const items = feed.items !== undefined && feed.items.length > 0 ? feed.items : tree.entries.map((): RdfFeed.Item<string> => ({}));
+  const items =
+    feed.items !== undefined && feed.items.length > 0 ? feed.items : tree.entries.map((): RdfFeed.Item<string> => ({}));
   const elements = items.length === tree.entries.length ? tree.entries : [];
   const parsed: ParsedFeed = {
     format: 'rdf',
@@ -57,7 +64,10 @@ function mapItem(item: RdfFeed.Item<string>, context: RdfContext, element: XmlEl
   const links: ParsedLink[] = [];
   if (item.link !== undefined) links.push({ href: item.link, rel: 'alternate' });
   for (const link of (item.atom?.links ?? []).flatMap(mapAtomLinks)) links.push(link);
-  const ownAuthors = uniquePersons([...[...(item.dc?.creators ?? []), ...childTexts(element, NS.dc, 'author')].map(parsePersonText), ...(item.atom?.authors ?? []).map(mapAtomPerson)]);
+  const ownAuthors = uniquePersons([
+    ...[...(item.dc?.creators ?? []), ...childTexts(element, NS.dc, 'author')].map(parsePersonText),
+    ...(item.atom?.authors ?? []).map(mapAtomPerson),
+  ]);
   const parsed: ParsedEntry = {
     links,
     authors: ownAuthors.length > 0 ? ownAuthors : context.authors.map((person) => ({ ...person })),
@@ -67,7 +77,8 @@ function mapItem(item: RdfFeed.Item<string>, context: RdfContext, element: XmlEl
   if (item.rdf?.about !== undefined) parsed.id = item.rdf.about;
   const title = item.title ?? item.dc?.titles?.[0];
   if (title !== undefined) parsed.title = { value: title, type: 'html' };
-  const published = item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0] ?? item.dcterms?.created?.[0] ?? item.atom?.published;
+  const published =
+    item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0] ?? item.dcterms?.created?.[0] ?? item.atom?.published;
   if (published !== undefined) parsed.published = published;
   const updated = item.dcterms?.modified?.[0] ?? item.atom?.updated;
   if (updated !== undefined) parsed.updated = updated;

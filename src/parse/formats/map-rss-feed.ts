@@ -3,7 +3,14 @@ import type { ParsedCategory, ParsedEntry, ParsedFeed, ParsedLink, ParsedPerson 
 import { findAlternateLink, mapAtomLinks, mapAtomPerson } from './map-atom-feed.js';
 import { parsePersonText } from './person-text.js';
 import { findItunesImage, findMediaTitle, itunesTags, mediaTags } from './podcast-media.js';
-import { NS, childTexts, declaredLanguage, isRssElement, type FeedTree, type XmlElement } from '../xml/read-xml-tree.js';
+import {
+  NS,
+  childTexts,
+  declaredLanguage,
+  isRssElement,
+  type FeedTree,
+  type XmlElement,
+} from '../xml/read-xml-tree.js';
 import { resolveBase } from './resolve-base.js';
 import { uniquePersons, uniqueStrings } from './unique.js';
 
@@ -17,11 +24,22 @@ import { uniquePersons, uniqueStrings } from './unique.js';
 //   `dc:`/`content:` prefixes are read by their literal prefix; unknown namespaces are dropped;
 // - only the first `<link>` of an item is kept; xml:lang/xml:base are read on `<rss>` and `<item>`, not on `<channel>`.
 
-/** Returns the ParsedFeed for a feedsmith RSS 0.9x/2.0 feed; `tree` (read-xml-tree.ts) adds what feedsmith does not read. */
-export function mapRssFeed(feed: RssFeed.Feed<string>, version: string | undefined, tree: FeedTree = { source: '', channel: undefined, entries: [] }): ParsedFeed {
+/**
+ * Returns the ParsedFeed for a feedsmith RSS 0.9x/2.0 feed; `tree` (read-xml-tree.ts) adds what feedsmith does not
+ * read.
+ */
+export function mapRssFeed(
+  feed: RssFeed.Feed<string>,
+  version: string | undefined,
+  tree: FeedTree = { source: '', channel: undefined, entries: [] },
+): ParsedFeed {
   const base = feed.xml?.base;
   const channelLanguage = declaredLanguage(tree.channel);
-  const language = feed.language ?? feed.dc?.languages?.[0] ?? feed.xml?.lang ?? (channelLanguage === '' ? undefined : channelLanguage);
+  const language =
+    feed.language ??
+    feed.dc?.languages?.[0] ??
+    feed.xml?.lang ??
+    (channelLanguage === '' ? undefined : channelLanguage);
   const atomLinks = (feed.atom?.links ?? []).flatMap(mapAtomLinks);
   // Feed-level people stand in for items that name nobody (the usual single-author blog or podcast).
   // `<author>` and dc:author on the channel are not in any spec but common; feedparser reads them too.
@@ -34,7 +52,8 @@ export function mapRssFeed(feed: RssFeed.Feed<string>, version: string | undefin
     ...(feed.atom?.authors ?? []).map(mapAtomPerson),
   ]);
   // feedsmith drops an item none of whose children it knows (only `<expirationDate>`, only georss): keep it, empty.
-  const items = feed.items !== undefined && feed.items.length > 0 ? feed.items : tree.entries.map((): RssFeed.Item<string> => ({}));
+  const items =
+    feed.items !== undefined && feed.items.length > 0 ? feed.items : tree.entries.map((): RssFeed.Item<string> => ({}));
   // The tree's items line up with feedsmith's only when none was dropped.
   const elements = items.length === tree.entries.length ? tree.entries : [];
   const parsed: ParsedFeed = {
@@ -57,11 +76,17 @@ export function mapRssFeed(feed: RssFeed.Feed<string>, version: string | undefin
   const selfUrl = atomLinks.find((candidate) => candidate.rel === 'self')?.href;
   if (selfUrl !== undefined) parsed.selfUrl = selfUrl;
   if (language !== undefined) parsed.language = language;
-  const updated = feed.lastBuildDate ?? feed.pubDate ?? feed.dc?.dates?.[0] ?? feed.dcterms?.modified?.[0] ?? feed.atom?.updated;
+  const updated =
+    feed.lastBuildDate ?? feed.pubDate ?? feed.dc?.dates?.[0] ?? feed.dcterms?.modified?.[0] ?? feed.atom?.updated;
   if (updated !== undefined) parsed.updated = updated;
   if (base !== undefined) parsed.base = base;
   // An empty <description/> is still a (blank) description; podcast feeds often give only the iTunes ones.
-  const subtitle = feed.description ?? feed.dc?.descriptions?.[0] ?? feed.itunes?.subtitle ?? feed.itunes?.summary ?? (rssChild(tree.channel, 'description') === undefined ? undefined : '');
+  const subtitle =
+    feed.description ??
+    feed.dc?.descriptions?.[0] ??
+    feed.itunes?.subtitle ??
+    feed.itunes?.summary ??
+    (rssChild(tree.channel, 'description') === undefined ? undefined : '');
   if (subtitle !== undefined) parsed.subtitle = { value: subtitle, type: 'html' };
   const rights = feed.copyright ?? feed.dc?.rights?.[0];
   if (rights !== undefined) parsed.rights = { value: rights, type: 'html' };
@@ -71,7 +96,11 @@ export function mapRssFeed(feed: RssFeed.Feed<string>, version: string | undefin
   const contributors = uniquePersons((feed.dc?.contributors ?? []).map(parsePersonText));
   if (contributors.length > 0) parsed.contributors = contributors;
   const tags: ParsedCategory[] = [
-    ...(feed.categories ?? []).flatMap((category) => (category.name === undefined ? [] : [category.domain === undefined ? { term: category.name } : { term: category.name, scheme: category.domain }])),
+    ...(feed.categories ?? []).flatMap((category) =>
+      category.name === undefined
+        ? []
+        : [category.domain === undefined ? { term: category.name } : { term: category.name, scheme: category.domain }],
+    ),
     ...(feed.dc?.subjects ?? []).map((term) => ({ term })),
     ...itunesTags(tree.channel),
     ...mediaTags(tree.channel),
@@ -81,7 +110,7 @@ export function mapRssFeed(feed: RssFeed.Feed<string>, version: string | undefin
 }
 
 /** Returns an RSS person (`email (Name)`, parsed by feedsmith into name/email/link) as a ParsedPerson. */
-export function mapRssPerson(person: RssFeed.Person): ParsedPerson {
+function mapRssPerson(person: RssFeed.Person): ParsedPerson {
   const parsed: ParsedPerson = {};
   if (person.name !== undefined) parsed.name = person.name;
   if (person.email !== undefined) parsed.email = person.email;
@@ -135,16 +164,24 @@ function mapItem(item: RssFeed.Item<string>, context: RssContext, element: XmlEl
   const parsed: ParsedEntry = {
     links,
     authors: ownAuthors.length > 0 ? ownAuthors : context.authors.map((person) => ({ ...person })),
-    categories: uniqueStrings([...(item.categories ?? []).map((category) => category.name), ...(item.dc?.subjects ?? [])]),
+    categories: uniqueStrings([
+      ...(item.categories ?? []).map((category) => category.name),
+      ...(item.dc?.subjects ?? []),
+    ]),
   };
   const extraTags = [...itunesTags(element), ...mediaTags(element)];
   const tags: ParsedCategory[] = [
-    ...(item.categories ?? []).flatMap((category) => (category.name === undefined ? [] : [category.domain === undefined ? { term: category.name } : { term: category.name, scheme: category.domain }])),
+    ...(item.categories ?? []).flatMap((category) =>
+      category.name === undefined
+        ? []
+        : [category.domain === undefined ? { term: category.name } : { term: category.name, scheme: category.domain }],
+    ),
     ...(item.dc?.subjects ?? []).map((term) => ({ term })),
     ...extraTags,
   ];
   if (tags.length > 0) parsed.tags = tags;
-  if (extraTags.length > 0) parsed.categories = uniqueStrings([...parsed.categories, ...extraTags.map((tag) => tag.label ?? tag.term)]);
+  if (extraTags.length > 0)
+    parsed.categories = uniqueStrings([...parsed.categories, ...extraTags.map((tag) => tag.label ?? tag.term)]);
   const image = findItunesImage(element);
   if (image !== undefined) parsed.image = image;
   if (guid !== undefined) parsed.id = guid;
@@ -155,7 +192,12 @@ function mapItem(item: RssFeed.Item<string>, context: RssContext, element: XmlEl
   const mediaTitle = findMediaTitle(element);
   if (title !== undefined) parsed.title = { value: title, type: 'html' };
   else if (mediaTitle !== undefined) parsed.title = mediaTitle;
-  const published = item.pubDate ?? item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0] ?? item.dcterms?.created?.[0] ?? item.atom?.published;
+  const published =
+    item.pubDate ??
+    item.dc?.dates?.[0] ??
+    item.dcterms?.issued?.[0] ??
+    item.dcterms?.created?.[0] ??
+    item.atom?.published;
   if (published !== undefined) parsed.published = published;
   const updated = item.atom?.updated ?? item.dcterms?.modified?.[0];
   if (updated !== undefined) parsed.updated = updated;
@@ -164,7 +206,10 @@ function mapItem(item: RssFeed.Item<string>, context: RssContext, element: XmlEl
   if (item.content?.encoded !== undefined) {
     parsed.content = { value: item.content.encoded, type: 'html' };
     // xml:lang on the body element itself (content:encoded, or the <body>/<fullitem> lifted into it).
-    const body = element?.children.find((child) => (child.local === 'encoded' && child.uri === NS.content) || child.local === 'body' || child.local === 'fullitem');
+    const body = element?.children.find(
+      (child) =>
+        (child.local === 'encoded' && child.uri === NS.content) || child.local === 'body' || child.local === 'fullitem',
+    );
     const contentLanguage = declaredLanguage(body);
     if (contentLanguage !== undefined) parsed.content.language = contentLanguage;
   }
@@ -193,5 +238,8 @@ function rssChild(element: XmlElement | undefined, local: string): XmlElement | 
 }
 
 function rssChildTexts(element: XmlElement | undefined, local: string): string[] {
-  return (element?.children ?? []).filter((child) => child.local === local && isRssElement(child)).map((child) => child.text.trim()).filter((text) => text !== '');
+  return (element?.children ?? [])
+    .filter((child) => child.local === local && isRssElement(child))
+    .map((child) => child.text.trim())
+    .filter((text) => text !== '');
 }

@@ -7,7 +7,7 @@ import type { ParsedCategory, ParsedText } from '../../model.js';
 import type { XmlElement } from '../xml/read-xml-tree.js';
 
 /** The scheme feedparser gives iTunes categories and keywords. */
-export const ITUNES_SCHEME = 'http://www.itunes.com/';
+const ITUNES_SCHEME = 'http://www.itunes.com/';
 /** Media RSS 1.5 §media:category: the default scheme. */
 const MEDIA_CATEGORY_SCHEME = 'http://search.yahoo.com/mrss/category_schema';
 
@@ -23,7 +23,12 @@ function isMedia(element: XmlElement): boolean {
 export function findItunesImage(element: XmlElement | undefined): string | undefined {
   for (const child of element?.children ?? []) {
     if (!isItunes(child)) continue;
-    const href = child.local === 'image' ? (child.attributes['href'] ?? child.attributes['url']) : child.local === 'link' && child.attributes['rel']?.trim().toLowerCase() === 'image' ? child.attributes['href'] : undefined;
+    const href =
+      child.local === 'image'
+        ? (child.attributes.href ?? child.attributes.url)
+        : child.local === 'link' && child.attributes.rel?.trim().toLowerCase() === 'image'
+          ? child.attributes.href
+          : undefined;
     if (href !== undefined && href.trim() !== '') return href.trim();
   }
   return undefined;
@@ -35,7 +40,7 @@ export function itunesTags(element: XmlElement | undefined): ParsedCategory[] {
   const visit = (parent: XmlElement): void => {
     for (const child of parent.children) {
       if (!isItunes(child) || child.local !== 'category') continue;
-      const text = child.attributes['text']?.trim();
+      const text = child.attributes.text?.trim();
       if (text) tags.push({ term: text, scheme: ITUNES_SCHEME });
       visit(child);
     }
@@ -43,7 +48,8 @@ export function itunesTags(element: XmlElement | undefined): ParsedCategory[] {
   if (element !== undefined) visit(element);
   for (const child of element?.children ?? []) {
     if (!isItunes(child) || child.local !== 'keywords') continue;
-    for (const keyword of child.text.split(',')) if (keyword.trim() !== '') tags.push({ term: keyword.trim(), scheme: ITUNES_SCHEME });
+    for (const keyword of child.text.split(','))
+      if (keyword.trim() !== '') tags.push({ term: keyword.trim(), scheme: ITUNES_SCHEME });
   }
   return tags;
 }
@@ -54,8 +60,8 @@ export function mediaTags(element: XmlElement | undefined): ParsedCategory[] {
     if (!isMedia(child) || child.local !== 'category') return [];
     const term = child.text.trim();
     if (term === '') return [];
-    const tag: ParsedCategory = { term, scheme: child.attributes['scheme']?.trim() || MEDIA_CATEGORY_SCHEME };
-    const label = child.attributes['label']?.trim();
+    const tag: ParsedCategory = { term, scheme: child.attributes.scheme?.trim() || MEDIA_CATEGORY_SCHEME };
+    const label = child.attributes.label?.trim();
     if (label) tag.label = label;
     return [tag];
   });
@@ -65,5 +71,8 @@ export function mediaTags(element: XmlElement | undefined): ParsedCategory[] {
 export function findMediaTitle(element: XmlElement | undefined): ParsedText | undefined {
   const title = element?.children.find((child) => isMedia(child) && child.local === 'title');
   if (title === undefined || title.text.trim() === '') return undefined;
-  return { value: title.text.trim(), type: title.attributes['type']?.trim().toLowerCase() === 'html' ? 'html' : 'text' };
+  return {
+    value: title.text.trim(),
+    type: title.attributes.type?.trim().toLowerCase() === 'html' ? 'html' : 'text',
+  };
 }

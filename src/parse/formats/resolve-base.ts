@@ -1,4 +1,7 @@
-/** Returns the xml:base in effect: `inner` resolved against `outer` when possible, else whichever is present (XML Base §4.2: bases nest). */
+/**
+ * Returns the xml:base in effect: `inner` resolved against `outer` when possible, else whichever is present (XML Base
+ * §4.2: bases nest).
+ */
 export function resolveBase(inner: string | undefined, outer: string | undefined): string | undefined {
   if (inner === undefined) return outer;
   if (outer === undefined || URL.canParse(inner)) return inner;

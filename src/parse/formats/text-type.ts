@@ -6,7 +6,8 @@ import type { ParsedText } from '../../model.js';
  */
 export function textType(type: string | undefined): ParsedText['type'] | undefined {
   const normalized = type?.trim().toLowerCase();
-  if (normalized === undefined || normalized === '' || normalized === 'text' || normalized === 'text/plain') return 'text';
+  if (normalized === undefined || normalized === '' || normalized === 'text' || normalized === 'text/plain')
+    return 'text';
   if (normalized === 'html' || normalized === 'text/html') return 'html';
   if (normalized === 'xhtml' || normalized === 'application/xhtml+xml') return 'xhtml';
   // RFC 4287 §4.1.3.3: other XML media types are inline markup, other text/* is plain text.

@@ -15,7 +15,8 @@ export function uniquePersons(persons: Iterable<ParsedPerson | undefined>): Pars
   const result: ParsedPerson[] = [];
   const keys = new Set<string>();
   for (const person of persons) {
-    if (person === undefined || (person.name === undefined && person.email === undefined && person.uri === undefined)) continue;
+    if (person === undefined || (person.name === undefined && person.email === undefined && person.uri === undefined))
+      continue;
     const key = JSON.stringify([person.name, person.email, person.uri]);
     if (keys.has(key)) continue;
     keys.add(key);
@@ -25,6 +26,9 @@ export function uniquePersons(persons: Iterable<ParsedPerson | undefined>): Pars
     (person) =>
       person.email !== undefined ||
       person.uri !== undefined ||
-      !result.some((other) => other !== person && other.name === person.name && (other.email !== undefined || other.uri !== undefined)),
+      !result.some(
+        (other) =>
+          other !== person && other.name === person.name && (other.email !== undefined || other.uri !== undefined),
+      ),
   );
 }

@@ -4,7 +4,11 @@
 
 import { parseFastPaths } from './fast-paths.js';
 
-const INLINE_NAMESPACES: ReadonlySet<string> = new Set(['http://www.w3.org/1999/xhtml', 'http://www.w3.org/2000/svg', 'http://www.w3.org/1998/Math/MathML']);
+const INLINE_NAMESPACES: ReadonlySet<string> = new Set([
+  'http://www.w3.org/1999/xhtml',
+  'http://www.w3.org/2000/svg',
+  'http://www.w3.org/1998/Math/MathML',
+]);
 
 /** Returns the prefixes the document binds (anywhere) to the XHTML, SVG or MathML namespace. */
 export function findInlinePrefixes(xml: string): string[] {
@@ -18,9 +22,14 @@ export function findInlinePrefixes(xml: string): string[] {
   return [...prefixes];
 }
 
-/** Returns `markup` with the given namespace prefixes removed from element names and their xmlns:prefix declarations dropped. */
+/**
+ * Returns `markup` with the given namespace prefixes removed from element names and their xmlns:prefix declarations
+ * dropped.
+ */
 export function unprefixInlineMarkup(markup: string, prefixes: readonly string[]): string {
   if (prefixes.length === 0) return markup;
   const names = prefixes.map((prefix) => prefix.replace(/[.-]/g, '\\$&')).join('|');
-  return markup.replace(new RegExp(`<(/?)(?:${names}):`, 'g'), '<$1').replace(new RegExp(`\\sxmlns:(?:${names})\\s*=\\s*(["'])[^"']*\\1`, 'g'), '');
+  return markup
+    .replace(new RegExp(`<(/?)(?:${names}):`, 'g'), '<$1')
+    .replace(new RegExp(`\\sxmlns:(?:${names})\\s*=\\s*(["'])[^"']*\\1`, 'g'), '');
 }

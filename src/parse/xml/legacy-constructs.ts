@@ -11,17 +11,21 @@ import { parseFastPaths } from './fast-paths.js';
 const CONTENT_NS = 'http://purl.org/rss/1.0/modules/content/';
 
 /** Atom 0.3 text constructs that may carry `mode`. */
-const BASE64_CONSTRUCT = /<((?:[\w.-]+:)?(?:title|subtitle|tagline|summary|content|info|rights|copyright))(\s[^>]*?)\bmode\s*=\s*(["'])base64\3([^>]*)>([\s\S]*?)<\/\1\s*>/g;
+const BASE64_CONSTRUCT =
+  /<((?:[\w.-]+:)?(?:title|subtitle|tagline|summary|content|info|rights|copyright))(\s[^>]*?)\bmode\s*=\s*(["'])base64\3([^>]*)>([\s\S]*?)<\/\1\s*>/g;
 
 /** Returns `xml` with every Atom 0.3 `mode="base64"` text construct decoded (as escaped text, mode="escaped"). */
 export function decodeBase64Constructs(xml: string): string {
   // (A search for the word alone first: it is much faster than the regex, which needs it.)
   if ((parseFastPaths() && !xml.includes('base64')) || !/\bmode\s*=\s*["']base64/.test(xml)) return xml;
-  return xml.replace(BASE64_CONSTRUCT, (whole, name: string, before: string, _quote: string, after: string, text: string) => {
-    const decoded = decodeBase64Text(text);
-    if (decoded === undefined) return whole;
-    return `<${name}${before}mode="escaped"${after}>${escapeXmlText(decoded)}</${name}>`;
-  });
+  return xml.replace(
+    BASE64_CONSTRUCT,
+    (whole, name: string, before: string, _quote: string, after: string, text: string) => {
+      const decoded = decodeBase64Text(text);
+      if (decoded === undefined) return whole;
+      return `<${name}${before}mode="escaped"${after}>${escapeXmlText(decoded)}</${name}>`;
+    },
+  );
 }
 
 /** Returns the UTF-8 text in a base64 string, or undefined when it is not base64 or not UTF-8 text. */
@@ -39,7 +43,10 @@ export function decodeBase64Text(text: string): string | undefined {
 /** An RSS item body feedparser knows: `<body>` / `<xhtml:body>` (markup inside) or `<fullitem>` (escaped markup). */
 const ITEM_BODY = /<((?:[\w.-]+:)?body|fullitem)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
 
-/** Returns `xml` with each item's `<body>`, `<xhtml:body>` or `<fullitem>` rewritten as `content:encoded` (when the item has none). */
+/**
+ * Returns `xml` with each item's `<body>`, `<xhtml:body>` or `<fullitem>` rewritten as `content:encoded` (when the item
+ * has none).
+ */
 export function liftItemBodies(xml: string): string {
   if (!(parseFastPaths() ? hasItemBody(xml) : ITEM_BODY_START.test(xml))) return xml;
   return xml.replace(/(<item[\s>][\s\S]*?<\/item\s*>)/g, (item: string) => {
@@ -49,16 +56,23 @@ export function liftItemBodies(xml: string): string {
       if (lifted) return '';
       lifted = true;
       // <fullitem> holds escaped HTML already; a body holds the markup itself, kept verbatim in CDATA.
-      const value = name === 'fullitem' ? inner : `<![CDATA[${stripXhtmlNamespace(inner).replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
+      const value =
+        name === 'fullitem' ? inner : `<![CDATA[${stripXhtmlNamespace(inner).replace(/\]\]>/g, ']]]]><![CDATA[>')}]]>`;
       return `<storyfeed-body:encoded xmlns:storyfeed-body="${CONTENT_NS}">${value}</storyfeed-body:encoded>`;
     });
   });
 }
 
-/** The start of an item body anywhere in the document (CDATA included, as the rewrite below does not look at CDATA either). */
+/**
+ * The start of an item body anywhere in the document (CDATA included, as the rewrite below does not look at CDATA
+ * either).
+ */
 const ITEM_BODY_START = /<(?:[\w.-]+:)?body[\s>]|<fullitem[\s>]/;
 
-/** Returns ITEM_BODY_START.test(xml), found from each `body` in the text (a common word in news, but much rarer than a `<`). */
+/**
+ * Returns ITEM_BODY_START.test(xml), found from each `body` in the text (a common word in news, but much rarer than a
+ * `<`).
+ */
 function hasItemBody(xml: string): boolean {
   // (`fullit` is found much faster than longer patterns, for which V8 switches to a slower search.)
   if (xml.includes('fullit') && /<fullitem[\s>]/.test(xml)) return true;
@@ -77,7 +91,9 @@ function hasItemBody(xml: string): boolean {
 
 // Inline XHTML inside a body may repeat the namespace declaration or a prefix; HTML needs neither.
 function stripXhtmlNamespace(markup: string): string {
-  return markup.replace(/\sxmlns(?::\w+)?\s*=\s*(["'])http:\/\/www\.w3\.org\/1999\/xhtml\1/g, '').replace(/<(\/?)xhtml:/g, '<$1');
+  return markup
+    .replace(/\sxmlns(?::\w+)?\s*=\s*(["'])http:\/\/www\.w3\.org\/1999\/xhtml\1/g, '')
+    .replace(/<(\/?)xhtml:/g, '<$1');
 }
 
 function escapeXmlText(text: string): string {
@@ -85,9 +101,15 @@ function escapeXmlText(text: string): string {
 }
 
 /** Namespaces of RSS itself (UserLand's RSS 2.0 and 0.9x namespaces). */
-const RSS_NAMESPACES: ReadonlySet<string> = new Set(['http://backend.userland.com/rss2', 'http://backend.userland.com/rss']);
+const RSS_NAMESPACES: ReadonlySet<string> = new Set([
+  'http://backend.userland.com/rss2',
+  'http://backend.userland.com/rss',
+]);
 
-/** Returns `xml` with the prefix of a prefixed RSS root (`<r:rss>` bound to an RSS namespace) removed from every element name. */
+/**
+ * Returns `xml` with the prefix of a prefixed RSS root (`<r:rss>` bound to an RSS namespace) removed from every element
+ * name.
+ */
 export function unprefixRss(xml: string): string {
   if (parseFastPaths() && !xml.includes(':rss')) return xml;
   const root = /<([\w.-]+):rss[\s>]/.exec(xml);

@@ -12,7 +12,6 @@ export type { XmlElement } from './xml-element.js';
 // htmlparser2 in XML mode: no DTD, no external entities, unknown entities stay as written. A document with
 // plain syntax (nearly every feed) is read by scan-xml-tree.ts instead, which builds the same tree faster.
 
-
 export const NS = {
   atom: 'http://www.w3.org/2005/Atom',
   atom03: 'http://purl.org/atom/ns#',
@@ -24,12 +23,14 @@ export const NS = {
 } as const;
 
 /** Namespaces whose elements feedparser reads as plain RSS (RSS 2.0 "with a default namespace" and RSS 0.9x). */
-const RSS_NAMESPACES: ReadonlySet<string> = new Set(['', 'http://backend.userland.com/rss2', 'http://backend.userland.com/rss', NS.rss10, 'http://my.netscape.com/rdf/simple/0.9/', 'http://channel.netscape.com/rdf/simple/0.9/']);
-
-/** Returns the root element of `xml`, or undefined when there is none. Never throws on malformed input. */
-export function readXmlTree(xml: string): XmlElement | undefined {
-  return readXmlDocument(xml).root;
-}
+const RSS_NAMESPACES: ReadonlySet<string> = new Set([
+  '',
+  'http://backend.userland.com/rss2',
+  'http://backend.userland.com/rss',
+  NS.rss10,
+  'http://my.netscape.com/rdf/simple/0.9/',
+  'http://channel.netscape.com/rdf/simple/0.9/',
+]);
 
 /** The document tree, and what scan-xml-tree.ts saw of namespace prefixes (undefined when htmlparser2 read it). */
 interface XmlDocument {
@@ -40,12 +41,27 @@ interface XmlDocument {
 function readXmlDocument(xml: string): XmlDocument {
   const scanned = parseFastPaths() ? scanXmlTree(xml) : undefined;
   if (scanned === undefined) return { root: readXmlTreeWithParser(xml), prefixes: undefined };
-  return { root: scanned.root, prefixes: scanned.tagPrefixes === undefined ? undefined : { used: scanned.tagPrefixes, declared: scanned.declaredPrefixes } };
+  return {
+    root: scanned.root,
+    prefixes:
+      scanned.tagPrefixes === undefined ? undefined : { used: scanned.tagPrefixes, declared: scanned.declaredPrefixes },
+  };
 }
 
-/** Returns the root element of `xml` as htmlparser2 reads it (the reference for scan-xml-tree.ts, and the reader of documents it gives up on). */
+/**
+ * Returns the root element of `xml` as htmlparser2 reads it (the reference for scan-xml-tree.ts, and the reader of
+ * documents it gives up on).
+ */
 export function readXmlTreeWithParser(xml: string): XmlElement | undefined {
-  const documentNode: XmlElement = { uri: '', local: '#document', attributes: {}, children: [], text: '', contentStart: 0, contentEnd: xml.length };
+  const documentNode: XmlElement = {
+    uri: '',
+    local: '#document',
+    attributes: {},
+    children: [],
+    text: '',
+    contentStart: 0,
+    contentEnd: xml.length,
+  };
   const stack: XmlElement[] = [documentNode];
   const scopes: Readonly<Record<string, string>>[] = [WELL_KNOWN_PREFIXES];
   const parser: Parser = new Parser(
@@ -54,7 +70,14 @@ export function readXmlTreeWithParser(xml: string): XmlElement | undefined {
         const scope = elementScope(scopes[scopes.length - 1]!, attributes);
         scopes.push(scope);
         const contentStart = parser.endIndex + 1;
-        const element: XmlElement = { ...elementName(name, scope), attributes, children: [], text: '', contentStart, contentEnd: contentStart };
+        const element: XmlElement = {
+          ...elementName(name, scope),
+          attributes,
+          children: [],
+          text: '',
+          contentStart,
+          contentEnd: contentStart,
+        };
         stack[stack.length - 1]?.children.push(element);
         stack.push(element);
       },
@@ -103,11 +126,22 @@ function findFeedElements(xml: string, format: 'rss' | 'rdf' | 'atom', root: Xml
   if (format === 'atom') {
     const entries = root.children.filter((child) => child.local === 'entry');
     // An Atom feed whose entries are written <item> (RSS habit; feedparser reads both): those are its entries.
-    return { source: xml, channel: root, entries: entries.length > 0 ? entries : root.children.filter((child) => child.local === 'item' && (child.uri === NS.atom || child.uri === NS.atom03)) };
+    return {
+      source: xml,
+      channel: root,
+      entries:
+        entries.length > 0
+          ? entries
+          : root.children.filter(
+              (child) => child.local === 'item' && (child.uri === NS.atom || child.uri === NS.atom03),
+            ),
+    };
   }
   const channel = root.children.find((child) => child.local === 'channel' && isRssElement(child));
   // RSS 2.0 puts items in the channel, RSS 1.0 and 0.9 next to it; some feeds do either.
-  const entries = [...(channel?.children ?? []), ...root.children].filter((child) => child.local === 'item' && isRssElement(child));
+  const entries = [...(channel?.children ?? []), ...root.children].filter(
+    (child) => child.local === 'item' && isRssElement(child),
+  );
   return { source: xml, channel: channel ?? root, entries };
 }
 
@@ -123,7 +157,10 @@ export function findChild(element: XmlElement | undefined, uri: string, local: s
 
 /** Returns the trimmed text of every child with this namespace and local name, blanks left out. */
 export function childTexts(element: XmlElement | undefined, uri: string, local: string): string[] {
-  return (element?.children ?? []).filter((child) => child.local === local && child.uri === uri).map((child) => child.text.trim()).filter((text) => text !== '');
+  return (element?.children ?? [])
+    .filter((child) => child.local === local && child.uri === uri)
+    .map((child) => child.text.trim())
+    .filter((text) => text !== '');
 }
 
 /** Returns the xml:lang declared on this element ('' when declared blank, which cancels the inherited language). */

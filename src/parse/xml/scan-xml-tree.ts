@@ -19,7 +19,9 @@ export interface ScannedDocument {
    * Undefined when a comment holds a `<`, where that regex's view of the markup may differ from the scanner's.
    */
   tagPrefixes: ReadonlySet<string> | undefined;
-  /** Prefixes declared by an `xmlns:prefix="…"` attribute (each one a match of hasUndeclaredPrefix's declaration regex). */
+  /**
+   * Prefixes declared by an `xmlns:prefix="…"` attribute (each one a match of hasUndeclaredPrefix's declaration regex).
+   */
   declaredPrefixes: ReadonlySet<string>;
 }
 
@@ -94,7 +96,10 @@ class ScannedElement implements XmlElement {
   }
 }
 
-/** Returns the tree of `xml` as readXmlTree's htmlparser2 reader builds it, or undefined when the syntax is not plain enough to be sure (see above). */
+/**
+ * Returns the tree of `xml` as readXmlTree's htmlparser2 reader builds it, or undefined when the syntax is not plain
+ * enough to be sure (see above).
+ */
 export function scanXmlTree(xml: string): ScannedDocument | undefined {
   const length = xml.length;
   const documentNode = new ScannedElement('', '#document', {}, 0, xml);
@@ -112,7 +117,7 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
     const lt = xml.indexOf('<', position);
     const textEnd = lt === -1 ? length : lt;
     // Text outside the root element is not kept (nor decoded: an entity never swallows a `<`).
-    if (textEnd > position && stack.length > 1) ((stack[stack.length - 1]!.runs ??= [])).push(position, textEnd);
+    if (textEnd > position && stack.length > 1) (stack[stack.length - 1]!.runs ??= []).push(position, textEnd);
     if (lt === -1) break;
     const next = xml.charCodeAt(lt + 1);
     if (next === BANG) {
@@ -127,7 +132,7 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       } else if (xml.startsWith('[CDATA[', lt + 2)) {
         const end = xml.indexOf(']]>', lt + 9);
         if (end === -1) return undefined;
-        if (stack.length > 1) ((stack[stack.length - 1]!.runs ??= [])).push(lt + 9, ~end);
+        if (stack.length > 1) (stack[stack.length - 1]!.runs ??= []).push(lt + 9, ~end);
         position = end + 3;
       } else {
         // A declaration (`<!DOCTYPE …>` after the root, or what removeDoctype kept) ends at the first `>`.
@@ -189,7 +194,8 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       }
       // Attributes written together (`a="1"b="2"`) are read by htmlparser2, but they are not XML.
       if (index === before) return undefined;
-      // An attribute name is its first character (even `=` or a quote) and what follows up to `=`, whitespace, `/` or `>`.
+      // An attribute name is its first character (even `=` or a quote) and what follows up to `=`, whitespace, `/` or
+      // `>`.
       const nameStart = index;
       index++;
       while (index < length && (c = xml.charCodeAt(index)) !== EQUALS && !isEndOfTagSection(c)) {
@@ -197,7 +203,8 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
         index++;
       }
       const attribute = xml.slice(nameStart, index);
-      if (xml.charCodeAt(nameStart) === EQUALS || xml.charCodeAt(nameStart) === LT || attribute === '__proto__') return undefined;
+      if (xml.charCodeAt(nameStart) === EQUALS || xml.charCodeAt(nameStart) === LT || attribute === '__proto__')
+        return undefined;
       while (index < length && isSpace(xml.charCodeAt(index))) index++;
       if (xml.charCodeAt(index) !== EQUALS) return undefined;
       index++;
@@ -210,7 +217,7 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
       if (value.includes('<')) return undefined;
       if (value.includes('&')) value = decodeXmlEntities(value);
       // htmlparser2 keeps the first of two attributes with the same name.
-      if (!Object.prototype.hasOwnProperty.call(attributes, attribute)) attributes[attribute] = value;
+      if (!Object.hasOwn(attributes, attribute)) attributes[attribute] = value;
       if (attribute.startsWith('xmlns')) {
         declaresNamespace = true;
         const declared = PREFIX_DECLARATION.exec(attribute)?.[1];
@@ -245,12 +252,39 @@ export function scanXmlTree(xml: string): ScannedDocument | undefined {
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** The HTML replacements for numeric references to C1 controls and NUL (entities' decode-codepoint.ts, which htmlparser2 uses). */
+/**
+ * The HTML replacements for numeric references to C1 controls and NUL (entities' decode-codepoint.ts, which htmlparser2
+ * uses).
+ */
 const C1_REPLACEMENTS: ReadonlyMap<number, number> = new Map([
-  [0, 0xfffd], [0x80, 0x20ac], [0x82, 0x201a], [0x83, 0x0192], [0x84, 0x201e], [0x85, 0x2026], [0x86, 0x2020], [0x87, 0x2021],
-  [0x88, 0x02c6], [0x89, 0x2030], [0x8a, 0x0160], [0x8b, 0x2039], [0x8c, 0x0152], [0x8e, 0x017d], [0x91, 0x2018], [0x92, 0x2019],
-  [0x93, 0x201c], [0x94, 0x201d], [0x95, 0x2022], [0x96, 0x2013], [0x97, 0x2014], [0x98, 0x02dc], [0x99, 0x2122], [0x9a, 0x0161],
-  [0x9b, 0x203a], [0x9c, 0x0153], [0x9e, 0x017e], [0x9f, 0x0178],
+  [0, 0xfffd],
+  [0x80, 0x20ac],
+  [0x82, 0x201a],
+  [0x83, 0x0192],
+  [0x84, 0x201e],
+  [0x85, 0x2026],
+  [0x86, 0x2020],
+  [0x87, 0x2021],
+  [0x88, 0x02c6],
+  [0x89, 0x2030],
+  [0x8a, 0x0160],
+  [0x8b, 0x2039],
+  [0x8c, 0x0152],
+  [0x8e, 0x017d],
+  [0x91, 0x2018],
+  [0x92, 0x2019],
+  [0x93, 0x201c],
+  [0x94, 0x201d],
+  [0x95, 0x2022],
+  [0x96, 0x2013],
+  [0x97, 0x2014],
+  [0x98, 0x02dc],
+  [0x99, 0x2122],
+  [0x9a, 0x0161],
+  [0x9b, 0x203a],
+  [0x9c, 0x0153],
+  [0x9e, 0x017e],
+  [0x9f, 0x0178],
 ]);
 
 /**
@@ -259,10 +293,13 @@ const C1_REPLACEMENTS: ReadonlyMap<number, number> = new Map([
  * HTML's replacements; anything else (`&nbsp;`, `&amp` without `;`, a bare `&`) stays as written.
  */
 export function decodeXmlEntities(text: string): string {
-  return text.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d+)|#[xX]([\da-fA-F]+));/g, (_whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name !== undefined) return XML_ENTITIES[name]!;
-    const codePoint = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
-    if ((codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint > 0x10ffff) return '\uFFFD';
-    return String.fromCodePoint(C1_REPLACEMENTS.get(codePoint) ?? codePoint);
-  });
+  return text.replace(
+    /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#[xX]([\da-fA-F]+));/g,
+    (_whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
+      if (name !== undefined) return XML_ENTITIES[name]!;
+      const codePoint = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
+      if ((codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint > 0x10ffff) return '\uFFFD';
+      return String.fromCodePoint(C1_REPLACEMENTS.get(codePoint) ?? codePoint);
+    },
+  );
 }

@@ -21,7 +21,11 @@ export function xmlDepth(xml: string, limit: number): number {
     if (lt === -1) break;
     const next = xml.charCodeAt(lt + 1);
     if (next === 33 /* ! */) {
-      const end = xml.startsWith('--', lt + 2) ? xml.indexOf('-->', lt + 4) + 3 : xml.startsWith('[CDATA[', lt + 2) ? xml.indexOf(']]>', lt + 9) + 3 : xml.indexOf('>', lt + 2) + 1;
+      const end = xml.startsWith('--', lt + 2)
+        ? xml.indexOf('-->', lt + 4) + 3
+        : xml.startsWith('[CDATA[', lt + 2)
+          ? xml.indexOf(']]>', lt + 9) + 3
+          : xml.indexOf('>', lt + 2) + 1;
       position = end <= 2 ? length : end;
       continue;
     }

@@ -8,7 +8,10 @@ export interface XmlElement {
   children: XmlElement[];
   /** The element's own text (children's text excluded), entity-decoded, not trimmed. */
   text: string;
-  /** Where the element's content starts and ends in the source (its inner XML is `source.slice(contentStart, contentEnd)`). */
+  /**
+   * Where the element's content starts and ends in the source (its inner XML is `source.slice(contentStart,
+   * contentEnd)`).
+   */
   contentStart: number;
   contentEnd: number;
 }

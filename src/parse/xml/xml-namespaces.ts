@@ -9,8 +9,14 @@ export const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
   xml: 'http://www.w3.org/XML/1998/namespace',
 };
 
-/** Returns the prefix → URI scope inside an element: its parent's, plus the xmlns declarations among its attributes (the parent's object when it has none). */
-export function elementScope(parent: Readonly<Record<string, string>>, attributes: Record<string, string>): Readonly<Record<string, string>> {
+/**
+ * Returns the prefix → URI scope inside an element: its parent's, plus the xmlns declarations among its attributes (the
+ * parent's object when it has none).
+ */
+export function elementScope(
+  parent: Readonly<Record<string, string>>,
+  attributes: Record<string, string>,
+): Readonly<Record<string, string>> {
   let scope: Record<string, string> | undefined;
   for (const [attribute, value] of Object.entries(attributes)) {
     if (attribute === 'xmlns') (scope ??= { ...parent })[''] = value.trim();
@@ -19,7 +25,10 @@ export function elementScope(parent: Readonly<Record<string, string>>, attribute
   return scope ?? parent;
 }
 
-/** Returns the namespace URI and lower-cased local name of an element name in `scope` (an undeclared prefix stands for itself). */
+/**
+ * Returns the namespace URI and lower-cased local name of an element name in `scope` (an undeclared prefix stands for
+ * itself).
+ */
 export function elementName(name: string, scope: Readonly<Record<string, string>>): { uri: string; local: string } {
   const colon = name.indexOf(':');
   const prefix = colon === -1 ? '' : name.slice(0, colon);

@@ -19,14 +19,19 @@ export interface StoryServer {
   close(): Promise<void>;
 }
 
-/** Starts a StoryServer on 127.0.0.1, port 0, with the views rendered (the feeds' self and page URLs are the server's). */
+/**
+ * Starts a StoryServer on 127.0.0.1, port 0, with the views rendered (the feeds' self and page URLs are the server's).
+ */
 export async function serveStories(views: StoryView[]): Promise<StoryServer> {
   const dir = mkdtempSync(join(tmpdir(), 'storyfeed-big-story-'));
   const server = await serveOutput({ dir, host: '127.0.0.1', port: 0 }, { logger: silentLogger });
   const meta = makeFeedMeta({ selfUrl: `${server.url}feed.atom`, siteUrl: server.url });
   const write = (next: StoryView[]) => {
     writeFileSync(join(dir, 'feed.atom'), renderAtom(next, meta, RENDERED_AT));
-    writeFileSync(join(dir, 'feed.json'), renderJsonFeed(next, { ...meta, selfUrl: `${server.url}feed.json` }, RENDERED_AT));
+    writeFileSync(
+      join(dir, 'feed.json'),
+      renderJsonFeed(next, { ...meta, selfUrl: `${server.url}feed.json` }, RENDERED_AT),
+    );
     writeFileSync(join(dir, 'index.html'), renderHtmlPage(next, meta, RENDERED_AT));
   };
   write(views);

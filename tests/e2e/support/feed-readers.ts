@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-export const PYTHON = '/usr/bin/python3';
+const PYTHON = '/usr/bin/python3';
 const FEEDPARSER_SCRIPT = join(import.meta.dirname, 'feedparser-read.py');
 
 /** Returns whether Debian's python3 can import feedparser. */
@@ -21,14 +21,25 @@ export interface FeedparserResult {
   etag: string | null;
   modified: string | null;
   title: string | null;
-  entries: { id: string; title: string; updated: string; links: { rel: string; href: string; title: string | null }[]; content: string | null }[];
+  entries: {
+    id: string;
+    title: string;
+    updated: string;
+    links: { rel: string; href: string; title: string | null }[];
+    content: string | null;
+  }[];
 }
 
 /** Fetches and parses the URL with feedparser (optionally conditional, with an ETag and/or Last-Modified). */
-export async function readWithFeedparser(url: string, validators: { etag?: string | null; modified?: string | null } = {}): Promise<FeedparserResult> {
+export async function readWithFeedparser(
+  url: string,
+  validators: { etag?: string | null; modified?: string | null } = {},
+): Promise<FeedparserResult> {
   // Asynchronous on purpose: the loopback server runs in this process and must answer while Python waits.
   const { spawn } = await import('node:child_process');
-  const child = spawn(PYTHON, [FEEDPARSER_SCRIPT, url, validators.etag ?? '', validators.modified ?? ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(PYTHON, [FEEDPARSER_SCRIPT, url, validators.etag ?? '', validators.modified ?? ''], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -67,7 +78,10 @@ export function makeNewsboat(home: string, feedUrls: string[]): Newsboat {
     async reload() {
       const { spawn } = await import('node:child_process');
       const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'dumb' };
-      const child = spawn('newsboat', ['-u', urlsPath, '-c', cachePath, '-C', configPath, '-x', 'reload'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('newsboat', ['-u', urlsPath, '-c', cachePath, '-C', configPath, '-x', 'reload'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       child.stdout.on('data', (d: Buffer) => (err += d.toString()));
@@ -77,7 +91,9 @@ export function makeNewsboat(home: string, feedUrls: string[]): Newsboat {
     items() {
       const db = new Database(cachePath, { readonly: true, fileMustExist: true });
       try {
-        return db.prepare('SELECT guid, title, url, pubDate, content FROM rss_item WHERE deleted = 0 ORDER BY id').all() as ReturnType<Newsboat['items']>;
+        return db
+          .prepare('SELECT guid, title, url, pubDate, content FROM rss_item WHERE deleted = 0 ORDER BY id')
+          .all() as ReturnType<Newsboat['items']>;
       } finally {
         db.close();
       }

@@ -9,13 +9,30 @@ import { parseFeed } from '../../../src/parse/parse-feed.js';
 
 // A made-up pool (never dev-set text): three stories, each told by several outlets.
 const pool = (): StoryText[] => [
-  { articles: ['Harbour bridge reopens after repairs', 'Bridge over the harbour open again', 'Repairs done, harbour bridge reopens'].map(article) },
+  {
+    articles: [
+      'Harbour bridge reopens after repairs',
+      'Bridge over the harbour open again',
+      'Repairs done, harbour bridge reopens',
+    ].map(article),
+  },
   { articles: ['Orchestra names new conductor', 'New conductor for city orchestra'].map(article) },
-  { articles: ['Storm closes mountain pass', 'Mountain pass shut by storm', 'Snowstorm blocks pass', 'Pass closed as storm hits'].map(article) },
+  {
+    articles: [
+      'Storm closes mountain pass',
+      'Mountain pass shut by storm',
+      'Snowstorm blocks pass',
+      'Pass closed as storm hits',
+    ].map(article),
+  },
 ];
 
 function article(title: string) {
-  return { title, summary: `${title}. Officials said the change takes effect this week after months of planning and debate.`, body: null };
+  return {
+    title,
+    summary: `${title}. Officials said the change takes effect this week after months of planning and debate.`,
+    body: null,
+  };
 }
 
 const fetchedAt = '2025-06-02T00:00:00.000Z';
@@ -45,7 +62,9 @@ describe('generateCorpus', () => {
     // guid = [tag:]host:storyInstance:variant
     const stories = items.map((i) => i.guid!.split(':').at(-2)!);
     const sourcesPerStory = new Map<string, Set<string>>();
-    stories.forEach((story, n) => sourcesPerStory.set(story, (sourcesPerStory.get(story) ?? new Set()).add(items[n]!.sourceId)));
+    stories.forEach((story, n) =>
+      sourcesPerStory.set(story, (sourcesPerStory.get(story) ?? new Set()).add(items[n]!.sourceId)),
+    );
     expect([...sourcesPerStory.values()].some((s) => s.size >= 2)).toBe(true);
     const times = items.map((i) => Date.parse(i.date!));
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(2 * 86_400_000);

@@ -17,7 +17,16 @@ function storeWithStories() {
   const stories: Story[] = [];
   for (let s = 0; s < 12; s++) {
     const day = String(1 + (s % 5)).padStart(2, '0');
-    const members = [makeItem({ id: `i${s}a`, sourceId: 'a', sourceName: 'Outlet A', contentHtml: `<p>${s}</p>`, contentText: `${s}`, authors: ['x'] })];
+    const members = [
+      makeItem({
+        id: `i${s}a`,
+        sourceId: 'a',
+        sourceName: 'Outlet A',
+        contentHtml: `<p>${s}</p>`,
+        contentText: `${s}`,
+        authors: ['x'],
+      }),
+    ];
     if (s % 3 === 0) members.push(makeItem({ id: `i${s}b`, sourceId: 'b', sourceName: 'Outlet B', categories: ['c'] }));
     items.push(...members);
     stories.push({
@@ -30,7 +39,13 @@ function storeWithStories() {
     });
   }
   // A story whose only item is gone: skipped by selectStoryViews, so loadStoryViews must read past it.
-  stories.push({ id: 'zz-empty', members: [{ itemId: 'gone', score: 1, terms: [] }], representativeItemId: 'gone', published: '2026-02-01T00:00:00.000Z', updated: '2026-02-01T00:00:00.000Z' });
+  stories.push({
+    id: 'zz-empty',
+    members: [{ itemId: 'gone', score: 1, terms: [] }],
+    representativeItemId: 'gone',
+    published: '2026-02-01T00:00:00.000Z',
+    updated: '2026-02-01T00:00:00.000Z',
+  });
   store.upsertItems(items, '2026-01-01T00:00:00.000Z');
   store.saveStories(stories, '2026-01-01T00:00:00.000Z');
   return store;
@@ -62,7 +77,11 @@ describe('read paths', () => {
     const store = storeWithStories();
     const ids = ['i0a', 'i0b', 'i7a'];
     expect(store.getItemTexts(ids)).toEqual(store.getItems(ids));
-    expect(store.getItems(ids).map((i) => [i.id, i.contentHtml, i.contentText])).toEqual([['i0a', '', '0'], ['i0b', '', ''], ['i7a', '', '7']]);
+    expect(store.getItems(ids).map((i) => [i.id, i.contentHtml, i.contentText])).toEqual([
+      ['i0a', '', '0'],
+      ['i0b', '', ''],
+      ['i7a', '', '7'],
+    ]);
     store.close();
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Unsupported, evaluate, parseExpr, type ExprView, type PathValue } from '../../../tools/conformance/python-expr.js';
+import {
+  Unsupported,
+  evaluate,
+  parseExpr,
+  type ExprView,
+  type PathValue,
+} from '../../../tools/conformance/python-expr.js';
 
 // A view over a plain object shaped like feedparser's result, with exact equality.
 function view(data: { feed: Record<string, unknown>; entries: unknown[]; bozo: boolean }): ExprView {
@@ -15,7 +21,11 @@ function view(data: { feed: Record<string, unknown>; entries: unknown[]; bozo: b
   };
 }
 
-const result = { feed: { title: 'Example', tags: [{ term: 'a' }, { term: 'b' }] }, entries: [{ title: 'don’t', n: 0 }], bozo: false };
+const result = {
+  feed: { title: 'Example', tags: [{ term: 'a' }, { term: 'b' }] },
+  entries: [{ title: 'don’t', n: 0 }],
+  bozo: false,
+};
 
 describe('evaluate', () => {
   it.each([

@@ -13,6 +13,10 @@ describe('unsafeHtml: inline SVG', () => {
   });
 
   it('accepts plain shapes, a fragment <use> and a presentation animation', () => {
-    expect(unsafeHtml('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"></circle><use xlink:href="#a"></use><animate attributeName="fill" to="red"></animate></svg>')).toEqual([]);
+    expect(
+      unsafeHtml(
+        '<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"></circle><use xlink:href="#a"></use><animate attributeName="fill" to="red"></animate></svg>',
+      ),
+    ).toEqual([]);
   });
 });

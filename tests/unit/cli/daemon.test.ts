@@ -5,7 +5,10 @@ import { createMemoryLogger } from '../../../src/lib/logger.js';
 
 const config = (cron: string) =>
   // Every second, to see several runs within a test: allowed only with allowSubMinute.
-  resolveConfig({ sources: [{ id: 'a', name: 'A', url: 'a.xml' }], schedule: { cron, timezone: 'UTC', allowSubMinute: true } }, '/tmp/storyfeed-daemon/config.json');
+  resolveConfig(
+    { sources: [{ id: 'a', name: 'A', url: 'a.xml' }], schedule: { cron, timezone: 'UTC', allowSubMinute: true } },
+    '/tmp/storyfeed-daemon/config.json',
+  );
 
 describe('startDaemon', () => {
   it('runs at start, then on schedule, never two runs at once, and stop waits for the run in progress', async () => {
@@ -33,10 +36,15 @@ describe('startDaemon', () => {
   it('keeps the schedule going after a failed run', async () => {
     const logger = createMemoryLogger();
     let runs = 0;
-    const daemon = startDaemon(config('* * * * * *'), async () => {
-      runs++;
-      throw new Error('boom');
-    }, logger, { handleSignals: false });
+    const daemon = startDaemon(
+      config('* * * * * *'),
+      async () => {
+        runs++;
+        throw new Error('boom');
+      },
+      logger,
+      { handleSignals: false },
+    );
     await new Promise((r) => setTimeout(r, 2300));
     await daemon.stop();
     expect(runs).toBeGreaterThanOrEqual(2);

@@ -19,7 +19,10 @@ function run(args: string[]): Promise<{ code: number; out: string; err: string }
 
 describe('describeFeed', () => {
   it('decodes, parses and normalises like the pipeline, resolving against the base', () => {
-    const report = describeFeed(Buffer.from(RSS, 'latin1'), { url: 'https://news.example/feed.xml', fetchedAt: '2020-01-01T00:00:00.000Z' });
+    const report = describeFeed(Buffer.from(RSS, 'latin1'), {
+      url: 'https://news.example/feed.xml',
+      fetchedAt: '2020-01-01T00:00:00.000Z',
+    });
     expect(report.decoded.encoding).toBe('windows-1252');
     expect(report.feed).toMatchObject({ title: 'Café & co', url: 'https://news.example/home' });
     expect(report.items[0]).toMatchObject({
@@ -33,21 +36,36 @@ describe('describeFeed', () => {
 
   it('uses the Content-Type charset as the fetch stage passes it', () => {
     const body = Buffer.from('<rss version="2.0"><channel><title>\xe9</title></channel></rss>', 'latin1');
-    expect(describeFeed(body, { url: 'https://x.example/', contentType: 'text/xml; charset=iso-8859-1', fetchedAt: '2020-01-01T00:00:00.000Z' }).feed.title).toBe('é');
+    expect(
+      describeFeed(body, {
+        url: 'https://x.example/',
+        contentType: 'text/xml; charset=iso-8859-1',
+        fetchedAt: '2020-01-01T00:00:00.000Z',
+      }).feed.title,
+    ).toBe('é');
   });
 });
 
 describe('describeFeed: transport headers', () => {
-  const ATOM = '<feed xmlns="http://www.w3.org/2005/Atom"><link href="home"/><entry><title>t</title><link href="a"/></entry></feed>';
+  const ATOM =
+    '<feed xmlns="http://www.w3.org/2005/Atom"><link href="home"/><entry><title>t</title><link href="a"/></entry></feed>';
 
   it('resolves relative links against Content-Location, and reports that base', () => {
-    const report = describeFeed(Buffer.from(ATOM), { url: 'https://feeds.example/x.xml', contentLocation: 'https://site.example/blog/', fetchedAt: '2020-01-01T00:00:00.000Z' });
+    const report = describeFeed(Buffer.from(ATOM), {
+      url: 'https://feeds.example/x.xml',
+      contentLocation: 'https://site.example/blog/',
+      fetchedAt: '2020-01-01T00:00:00.000Z',
+    });
     expect(report.baseUrl).toBe('https://site.example/blog/');
     expect(report.items[0]?.url).toBe('https://site.example/blog/a');
   });
 
   it('takes the language from Content-Language when the feed declares none', () => {
-    const report = describeFeed(Buffer.from(ATOM), { url: 'https://feeds.example/x.xml', contentLanguage: 'en', fetchedAt: '2020-01-01T00:00:00.000Z' });
+    const report = describeFeed(Buffer.from(ATOM), {
+      url: 'https://feeds.example/x.xml',
+      contentLanguage: 'en',
+      fetchedAt: '2020-01-01T00:00:00.000Z',
+    });
     expect(report.feed.language).toBe('en');
     expect(report.items[0]?.language).toBe('en');
   });
@@ -63,11 +81,13 @@ describe('storyfeed parse', () => {
     expect(code).toBe(0);
     const json = JSON.parse(out) as { feed: Record<string, unknown>; items: Record<string, unknown>[] };
     expect(json.feed).toMatchObject({ title: 'Café & co', url: 'https://news.example/home' });
-    expect(json.items.map((item) => [item['url'], item['published'], item['updated']])).toStrictEqual([
+    expect(json.items.map((item) => [item.url, item.published, item.updated])).toStrictEqual([
       ['https://news.example/a/1', '2015-03-27T10:29:00.000Z', null],
       [null, null, null],
     ]);
-    expect(Object.keys(json.items[0] ?? {})).toEqual(expect.arrayContaining(['id', 'title', 'url', 'published', 'updated', 'authors', 'summary', 'content']));
+    expect(Object.keys(json.items[0] ?? {})).toEqual(
+      expect.arrayContaining(['id', 'title', 'url', 'published', 'updated', 'authors', 'summary', 'content']),
+    );
   });
 
   it('without --base, relative URLs stay unresolved against a local file', async () => {

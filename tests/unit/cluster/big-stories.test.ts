@@ -8,11 +8,65 @@ import { makeItem } from '../../support/make-item.js';
 // outlets posting several each, paraphrased so that two headlines often share only a word or two.
 
 const STORIES = [
-  ['federal', 'reserve', 'plosser', 'taper', 'stimulus', 'bond', 'buying', 'weather', 'slowdown', 'yellen', 'inflation', 'rates'],
-  ['malaysia', 'airlines', 'flight', 'missing', 'search', 'jet', 'beijing', 'radar', 'passengers', 'ocean', 'debris', 'boeing'],
-  ['apple', 'iphone', 'samsung', 'patent', 'trial', 'jury', 'court', 'smartphone', 'damages', 'verdict', 'galaxy', 'appeal'],
+  [
+    'federal',
+    'reserve',
+    'plosser',
+    'taper',
+    'stimulus',
+    'bond',
+    'buying',
+    'weather',
+    'slowdown',
+    'yellen',
+    'inflation',
+    'rates',
+  ],
+  [
+    'malaysia',
+    'airlines',
+    'flight',
+    'missing',
+    'search',
+    'jet',
+    'beijing',
+    'radar',
+    'passengers',
+    'ocean',
+    'debris',
+    'boeing',
+  ],
+  [
+    'apple',
+    'iphone',
+    'samsung',
+    'patent',
+    'trial',
+    'jury',
+    'court',
+    'smartphone',
+    'damages',
+    'verdict',
+    'galaxy',
+    'appeal',
+  ],
 ];
-const FILLER = ['says', 'after', 'amid', 'new', 'report', 'officials', 'week', 'markets', 'still', 'sees', 'update', 'latest', 'live', 'analysis'];
+const FILLER = [
+  'says',
+  'after',
+  'amid',
+  'new',
+  'report',
+  'officials',
+  'week',
+  'markets',
+  'still',
+  'sees',
+  'update',
+  'latest',
+  'live',
+  'analysis',
+];
 
 /** A seeded pseudo-random generator (LCG), so the stream is the same on every run. */
 function random(seed: number): () => number {
@@ -51,10 +105,15 @@ function stream(perStory: number, seed = 7): { records: ArticleRecord[]; story: 
 }
 
 /** For each true story: its articles' predicted stories, largest first (count of articles in each). */
-function breakdown(records: readonly ArticleRecord[], truth: Map<string, number>, predicted: Map<string, string>): number[][] {
+function breakdown(
+  records: readonly ArticleRecord[],
+  truth: Map<string, number>,
+  predicted: Map<string, string>,
+): number[][] {
   return STORIES.map((_, s) => {
     const counts = new Map<string, number>();
-    for (const r of records) if (truth.get(r.id) === s) counts.set(predicted.get(r.id)!, (counts.get(predicted.get(r.id)!) ?? 0) + 1);
+    for (const r of records)
+      if (truth.get(r.id) === s) counts.set(predicted.get(r.id)!, (counts.get(predicted.get(r.id)!) ?? 0) + 1);
     return [...counts.values()].sort((a, b) => b - a);
   });
 }
@@ -69,10 +128,13 @@ describe('big stories (story level)', () => {
     for (const p of parts) expect(p[0]).toBeGreaterThanOrEqual(190);
     // No predicted story mixes two true stories.
     const owners = new Map<string, Set<number>>();
-    for (const r of records) owners.set(predicted.get(r.id)!, (owners.get(predicted.get(r.id)!) ?? new Set()).add(story.get(r.id)!));
+    for (const r of records)
+      owners.set(predicted.get(r.id)!, (owners.get(predicted.get(r.id)!) ?? new Set()).add(story.get(r.id)!));
     for (const set of owners.values()) expect(set.size).toBe(1);
     // Several reports of one outlet are in one story.
-    const biggest = [...owners.keys()].map((id) => records.filter((r) => predicted.get(r.id) === id)).sort((a, b) => b.length - a.length)[0]!;
+    const biggest = [...owners.keys()]
+      .map((id) => records.filter((r) => predicted.get(r.id) === id))
+      .sort((a, b) => b.length - a.length)[0]!;
     const perOutlet = new Map<string, number>();
     for (const r of biggest) perOutlet.set(r.outlet!, (perOutlet.get(r.outlet!) ?? 0) + 1);
     expect(Math.max(...perOutlet.values())).toBeGreaterThan(1);
@@ -105,9 +167,19 @@ describe('big stories (story level)', () => {
   it('says why a report joined at the story level: a similarity below 1 and shared words', () => {
     const { records } = stream(80);
     const items: Item[] = records.map((r) =>
-      makeItem({ id: r.id, sourceId: r.outlet!, sourceName: r.outlet!, title: r.title!, published: r.published!, date: r.published! }),
+      makeItem({
+        id: r.id,
+        sourceId: r.outlet!,
+        sourceName: r.outlet!,
+        title: r.title!,
+        published: r.published!,
+        date: r.published!,
+      }),
     );
-    const { changed } = clusterItems({ stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items }, DEFAULT_CLUSTER_OPTIONS);
+    const { changed } = clusterItems(
+      { stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items },
+      DEFAULT_CLUSTER_OPTIONS,
+    );
     const big = [...changed].sort((x, y) => y.members.length - x.members.length)[0]!;
     expect(big.members.length).toBeGreaterThanOrEqual(76);
     expect(big.id).toBe(mintStoryId(big.members[0]!.itemId));

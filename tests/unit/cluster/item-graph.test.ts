@@ -6,7 +6,11 @@ import { makeItem } from '../../support/make-item.js';
 
 describe('weekdayMask', () => {
   it('sets one bit per weekday the headline, summary or body names', () => {
-    const text = itemText({ title: 'Senate votes on Tuesday', summary: 'The debate began on Monday.', contentText: 'A second vote follows on TUESDAY.' });
+    const text = itemText({
+      title: 'Senate votes on Tuesday',
+      summary: 'The debate began on Monday.',
+      contentText: 'A second vote follows on TUESDAY.',
+    });
     expect(weekdayMask(text)).toBe(0b11);
     expect(weekdayMask(itemText({ title: 'Sundays at the museum', summary: 'Someday', contentText: '' }))).toBe(0);
   });
@@ -19,8 +23,16 @@ describe('itemPairs', () => {
   it('marks pairs that name the same weekday and pairs that name only different ones', () => {
     const items = [
       makeItem({ id: 'a', title: 'Valdoria harbour earthquake', summary: 'The quake struck Valdoria on Friday.' }),
-      makeItem({ id: 'b', title: 'Earthquake damages Valdoria harbour', summary: 'Valdoria was hit by a quake on Friday.' }),
-      makeItem({ id: 'c', title: 'Valdoria harbour reopens after earthquake', summary: 'The Valdoria harbour reopened on Monday.' }),
+      makeItem({
+        id: 'b',
+        title: 'Earthquake damages Valdoria harbour',
+        summary: 'Valdoria was hit by a quake on Friday.',
+      }),
+      makeItem({
+        id: 'c',
+        title: 'Valdoria harbour reopens after earthquake',
+        summary: 'The Valdoria harbour reopened on Monday.',
+      }),
     ];
     const corpus = new Corpus();
     corpus.learn(items);
@@ -32,23 +44,32 @@ describe('itemPairs', () => {
     expect(feature('otherDay', pairs.get('0-2')!)).toBe(1);
     // "Valdoria" is a name every item shares; the shorter item's distinct terms set shortLength.
     expect(feature('sharedNames', pairs.get('0-1')!)).toBeGreaterThan(0);
-    expect(feature('shortLength', pairs.get('0-1')!)).toBe(Math.log1p(Math.min(profiles[0]!.all.ids.length, profiles[1]!.all.ids.length)));
+    expect(feature('shortLength', pairs.get('0-1')!)).toBe(
+      Math.log1p(Math.min(profiles[0]!.all.ids.length, profiles[1]!.all.ids.length)),
+    );
   });
 });
-
 
 const HOUR = 3_600_000;
 const windowOptions = { neighbours: 5, windowMs: 72 * HOUR, rivalFloor: 0.3 };
 
 /** A profile over term ids (all of them query terms), equal weights. */
 function profile(id: string, time: number | null, terms: number[]): ItemProfile {
-  const vec = sparse(terms, terms.map(() => 1));
+  const vec = sparse(
+    terms,
+    terms.map(() => 1),
+  );
   return { id, source: id, time, days: 0, all: vec, title: vec, ents: sparse([], []), query: Int32Array.from(terms) };
 }
 
 describe('nearestItems', () => {
   it('finds only the items in the window (and undated ones) for a dated item', () => {
-    const profiles = [profile('a', 0, [1, 2, 3]), profile('near', 10 * HOUR, [1, 2, 3]), profile('far', 100 * HOUR, [1, 2, 3]), profile('undated', null, [1, 2, 4])];
+    const profiles = [
+      profile('a', 0, [1, 2, 3]),
+      profile('near', 10 * HOUR, [1, 2, 3]),
+      profile('far', 100 * HOUR, [1, 2, 3]),
+      profile('undated', null, [1, 2, 4]),
+    ];
     const near = nearestItems(profiles, windowOptions);
     expect([...near[0]!.items].map((i) => profiles[i]!.id)).toEqual(['near', 'undated']);
     expect([...near[2]!.items].map((i) => profiles[i]!.id)).toEqual(['undated']);

@@ -63,7 +63,8 @@ function table(
     query: new Int32Array(0),
     queryAt: new Int32Array(items + 1),
   };
-  // Groups of one to three items of one topic, as the pair level leaves them; the first tenth are earlier runs' stories.
+  // Groups of one to three items of one topic, as the pair level leaves them; the first tenth are earlier runs'
+  // stories.
   const groups: Group[] = [];
   for (let i = 0; i < items; ) {
     const size = 1 + Math.floor(rnd() * 3);

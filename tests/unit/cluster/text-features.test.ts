@@ -20,7 +20,10 @@ function referenceTokenize(text: string, limit = Infinity): Token[] {
       }
     }
     prevEnd = start + raw.length;
-    const word = raw.toLowerCase().replace(/['’]s$/u, '').replace(/['’]/gu, '');
+    const word = raw
+      .toLowerCase()
+      .replace(/['’]s$/u, '')
+      .replace(/['’]/gu, '');
     if (word.length === 0) continue;
     out.push({ word, capital: /^\p{Lu}/u.test(raw), initial });
   }
@@ -61,7 +64,12 @@ describe('tokenize', () => {
 
 describe('Corpus', () => {
   it('counts the same terms, in the same order, as itemTermCounts', () => {
-    const items = TRICKY.map((text, i) => ({ id: `i${i}`, title: text.slice(0, 30), summary: text, contentText: `${text} ${text}` }));
+    const items = TRICKY.map((text, i) => ({
+      id: `i${i}`,
+      title: text.slice(0, 30),
+      summary: text,
+      contentText: `${text} ${text}`,
+    }));
     const corpus = new Corpus();
     corpus.learn(items);
     for (const item of items) {
@@ -71,7 +79,12 @@ describe('Corpus', () => {
   });
 
   it('keeps the digests of the items retained as they were, while it forgets others and learns more', () => {
-    const items = TRICKY.map((text, i) => ({ id: `i${i}`, title: text.slice(0, 30), summary: text, contentText: `${text} ${text}` }));
+    const items = TRICKY.map((text, i) => ({
+      id: `i${i}`,
+      title: text.slice(0, 30),
+      summary: text,
+      contentText: `${text} ${text}`,
+    }));
     const corpus = new Corpus();
     corpus.learn(items.slice(0, 4));
     const counts = (id: string) => [...corpus.termCounts(id)!].map(([t, c]) => [corpus.termName(t), c]);
@@ -86,7 +99,12 @@ describe('Corpus', () => {
   });
 
   it('gives the same profiles in a table as one by one', () => {
-    const items = TRICKY.map((text, i) => ({ id: `i${i}`, title: text.slice(0, 30), summary: text, contentText: `${text} ${text}` }));
+    const items = TRICKY.map((text, i) => ({
+      id: `i${i}`,
+      title: text.slice(0, 30),
+      summary: text,
+      contentText: `${text} ${text}`,
+    }));
     const corpus = new Corpus();
     corpus.learn(items);
     const times = items.map((_, i) => (i % 2 === 0 ? null : 1_000 * i));
@@ -102,7 +120,10 @@ describe('Corpus', () => {
   });
 
   it('forgets the items it is not told to retain: IDF is then that of the items kept', () => {
-    const item = (id: string, title: string) => ({ id, title, summary: '', contentText: '', sourceId: 's', url: null } as unknown as Parameters<Corpus['profile']>[0]);
+    const item = (id: string, title: string) =>
+      ({ id, title, summary: '', contentText: '', sourceId: 's', url: null }) as unknown as Parameters<
+        Corpus['profile']
+      >[0];
     const a = item('a', 'harbour lighthouse storm');
     const b = item('b', 'harbour railway budget');
     const c = item('c', 'lighthouse railway storm');
@@ -112,7 +133,8 @@ describe('Corpus', () => {
     kept.retain(new Set(['a', 'b']));
     const fresh = new Corpus();
     fresh.learn([a, b]);
-    const named = (p: ReturnType<Corpus['profile']>, corpus: Corpus) => [...p.all.ids].map((id, i) => [corpus.termName(id), p.all.w[i]]);
+    const named = (p: ReturnType<Corpus['profile']>, corpus: Corpus) =>
+      [...p.all.ids].map((id, i) => [corpus.termName(id), p.all.w[i]]);
     expect(named(kept.profile(a, 's', null), kept)).toEqual(named(fresh.profile(a, 's', null), fresh));
     // With c counted, "lighthouse" and "storm" were as common as "harbour": the weights did change.
     expect([...before.w]).not.toEqual([...kept.profile(a, 's', null).all.w]);

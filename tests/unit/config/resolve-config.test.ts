@@ -33,15 +33,21 @@ describe('resolveConfig', () => {
     expect(c.fetch.maxBytes).toBe(10 * 1024 * 1024);
     // No guessed project URL (#14.12): the contact URL appears only when the operator sets fetch.contactUrl.
     expect(c.fetch.userAgent).toMatch(/^storyfeed\/\d+\.\d+\.\d+$/);
-    expect(resolveConfig({ ...minimal(), fetch: { contactUrl: 'mailto:ops@example.org' } }, '/etc/storyfeed/config.json').fetch.userAgent).toMatch(
-      /^storyfeed\/\d+\.\d+\.\d+ \(\+mailto:ops@example\.org\)$/,
-    );
+    expect(
+      resolveConfig({ ...minimal(), fetch: { contactUrl: 'mailto:ops@example.org' } }, '/etc/storyfeed/config.json')
+        .fetch.userAgent,
+    ).toMatch(/^storyfeed\/\d+\.\d+\.\d+ \(\+mailto:ops@example\.org\)$/);
     expect(c.cluster.windowHours).toBe(72);
   });
 
   it('keeps http(s) source URLs and converts file: URLs to paths', () => {
     const c = resolveConfig(
-      { sources: [{ id: 'h', name: 'H', url: 'https://example.org/feed.xml' }, { id: 'f', name: 'F', url: 'file:///data/f.xml' }] },
+      {
+        sources: [
+          { id: 'h', name: 'H', url: 'https://example.org/feed.xml' },
+          { id: 'f', name: 'F', url: 'file:///data/f.xml' },
+        ],
+      },
       '/x/config.json',
     );
     expect(c.sources.map((s) => s.url)).toEqual(['https://example.org/feed.xml', '/data/f.xml']);
@@ -49,10 +55,22 @@ describe('resolveConfig', () => {
 
   it.each([
     [{ sources: [] }, ['sources: must list at least one source']],
-    [{ sources: [{ id: 'a', name: 'A', url: 'ftp://x/y' }] }, ['sources[0].url: must be an http(s) URL or a file path']],
-    [{ sources: [{ id: 'Bad Id', name: 'A', url: 'a.xml' }] }, [expect.stringMatching(/^sources\[0\]\.id: must be 1-64 characters/)]],
-    [{ ...minimal(), schedule: { cron: 'every day' } }, [expect.stringMatching(/^schedule\.cron: is not a valid cron expression/)]],
-    [{ ...minimal(), schedule: { timezone: 'Mars/Olympus' } }, [expect.stringMatching(/^schedule\.timezone: is not a known IANA time zone/)]],
+    [
+      { sources: [{ id: 'a', name: 'A', url: 'ftp://x/y' }] },
+      ['sources[0].url: must be an http(s) URL or a file path'],
+    ],
+    [
+      { sources: [{ id: 'Bad Id', name: 'A', url: 'a.xml' }] },
+      [expect.stringMatching(/^sources\[0\]\.id: must be 1-64 characters/)],
+    ],
+    [
+      { ...minimal(), schedule: { cron: 'every day' } },
+      [expect.stringMatching(/^schedule\.cron: is not a valid cron expression/)],
+    ],
+    [
+      { ...minimal(), schedule: { timezone: 'Mars/Olympus' } },
+      [expect.stringMatching(/^schedule\.timezone: is not a known IANA time zone/)],
+    ],
     [{ ...minimal(), output: { maxStories: 0 } }, [expect.stringMatching(/^output\.maxStories: /)]],
     [{ ...minimal(), outptu: {} }, ['(root): unknown key "outptu"']],
   ])('reports %j as %j', (raw, expected) => {
@@ -80,9 +98,18 @@ describe('resolveConfig sanity (issue #15)', () => {
   it.each([
     [{ ...minimal(), store: { retentionDays: 1e-300 } }, ['store.retentionDays: must be at least 1 (day)']],
     [{ ...minimal(), store: { retentionDays: 0.5 } }, ['store.retentionDays: must be at least 1 (day)']],
-    [{ ...minimal(), schedule: { cron: '* * * * * *' } }, [expect.stringMatching(/^schedule\.cron: fires more than once a minute \(seconds field "\*"\).*allowSubMinute/)]],
-    [{ ...minimal(), schedule: { cron: '*/10 * * * * *' } }, [expect.stringMatching(/^schedule\.cron: fires more than once a minute/)]],
-    [{ ...minimal(), schedule: { cron: '0,30 * * * * *' } }, [expect.stringMatching(/^schedule\.cron: fires more than once a minute/)]],
+    [
+      { ...minimal(), schedule: { cron: '* * * * * *' } },
+      [expect.stringMatching(/^schedule\.cron: fires more than once a minute \(seconds field "\*"\).*allowSubMinute/)],
+    ],
+    [
+      { ...minimal(), schedule: { cron: '*/10 * * * * *' } },
+      [expect.stringMatching(/^schedule\.cron: fires more than once a minute/)],
+    ],
+    [
+      { ...minimal(), schedule: { cron: '0,30 * * * * *' } },
+      [expect.stringMatching(/^schedule\.cron: fires more than once a minute/)],
+    ],
   ])('reports %j as %j', (raw, expected) => {
     expect(problemsOf(raw)).toEqual(expected);
   });
@@ -136,13 +163,26 @@ describe('loadConfig', () => {
 });
 
 describe('applyEnv', () => {
-  const schema = z.strictObject({ sources: z.array(z.unknown()), demo: z.strictObject({ on: z.boolean().default(false), n: z.number().default(1), s: z.string().optional() }).prefault({}) });
+  const schema = z.strictObject({
+    sources: z.array(z.unknown()),
+    demo: z
+      .strictObject({ on: z.boolean().default(false), n: z.number().default(1), s: z.string().optional() })
+      .prefault({}),
+  });
 
-  it('reads numbers, booleans and strings by the schema\'s type, and names a bad value by its variable', () => {
-    const { raw, problems } = applyEnv({ sources: [] }, { STORYFEED_DEMO_ON: 'true', STORYFEED_DEMO_N: '7', STORYFEED_DEMO_S: 'x' }, schema);
+  it("reads numbers, booleans and strings by the schema's type, and names a bad value by its variable", () => {
+    const { raw, problems } = applyEnv(
+      { sources: [] },
+      { STORYFEED_DEMO_ON: 'true', STORYFEED_DEMO_N: '7', STORYFEED_DEMO_S: 'x' },
+      schema,
+    );
     expect(problems).toEqual([]);
     expect(raw).toEqual({ sources: [], demo: { on: true, n: 7, s: 'x' } });
-    expect(applyEnv({}, { STORYFEED_DEMO_ON: 'yes' }, schema).problems).toEqual(['STORYFEED_DEMO_ON: must be true or false, got "yes"']);
-    expect(applyEnv({}, { STORYFEED_DEMO_N: '7 items' }, schema).problems).toEqual(['STORYFEED_DEMO_N: must be a number, got "7 items"']);
+    expect(applyEnv({}, { STORYFEED_DEMO_ON: 'yes' }, schema).problems).toEqual([
+      'STORYFEED_DEMO_ON: must be true or false, got "yes"',
+    ]);
+    expect(applyEnv({}, { STORYFEED_DEMO_N: '7 items' }, schema).problems).toEqual([
+      'STORYFEED_DEMO_N: must be a number, got "7 items"',
+    ]);
   });
 });

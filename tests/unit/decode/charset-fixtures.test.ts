@@ -20,7 +20,13 @@ describe('charsets from fixture bytes, fetched over HTTP', () => {
     ['rss2-iso-8859-2.xml', 'application/rss+xml', 'Zażółć gęślą jaźń', 'ISO-8859-2', 'prolog'],
     ['rss2-iso-8859-5.xml', 'application/rss+xml', 'Новости дня', 'ISO-8859-5', 'prolog'],
     ['rss2-koi8-r.xml', 'application/rss+xml', 'Новости дня', 'KOI8-R', 'prolog'],
-    ['rss2-no-prolog-http-charset-koi8-r.xml', 'application/rss+xml; charset="KOI8-R"', 'Новости дня', 'KOI8-R', 'http'],
+    [
+      'rss2-no-prolog-http-charset-koi8-r.xml',
+      'application/rss+xml; charset="KOI8-R"',
+      'Новости дня',
+      'KOI8-R',
+      'http',
+    ],
     ['rss2-koi8-r.xml', 'application/rss+xml; charset=koi8-r', 'Новости дня', 'KOI8-R', 'http'],
     ['rss2-shift-jis.xml', 'application/rss+xml', '日本語のニュース ①', 'Shift_JIS', 'prolog'],
     ['rss2-gb2312.xml', 'application/rss+xml', '中文新闻', 'GBK', 'prolog'],
@@ -29,8 +35,14 @@ describe('charsets from fixture bytes, fetched over HTTP', () => {
   ])('%s served as %s', async (file, contentType, expected, encoding, encodingSource) => {
     const bytes = fixture(file);
     const { base } = await serve((_req, res) => res.writeHead(200, { 'Content-Type': contentType }).end(bytes));
-    const doc = await fetchSource({ id: 's', url: `${base}/feed` }, { timeoutMs: 5_000, maxBytes: 100_000, userAgent: 't' });
-    const decoded = decodeBytes(doc.body, { contentType: doc.headers['content-type']!, ...(doc.contentTypeCharset ? { contentTypeCharset: doc.contentTypeCharset } : {}) });
+    const doc = await fetchSource(
+      { id: 's', url: `${base}/feed` },
+      { timeoutMs: 5_000, maxBytes: 100_000, userAgent: 't' },
+    );
+    const decoded = decodeBytes(doc.body, {
+      contentType: doc.headers['content-type']!,
+      ...(doc.contentTypeCharset ? { contentTypeCharset: doc.contentTypeCharset } : {}),
+    });
     expect(title(decoded.text)).toBe(expected);
     expect(decoded).toMatchObject({ encoding, encodingSource });
   });

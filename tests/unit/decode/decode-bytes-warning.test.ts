@@ -9,7 +9,9 @@ describe('findEncodingWarning', () => {
   });
 
   it('names an unknown encoding in the XML declaration', () => {
-    expect(findEncodingWarning(bytes('<?xml version="1.0" encoding="bogus"?><rss/>'))).toMatch(/unknown encoding "bogus"/);
+    expect(findEncodingWarning(bytes('<?xml version="1.0" encoding="bogus"?><rss/>'))).toMatch(
+      /unknown encoding "bogus"/,
+    );
   });
 
   it('names an unknown charset in Content-Type', () => {
@@ -21,7 +23,9 @@ describe('findEncodingWarning', () => {
   });
 
   it('flags bytes that are not UTF-8 in a UTF-8 document', () => {
-    expect(findEncodingWarning(new Uint8Array([0x3c, 0x72, 0x73, 0x73, 0x3e, 0xff, 0x3c, 0x2f, 0x72, 0x73, 0x73, 0x3e]))).toMatch(/invalid in UTF-8/);
+    expect(
+      findEncodingWarning(new Uint8Array([0x3c, 0x72, 0x73, 0x73, 0x3e, 0xff, 0x3c, 0x2f, 0x72, 0x73, 0x73, 0x3e])),
+    ).toMatch(/invalid in UTF-8/);
   });
 
   it('accepts a single-quoted charset label (and decodeBytes uses it)', () => {

@@ -5,7 +5,8 @@ import { decodeBytes, demoronize, demoronizeUtf8 } from '../../../src/decode/dec
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const concat = (...parts: (Uint8Array | string)[]): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
-const xmlIn = (encodingLabel: string, body: string) => `<?xml version="1.0" encoding="${encodingLabel}"?><t>${body}</t>`;
+const xmlIn = (encodingLabel: string, body: string) =>
+  `<?xml version="1.0" encoding="${encodingLabel}"?><t>${body}</t>`;
 
 describe('decodeBytes: byte order marks', () => {
   it('strips a UTF-8 BOM and reports it', () => {
@@ -47,17 +48,29 @@ describe('decodeBytes: sniffed UTF-16/32 without BOM', () => {
     ['UTF-32BE', 'utf32be'],
   ])('recognises <?xml in %s', (name, codec) => {
     const doc = decodeBytes(iconv.encode(xmlIn('UTF-16', 'Ελληνικά'), codec));
-    expect(doc).toEqual({ text: '<?xml version="1.0" encoding="UTF-16"?><t>Ελληνικά</t>', encoding: name, encodingSource: 'sniffed' });
+    expect(doc).toEqual({
+      text: '<?xml version="1.0" encoding="UTF-16"?><t>Ελληνικά</t>',
+      encoding: name,
+      encodingSource: 'sniffed',
+    });
   });
 
   it('lets a byte-order-less utf-16 HTTP label take the sniffed byte order', () => {
     const doc = decodeBytes(iconv.encode(xmlIn('UTF-16', 'ok'), 'utf16be'), { contentTypeCharset: 'utf-16' });
-    expect(doc).toMatchObject({ text: '<?xml version="1.0" encoding="UTF-16"?><t>ok</t>', encoding: 'UTF-16BE', encodingSource: 'http' });
+    expect(doc).toMatchObject({
+      text: '<?xml version="1.0" encoding="UTF-16"?><t>ok</t>',
+      encoding: 'UTF-16BE',
+      encodingSource: 'http',
+    });
   });
 
   it('ignores an ASCII-compatible HTTP label on a body spelt in UTF-16', () => {
     const doc = decodeBytes(iconv.encode(xmlIn('UTF-16', 'ok'), 'utf16le'), { contentTypeCharset: 'iso-8859-1' });
-    expect(doc).toMatchObject({ text: '<?xml version="1.0" encoding="UTF-16"?><t>ok</t>', encoding: 'UTF-16LE', encodingSource: 'sniffed' });
+    expect(doc).toMatchObject({
+      text: '<?xml version="1.0" encoding="UTF-16"?><t>ok</t>',
+      encoding: 'UTF-16LE',
+      encodingSource: 'sniffed',
+    });
   });
 
   it('ignores a UTF-16 HTTP label on single-byte markup', () => {
@@ -123,18 +136,21 @@ describe('decodeBytes: precedence between HTTP, prolog and default', () => {
   it('uses the prolog when there is no HTTP charset', () => {
     const body = concat(xmlIn('windows-1252', ''), bytes(0x93, 0x94));
     const doc = decodeBytes(body, { contentType: 'application/xml' });
-    expect(doc).toEqual({ text: xmlIn('windows-1252', '') + '“”', encoding: 'windows-1252', encodingSource: 'prolog' });
+    expect(doc).toEqual({ text: `${xmlIn('windows-1252', '')}“”`, encoding: 'windows-1252', encodingSource: 'prolog' });
   });
 
   it('reads a single-quoted prolog encoding followed by standalone', () => {
     const body = concat("<?xml version='1.0' encoding='KOI8-R' standalone='yes'?><t>", bytes(0xcd, 0xc9, 0xd2), '</t>');
-    expect(decodeBytes(body)).toMatchObject({ text: "<?xml version='1.0' encoding='KOI8-R' standalone='yes'?><t>мир</t>", encodingSource: 'prolog' });
+    expect(decodeBytes(body)).toMatchObject({
+      text: "<?xml version='1.0' encoding='KOI8-R' standalone='yes'?><t>мир</t>",
+      encodingSource: 'prolog',
+    });
   });
 
   it('lets a bogus HTTP label fall through to the prolog', () => {
     const body = concat(xmlIn('windows-1252', ''), bytes(0x80));
     const doc = decodeBytes(body, { contentTypeCharset: 'x-made-up-charset' });
-    expect(doc).toEqual({ text: xmlIn('windows-1252', '') + '€', encoding: 'windows-1252', encodingSource: 'prolog' });
+    expect(doc).toEqual({ text: `${xmlIn('windows-1252', '')}€`, encoding: 'windows-1252', encodingSource: 'prolog' });
   });
 
   it.each(['base64', 'hex', 'binary', 'utf-7'])('does not treat the non-WHATWG label %s as an encoding', (label) => {
@@ -191,7 +207,9 @@ describe('decodeBytes: JSON', () => {
   });
 
   it('still honours a BOM on JSON', () => {
-    const doc = decodeBytes(concat(bytes(0xff, 0xfe), Buffer.from(json, 'utf16le')), { contentType: 'application/json' });
+    const doc = decodeBytes(concat(bytes(0xff, 0xfe), Buffer.from(json, 'utf16le')), {
+      contentType: 'application/json',
+    });
     expect(doc).toEqual({ text: json, encoding: 'UTF-16LE', encodingSource: 'bom' });
   });
 
@@ -202,13 +220,23 @@ describe('decodeBytes: JSON', () => {
 
   it('treats XML served with a JSON Content-Type as XML', () => {
     const body = concat(xmlIn('windows-1252', ''), bytes(0x80));
-    expect(decodeBytes(body, { contentType: 'application/json' }).text).toBe(xmlIn('windows-1252', '') + '€');
+    expect(decodeBytes(body, { contentType: 'application/json' }).text).toBe(`${xmlIn('windows-1252', '')}€`);
   });
 });
 
 describe('decodeBytes: C1 controls are windows-1252 text', () => {
   it('turns U+0092 written as UTF-8 into a right single quote, and leaves undefined positions alone', () => {
-    const bytes = new Uint8Array([...Buffer.from('<x>don'), 0xc2, 0x92, ...Buffer.from('t '), 0xc2, 0x80, 0xc2, 0x81, ...Buffer.from('</x>')]);
+    const bytes = new Uint8Array([
+      ...Buffer.from('<x>don'),
+      0xc2,
+      0x92,
+      ...Buffer.from('t '),
+      0xc2,
+      0x80,
+      0xc2,
+      0x81,
+      ...Buffer.from('</x>'),
+    ]);
     expect(decodeBytes(bytes).text).toBe('<x>don’t €\u0081</x>');
   });
 
@@ -220,11 +248,19 @@ describe('decodeBytes: C1 controls are windows-1252 text', () => {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;
       return state >>> 8;
     };
-    const interesting = [0xc2, 0xc2, 0x80, 0x81, 0x92, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x3c, 0x61];
+    const interesting = [
+      0xc2, 0xc2, 0x80, 0x81, 0x92, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x3c,
+      0x61,
+    ];
     const mismatches: string[] = [];
     for (let n = 0; n < 30000; n++) {
-      const body = Buffer.from(Uint8Array.from({ length: 1 + (next() % 12) }, () => (next() % 4 === 0 ? next() % 256 : interesting[next() % interesting.length]!)));
-      if (iconv.decode(demoronizeUtf8(body), 'utf8') !== demoronize(iconv.decode(body, 'utf8'))) mismatches.push(body.toString('hex'));
+      const body = Buffer.from(
+        Uint8Array.from({ length: 1 + (next() % 12) }, () =>
+          next() % 4 === 0 ? next() % 256 : interesting[next() % interesting.length]!,
+        ),
+      );
+      if (iconv.decode(demoronizeUtf8(body), 'utf8') !== demoronize(iconv.decode(body, 'utf8')))
+        mismatches.push(body.toString('hex'));
     }
     expect(mismatches).toEqual([]);
     const plain = Buffer.from('a\u00a0b é', 'utf8');

@@ -1,7 +1,6 @@
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fetchSource, HttpStatusError } from '../../../src/fetch/fetch-source.js';
-import { FetchError } from '../../../src/lib/errors.js';
 import { fetchError, options, serve, timers } from '../../support/loopback.js';
 
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>';
@@ -12,7 +11,12 @@ describe('conditional GET', () => {
       res.writeHead(304, { ETag: '"v2"' });
       res.end();
     });
-    const doc = await fetchSource({ id: 's', url: `${base}/feed` }, options(), {}, { etag: '"v1"', lastModified: 'Wed, 21 Oct 2015 07:28:00 GMT' });
+    const doc = await fetchSource(
+      { id: 's', url: `${base}/feed` },
+      options(),
+      {},
+      { etag: '"v1"', lastModified: 'Wed, 21 Oct 2015 07:28:00 GMT' },
+    );
     expect(requests[0]?.headers['if-none-match']).toBe('"v1"');
     expect(requests[0]?.headers['if-modified-since']).toBe('Wed, 21 Oct 2015 07:28:00 GMT');
     expect(doc.status).toBe(304);
@@ -48,7 +52,9 @@ describe('limits', () => {
   it('ends with fetch/headers-timeout when headers never come, before the total budget', async () => {
     const { base } = await serve(() => undefined);
     const t0 = Date.now();
-    const error = await fetchError(fetchSource({ id: 's', url: `${base}/hang` }, options({ headersTimeoutMs: 200, timeoutMs: 4_000 })));
+    const error = await fetchError(
+      fetchSource({ id: 's', url: `${base}/hang` }, options({ headersTimeoutMs: 200, timeoutMs: 4_000 })),
+    );
     expect(error.code).toBe('fetch/headers-timeout');
     expect(Date.now() - t0).toBeLessThan(4_000); // the total budget never came into play
   });
@@ -60,7 +66,9 @@ describe('limits', () => {
       timers.push(setInterval(() => res.write(' '), 20)); // headers fast, body forever
     });
     const t0 = Date.now();
-    const error = await fetchError(fetchSource({ id: 's', url: `${base}/drip` }, options({ headersTimeoutMs: 100, timeoutMs: 400 })));
+    const error = await fetchError(
+      fetchSource({ id: 's', url: `${base}/drip` }, options({ headersTimeoutMs: 100, timeoutMs: 400 })),
+    );
     expect(error.code).toBe('fetch/timeout');
     expect(Date.now() - t0).toBeLessThan(400 + 3_000);
   });
@@ -108,14 +116,18 @@ describe('redirects', () => {
   });
 
   it('detects a loop', async () => {
-    const { base, requests } = await serve((req, res) => res.writeHead(302, { Location: req.url === '/x' ? '/y' : '/x' }).end());
+    const { base, requests } = await serve((req, res) =>
+      res.writeHead(302, { Location: req.url === '/x' ? '/y' : '/x' }).end(),
+    );
     const error = await fetchError(fetchSource({ id: 's', url: `${base}/x` }, options()));
     expect(error.code).toBe('fetch/redirect-loop');
     expect(requests).toHaveLength(2);
   });
 
   it('gives up after maxRedirects hops', async () => {
-    const { base, requests } = await serve((req, res) => res.writeHead(307, { Location: `/n${Number((req.url ?? '/n0').slice(2)) + 1}` }).end());
+    const { base, requests } = await serve((req, res) =>
+      res.writeHead(307, { Location: `/n${Number((req.url ?? '/n0').slice(2)) + 1}` }).end(),
+    );
     const error = await fetchError(fetchSource({ id: 's', url: `${base}/n0` }, options({ maxRedirects: 5 })));
     expect(error.code).toBe('fetch/too-many-redirects');
     expect(requests).toHaveLength(6);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FetchError } from '../../../src/lib/errors.js';
 import { decodeBytes } from '../../../src/decode/decode-bytes.js';
 import { fetchSource } from '../../../src/fetch/fetch-source.js';
 import { fetchError, options, serve, timers } from '../../support/loopback.js';
@@ -100,10 +99,15 @@ describe('fetchSource: HTTP', () => {
 
   it('sends the configured User-Agent and a feed-first Accept header', async () => {
     const { base, requests } = await serve((_req, res) => res.end('<rss/>'));
-    await fetchSource({ id: 's', url: `${base}/feed` }, options({ userAgent: 'storyfeed/9.9 (+https://example.invalid/bot)' }));
+    await fetchSource(
+      { id: 's', url: `${base}/feed` },
+      options({ userAgent: 'storyfeed/9.9 (+https://example.invalid/bot)' }),
+    );
     expect(requests[0]?.method).toBe('GET');
     expect(requests[0]?.headers['user-agent']).toBe('storyfeed/9.9 (+https://example.invalid/bot)');
-    expect(requests[0]?.headers.accept).toMatch(/^application\/atom\+xml, application\/rss\+xml, application\/feed\+json,/);
+    expect(requests[0]?.headers.accept).toMatch(
+      /^application\/atom\+xml, application\/rss\+xml, application\/feed\+json,/,
+    );
   });
 
   it.each([
@@ -238,7 +242,9 @@ describe('fetchSource: injected fetch', () => {
         headers: { 'Content-Type': 'application/feed+json' },
       });
     }) as typeof fetch;
-    const doc = await fetchSource({ id: 's', url: 'https://example.invalid/feed.json' }, options(), { fetch: fakeFetch });
+    const doc = await fetchSource({ id: 's', url: 'https://example.invalid/feed.json' }, options(), {
+      fetch: fakeFetch,
+    });
     expect(calls).toEqual(['https://example.invalid/feed.json']);
     expect(doc.url).toBe('https://example.invalid/feed.json');
     expect(doc.headers['content-type']).toBe('application/feed+json');

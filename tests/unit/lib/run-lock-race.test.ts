@@ -19,7 +19,11 @@ type Attempt = { won: boolean; overlap?: boolean; code?: string };
 
 /** Starts a contender; `tried` settles with its attempt, `exited` when it has released and ended. */
 function contend(dir: string, lockPath: string, goAt: number): { tried: Promise<Attempt>; exited: Promise<void> } {
-  const child = spawn(process.execPath, [CONTENDER, DIST_LOCK, lockPath, join(dir, 'inside'), String(goAt), join(dir, 'release')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [CONTENDER, DIST_LOCK, lockPath, join(dir, 'inside'), String(goAt), join(dir, 'release')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -30,7 +34,9 @@ function contend(dir: string, lockPath: string, goAt: number): { tried: Promise<
     });
     child.on('exit', (code) => reject(new Error(`contender exited ${code} before trying: ${err}`)));
   });
-  const exited = new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`contender exited ${code}: ${err}`)))));
+  const exited = new Promise<void>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`contender exited ${code}: ${err}`)))),
+  );
   return { tried, exited };
 }
 
@@ -44,7 +50,8 @@ describe('run lock race between processes', () => {
         mkdirSync(join(dir, 'state'));
         const lockPath = join(dir, 'state', 'storyfeed.db.lock');
         // A lock left by a killed run: its pid is not running.
-        if (stale) writeFileSync(lockPath, JSON.stringify({ pid: 2 ** 22 + 4321, startedAt: '2026-01-01T00:00:00.000Z' }));
+        if (stale)
+          writeFileSync(lockPath, JSON.stringify({ pid: 2 ** 22 + 4321, startedAt: '2026-01-01T00:00:00.000Z' }));
         // Start-up of node takes ~100 ms under load: the moment is set far enough ahead for all to be waiting.
         const goAt = Date.now() + 600;
         const contenders = Array.from({ length: PROCESSES }, () => contend(dir, lockPath, goAt));
@@ -55,7 +62,10 @@ describe('run lock race between processes', () => {
         overlaps.push(results.filter((r) => r.overlap).length);
         for (const r of results) if (!r.won) expect(r.code).toBe('lock/held');
       }
-      expect(overlaps.every((n) => n === 0), `rounds with two holders at once: ${overlaps.join(',')}`).toBe(true);
+      expect(
+        overlaps.every((n) => n === 0),
+        `rounds with two holders at once: ${overlaps.join(',')}`,
+      ).toBe(true);
       expect(winners).toEqual(Array.from({ length: ROUNDS }, () => 1));
     }, 60_000);
   }

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { collapseWhitespace, decodeEntities, htmlToText, textFromParsed, unwrapCdata } from '../../../src/normalize/html-to-text.js';
+import {
+  collapseWhitespace,
+  decodeEntities,
+  htmlToText,
+  textFromParsed,
+  unwrapCdata,
+} from '../../../src/normalize/html-to-text.js';
 import type { ParsedText } from '../../../src/model.js';
 
 describe('htmlToText', () => {
   const cases: [name: string, html: string, want: string][] = [
     ['plain text passes through', 'Hello world', 'Hello world'],
-    ['named entities', 'Tom &amp; Jerry &lt;3 &quot;cheese&quot; &eacute;t&eacute; &hellip;', 'Tom & Jerry <3 "cheese" été …'],
-    ['numeric entities', '&#8220;Quoted&#8221; &#x2014; &#39;s', '\u201cQuoted\u201d \u2014 \'s'],
+    [
+      'named entities',
+      'Tom &amp; Jerry &lt;3 &quot;cheese&quot; &eacute;t&eacute; &hellip;',
+      'Tom & Jerry <3 "cheese" été …',
+    ],
+    ['numeric entities', '&#8220;Quoted&#8221; &#x2014; &#39;s', "\u201cQuoted\u201d \u2014 's"],
     ['entity without semicolon (HTML legacy)', 'AT&ampT &copy 2015', 'AT&T © 2015'],
     ['nbsp collapses like a space', 'a&nbsp;&nbsp; b', 'a b'],
     ['nested inline tags join without spaces', '<p>Un<b>bel<i>iev</i>able</b></p>', 'Unbelievable'],
@@ -39,7 +49,11 @@ describe('textFromParsed', () => {
     ['text: markup is literal, not stripped', make('Use <b> for bold', 'text'), 'Use <b> for bold'],
     ['text: double-escaped entities decoded', make('AT&amp;T &lt;3', 'text'), 'AT&T <3'],
     ['text: whitespace collapsed', make('  two\n lines ', 'text'), 'two lines'],
-    ['text decoded from base64 (verbatim): entities are literal', { value: 'History of &lt;blink&gt;', type: 'text', verbatim: true }, 'History of &lt;blink&gt;'],
+    [
+      'text decoded from base64 (verbatim): entities are literal',
+      { value: 'History of &lt;blink&gt;', type: 'text', verbatim: true },
+      'History of &lt;blink&gt;',
+    ],
     ['html: tags stripped', make('<p>Hello <em>there</em></p>', 'html'), 'Hello there'],
     ['html: escaped markup after XML decoding', make('Fish &amp; <b>Chips</b>', 'html'), 'Fish & Chips'],
     ['xhtml: tags stripped', make('<div xmlns="http://www.w3.org/1999/xhtml"><p>X</p></div>', 'xhtml'), 'X'],
@@ -55,10 +69,12 @@ describe('helpers', () => {
 
   it('collapseWhitespace equals replacing every \\s+ run by one space (it skips lone spaces only)', () => {
     const spaces = [' ', '\t', '\n', '\u00a0', '\u2028', '\u3000', '\ufeff', 'x', 'yz'];
-    // Every string of up to 4 pieces from `spaces`: lone and repeated spaces of each kind, between words and at the ends.
+    // Every string of up to 4 pieces from `spaces`: lone and repeated spaces of each kind, between words and at the
+    // ends.
     let strings = [''];
     for (let n = 0; n < 4; n++) strings = strings.flatMap((s) => spaces.map((p) => s + p));
-    for (const text of strings) expect(collapseWhitespace(text), JSON.stringify(text)).toBe(text.replace(/\s+/g, ' ').trim());
+    for (const text of strings)
+      expect(collapseWhitespace(text), JSON.stringify(text)).toBe(text.replace(/\s+/g, ' ').trim());
   });
 
   it.each([

@@ -7,7 +7,12 @@ describe('displayLink', () => {
     ['well-formed absolute URL kept as written', 'http://Example.COM', undefined, 'http://Example.COM'],
     ['relative resolved against the base', 'a/b', 'https://example.com/x/', 'https://example.com/x/a/b'],
     ['relative IRI stays an IRI', '\u00c0', 'http://any.test/', 'http://any.test/\u00c0'],
-    ['IRI base keeps its Unicode host', '', 'http://www.\u8a79\u59c6\u65af.com/feed', 'http://www.\u8a79\u59c6\u65af.com/feed'],
+    [
+      'IRI base keeps its Unicode host',
+      '',
+      'http://www.\u8a79\u59c6\u65af.com/feed',
+      'http://www.\u8a79\u59c6\u65af.com/feed',
+    ],
     ['malformed absolute URL repaired (too many slashes)', 'http:///example.com/a', undefined, 'http://example.com/a'],
     ['relative without a base', 'a/b', undefined, null],
   ] as const)('%s', (_name, raw, base, want) => {

@@ -39,8 +39,16 @@ describe('findItemKey', () => {
     ['guid first', input(), { kind: 'guid', key: 'tag:example.org,2015:1' }],
     ['canonical url when no guid', input({ guid: null }), { kind: 'url', key: 'https://example.org/1' }],
     ['url when guid is empty', input({ guid: '' }), { kind: 'url', key: 'https://example.org/1' }],
-    ['title + raw date next', input({ guid: null, url: null }), { kind: 'title-date', key: 'Title\nFri, 27 Mar 2015 11:29:00 GMT' }],
-    ['title without date', input({ guid: null, url: null, rawDate: undefined }), { kind: 'title-date', key: 'Title\n' }],
+    [
+      'title + raw date next',
+      input({ guid: null, url: null }),
+      { kind: 'title-date', key: 'Title\nFri, 27 Mar 2015 11:29:00 GMT' },
+    ],
+    [
+      'title without date',
+      input({ guid: null, url: null, rawDate: undefined }),
+      { kind: 'title-date', key: 'Title\n' },
+    ],
   ] as const)('%s', (_name, given, want) => {
     expect(findItemKey(given)).toEqual(want);
   });

@@ -24,7 +24,13 @@ describe('normalizeAuthor', () => {
 describe('normalizeAuthors', () => {
   it('drops blanks and case-insensitive duplicates, keeping the first spelling and order', () => {
     expect(
-      normalizeAuthors([{ name: 'Jane Doe' }, { name: ' ' }, { name: 'John Roe' }, { email: 'x@example.org (jane doe)' }, { name: 'Jane Doe' }]),
+      normalizeAuthors([
+        { name: 'Jane Doe' },
+        { name: ' ' },
+        { name: 'John Roe' },
+        { email: 'x@example.org (jane doe)' },
+        { name: 'Jane Doe' },
+      ]),
     ).toEqual(['Jane Doe', 'John Roe']);
   });
 });

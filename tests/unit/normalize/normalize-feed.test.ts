@@ -12,7 +12,12 @@ const source = (overrides: Partial<{ id: string; name: string; url: string }> = 
   ...overrides,
 });
 
-const entry = (overrides: Partial<ParsedEntry> = {}): ParsedEntry => ({ links: [], authors: [], categories: [], ...overrides });
+const entry = (overrides: Partial<ParsedEntry> = {}): ParsedEntry => ({
+  links: [],
+  authors: [],
+  categories: [],
+  ...overrides,
+});
 
 /** An RSS 2.0 feed as parse/ would hand it over: guid, tracking-laden links, RFC 822 dates, html descriptions. */
 const rssFeed = (): ParsedFeed => ({
@@ -25,12 +30,18 @@ const rssFeed = (): ParsedFeed => ({
     entry({
       id: ' https://news.example.org/?p=101 ',
       title: { type: 'html', value: 'Storm hits <em>coast</em> &amp; town' },
-      links: [{ href: 'https://News.Example.org/2015/03/storm?utm_source=rss&utm_medium=feed&page=2#comments', rel: 'alternate' }],
+      links: [
+        {
+          href: 'https://News.Example.org/2015/03/storm?utm_source=rss&utm_medium=feed&page=2#comments',
+          rel: 'alternate',
+        },
+      ],
       authors: [{ email: 'jane@example.org (Jane Doe)' }],
       published: 'Fri, 27 Mar 2015 11:29:00 +0100',
       summary: {
         type: 'html',
-        value: '<p>A storm <b>hit</b> the coast on Friday.</p><script>track()</script><img src="/img/storm.jpg" onerror="x()">',
+        value:
+          '<p>A storm <b>hit</b> the coast on Friday.</p><script>track()</script><img src="/img/storm.jpg" onerror="x()">',
       },
       categories: ['Weather', ' weather ', 'UK'],
     }),
@@ -81,7 +92,10 @@ describe('normalizeFeed: RSS 2.0', () => {
   });
 
   it('prefers context.baseUrl (the final fetched URL) over the configured source URL', () => {
-    const { items } = normalizeFeed(rssFeed(), source(), { fetchedAt: FETCHED_AT, baseUrl: 'https://mirror.example.net/feeds/rss.xml' });
+    const { items } = normalizeFeed(rssFeed(), source(), {
+      fetchedAt: FETCHED_AT,
+      baseUrl: 'https://mirror.example.net/feeds/rss.xml',
+    });
     expect(items[1]?.url).toBe('https://mirror.example.net/2015/03/second');
   });
 
@@ -115,7 +129,8 @@ const atomFeed = (): ParsedFeed => ({
       summary: { type: 'text', value: 'Escaping, explained: use &lt; for <.' },
       content: {
         type: 'xhtml',
-        value: '<div xmlns="http://www.w3.org/1999/xhtml"><p>See <img src="diagram.png" alt="diagram"/> and <a href="/about">me</a>.</p></div>',
+        value:
+          '<div xmlns="http://www.w3.org/1999/xhtml"><p>See <img src="diagram.png" alt="diagram"/> and <a href="/about">me</a>.</p></div>',
       },
       language: 'en-US',
     }),
@@ -235,9 +250,13 @@ const sloppyFeed = (): ParsedFeed => ({
 
 describe('normalizeFeed: sloppy feed', () => {
   it('never throws and records every fallback', () => {
-    const { items, warnings } = normalizeFeed(sloppyFeed(), source({ id: 'sloppy', url: 'http://sloppy.example/feed' }), {
-      fetchedAt: FETCHED_AT,
-    });
+    const { items, warnings } = normalizeFeed(
+      sloppyFeed(),
+      source({ id: 'sloppy', url: 'http://sloppy.example/feed' }),
+      {
+        fetchedAt: FETCHED_AT,
+      },
+    );
     expect(items.map((i) => i.title)).toEqual(['(untitled)', 'Permalink guid', 'First']);
     expect(warnings).toEqual([
       'entry 1: no title and no summary; used "(untitled)"',
@@ -262,10 +281,21 @@ describe('normalizeFeed: sloppy feed', () => {
 
   it('gives an empty entry empty fields, not undefined', () => {
     const [empty] = normalizeFeed(sloppyFeed(), source(), { fetchedAt: FETCHED_AT }).items;
-    expect(empty).toMatchObject({ guid: null, url: null, summary: '', contentHtml: '', contentText: '', authors: [], categories: [] });
+    expect(empty).toMatchObject({
+      guid: null,
+      url: null,
+      summary: '',
+      contentHtml: '',
+      contentText: '',
+      authors: [],
+      categories: [],
+    });
   });
 
   it('returns no items for a feed without entries', () => {
-    expect(normalizeFeed({ format: 'atom', entries: [] }, source(), { fetchedAt: FETCHED_AT })).toEqual({ items: [], warnings: [] });
+    expect(normalizeFeed({ format: 'atom', entries: [] }, source(), { fetchedAt: FETCHED_AT })).toEqual({
+      items: [],
+      warnings: [],
+    });
   });
 });

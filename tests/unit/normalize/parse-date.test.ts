@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate, ZONE_OFFSETS_MINUTES } from '../../../src/normalize/parse-date.js';
 
 // A zone far from UTC (and with DST) so that any reliance on local time shows up as a wrong hour.
-const originalTz = process.env['TZ'];
+const originalTz = process.env.TZ;
 beforeAll(() => {
-  process.env['TZ'] = 'Pacific/Chatham';
+  process.env.TZ = 'Pacific/Chatham';
 });
 afterAll(() => {
-  if (originalTz === undefined) delete process.env['TZ'];
-  else process.env['TZ'] = originalTz;
+  if (originalTz === undefined) delete process.env.TZ;
+  else process.env.TZ = originalTz;
 });
 
 describe('parseDate', () => {
@@ -48,7 +48,11 @@ describe('parseDate', () => {
     ['upper-case names', 'FRI, 27 MAR 2015 11:29:00 GMT', '2015-03-27T11:29:00.000Z'],
     ['a wrong weekday is ignored', 'Mon, 27 Mar 2015 11:29:00 GMT', '2015-03-27T11:29:00.000Z'],
     ['trailing comment', 'Fri, 27 Mar 2015 11:29:00 +0000 (UTC)', '2015-03-27T11:29:00.000Z'],
-    ['JavaScript Date#toString', 'Fri Mar 27 2015 12:29:00 GMT+0100 (Central European Standard Time)', '2015-03-27T11:29:00.000Z'],
+    [
+      'JavaScript Date#toString',
+      'Fri Mar 27 2015 12:29:00 GMT+0100 (Central European Standard Time)',
+      '2015-03-27T11:29:00.000Z',
+    ],
     ['asctime', 'Fri Mar 27 11:29:00 2015', '2015-03-27T11:29:00.000Z'],
     ['US month-first with PM', 'March 27, 2015 3:05 PM', '2015-03-27T15:05:00.000Z'],
     ['12 AM is midnight', 'March 27, 2015 12:05 am', '2015-03-27T00:05:00.000Z'],
@@ -109,8 +113,8 @@ describe('parseDate', () => {
   });
 
   it('documents a UTC offset for every zone name it accepts', () => {
-    expect(ZONE_OFFSETS_MINUTES['GMT']).toBe(0);
-    expect(ZONE_OFFSETS_MINUTES['EST']).toBe(-300);
-    expect(ZONE_OFFSETS_MINUTES['IST']).toBeUndefined();
+    expect(ZONE_OFFSETS_MINUTES.GMT).toBe(0);
+    expect(ZONE_OFFSETS_MINUTES.EST).toBe(-300);
+    expect(ZONE_OFFSETS_MINUTES.IST).toBeUndefined();
   });
 });

@@ -18,7 +18,10 @@ import { skipReason, withSkipReason } from '../../support/skip-reason.js';
 const FETCHED_AT = '2025-06-02T00:00:00.000Z';
 const SOURCE = { id: 'src', name: 'Source', url: 'https://news.example.org/feed.xml' };
 
-/** Normalises `feed` both ways, asserts the text-only items are the full ones with contentHtml '', returns the full items. */
+/**
+ * Normalises `feed` both ways, asserts the text-only items are the full ones with contentHtml '', returns the full
+ * items.
+ */
 function expectSameText(feed: ParsedFeed, context: NormalizeContext = { fetchedAt: FETCHED_AT }, label = '') {
   const full = normalizeFeed(feed, SOURCE, context);
   const textOnly = normalizeFeed(feed, SOURCE, context, { contentHtml: false });
@@ -27,25 +30,82 @@ function expectSameText(feed: ParsedFeed, context: NormalizeContext = { fetchedA
   return full.items;
 }
 
-const entry = (overrides: Partial<ParsedEntry> = {}): ParsedEntry => ({ links: [], authors: [], categories: [], ...overrides });
+const entry = (overrides: Partial<ParsedEntry> = {}): ParsedEntry => ({
+  links: [],
+  authors: [],
+  categories: [],
+  ...overrides,
+});
 const html = (value: string): ParsedText => ({ type: 'html', value });
 
 /** Content HTML where a text extractor could plausibly part ways with the sanitiser's parse. */
 const TRICKY_CONTENT: [name: string, content: ParsedText, contentText: string][] = [
-  ['script, style and applet (the sanitiser drops their text)', html('a<script>x()</script>b<style>p{}</style>c<applet><p>d</p></applet>e'), 'abc e'],
-  ['svg, math, noscript, template, iframe, object (text skipped)', html('<p>a</p><svg><text>no</text></svg><math><mi>x</mi></math><noscript>js</noscript><template>t</template><iframe>i</iframe><object>o</object>b'), 'a b'],
-  ['textarea, select/option, xmp', html('<textarea>raw &amp; <b>t</b></textarea><select><option>o1</option></select><option>lone</option><xmp><b>x</b></xmp>z'), 'lone<b>x</b>z'],
-  ['entities, double-escaped markup, entities without semicolon', html('Fish &amp;amp; chips &lt;b&gt; &copy 2015 &#8217; &nbsp;x'), 'Fish &amp; chips <b> © 2015 ’ x'],
+  [
+    'script, style and applet (the sanitiser drops their text)',
+    html('a<script>x()</script>b<style>p{}</style>c<applet><p>d</p></applet>e'),
+    'abc e',
+  ],
+  [
+    'svg, math, noscript, template, iframe, object (text skipped)',
+    html(
+      '<p>a</p><svg><text>no</text></svg><math><mi>x</mi></math><noscript>js</noscript><template>t</template><iframe>i</iframe><object>o</object>b',
+    ),
+    'a b',
+  ],
+  [
+    'textarea, select/option, xmp',
+    html(
+      '<textarea>raw &amp; <b>t</b></textarea><select><option>o1</option></select><option>lone</option><xmp><b>x</b></xmp>z',
+    ),
+    'lone<b>x</b>z',
+  ],
+  [
+    'entities, double-escaped markup, entities without semicolon',
+    html('Fish &amp;amp; chips &lt;b&gt; &copy 2015 &#8217; &nbsp;x'),
+    'Fish &amp; chips <b> © 2015 ’ x',
+  ],
   ['CDATA wrapper kept as markup', html('<![CDATA[<p>Inside</p><p>CDATA</p>]]>'), 'Inside CDATA'],
-  ['block elements and br separate words, inline ones do not', html('<p>One</p><div>Two</div><br>Th<b>r</b>ee<li>four</li><img src="x.png">five</BR>six</p>seven'), 'One Two Three four five six seven'],
-  ['unclosed and stray tags, an incomplete tag at the end', html('<p>open <b>bold</i> <table><td>cell</table></div>tail <a href="x'), 'open bold cell tail'],
-  ['nested applet and a disallowed tag around text', html('<applet><applet></applet>gone</applet>kept<form><p>in form</p></form><blink>blink</blink>'), 'kept in form blink'],
-  ['tags outside their vocabulary (svg children in html)', html('<circle>c</circle><mi>m</mi><animate attributename="href">a</animate>'), 'cma'],
+  [
+    'block elements and br separate words, inline ones do not',
+    html('<p>One</p><div>Two</div><br>Th<b>r</b>ee<li>four</li><img src="x.png">five</BR>six</p>seven'),
+    'One Two Three four five six seven',
+  ],
+  [
+    'unclosed and stray tags, an incomplete tag at the end',
+    html('<p>open <b>bold</i> <table><td>cell</table></div>tail <a href="x'),
+    'open bold cell tail',
+  ],
+  [
+    'nested applet and a disallowed tag around text',
+    html('<applet><applet></applet>gone</applet>kept<form><p>in form</p></form><blink>blink</blink>'),
+    'kept in form blink',
+  ],
+  [
+    'tags outside their vocabulary (svg children in html)',
+    html('<circle>c</circle><mi>m</mi><animate attributename="href">a</animate>'),
+    'cma',
+  ],
   ['upper-case tags and attributes', html('<P CLASS="x">Upper</P><SCRIPT>no</SCRIPT><BR>case'), 'Upper case'],
   ['only whitespace', html('   \n '), ''],
-  ['xhtml content', { type: 'xhtml', value: '<div xmlns="http://www.w3.org/1999/xhtml"><p>X<br/>Y</p><svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:text>s</svg:text></svg:svg></div>' }, 'X Y s'],
-  ['html decoded from base64 (verbatim)', { type: 'html', value: '<p>AT&amp;T</p><p>&lt;blink&gt;</p>', verbatim: true }, 'AT&T <blink>'],
-  ['text content (verbatim base64: entities literal)', { type: 'text', value: 'History of &lt;blink&gt;', verbatim: true }, 'History of &lt;blink&gt;'],
+  [
+    'xhtml content',
+    {
+      type: 'xhtml',
+      value:
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>X<br/>Y</p><svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:text>s</svg:text></svg:svg></div>',
+    },
+    'X Y s',
+  ],
+  [
+    'html decoded from base64 (verbatim)',
+    { type: 'html', value: '<p>AT&amp;T</p><p>&lt;blink&gt;</p>', verbatim: true },
+    'AT&T <blink>',
+  ],
+  [
+    'text content (verbatim base64: entities literal)',
+    { type: 'text', value: 'History of &lt;blink&gt;', verbatim: true },
+    'History of &lt;blink&gt;',
+  ],
   ['text content with markup-like text', { type: 'text', value: 'Use <b> &amp;amp; more' }, 'Use <b> &amp; more'],
 ];
 
@@ -65,48 +125,72 @@ describe('normalizeFeed { contentHtml: false }', () => {
   });
 
   it('gives contentHtml "" and no sanitised HTML at all, but every other field', () => {
-    const feed: ParsedFeed = { format: 'rss', entries: [entry({ id: 'x', title: html('Title'), content: html('<p>Body <a href="/l">link</a></p>') })] };
+    const feed: ParsedFeed = {
+      format: 'rss',
+      entries: [entry({ id: 'x', title: html('Title'), content: html('<p>Body <a href="/l">link</a></p>') })],
+    };
     const [item] = normalizeFeed(feed, SOURCE, { fetchedAt: FETCHED_AT }, { contentHtml: false }).items;
     expect(item).toMatchObject({ title: 'Title', contentText: 'Body link', summary: 'Body link', contentHtml: '' });
-    expect(normalizeFeed(feed, SOURCE, { fetchedAt: FETCHED_AT }).items[0]!.contentHtml).toBe('<p>Body <a href="https://news.example.org/l">link</a></p>');
+    expect(normalizeFeed(feed, SOURCE, { fetchedAt: FETCHED_AT }).items[0]!.contentHtml).toBe(
+      '<p>Body <a href="https://news.example.org/l">link</a></p>',
+    );
   });
 
   it('is the same on a generated bench corpus (all four formats, ~600-word HTML contents)', () => {
     const { sources } = generateCorpus({ sources: 8, itemsPerSource: 25, pool: generatedStories(300, 7), seed: 7 });
     let items = 0;
     for (const s of sources) {
-      const decoded = decodeBytes(new TextEncoder().encode(s.document), { contentType: s.format === 'json' ? 'application/feed+json' : 'application/xml' });
-      const full = expectSameText(parseFeed(decoded.text), { fetchedAt: FETCHED_AT, baseUrl: `http://127.0.0.1/${s.id}` }, s.id);
-      expect(full.every((item) => item.contentHtml.length > 1000 && item.contentText.length > 1000), s.id).toBe(true);
+      const decoded = decodeBytes(new TextEncoder().encode(s.document), {
+        contentType: s.format === 'json' ? 'application/feed+json' : 'application/xml',
+      });
+      const full = expectSameText(
+        parseFeed(decoded.text),
+        { fetchedAt: FETCHED_AT, baseUrl: `http://127.0.0.1/${s.id}` },
+        s.id,
+      );
+      expect(
+        full.every((item) => item.contentHtml.length > 1000 && item.contentText.length > 1000),
+        s.id,
+      ).toBe(true);
       items += full.length;
     }
     expect(items).toBe(200);
   });
 
   const corpus = fileURLToPath(new URL('../../../../shared/conformance/feedparser', import.meta.url));
-  it.skipIf(!existsSync(corpus))(withSkipReason('is the same on every document of the conformance corpus (../shared)', skipReason(!existsSync(corpus), `no conformance corpus at ${corpus}`)), () => {
-    let documents = 0;
-    let withHtml = 0;
-    for (const file of listFiles(corpus)) {
-      const bytes = readFileSync(join(corpus, file));
-      // As the conformance runner reads a document (run-conformance.ts runDocument → describeFeed).
-      const { headers } = readCase(file, bytes);
-      const contentType = headers['content-type'];
-      let feed: ParsedFeed;
-      try {
-        feed = parseFeed(decodeBytes(bytes, contentType !== undefined ? { contentType } : {}).text);
-      } catch {
-        continue; // not a feed: neither mode reaches normalisation
+  it.skipIf(!existsSync(corpus))(
+    withSkipReason(
+      'is the same on every document of the conformance corpus (../shared)',
+      skipReason(!existsSync(corpus), `no conformance corpus at ${corpus}`),
+    ),
+    () => {
+      let documents = 0;
+      let withHtml = 0;
+      for (const file of listFiles(corpus)) {
+        const bytes = readFileSync(join(corpus, file));
+        // As the conformance runner reads a document (run-conformance.ts runDocument → describeFeed).
+        const { headers } = readCase(file, bytes);
+        const contentType = headers['content-type'];
+        let feed: ParsedFeed;
+        try {
+          feed = parseFeed(decodeBytes(bytes, contentType !== undefined ? { contentType } : {}).text);
+        } catch {
+          continue; // not a feed: neither mode reaches normalisation
+        }
+        const url = `http://127.0.0.1:8097/tests/${file}`;
+        const language = findHeaderLanguage(headers['content-language']);
+        const context: NormalizeContext = {
+          fetchedAt: '2000-01-01T00:00:00.000Z',
+          baseUrl: findDocumentBaseUrl(url, headers['content-location']),
+          ...(language !== undefined ? { language } : {}),
+        };
+        const full = expectSameText(feed, context, file);
+        documents++;
+        if (full.some((item) => item.contentHtml !== '')) withHtml++;
       }
-      const url = `http://127.0.0.1:8097/tests/${file}`;
-      const language = findHeaderLanguage(headers['content-language']);
-      const context: NormalizeContext = { fetchedAt: '2000-01-01T00:00:00.000Z', baseUrl: findDocumentBaseUrl(url, headers['content-location']), ...(language !== undefined ? { language } : {}) };
-      const full = expectSameText(feed, context, file);
-      documents++;
-      if (full.some((item) => item.contentHtml !== '')) withHtml++;
-    }
-    // The corpus has ~2,100 documents; most parse and many carry markup.
-    expect(documents).toBeGreaterThan(1500);
-    expect(withHtml).toBeGreaterThan(500);
-  });
+      // The corpus has ~2,100 documents; most parse and many carry markup.
+      expect(documents).toBeGreaterThan(1500);
+      expect(withHtml).toBeGreaterThan(500);
+    },
+  );
 });

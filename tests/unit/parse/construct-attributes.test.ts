@@ -15,7 +15,11 @@ describe('per-construct xml:base / xml:lang and category parts (Atom)', () => {
   });
 
   it('resolves the content markup against the construct base', () => {
-    const [item] = normalizeFeed(feed, { id: 's', name: 'S', url: 'http://example.org/feed/' }, { fetchedAt: '2000-01-01T00:00:00Z' }).items;
+    const [item] = normalizeFeed(
+      feed,
+      { id: 's', name: 'S', url: 'http://example.org/feed/' },
+      { fetchedAt: '2000-01-01T00:00:00Z' },
+    ).items;
     expect(item?.contentHtml).toBe('<a href="http://example.org/feed/entry/content/page.html">page</a>');
   });
 

@@ -31,13 +31,17 @@ describe('parseFeed: entity hardening', () => {
   });
 
   it('does not expand an internal entity in the lenient path either', () => {
-    const feed = parseFeed('<!DOCTYPE rss [<!ENTITY e "EXPANDED">]><rss version="2.0"><channel><title>a < &e;</title><item><title>&e;</title></item></channel></rss>');
+    const feed = parseFeed(
+      '<!DOCTYPE rss [<!ENTITY e "EXPANDED">]><rss version="2.0"><channel><title>a < &e;</title><item><title>&e;</title></item></channel></rss>',
+    );
     expect(feed.recovered).toBe(true);
     expect(JSON.stringify(feed)).not.toContain('EXPANDED');
   });
 
   it('still decodes the five XML entities and numeric references', () => {
-    const feed = parseFeed('<rss version="2.0"><channel><title>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;</title></channel></rss>');
+    const feed = parseFeed(
+      '<rss version="2.0"><channel><title>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;</title></channel></rss>',
+    );
     expect(feed.title).toBe('<>&"\'AB');
   });
 });

@@ -43,19 +43,25 @@ function outcome(text: string): unknown {
   try {
     return parseFeed(text);
   } catch (error) {
-    return { error: error instanceof Error ? error.constructor.name : String(error), code: (error as { code?: unknown }).code, message: (error as Error).message };
+    return {
+      error: error instanceof Error ? error.constructor.name : String(error),
+      code: (error as { code?: unknown }).code,
+      message: (error as Error).message,
+    };
   }
 }
 
 /** The documents (by name) whose parse differs with and without the fast paths. */
 function parseMismatches(documents: [name: string, text: string][]): string[] {
-  return documents.filter(([, text]) => {
-    const fast = outcome(text);
-    setParseFastPaths(false);
-    const reference = outcome(text);
-    setParseFastPaths(true);
-    return !isDeepStrictEqual(fast, reference);
-  }).map(([name]) => name);
+  return documents
+    .filter(([, text]) => {
+      const fast = outcome(text);
+      setParseFastPaths(false);
+      const reference = outcome(text);
+      setParseFastPaths(true);
+      return !isDeepStrictEqual(fast, reference);
+    })
+    .map(([name]) => name);
 }
 
 /** The documents the scanner reads (it may give up) whose tree differs from htmlparser2's; and how many it read. */
@@ -83,14 +89,63 @@ function random(seed: number): () => number {
 }
 
 const PIECES = [
-  '<', '>', '&', '"', "'", '/', ' ', '=', '!', '-', '[', ']', '?', ':', '\n', '\t', '&amp;', '&#38;', '&#x80;', '&lt;', '&lang;',
-  '<!--', '-->', '<![CDATA[', ']]>', '<?', '?>', '</', '/>', '<b/>', '<a:b>', '</a:b>', 'xmlns:a="u"', ' xml:lang=""', ' a="1" a="2"',
-  '<body>', '</body>', '<fullitem>', '</fullitem>', ' mode="base64"', '<!DOCTYPE rss>', '<item>', '</item>', '<entry>', '</entry>',
-  '<r:rss xmlns:r="http://backend.userland.com/rss2">', 'xmlns:svg="http://www.w3.org/2000/svg"', '<svg:circle/>',
-  '<media:category xmlns:media="http://search.yahoo.com/mrss/">x</media:category>', '<dc:author>A</dc:author>', '<author>B &amp; C</author>',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '/',
+  ' ',
+  '=',
+  '!',
+  '-',
+  '[',
+  ']',
+  '?',
+  ':',
+  '\n',
+  '\t',
+  '&amp;',
+  '&#38;',
+  '&#x80;',
+  '&lt;',
+  '&lang;',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  ']]>',
+  '<?',
+  '?>',
+  '</',
+  '/>',
+  '<b/>',
+  '<a:b>',
+  '</a:b>',
+  'xmlns:a="u"',
+  ' xml:lang=""',
+  ' a="1" a="2"',
+  '<body>',
+  '</body>',
+  '<fullitem>',
+  '</fullitem>',
+  ' mode="base64"',
+  '<!DOCTYPE rss>',
+  '<item>',
+  '</item>',
+  '<entry>',
+  '</entry>',
+  '<r:rss xmlns:r="http://backend.userland.com/rss2">',
+  'xmlns:svg="http://www.w3.org/2000/svg"',
+  '<svg:circle/>',
+  '<media:category xmlns:media="http://search.yahoo.com/mrss/">x</media:category>',
+  '<dc:author>A</dc:author>',
+  '<author>B &amp; C</author>',
 ];
 
-/** Returns `count` mutations of the documents: 1–3 edits each (insert a piece, delete, or copy a slice), often at a markup boundary. */
+/**
+ * Returns `count` mutations of the documents: 1–3 edits each (insert a piece, delete, or copy a slice), often at a
+ * markup boundary.
+ */
 function mutate(documents: string[], count: number, seed: number): [string, string][] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
@@ -137,30 +192,42 @@ describe('fast paths: our fixtures', () => {
   });
 
   it('parse 1,000 mutated fixtures exactly as the reference path does', () => {
-    const mutants = mutate(documents.map(([, text]) => text), 1000, 7);
+    const mutants = mutate(
+      documents.map(([, text]) => text),
+      1000,
+      7,
+    );
     expect(parseMismatches(mutants)).toEqual([]);
     expect(treeMismatches(mutants).mismatches).toEqual([]);
   });
 });
 
-describe.skipIf(!existsSync(corpus))(withSkipReason('fast paths: the conformance corpus (../shared)', skipReason(!existsSync(corpus), `no conformance corpus at ${corpus}`)), () => {
-  const documents = existsSync(corpus) ? listFiles(corpus).map((file): [string, string] => [file.slice(corpus.length + 1), readText(file)]) : [];
+describe.skipIf(!existsSync(corpus))(
+  withSkipReason(
+    'fast paths: the conformance corpus (../shared)',
+    skipReason(!existsSync(corpus), `no conformance corpus at ${corpus}`),
+  ),
+  () => {
+    const documents = existsSync(corpus)
+      ? listFiles(corpus).map((file): [string, string] => [file.slice(corpus.length + 1), readText(file)])
+      : [];
 
-  it('parse every corpus document exactly as the reference path does', () => {
-    expect(documents.length).toBeGreaterThan(2000);
-    expect(parseMismatches(documents)).toEqual([]);
-  });
+    it('parse every corpus document exactly as the reference path does', () => {
+      expect(documents.length).toBeGreaterThan(2000);
+      expect(parseMismatches(documents)).toEqual([]);
+    });
 
-  it('read the tree of nearly every corpus document, as htmlparser2 does', () => {
-    const { read, mismatches } = treeMismatches(documents);
-    expect(mismatches).toEqual([]);
-    expect(read).toBeGreaterThan(documents.length * 0.98);
-  });
+    it('read the tree of nearly every corpus document, as htmlparser2 does', () => {
+      const { read, mismatches } = treeMismatches(documents);
+      expect(mismatches).toEqual([]);
+      expect(read).toBeGreaterThan(documents.length * 0.98);
+    });
 
-  it('parse 3,000 mutated corpus documents exactly as the reference path does', () => {
-    const small = documents.map(([, text]) => text).filter((text) => text.length < 6000);
-    const mutants = mutate(small, 3000, 11);
-    expect(parseMismatches(mutants)).toEqual([]);
-    expect(treeMismatches(mutants).mismatches).toEqual([]);
-  });
-});
+    it('parse 3,000 mutated corpus documents exactly as the reference path does', () => {
+      const small = documents.map(([, text]) => text).filter((text) => text.length < 6000);
+      const mutants = mutate(small, 3000, 11);
+      expect(parseMismatches(mutants)).toEqual([]);
+      expect(treeMismatches(mutants).mismatches).toEqual([]);
+    });
+  },
+);

@@ -48,7 +48,12 @@ describe('parseFeed: what feedsmith does not read', () => {
       tags: [{ term: 'news', scheme: 'https://example.com/cat' }],
     });
     expect(feed.entries[0]?.contributors).toEqual([{ name: 'Di' }]);
-    expect(feed.entries[0]?.source).toEqual({ id: 'urn:src', title: 'Origin', link: 'https://origin.example.com/', url: 'https://origin.example.com/feed' });
+    expect(feed.entries[0]?.source).toEqual({
+      id: 'urn:src',
+      title: 'Origin',
+      link: 'https://origin.example.com/',
+      url: 'https://origin.example.com/feed',
+    });
   });
 });
 

@@ -6,7 +6,9 @@ import { parseFeed } from '../../../src/parse/parse-feed.js';
 // or upgraded, these rows say which behaviours the rest of the pipeline has come to rely on.
 
 function rssItem(itemXml: string, rootAttributes = ''): ParsedEntry | undefined {
-  return parseFeed(`<?xml version="1.0"?><rss version="2.0"${rootAttributes}><channel><title>t</title><item>${itemXml}</item></channel></rss>`).entries[0];
+  return parseFeed(
+    `<?xml version="1.0"?><rss version="2.0"${rootAttributes}><channel><title>t</title><item>${itemXml}</item></channel></rss>`,
+  ).entries[0];
 }
 
 const titles: Array<[label: string, itemXml: string, title: string | undefined]> = [
@@ -14,7 +16,11 @@ const titles: Array<[label: string, itemXml: string, title: string | undefined]>
   ['double-escaped markup stays escaped once (type html)', '<title>&amp;lt;b&amp;gt;</title>', '&lt;b&gt;'],
   ['escaped markup becomes markup', '<title>&lt;em&gt;x&lt;/em&gt;</title>', '<em>x</em>'],
   ['a bare & is tolerated and kept', '<title>AT&T & co</title>', 'AT&T & co'],
-  ['HTML named entities decode though XML lacks them', '<title>a&nbsp;b&hellip;&eacute;</title>', 'a\u00a0b\u2026\u00e9'],
+  [
+    'HTML named entities decode though XML lacks them',
+    '<title>a&nbsp;b&hellip;&eacute;</title>',
+    'a\u00a0b\u2026\u00e9',
+  ],
   ['numeric references decode', '<title>&#233;&#x263A;</title>', '\u00e9\u263a'],
   ['unknown entities stay as written', '<title>&bogus; x</title>', '&bogus; x'],
   ['CDATA is verbatim, entities inside are not decoded', '<title><![CDATA[<b>x</b> &amp;]]></title>', '<b>x</b> &amp;'],
@@ -32,7 +38,12 @@ describe('feedsmith text handling in RSS titles', () => {
 });
 
 const namespaces: Array<[label: string, rootAttributes: string, itemXml: string, expected: Partial<ParsedEntry>]> = [
-  ['dc bound to another prefix', ' xmlns:d="http://purl.org/dc/elements/1.1/"', '<d:creator>Ann</d:creator>', { authors: [{ name: 'Ann' }] }],
+  [
+    'dc bound to another prefix',
+    ' xmlns:d="http://purl.org/dc/elements/1.1/"',
+    '<d:creator>Ann</d:creator>',
+    { authors: [{ name: 'Ann' }] },
+  ],
   [
     'content bound to another prefix',
     ' xmlns:c="http://purl.org/rss/1.0/modules/content/"',
@@ -40,8 +51,18 @@ const namespaces: Array<[label: string, rootAttributes: string, itemXml: string,
     { content: { value: '<p>x</p>', type: 'html' } },
   ],
   ['undeclared dc: prefix is read by name', '', '<dc:creator>Ann</dc:creator>', { authors: [{ name: 'Ann' }] }],
-  ['namespace declared on the item', '', '<d:subject xmlns:d="http://purl.org/dc/elements/1.1/">S</d:subject>', { categories: ['S'] }],
-  ['element names are case-insensitive', '', '<PubDate>Mon, 01 Jan 2024 00:00:00 GMT</PubDate>', { published: 'Mon, 01 Jan 2024 00:00:00 GMT' }],
+  [
+    'namespace declared on the item',
+    '',
+    '<d:subject xmlns:d="http://purl.org/dc/elements/1.1/">S</d:subject>',
+    { categories: ['S'] },
+  ],
+  [
+    'element names are case-insensitive',
+    '',
+    '<PubDate>Mon, 01 Jan 2024 00:00:00 GMT</PubDate>',
+    { published: 'Mon, 01 Jan 2024 00:00:00 GMT' },
+  ],
 ];
 
 describe('feedsmith namespace handling', () => {
@@ -60,17 +81,37 @@ describe('feedsmith namespace handling', () => {
 });
 
 const tolerated: Array<[label: string, xml: string, titles: Array<string | undefined>]> = [
-  ['mismatched closing tags', '<rss version="2.0"><channel><item><title>a</title><x><y></x></y></item></channel></rss>', ['a']],
-  ['a stray closing tag', '<rss version="2.0"><channel><title>T</title></b><item><title>a</title></item><item><title>b</title></item></channel></rss>', ['a', 'b']],
+  [
+    'mismatched closing tags',
+    '<rss version="2.0"><channel><item><title>a</title><x><y></x></y></item></channel></rss>',
+    ['a'],
+  ],
+  [
+    'a stray closing tag',
+    '<rss version="2.0"><channel><title>T</title></b><item><title>a</title></item><item><title>b</title></item></channel></rss>',
+    ['a', 'b'],
+  ],
   // Not repair: the stray </b> closes <item>, the next </item> closes <channel>, and item "b" lands outside it unseen.
   [
     'a stray closing tag inside an item (silently loses later items)',
     '<rss version="2.0"><channel><title>T</title><item><title>a</title></b><link>https://x.example/</link></item><item><title>b</title></item></channel></rss>',
     ['a'],
   ],
-  ['truncated after a complete element', '<rss version="2.0"><channel><item><title>a</title></item><item><title>b</title>', ['a', 'b']],
-  ['junk after the root', '<rss version="2.0"><channel><item><title>a</title></item></channel></rss>\nPHP Notice: x', ['a']],
-  ['unquoted attributes (the attribute is lost)', '<rss version=2.0><channel><item><title>a</title></item></channel></rss>', ['a']],
+  [
+    'truncated after a complete element',
+    '<rss version="2.0"><channel><item><title>a</title></item><item><title>b</title>',
+    ['a', 'b'],
+  ],
+  [
+    'junk after the root',
+    '<rss version="2.0"><channel><item><title>a</title></item></channel></rss>\nPHP Notice: x',
+    ['a'],
+  ],
+  [
+    'unquoted attributes (the attribute is lost)',
+    '<rss version=2.0><channel><item><title>a</title></item></channel></rss>',
+    ['a'],
+  ],
 ];
 
 describe('feedsmith leniency on broken XML', () => {
@@ -79,6 +120,8 @@ describe('feedsmith leniency on broken XML', () => {
   });
 
   it('keeps only the first <link> of an item when there are several', () => {
-    expect(rssItem('<link>https://a.example/</link><link>https://b.example/</link>')?.links).toStrictEqual([{ href: 'https://a.example/', rel: 'alternate' }]);
+    expect(rssItem('<link>https://a.example/</link><link>https://b.example/</link>')?.links).toStrictEqual([
+      { href: 'https://a.example/', rel: 'alternate' },
+    ]);
   });
 });

@@ -10,7 +10,10 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     'rss2-basic.xml',
     {
       format: 'rss',
-      links: [{ href: 'https://news.example.com/', rel: 'alternate' }, { href: 'https://news.example.com/rss.xml', rel: 'self', type: 'application/rss+xml' }],
+      links: [
+        { href: 'https://news.example.com/', rel: 'alternate' },
+        { href: 'https://news.example.com/rss.xml', rel: 'self', type: 'application/rss+xml' },
+      ],
       subtitle: { value: 'All the news', type: 'html' },
       version: '2.0',
       title: 'Example News',
@@ -180,7 +183,10 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
     {
       format: 'atom',
       id: 'urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6',
-      links: [{ href: 'https://atom.example.net/' }, { href: 'https://atom.example.net/feed.atom', rel: 'self', type: 'application/atom+xml' }],
+      links: [
+        { href: 'https://atom.example.net/' },
+        { href: 'https://atom.example.net/feed.atom', rel: 'self', type: 'application/atom+xml' },
+      ],
       version: '1.0',
       title: 'Atom Wire',
       link: 'https://atom.example.net/',
@@ -194,7 +200,13 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
           links: [
             { href: 'https://atom.example.net/markets', rel: 'alternate', type: 'text/html', title: 'Read online' },
             { href: 'https://atom.example.net/de/markets', rel: 'alternate', type: 'text/html' },
-            { href: 'https://atom.example.net/markets.mp3', rel: 'enclosure', type: 'audio/mpeg', title: 'Podcast', length: 2048 },
+            {
+              href: 'https://atom.example.net/markets.mp3',
+              rel: 'enclosure',
+              type: 'audio/mpeg',
+              title: 'Podcast',
+              length: 2048,
+            },
             { href: 'https://other.example.org/markets', rel: 'related' },
           ],
           authors: [
@@ -353,7 +365,13 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
           links: [
             { href: 'https://json.example.com/1', rel: 'alternate' },
             { href: 'https://source.example.org/story', rel: 'related' },
-            { href: 'https://json.example.com/1.mp3', rel: 'enclosure', type: 'audio/mpeg', title: 'Audio', length: 999 },
+            {
+              href: 'https://json.example.com/1.mp3',
+              rel: 'enclosure',
+              type: 'audio/mpeg',
+              title: 'Audio',
+              length: 999,
+            },
           ],
           authors: [{ name: 'Pat Reporter', email: 'pat@json.example.com' }, { name: 'Lee' }],
           published: '2024-02-01T08:00:00Z',
@@ -439,7 +457,8 @@ const feeds: Array<[fixture: string, expected: ParsedFeed]> = [
       link: 'https://entities.example.com/?a=1&b=2',
       entries: [
         {
-          // Entities decode once (HTML table, so &eacute;/&nbsp; work); &amp;amp; stays one level escaped; unknown ones stay.
+          // Entities decode once (HTML table, so &eacute;/&nbsp; work); &amp;amp; stays one level escaped; unknown ones
+          // stay.
           title: { value: 'Caf\u00e9\u00a0news \u2014 \u263a &amp; &bogus;', type: 'html' },
           links: [{ href: 'https://entities.example.com/1?x=1&y=2', rel: 'alternate' }],
           authors: [],
@@ -482,8 +501,16 @@ describe('parseFeed: feed title construct, feed authors, guid isPermaLink, hrefl
   it.each([
     ['rss2-basic.xml', { value: 'Example News', type: 'html' }, [{ name: 'Ed Itor', email: 'editor@example.com' }]],
     ['atom10-multiple-authors-and-links.xml', { value: 'Atom Wire', type: 'text' }, [{ name: 'Feed Owner' }]],
-    ['jsonfeed11.json', { value: 'JSON Daily', type: 'text' }, [{ name: 'Desk', uri: 'https://json.example.com/desk' }]],
-    ['rss2-podcast-authors.xml', { value: 'Pod', type: 'html' }, [{ name: 'Pod Network' }, { name: 'The Boss', email: 'boss@pod.example.com' }]],
+    [
+      'jsonfeed11.json',
+      { value: 'JSON Daily', type: 'text' },
+      [{ name: 'Desk', uri: 'https://json.example.com/desk' }],
+    ],
+    [
+      'rss2-podcast-authors.xml',
+      { value: 'Pod', type: 'html' },
+      [{ name: 'Pod Network' }, { name: 'The Boss', email: 'boss@pod.example.com' }],
+    ],
     ['atom10-text-types.xml', { value: 'Types', type: 'text' }, undefined],
   ])('%s', (fixture, titleText, authors) => {
     const feed = parseFeed(readFixture(fixture));
@@ -492,8 +519,13 @@ describe('parseFeed: feed title construct, feed authors, guid isPermaLink, hrefl
   });
 
   it('keeps isPermaLink="false" and the hreflang of Atom links', () => {
-    expect(parseFeed(readFixture('rss2-basic.xml')).entries.map((entry) => entry.guidIsPermaLink)).toStrictEqual([false, undefined]);
-    const links = parseFeed(readFixture('atom10-multiple-authors-and-links.xml')).entries.flatMap((entry) => entry.links);
+    expect(parseFeed(readFixture('rss2-basic.xml')).entries.map((entry) => entry.guidIsPermaLink)).toStrictEqual([
+      false,
+      undefined,
+    ]);
+    const links = parseFeed(readFixture('atom10-multiple-authors-and-links.xml')).entries.flatMap(
+      (entry) => entry.links,
+    );
     expect(links.filter((link) => link.hreflang !== undefined).map((link) => link.hreflang)).toStrictEqual(['de']);
   });
 });
@@ -524,15 +556,35 @@ describe('parseFeed: fixtures that are not usable feeds', () => {
 const inlineFailures: Array<[label: string, text: string, code: string, message: RegExp]> = [
   ['empty string', '', 'parse/empty', /empty/],
   ['only a BOM and controls', '\uFEFF\u0000\u0001 \n', 'parse/empty', /empty/],
-  ['plain text', 'Service Unavailable', 'parse/not-a-feed', /looks like plain text \(starts with "Service Unavailable"\)/],
+  [
+    'plain text',
+    'Service Unavailable',
+    'parse/not-a-feed',
+    /looks like plain text \(starts with "Service Unavailable"\)/,
+  ],
   ['HTML without doctype', '<html><head><title>x</title></head></html>', 'parse/not-a-feed', /HTML page/],
-  ['XHTML doctype', '<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x"><html/>', 'parse/not-a-feed', /HTML page/],
-  ['HTML that embeds an rss tag', '<!doctype html><body><rss version="2.0"><channel><title>x</title></channel></rss></body>', 'parse/not-a-feed', /HTML page/],
+  [
+    'XHTML doctype',
+    '<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x"><html/>',
+    'parse/not-a-feed',
+    /HTML page/,
+  ],
+  [
+    'HTML that embeds an rss tag',
+    '<!doctype html><body><rss version="2.0"><channel><title>x</title></channel></rss></body>',
+    'parse/not-a-feed',
+    /HTML page/,
+  ],
   ['OPML', '<?xml version="1.0"?><opml version="2.0"><body/></opml>', 'parse/not-a-feed', /OPML/],
   ['JSON array', '[1, 2]', 'parse/not-a-feed', /JSON/],
   ['JSON with another version', '{"version": "2.0", "title": "x", "items": []}', 'parse/not-a-feed', /version "2.0"/],
   ['broken JSON', '{"version": "https://jsonfeed.org/version/1.1", ', 'parse/malformed', /malformed JSON/],
-  ['junk before an empty feed', 'Warning: headers already sent\n<?xml version="1.0"?><rss version="2.0"></rss>', 'parse/malformed', /text before/],
+  [
+    'junk before an empty feed',
+    'Warning: headers already sent\n<?xml version="1.0"?><rss version="2.0"></rss>',
+    'parse/malformed',
+    /text before/,
+  ],
   ['XML declaration only', '<?xml version="1.0"?>', 'parse/malformed', /no root element/],
 ];
 
@@ -546,15 +598,27 @@ describe('parseFeed: inline documents that are not usable feeds', () => {
 });
 
 const emptyFeeds: Array<[label: string, text: string, expected: ParsedFeed]> = [
-  ['RSS with an empty channel', '<rss version="2.0"><channel></channel></rss>', { format: 'rss', version: '2.0', entries: [] }],
+  [
+    'RSS with an empty channel',
+    '<rss version="2.0"><channel></channel></rss>',
+    { format: 'rss', version: '2.0', entries: [] },
+  ],
   ['RSS without a channel', '<rss version="0.92"/>', { format: 'rss', version: '0.92', entries: [] }],
-  ['empty Atom feed', '<feed xmlns="http://www.w3.org/2005/Atom"></feed>', { format: 'atom', version: '1.0', entries: [] }],
+  [
+    'empty Atom feed',
+    '<feed xmlns="http://www.w3.org/2005/Atom"></feed>',
+    { format: 'atom', version: '1.0', entries: [] },
+  ],
   [
     'RSS 0.90 RDF with nothing in it',
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://channel.netscape.com/rdf/simple/0.9/"></rdf:RDF>',
     { format: 'rdf', version: '0.9', entries: [] },
   ],
-  ['JSON Feed without items', '{"version": "https://jsonfeed.org/version/1.1", "title": "x"}', { format: 'json', version: '1.1', title: 'x', titleText: { value: 'x', type: 'text' }, entries: [] }],
+  [
+    'JSON Feed without items',
+    '{"version": "https://jsonfeed.org/version/1.1", "title": "x"}',
+    { format: 'json', version: '1.1', title: 'x', titleText: { value: 'x', type: 'text' }, entries: [] },
+  ],
 ];
 
 describe('parseFeed: feeds with nothing in them are empty, not errors', () => {

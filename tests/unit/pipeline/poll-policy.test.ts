@@ -68,9 +68,24 @@ describe('findRssTtlMinutes', () => {
 
 describe('permanentRedirectTarget', () => {
   it('follows only the leading permanent hops', () => {
-    expect(permanentRedirectTarget([{ status: 301, from: 'a', to: 'b' }, { status: 308, from: 'b', to: 'c' }])).toBe('c');
-    expect(permanentRedirectTarget([{ status: 301, from: 'a', to: 'b' }, { status: 302, from: 'b', to: 'c' }])).toBe('b');
-    expect(permanentRedirectTarget([{ status: 302, from: 'a', to: 'b' }, { status: 301, from: 'b', to: 'c' }])).toBeUndefined();
+    expect(
+      permanentRedirectTarget([
+        { status: 301, from: 'a', to: 'b' },
+        { status: 308, from: 'b', to: 'c' },
+      ]),
+    ).toBe('c');
+    expect(
+      permanentRedirectTarget([
+        { status: 301, from: 'a', to: 'b' },
+        { status: 302, from: 'b', to: 'c' },
+      ]),
+    ).toBe('b');
+    expect(
+      permanentRedirectTarget([
+        { status: 302, from: 'a', to: 'b' },
+        { status: 301, from: 'b', to: 'c' },
+      ]),
+    ).toBeUndefined();
     expect(permanentRedirectTarget(undefined)).toBeUndefined();
   });
 });

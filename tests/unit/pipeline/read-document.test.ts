@@ -34,12 +34,15 @@ describe('readDocument per-document limits', () => {
       'RSS 1.0',
       `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://r.example/"><title>R</title><link>https://r.example/</link><description>d</description></channel>${Array.from({ length: 6 }, (_, i) => `<item rdf:about="https://r.example/${i}"><title>Entry ${i}</title><link>https://r.example/${i}</link></item>`).join('')}</rdf:RDF>`,
     ],
-  ])('%s: the feed library reads only the first entries, the rest of the document (closing tags, metadata) stays', (_format, xml) => {
-    const result = readDocument(job(xml, { maxItemsPerDocument: 2, maxDepth: 256 }));
-    if (!result.ok) throw new Error(result.error.message);
-    expect(result.items.map((i) => i.title)).toEqual(['Entry 0', 'Entry 1']);
-    expect(result.cut).toEqual({ listed: 6, kept: 2 });
-  });
+  ])(
+    '%s: the feed library reads only the first entries, the rest of the document (closing tags, metadata) stays',
+    (_format, xml) => {
+      const result = readDocument(job(xml, { maxItemsPerDocument: 2, maxDepth: 256 }));
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.items.map((i) => i.title)).toEqual(['Entry 0', 'Entry 1']);
+      expect(result.cut).toEqual({ listed: 6, kept: 2 });
+    },
+  );
 
   it('reports nothing when the document is within the cap', () => {
     const result = readDocument(job(rss(3), { maxItemsPerDocument: 3, maxDepth: 256 }));

@@ -21,11 +21,21 @@ const source = (url: string): Source => ({ id: 's', name: 'S', url, priority: 0 
 const at = (minutes: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + minutes * 60_000).toISOString();
 
 /** Polls `n` times, feeding each state into the next poll, one `everyMinutes` apart. */
-async function poll(src: Source, n: number, opts = options(), start: SourceState | null = null, everyMinutes = 30): Promise<SourceResult[]> {
+async function poll(
+  src: Source,
+  n: number,
+  opts = options(),
+  start: SourceState | null = null,
+  everyMinutes = 30,
+): Promise<SourceResult[]> {
   const results: SourceResult[] = [];
   let state = start;
   for (let i = 0; i < n; i++) {
-    const r = await readSource(src, state, opts, { logger: silentLogger, fetchedAt: at(i * everyMinutes), random: () => 0.5 });
+    const r = await readSource(src, state, opts, {
+      logger: silentLogger,
+      fetchedAt: at(i * everyMinutes),
+      random: () => 0.5,
+    });
     results.push(r);
     state = r.state;
   }
@@ -44,7 +54,12 @@ describe('readSource: conditional GET', () => {
     expect(requests[1]?.headers['if-modified-since']).toBe('Wed, 21 Oct 2015 07:28:00 GMT');
     expect(second!.outcome).toMatchObject({ status: 'not-modified', itemsSeen: 0 });
     expect(second!.items).toEqual([]);
-    expect(second!.state).toMatchObject({ etag: '"v1"', lastModified: 'Wed, 21 Oct 2015 07:28:00 GMT', itemCount: 1, bodyHash: first!.state.bodyHash });
+    expect(second!.state).toMatchObject({
+      etag: '"v1"',
+      lastModified: 'Wed, 21 Oct 2015 07:28:00 GMT',
+      itemCount: 1,
+      bodyHash: first!.state.bodyHash,
+    });
   });
 
   it('skips parsing when a 200 carries the same bytes as last time', async () => {
@@ -71,7 +86,11 @@ describe('readSource: redirects', () => {
     const results = await poll(src, 4);
     expect(results.map((r) => r.state.redirectCount)).toEqual([1, 2, 0, 0]);
     expect(results[1]!.state.fetchUrl).toBeNull();
-    expect(results[2]!.state).toMatchObject({ fetchUrl: `${base}/new`, fetchUrlFrom: `${base}/old`, url: `${base}/old` });
+    expect(results[2]!.state).toMatchObject({
+      fetchUrl: `${base}/new`,
+      fetchUrlFrom: `${base}/old`,
+      url: `${base}/old`,
+    });
     expect(results[2]!.outcome.warnings.join()).toContain('now fetching');
     expect(requests.map((r) => r.url)).toEqual(['/old', '/new', '/old', '/new', '/old', '/new', '/new']);
     expect(results[3]!.outcome.fetchUrl).toBe(`${base}/new`);
@@ -100,7 +119,11 @@ describe('readSource: 410 Gone', () => {
     const [first, second] = await poll(source(`${base}/feed`), 2);
     expect(first!.outcome).toMatchObject({ status: 'failed', error: { code: 'fetch/gone' } });
     expect(first!.state.goneUrl).toBe(`${base}/feed`);
-    expect(second!.outcome).toMatchObject({ status: 'skipped', skipReason: 'gone', error: { code: 'fetch/gone', stage: 'fetch' } });
+    expect(second!.outcome).toMatchObject({
+      status: 'skipped',
+      skipReason: 'gone',
+      error: { code: 'fetch/gone', stage: 'fetch' },
+    });
     expect(requests).toHaveLength(1);
     // A new URL in the config re-enables it.
     const [third] = await poll(source(`${base}/moved`), 1, options(), second!.state);
@@ -116,7 +139,11 @@ describe('readSource: back-off', () => {
   ])('honours Retry-After on a 429 (%s)', async (_form, retryAfter) => {
     const { base, requests } = await serve((_req, res) => res.writeHead(429, { 'Retry-After': retryAfter }).end());
     const [first, second, third] = await poll(source(`${base}/feed`), 3, options(), null, 60);
-    expect(first!.outcome).toMatchObject({ status: 'failed', error: { code: 'fetch/rate-limited' }, nextPollAt: at(120) });
+    expect(first!.outcome).toMatchObject({
+      status: 'failed',
+      error: { code: 'fetch/rate-limited' },
+      nextPollAt: at(120),
+    });
     expect(first!.state).toMatchObject({ nextPollAt: at(120), nextPollReason: 'retry-after' });
     expect(second!.outcome).toMatchObject({ status: 'skipped', skipReason: 'retry-after', nextPollAt: at(120) });
     expect(third!.outcome.status).toBe('failed'); // at +120 min it is polled again
@@ -125,13 +152,20 @@ describe('readSource: back-off', () => {
 
   it('backs off exponentially while failing and resets on the first success', async () => {
     let up = false;
-    const { base, requests } = await serve((_req, res) => (up ? res.writeHead(200).end(RSS('x')) : res.writeHead(500).end()));
+    const { base, requests } = await serve((_req, res) =>
+      up ? res.writeHead(200).end(RSS('x')) : res.writeHead(500).end(),
+    );
     const src = source(`${base}/feed`);
     // Poll every 10 minutes: with a 10-minute base the delays are 10, 20, 40, 80 min.
     const results = await poll(src, 16, options({ backoffBaseMs: 600_000, backoffMaxMs: 24 * 3_600_000 }), null, 10);
-    const polled = results.map((r, i) => [i, r.outcome.status] as const).filter(([, s]) => s === 'failed').map(([i]) => i);
+    const polled = results
+      .map((r, i) => [i, r.outcome.status] as const)
+      .filter(([, s]) => s === 'failed')
+      .map(([i]) => i);
     expect(polled).toEqual([0, 1, 3, 7, 15]);
-    expect(results.filter((r) => r.outcome.status === 'skipped').every((r) => r.outcome.skipReason === 'back-off')).toBe(true);
+    expect(
+      results.filter((r) => r.outcome.status === 'skipped').every((r) => r.outcome.skipReason === 'back-off'),
+    ).toBe(true);
     expect(results[15]!.state.consecutiveFailures).toBe(5);
     up = true;
     const afterCap = await poll(src, 1, options(), { ...results[15]!.state, nextPollAt: null });
@@ -155,7 +189,13 @@ describe('readSource: the document context from HTTP headers', () => {
   it('resolves relative links against Content-Location and takes the language from Content-Language', async () => {
     const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Rel</title><link>story/1</link><guid>rel-1</guid></item></channel></rss>`;
     const { base } = await serve((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/rss+xml', 'Content-Location': '/archive/2015/', 'Content-Language': 'de-DE, en' }).end(feed);
+      res
+        .writeHead(200, {
+          'Content-Type': 'application/rss+xml',
+          'Content-Location': '/archive/2015/',
+          'Content-Language': 'de-DE, en',
+        })
+        .end(feed);
     });
     const r = await readSource(source(`${base}/feed.xml`), null, options(), { logger: silentLogger, fetchedAt: at(0) });
     expect(r.outcome.status).toBe('ok');

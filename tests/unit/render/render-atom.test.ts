@@ -6,9 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../src/render/render-atom.js';
 import type { StoryView } from '../../../src/model.js';
-import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import {
+  makeBigStory,
+  makeFeedMeta,
+  makeGoldenStories,
+  makeItem,
+  makeStoryView,
+} from '../../fixtures/render/story-views.js';
 import { readAtom } from '../../support/read-atom.js';
-import { isPythonAvailable, readAtomStrictly, type StrictAtom, type StrictEntry } from '../../support/read-atom-strictly.js';
+import {
+  isPythonAvailable,
+  readAtomStrictly,
+  type StrictAtom,
+  type StrictEntry,
+} from '../../support/read-atom-strictly.js';
 import { skipReason, withSkipReason } from '../../support/skip-reason.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,7 +28,7 @@ const bigGoldenPath = join(repoRoot, 'tests', 'golden', 'render', 'big-story.ato
 const schemaPath = resolve(repoRoot, '..', 'shared', 'schemas', 'atom.rnc');
 const fixedNow = new Date('2024-06-01T00:00:00.000Z');
 const pythonAvailable = isPythonAvailable();
-const noPython = skipReason(!pythonAvailable, 'python3 not found (the checks read the feed with Python\'s xml.etree)');
+const noPython = skipReason(!pythonAvailable, "python3 not found (the checks read the feed with Python's xml.etree)");
 const dates = { published: '2024-05-01T10:00:00.000Z', updated: '2024-05-01T10:00:00.000Z' };
 
 /** Returns true when jing runs, waiting a little in case it is being installed right now. */
@@ -52,7 +63,9 @@ describe('renderAtom golden file', () => {
       writeFileSync(goldenPath, xml, 'utf8');
     }
     if (!existsSync(goldenPath)) {
-      expect.fail(`golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+      expect.fail(
+        `golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`,
+      );
     }
     expect(xml).toBe(readFileSync(goldenPath, 'utf8'));
   });
@@ -64,7 +77,10 @@ function expectGolden(text: string, path: string): void {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text, 'utf8');
   }
-  if (!existsSync(path)) expect.fail(`golden file missing: ${path}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+  if (!existsSync(path))
+    expect.fail(
+      `golden file missing: ${path}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`,
+    );
   expect(text).toBe(readFileSync(path, 'utf8'));
 }
 
@@ -178,7 +194,9 @@ describe.skipIf(noPython !== null)(withSkipReason('renderAtom entries', noPython
   it('uses the chosen representative, not the first member', () => {
     const first = makeItem({ id: 'x1', title: 'First in', url: 'https://a.example/1' });
     const chosen = makeItem({ id: 'x2', sourceId: 'b', sourceName: 'B', title: 'Chosen', url: 'https://b.example/2' });
-    const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [first, chosen], dates, chosen)], makeFeedMeta(), fixedNow));
+    const entry = onlyEntry(
+      renderAtom([makeStoryView('urn:s:1', [first, chosen], dates, chosen)], makeFeedMeta(), fixedNow),
+    );
     expect(entry.title).toBe('Chosen');
     expect(entry.links.filter((link) => link.rel === 'alternate')).toEqual([
       { href: 'https://b.example/2', rel: 'alternate', type: 'text/html' },
@@ -256,7 +274,11 @@ describe.skipIf(noPython !== null)(withSkipReason('renderAtom escaping', noPytho
       categories: ['R&D "lab"'],
     });
     const entry = onlyEntry(renderAtom([makeStoryView('urn:s:1', [item], dates)], makeFeedMeta(), fixedNow));
-    expect(entry.links[0]).toEqual({ href: 'https://a.example/?a=1&b="2"&c=&amp;', rel: 'alternate', type: 'text/html' });
+    expect(entry.links[0]).toEqual({
+      href: 'https://a.example/?a=1&b="2"&c=&amp;',
+      rel: 'alternate',
+      type: 'text/html',
+    });
     expect(entry.links[1]?.title).toBe('Smith & "Sons": Q&A: \'it"s\' <fine>');
     expect(entry.categories).toEqual(['R&D "lab"']);
   });
@@ -329,13 +351,21 @@ const schemaExists = existsSync(schemaPath);
 const jingAvailable = schemaExists && findJing();
 
 describe('renderAtom schema', () => {
-  const noJing = !schemaExists ? `no Atom RELAX NG schema at ${schemaPath} (../shared/schemas)` : !jingAvailable ? 'jing not installed (apt-get install jing)' : null;
+  const noJing = !schemaExists
+    ? `no Atom RELAX NG schema at ${schemaPath} (../shared/schemas)`
+    : !jingAvailable
+      ? 'jing not installed (apt-get install jing)'
+      : null;
   it.skipIf(noJing !== null)(withSkipReason('validates against the Atom RELAX NG schema with jing', noJing), () => {
     const directory = mkdtempSync(join(tmpdir(), 'storyfeed-jing-'));
     try {
       const stories = makeGoldenStories();
       stories.push(
-        makeStoryView('urn:s:tricky', [makeItem({ title: 'a]]>b <c> & "d"', url: 'https://x.example/?a=1&b=2' })], dates),
+        makeStoryView(
+          'urn:s:tricky',
+          [makeItem({ title: 'a]]>b <c> & "d"', url: 'https://x.example/?a=1&b=2' })],
+          dates,
+        ),
       );
       const files = {
         full: renderAtom(stories, makeFeedMeta(), fixedNow),
@@ -347,7 +377,9 @@ describe('renderAtom schema', () => {
         writeFileSync(file, xml, 'utf8');
         const result = spawnSync('jing', ['-c', schemaPath, file], { encoding: 'utf8' });
         // The Debian jing wrapper warns on stderr about optional jars it cannot find; only real diagnostics count.
-        const diagnostics = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line && !line.startsWith('[warning]'));
+        const diagnostics = `${result.stdout}${result.stderr}`
+          .split('\n')
+          .filter((line) => line && !line.startsWith('[warning]'));
         expect(diagnostics, `${name} feed`).toEqual([]);
         expect(result.status, `${name} feed`).toBe(0);
       }
@@ -362,7 +394,11 @@ function withMember(view: StoryView, item: ReturnType<typeof makeItem>): StoryVi
   const latest = [view.story.updated, item.date ?? ''].sort().at(-1)!;
   return {
     ...view,
-    story: { ...view.story, members: [...view.story.members, { itemId: item.id, score: 0.5, terms: [] }], updated: latest },
+    story: {
+      ...view.story,
+      members: [...view.story.members, { itemId: item.id, score: 0.5, terms: [] }],
+      updated: latest,
+    },
     items: [...view.items, item],
   };
 }
@@ -378,9 +414,25 @@ describe('renderAtom one related link per outlet', () => {
   it('links an outlet with several articles once: its earliest article, or the representative when that is its own', () => {
     const a1 = makeItem({ id: 'a1', url: 'https://a.example/1', title: 'A later', date: '2024-05-01T10:00:00.000Z' });
     const a0 = makeItem({ id: 'a0', url: 'https://a.example/0', title: 'A first', date: '2024-05-01T08:00:00.000Z' });
-    const b1 = makeItem({ id: 'b1', sourceId: 'b', sourceName: 'B', url: 'https://b.example/1', title: 'B only', date: '2024-05-01T09:00:00.000Z' });
-    const b2 = makeItem({ id: 'b2', sourceId: 'b', sourceName: 'B', url: 'https://b.example/2', title: 'B rep', date: '2024-05-01T11:00:00.000Z' });
-    const entry = readOnlyEntry(renderAtom([makeStoryView('urn:s:1', [a1, b1, a0, b2], dates, b2)], makeFeedMeta(), fixedNow));
+    const b1 = makeItem({
+      id: 'b1',
+      sourceId: 'b',
+      sourceName: 'B',
+      url: 'https://b.example/1',
+      title: 'B only',
+      date: '2024-05-01T09:00:00.000Z',
+    });
+    const b2 = makeItem({
+      id: 'b2',
+      sourceId: 'b',
+      sourceName: 'B',
+      url: 'https://b.example/2',
+      title: 'B rep',
+      date: '2024-05-01T11:00:00.000Z',
+    });
+    const entry = readOnlyEntry(
+      renderAtom([makeStoryView('urn:s:1', [a1, b1, a0, b2], dates, b2)], makeFeedMeta(), fixedNow),
+    );
     // The representative's outlet first (with the representative), then the others by first report.
     expect(entry.related).toEqual([
       { href: 'https://b.example/2', title: 'B: B rep' },
@@ -392,7 +444,9 @@ describe('renderAtom one related link per outlet', () => {
     const first = makeItem({ id: 'a0', url: null, date: '2024-05-01T08:00:00.000Z' });
     const later = makeItem({ id: 'a1', url: 'https://a.example/1', title: 'Linked', date: '2024-05-01T09:00:00.000Z' });
     const rep = makeItem({ id: 'b', sourceId: 'b', sourceName: 'B', url: 'https://b.example/b', title: 'Rep' });
-    const entry = readOnlyEntry(renderAtom([makeStoryView('urn:s:1', [first, later, rep], dates, rep)], makeFeedMeta(), fixedNow));
+    const entry = readOnlyEntry(
+      renderAtom([makeStoryView('urn:s:1', [first, later, rep], dates, rep)], makeFeedMeta(), fixedNow),
+    );
     expect(entry.related.map((link) => link.href)).toEqual(['https://b.example/b', 'https://a.example/1']);
   });
 });
@@ -402,11 +456,22 @@ describe('renderAtom a follow-up in a small story', () => {
     const [bridge] = makeGoldenStories();
     const before = readOnlyEntry(renderAtom([bridge!], makeFeedMeta(), fixedNow));
     const later = '2024-05-02T08:00:00.000Z';
-    const followUp = makeItem({ id: 'bridge-b2', sourceId: 'outlet-b', sourceName: 'Outlet B', url: 'https://b.example/2024/05/02/bridge', title: 'Bridge: day two', summary: 'Day two.', published: later, date: later });
+    const followUp = makeItem({
+      id: 'bridge-b2',
+      sourceId: 'outlet-b',
+      sourceName: 'Outlet B',
+      url: 'https://b.example/2024/05/02/bridge',
+      title: 'Bridge: day two',
+      summary: 'Day two.',
+      published: later,
+      date: later,
+    });
     const after = readOnlyEntry(renderAtom([withMember(bridge!, followUp)], makeFeedMeta(), fixedNow));
     expect(after.updated).toBe(before.updated);
     expect(after.related).toEqual(before.related);
-    expect(after.content).toContain('(<time datetime="2024-05-01T07:05:00.000Z">2024-05-01 07:05 UTC</time> · 2 articles)</small></p><p>Commuters &lt;3 the new cycle lane.</p>');
+    expect(after.content).toContain(
+      '(<time datetime="2024-05-01T07:05:00.000Z">2024-05-01 07:05 UTC</time> · 2 articles)</small></p><p>Commuters &lt;3 the new cycle lane.</p>',
+    );
     expect(after.content).toMatch(/<\/ul>\n<p>4 articles from 3 outlets in all\.<\/p>$/);
     expect(after.content).not.toContain('day two');
     expect(before.content).not.toContain('in all');
@@ -430,7 +495,11 @@ describe('renderAtom a big story (issue #12: 200 articles from 80 outlets)', () 
     expect(entry.related).toEqual(best.map((item) => ({ href: item.url, title: `${item.sourceName}: ${item.title}` })));
     // The representative is a follow-up: its outlet links it, not the outlet's first report.
     expect(entry.related[0]!.href).toBe(view.representative.url);
-    expect(view.items.some((item) => item.sourceId === view.representative.sourceId && item.date! < view.representative.date!)).toBe(true);
+    expect(
+      view.items.some(
+        (item) => item.sourceId === view.representative.sourceId && item.date! < view.representative.date!,
+      ),
+    ).toBe(true);
     expect(entry.alternate).toBe(view.representative.url);
   });
 
@@ -441,7 +510,9 @@ describe('renderAtom a big story (issue #12: 200 articles from 80 outlets)', () 
     expect(content.match(/<li>/g)).toHaveLength(12);
     expect([...content.matchAll(/<li><strong>([^<]*)<\/strong>/g)].map((m) => m[1])).toEqual(names.slice(0, 12));
     for (const hidden of names.slice(12)) expect(content).not.toContain(`<strong>${hidden}</strong>`);
-    expect(content).toContain('<p><strong><a href="https://feeds.example/#story-big01">+68 more outlets</a></strong> · 200 articles from 80 outlets in all.</p>');
+    expect(content).toContain(
+      '<p><strong><a href="https://feeds.example/#story-big01">+68 more outlets</a></strong> · 200 articles from 80 outlets in all.</p>',
+    );
     // One line per outlet: the representative's summary leads, the rows carry none.
     expect(content.startsWith(`<p>${view.representative.summary}</p>\n<ul>`)).toBe(true);
     expect(content.match(/reports on the flood/g)).toHaveLength(1);
@@ -469,13 +540,24 @@ describe('renderAtom a big story (issue #12: 200 articles from 80 outlets)', () 
     const { view, bestBySource } = makeBigStory();
     const base = renderAtom([view], makeFeedMeta(), fixedNow);
     const baseEntry = readOnlyEntry(base);
-    const newestFirstReport = [...bestBySource.values()].map((item) => item.date!).sort().at(-1);
+    const newestFirstReport = [...bestBySource.values()]
+      .map((item) => item.date!)
+      .sort()
+      .at(-1);
     expect(baseEntry.updated).toBe(newestFirstReport);
     // Re-rendering the unchanged story, at another time, gives the same bytes.
     expect(renderAtom([makeBigStory().view], makeFeedMeta(), new Date('2030-01-01T00:00:00.000Z'))).toBe(base);
 
     const later = '2024-05-03T12:00:00.000Z';
-    const followUp = makeItem({ id: 'outlet-00-late', sourceId: 'outlet-00', sourceName: 'Northport Herald', url: 'https://outlet-00.example/late', title: 'Late', published: later, date: later });
+    const followUp = makeItem({
+      id: 'outlet-00-late',
+      sourceId: 'outlet-00',
+      sourceName: 'Northport Herald',
+      url: 'https://outlet-00.example/late',
+      title: 'Late',
+      published: later,
+      date: later,
+    });
     const withFollowUp = readAtom(renderAtom([withMember(view, followUp)], makeFeedMeta(), fixedNow));
     expect(withFollowUp.entries[0]!.updated).toBe(baseEntry.updated);
     expect(withFollowUp.updated).toBe(readAtom(base).updated);
@@ -483,14 +565,29 @@ describe('renderAtom a big story (issue #12: 200 articles from 80 outlets)', () 
     // The content still counts it.
     expect(withFollowUp.entries[0]!.content).toContain('201 articles from 80 outlets in all');
 
-    const newcomer = makeItem({ id: 'new-0', sourceId: 'new', sourceName: 'Newcomer', url: 'https://new.example/0', published: later, date: later });
+    const newcomer = makeItem({
+      id: 'new-0',
+      sourceId: 'new',
+      sourceName: 'Newcomer',
+      url: 'https://new.example/0',
+      published: later,
+      date: later,
+    });
     const withNewcomer = readOnlyEntry(renderAtom([withMember(view, newcomer)], makeFeedMeta(), fixedNow));
     expect(withNewcomer.updated).toBe(later);
     expect(withNewcomer.related).toHaveLength(81);
 
-    const edited = { ...view, items: view.items.map((item) => (item.id === 'outlet-00-0' ? { ...item, title: 'Corrected', updated: later } : item)) };
+    const edited = {
+      ...view,
+      items: view.items.map((item) =>
+        item.id === 'outlet-00-0' ? { ...item, title: 'Corrected', updated: later } : item,
+      ),
+    };
     expect(readOnlyEntry(renderAtom([edited], makeFeedMeta(), fixedNow)).updated).toBe(later);
-    const editedFollowUp = { ...view, items: view.items.map((item) => (item.id === 'outlet-00-3' ? { ...item, updated: later } : item)) };
+    const editedFollowUp = {
+      ...view,
+      items: view.items.map((item) => (item.id === 'outlet-00-3' ? { ...item, updated: later } : item)),
+    };
     expect(readOnlyEntry(renderAtom([editedFollowUp], makeFeedMeta(), fixedNow)).updated).toBe(baseEntry.updated);
   });
 

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument, DomUtils } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { renderHtmlPage } from '../../../src/render/render-html-page.js';
-import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import {
+  makeBigStory,
+  makeFeedMeta,
+  makeGoldenStories,
+  makeItem,
+  makeStoryView,
+} from '../../fixtures/render/story-views.js';
 
 type Element = ReturnType<typeof DomUtils.findAll>[number];
 
@@ -29,7 +35,10 @@ describe('renderHtmlPage golden file', () => {
       mkdirSync(dirname(goldenPath), { recursive: true });
       writeFileSync(goldenPath, html, 'utf8');
     }
-    if (!existsSync(goldenPath)) expect.fail(`golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+    if (!existsSync(goldenPath))
+      expect.fail(
+        `golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`,
+      );
     expect(html).toBe(readFileSync(goldenPath, 'utf8'));
   });
 });
@@ -38,7 +47,10 @@ describe('renderHtmlPage big-story golden file', () => {
   it('matches tests/golden/render/big-story.html (200 articles from 80 outlets)', () => {
     const html = renderHtmlPage([makeBigStory().view], makeFeedMeta(), fixedNow);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(bigGoldenPath, html, 'utf8');
-    if (!existsSync(bigGoldenPath)) expect.fail(`golden file missing: ${bigGoldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+    if (!existsSync(bigGoldenPath))
+      expect.fail(
+        `golden file missing: ${bigGoldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`,
+      );
     expect(html).toBe(readFileSync(bigGoldenPath, 'utf8'));
   });
 });
@@ -51,12 +63,16 @@ describe('renderHtmlPage', () => {
 
   it('lets readers discover both feeds and fits a phone screen, without any script', () => {
     const page = readPage(renderHtmlPage(makeGoldenStories(), makeFeedMeta(), fixedNow));
-    const alternates = page.all((el) => el.name === 'link' && el.attribs.rel === 'alternate').map((el) => [el.attribs.type, el.attribs.href]);
+    const alternates = page
+      .all((el) => el.name === 'link' && el.attribs.rel === 'alternate')
+      .map((el) => [el.attribs.type, el.attribs.href]);
     expect(alternates).toEqual([
       ['application/atom+xml', 'feed.atom'],
       ['application/feed+json', 'feed.json'],
     ]);
-    expect(page.all((el) => el.name === 'meta' && el.attribs.name === 'viewport')[0]?.attribs.content).toBe('width=device-width, initial-scale=1');
+    expect(page.all((el) => el.name === 'meta' && el.attribs.name === 'viewport')[0]?.attribs.content).toBe(
+      'width=device-width, initial-scale=1',
+    );
     expect(page.all((el) => el.name === 'meta' && el.attribs.charset === 'utf-8')).toHaveLength(1);
     expect(page.all((el) => el.name === 'script')).toHaveLength(0);
     expect(page.all((el) => Object.keys(el.attribs).some((name) => name.startsWith('on')))).toHaveLength(0);
@@ -70,10 +86,16 @@ describe('renderHtmlPage', () => {
     const bridge = stories[0]!;
     const inBridge = (test: (el: Element) => boolean) => DomUtils.findAll(test, bridge.children);
     expect(inBridge((el) => el.name === 'h2').map(page.text)).toEqual(['Harbour bridge reopens after two-year repair']);
-    expect(inBridge((el) => el.name === 'h2')[0]!.children.some((c) => (c as Element).attribs?.href === 'https://a.example/news/bridge-reopens')).toBe(true);
+    expect(
+      inBridge((el) => el.name === 'h2')[0]!.children.some(
+        (c) => (c as Element).attribs?.href === 'https://a.example/news/bridge-reopens',
+      ),
+    ).toBe(true);
     expect(inBridge((el) => page.hasClass(el, 'count')).map(page.text)).toEqual(['3 outlets']);
     expect(inBridge((el) => el.name === 'time')[0]!.attribs.datetime).toBe('2024-05-01T09:15:00.000Z');
-    expect(inBridge((el) => page.hasClass(el, 'summary')).map(page.text)).toEqual(['The bridge carries 40,000 vehicles a day & reopened at 6am.']);
+    expect(inBridge((el) => page.hasClass(el, 'summary')).map(page.text)).toEqual([
+      'The bridge carries 40,000 vehicles a day & reopened at 6am.',
+    ]);
     const rows = inBridge((el) => el.name === 'li');
     expect(rows.map(page.text)).toEqual([
       'Outlet A: Harbour bridge reopens after two-year repair 2024-05-01 06:30 UTC',
@@ -91,20 +113,38 @@ describe('renderHtmlPage', () => {
   });
 
   it('escapes hostile text and refuses non-http links', () => {
-    const evil = makeItem({ id: 'e', title: '<script>alert(1)</script> & "quotes"', summary: '<img src=x onerror=alert(1)>', url: 'javascript:alert(1)' });
-    const other = makeItem({ id: 'o', sourceId: 'outlet-b', sourceName: 'B <b>', url: 'https://b.example/" onmouseover="x' });
-    const html = renderHtmlPage([makeStoryView('urn:storyfeed:story:e', [evil, other], dates)], makeFeedMeta({ title: 'T </title><script>' }), fixedNow);
+    const evil = makeItem({
+      id: 'e',
+      title: '<script>alert(1)</script> & "quotes"',
+      summary: '<img src=x onerror=alert(1)>',
+      url: 'javascript:alert(1)',
+    });
+    const other = makeItem({
+      id: 'o',
+      sourceId: 'outlet-b',
+      sourceName: 'B <b>',
+      url: 'https://b.example/" onmouseover="x',
+    });
+    const html = renderHtmlPage(
+      [makeStoryView('urn:storyfeed:story:e', [evil, other], dates)],
+      makeFeedMeta({ title: 'T </title><script>' }),
+      fixedNow,
+    );
     const page = readPage(html);
     expect(page.all((el) => el.name === 'script' || el.name === 'img' || el.name === 'b')).toHaveLength(0);
     expect(page.all((el) => Object.keys(el.attribs).some((name) => name.startsWith('on')))).toHaveLength(0);
     expect(html).not.toContain('javascript:');
     expect(page.text(page.all((el) => el.name === 'h2')[0]!)).toBe('<script>alert(1)</script> & "quotes"');
-    expect(page.all((el) => el.name === 'a').map((a) => a.attribs.href)).toContain('https://b.example/" onmouseover="x');
+    expect(page.all((el) => el.name === 'a').map((a) => a.attribs.href)).toContain(
+      'https://b.example/" onmouseover="x',
+    );
   });
 
   it('shortens a long summary at a word boundary', () => {
     const long = makeItem({ id: 'l', summary: `${'word '.repeat(100)}end` });
-    const page = readPage(renderHtmlPage([makeStoryView('urn:storyfeed:story:l', [long], dates)], makeFeedMeta(), fixedNow));
+    const page = readPage(
+      renderHtmlPage([makeStoryView('urn:storyfeed:story:l', [long], dates)], makeFeedMeta(), fixedNow),
+    );
     const summary = page.text(page.all((el) => page.hasClass(el, 'summary'))[0]!);
     expect(summary.length).toBeLessThanOrEqual(220);
     expect(summary).toMatch(/ word…$/);
@@ -112,7 +152,9 @@ describe('renderHtmlPage', () => {
 
   it("shows the story's categories (a source's OPML folder first) on its card, at most four", () => {
     const item = makeItem({ id: 'c', categories: ['Tech / AI', 'Chips', 'Markets', 'Asia', 'Earnings'] });
-    const page = readPage(renderHtmlPage([makeStoryView('urn:storyfeed:story:c', [item], dates)], makeFeedMeta(), fixedNow));
+    const page = readPage(
+      renderHtmlPage([makeStoryView('urn:storyfeed:story:c', [item], dates)], makeFeedMeta(), fixedNow),
+    );
     const shown = page.all((el) => page.hasClass(el, 'categories'));
     expect(shown).toHaveLength(1);
     expect(page.text(shown[0]!)).toBe('Tech / AI · Chips · Markets · Asia');
@@ -139,16 +181,29 @@ describe('renderHtmlPage', () => {
     const details = inStory((el) => el.name === 'details');
     expect(details).toHaveLength(1);
     expect(details[0]!.attribs.open).toBeUndefined();
-    expect(DomUtils.findAll((el) => el.name === 'summary', details[0]!.children).map(page.text)).toEqual(['+68 more outlets']);
+    expect(DomUtils.findAll((el) => el.name === 'summary', details[0]!.children).map(page.text)).toEqual([
+      '+68 more outlets',
+    ]);
     expect(DomUtils.findAll((el) => el.name === 'ul', details[0]!.children)).toEqual([lists[1]]);
     expect(rowsOf(lists[1]!)).toHaveLength(68);
     const rows = [...rowsOf(lists[0]!), ...rowsOf(lists[1]!)];
     const best = outletOrder.map((sourceId) => bestBySource.get(sourceId)!);
-    expect(rows.map((row) => page.text(DomUtils.findOne((el) => page.hasClass(el, 'outlet'), row.children)!))).toEqual(best.map((item) => item.sourceName));
-    expect(rows.map((row) => DomUtils.findOne((el) => el.name === 'a', row.children)?.attribs.href)).toEqual(best.map((item) => item.url));
-    expect(page.text(rows[1]!)).toBe('Northport Herald: River bursts its banks, thousands evacuated 2024-05-01 00:00 UTC · 9 articles');
+    expect(rows.map((row) => page.text(DomUtils.findOne((el) => page.hasClass(el, 'outlet'), row.children)!))).toEqual(
+      best.map((item) => item.sourceName),
+    );
+    expect(rows.map((row) => DomUtils.findOne((el) => el.name === 'a', row.children)?.attribs.href)).toEqual(
+      best.map((item) => item.url),
+    );
+    expect(page.text(rows[1]!)).toBe(
+      'Northport Herald: River bursts its banks, thousands evacuated 2024-05-01 00:00 UTC · 9 articles',
+    );
     // The page dates the story as the feeds do: by its outlets' best articles, not by the newest follow-up.
-    expect(inStory((el) => el.name === 'time')[0]!.attribs.datetime).toBe(best.map((item) => item.date!).sort().at(-1));
+    expect(inStory((el) => el.name === 'time')[0]!.attribs.datetime).toBe(
+      best
+        .map((item) => item.date!)
+        .sort()
+        .at(-1),
+    );
     // The other stories keep their plain list.
     expect(page.all((el) => el.name === 'details')).toHaveLength(1);
   });

@@ -4,14 +4,21 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../src/render/render-atom.js';
 import { renderJsonFeed, type JsonFeedDocument } from '../../../src/render/render-json-feed.js';
-import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
+import {
+  makeBigStory,
+  makeFeedMeta,
+  makeGoldenStories,
+  makeItem,
+  makeStoryView,
+} from '../../fixtures/render/story-views.js';
 import { readAtom } from '../../support/read-atom.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const goldenPath = join(repoRoot, 'tests', 'golden', 'render', 'feed.json');
 const fixedNow = new Date('2024-06-01T00:00:00.000Z');
 const jsonMeta = () => makeFeedMeta({ selfUrl: 'https://feeds.example/feed.json' });
-const render = (views = makeGoldenStories()) => JSON.parse(renderJsonFeed(views, jsonMeta(), fixedNow)) as JsonFeedDocument;
+const render = (views = makeGoldenStories()) =>
+  JSON.parse(renderJsonFeed(views, jsonMeta(), fixedNow)) as JsonFeedDocument;
 
 describe('renderJsonFeed golden file', () => {
   it('matches tests/golden/render/feed.json', () => {
@@ -20,7 +27,10 @@ describe('renderJsonFeed golden file', () => {
       mkdirSync(dirname(goldenPath), { recursive: true });
       writeFileSync(goldenPath, text, 'utf8');
     }
-    if (!existsSync(goldenPath)) expect.fail(`golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`);
+    if (!existsSync(goldenPath))
+      expect.fail(
+        `golden file missing: ${goldenPath}\ncreate it with: UPDATE_GOLDEN=1 npx vitest run tests/unit/render, then review the diff`,
+      );
     expect(text).toBe(readFileSync(goldenPath, 'utf8'));
   });
 });
@@ -40,7 +50,11 @@ describe('renderJsonFeed', () => {
     expect(feed.home_page_url).toBe('https://feeds.example/');
     expect(feed.description).toBe('The same story from many outlets, merged');
     expect(feed.authors).toEqual([{ name: 'storyfeed' }]);
-    expect(feed._storyfeed).toMatchObject({ feed_id: 'urn:storyfeed:test', updated: '2024-05-01T12:00:00.000Z', about: 'https://github.com/example/storyfeed' });
+    expect(feed._storyfeed).toMatchObject({
+      feed_id: 'urn:storyfeed:test',
+      updated: '2024-05-01T12:00:00.000Z',
+      about: 'https://github.com/example/storyfeed',
+    });
   });
 
   it('has the same stories, ids, order, titles, dates and content as the Atom feed', () => {
@@ -64,8 +78,14 @@ describe('renderJsonFeed', () => {
       ['Outlet B', 'https://b.example/2024/05/01/bridge?ref=home&id=7'],
       ['Outlet C', 'https://c.example/a/123'],
     ]);
-    expect(bridge._storyfeed.articles[1]).toMatchObject({ source_id: 'outlet-b', title: 'Bridge "finally" open: what changes for commuters', date_published: '2024-05-01T07:05:00.000Z' });
-    expect(bridge.content_html).toContain('<a href="https://b.example/2024/05/01/bridge?ref=home&amp;id=7">Bridge &quot;finally&quot; open');
+    expect(bridge._storyfeed.articles[1]).toMatchObject({
+      source_id: 'outlet-b',
+      title: 'Bridge "finally" open: what changes for commuters',
+      date_published: '2024-05-01T07:05:00.000Z',
+    });
+    expect(bridge.content_html).toContain(
+      '<a href="https://b.example/2024/05/01/bridge?ref=home&amp;id=7">Bridge &quot;finally&quot; open',
+    );
     expect(bridge.summary).toBe('Reported by 3 outlets: Outlet A, Outlet B, Outlet C.');
     expect(bridge.authors).toEqual([{ name: 'Jane Doe' }, { name: 'John Roe' }]);
     expect(bridge.tags).toEqual(['Transport', 'Local', 'City']);
@@ -76,10 +96,14 @@ describe('renderJsonFeed', () => {
     const weather = render().items[2]!;
     expect(weather).not.toHaveProperty('url');
     expect(weather._storyfeed.articles[0]!.url).toBeNull();
-    const unsafe = makeStoryView('urn:storyfeed:story:x', [makeItem({ id: 'x', url: 'javascript:alert(1)', title: '  ', categories: [] })], {
-      published: '2024-05-01T10:00:00.000Z',
-      updated: '2024-05-01T10:00:00.000Z',
-    });
+    const unsafe = makeStoryView(
+      'urn:storyfeed:story:x',
+      [makeItem({ id: 'x', url: 'javascript:alert(1)', title: '  ', categories: [] })],
+      {
+        published: '2024-05-01T10:00:00.000Z',
+        updated: '2024-05-01T10:00:00.000Z',
+      },
+    );
     const item = render([unsafe]).items[0]!;
     expect(item).not.toHaveProperty('url');
     expect(item).not.toHaveProperty('tags');
@@ -106,9 +130,15 @@ describe('renderJsonFeed', () => {
     expect(big._storyfeed.article_count).toBe(200);
     expect(big._storyfeed.articles).toHaveLength(200);
     expect(big._storyfeed.outlets.map((outlet) => outlet.source_id)).toEqual(outletOrder);
-    expect(big._storyfeed.outlets.map((outlet) => outlet.url)).toEqual(atom.entries[0]!.related.map((link) => link.href));
+    expect(big._storyfeed.outlets.map((outlet) => outlet.url)).toEqual(
+      atom.entries[0]!.related.map((link) => link.href),
+    );
     expect(big._storyfeed.outlets.reduce((sum, outlet) => sum + outlet.article_count, 0)).toBe(200);
-    expect(big._storyfeed.outlets[0]).toMatchObject({ source_id: 'outlet-07', article_count: 9, url: view.representative.url });
+    expect(big._storyfeed.outlets[0]).toMatchObject({
+      source_id: 'outlet-07',
+      article_count: 9,
+      url: view.representative.url,
+    });
     expect(big.authors).toHaveLength(12);
   });
 });

@@ -18,10 +18,25 @@ describe('isNotModified', () => {
     ['If-Modified-Since later', { 'if-modified-since': 'Fri, 01 May 2026 11:00:00 GMT' }, modified, true],
     ['If-Modified-Since earlier', { 'if-modified-since': 'Fri, 01 May 2026 09:59:59 GMT' }, modified, false],
     ['invalid If-Modified-Since is ignored', { 'if-modified-since': 'yesterday' }, modified, false],
-    ['If-Modified-Since without a usable Last-Modified', { 'if-modified-since': 'Fri, 01 May 2026 11:00:00 GMT' }, undefined, false],
+    [
+      'If-Modified-Since without a usable Last-Modified',
+      { 'if-modified-since': 'Fri, 01 May 2026 11:00:00 GMT' },
+      undefined,
+      false,
+    ],
     // RFC 9110 §13.1.3: If-None-Match wins over If-Modified-Since.
-    ['non-matching ETag beats a matching date', { 'if-none-match': '"old"', 'if-modified-since': 'Fri, 01 May 2026 11:00:00 GMT' }, modified, false],
-    ['matching ETag beats an old date', { 'if-none-match': '"abc"', 'if-modified-since': 'Fri, 01 May 2020 11:00:00 GMT' }, modified, true],
+    [
+      'non-matching ETag beats a matching date',
+      { 'if-none-match': '"old"', 'if-modified-since': 'Fri, 01 May 2026 11:00:00 GMT' },
+      modified,
+      false,
+    ],
+    [
+      'matching ETag beats an old date',
+      { 'if-none-match': '"abc"', 'if-modified-since': 'Fri, 01 May 2020 11:00:00 GMT' },
+      modified,
+      true,
+    ],
   ];
   it.each(cases)('%s', (_name, headers, lastModified, expected) => {
     expect(isNotModified(headers, etags, lastModified)).toBe(expected);

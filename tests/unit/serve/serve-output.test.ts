@@ -22,14 +22,30 @@ interface Answer {
 }
 
 /** Sends one raw request (the path goes on the wire exactly as given, no normalisation, no decompression). */
-function send(server: OutputServer, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function send(
+  server: OutputServer,
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -40,7 +56,12 @@ function makeOutputDir(): string {
   const root = mkdtempSync(join(tmpdir(), 'storyfeed-serve-'));
   const dir = join(root, 'output');
   mkdirSync(dir);
-  const files: Record<string, string> = { 'feed.atom': ATOM, 'feed.json': JSON_FEED, 'index.html': HTML, 'status.json': STATUS };
+  const files: Record<string, string> = {
+    'feed.atom': ATOM,
+    'feed.json': JSON_FEED,
+    'index.html': HTML,
+    'status.json': STATUS,
+  };
   for (const [name, text] of Object.entries(files)) {
     writeFileSync(join(dir, name), text);
     utimesSync(join(dir, name), AN_HOUR_AGO, AN_HOUR_AGO);
@@ -77,8 +98,10 @@ describe('serveOutput routes', () => {
     expect(answer.headers['content-type']).toBe(type);
     expect(answer.body.toString('utf8')).toBe(text);
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(text)));
-    expect(answer.headers['etag']).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
-    expect(answer.headers['last-modified']).toBe(new Date(Math.floor(AN_HOUR_AGO.getTime() / 1000) * 1000).toUTCString());
+    expect(answer.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(answer.headers['last-modified']).toBe(
+      new Date(Math.floor(AN_HOUR_AGO.getTime() / 1000) * 1000).toUTCString(),
+    );
     expect(answer.headers['cache-control']).toMatch(path === '/status.json' ? /^no-cache$/ : /^public, max-age=\d+$/);
     expect(answer.headers['x-content-type-options']).toBe('nosniff');
   });
@@ -89,7 +112,15 @@ describe('serveOutput routes', () => {
     const head = await send(server, '/feed.atom', { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } });
     expect(head.status).toBe(200);
     expect(head.body.byteLength).toBe(0);
-    for (const name of ['content-type', 'content-length', 'content-encoding', 'etag', 'last-modified', 'cache-control', 'vary']) {
+    for (const name of [
+      'content-type',
+      'content-length',
+      'content-encoding',
+      'etag',
+      'last-modified',
+      'cache-control',
+      'vary',
+    ]) {
       expect(head.headers[name], name).toBe(get.headers[name]);
     }
   });
@@ -131,7 +162,9 @@ describe('serveOutput validators', () => {
     // Deterministic stand-in for "written a moment ago": an mtime that is not in a past second.
     const soon = new Date(Date.now() + 60_000);
     utimesSync(join(dir, 'feed.atom'), soon, soon);
-    const after = await send(server, '/feed.atom', { headers: { 'if-modified-since': new Date(Date.now() + 120_000).toUTCString() } });
+    const after = await send(server, '/feed.atom', {
+      headers: { 'if-modified-since': new Date(Date.now() + 120_000).toUTCString() },
+    });
     expect(after.status).toBe(200);
     expect(after.headers['last-modified']).toBeUndefined();
     expect(after.headers.etag).not.toBe(before.headers.etag);
@@ -164,13 +197,19 @@ describe('serveOutput compression', () => {
     expect(decode(encoded.body).toString('utf8')).toBe(ATOM);
     expect(encoded.headers.etag).not.toBe(plain.headers.etag);
     // Either representation's tag revalidates the content.
-    expect((await send(server, '/feed.atom', { headers: { 'if-none-match': encoded.headers.etag! } })).status).toBe(304);
+    expect((await send(server, '/feed.atom', { headers: { 'if-none-match': encoded.headers.etag! } })).status).toBe(
+      304,
+    );
   });
 
   it('sends identity when nothing it can produce is accepted, and for tiny files', async () => {
     const { server } = await start();
-    expect((await send(server, '/feed.atom', { headers: { 'accept-encoding': 'deflate' } })).headers['content-encoding']).toBeUndefined();
-    expect((await send(server, '/status.json', { headers: { 'accept-encoding': 'gzip, br' } })).headers['content-encoding']).toBeUndefined();
+    expect(
+      (await send(server, '/feed.atom', { headers: { 'accept-encoding': 'deflate' } })).headers['content-encoding'],
+    ).toBeUndefined();
+    expect(
+      (await send(server, '/status.json', { headers: { 'accept-encoding': 'gzip, br' } })).headers['content-encoding'],
+    ).toBeUndefined();
   });
 });
 
@@ -232,7 +271,10 @@ describe('serveOutput refuses everything else', () => {
     execFileSync('mkfifo', [join(dir, 'feed.json')]);
     const { server } = await start(dir);
     // Opening a FIFO for reading blocks until a writer comes: the request would never be answered.
-    const answer = await Promise.race([send(server, '/feed.json'), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5_000))]);
+    const answer = await Promise.race([
+      send(server, '/feed.json'),
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5_000)),
+    ]);
     expect(answer).not.toBe('hung');
     expect((answer as Answer).status).toBe(404);
     // And the server still answers the other files.
@@ -267,7 +309,9 @@ describe('serveOutput while a run replaces files', () => {
 
   it('never serves a half-written file while runs replace it many times', async () => {
     const { server, dir } = await start();
-    const versions = ['a', 'b', 'c'].map((c, i) => `<?xml version="1.0"?>\n<feed>${c.repeat(400_000 + i * 150_000)}</feed>\n`);
+    const versions = ['a', 'b', 'c'].map(
+      (c, i) => `<?xml version="1.0"?>\n<feed>${c.repeat(400_000 + i * 150_000)}</feed>\n`,
+    );
     const path = join(dir, 'feed.atom');
     await writeFileAtomic(path, versions[0]!);
     let writing = true;
@@ -277,7 +321,9 @@ describe('serveOutput while a run replaces files', () => {
     })();
     const bodies: string[] = [];
     while (writing) {
-      const answers = await Promise.all(Array.from({ length: 4 }, () => send(server, '/feed.atom', { headers: { 'accept-encoding': 'identity' } })));
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => send(server, '/feed.atom', { headers: { 'accept-encoding': 'identity' } })),
+      );
       for (const answer of answers) bodies.push(answer.body.toString('utf8'));
     }
     await writer;
@@ -289,7 +335,10 @@ describe('serveOutput while a run replaces files', () => {
 describe('serveOutput listening', () => {
   it('fails with a typed error when the port is taken', async () => {
     const { server } = await start();
-    const error = await serveOutput({ dir: tmpdir(), host: '127.0.0.1', port: server.port }, { logger: silentLogger }).catch((e: unknown) => e);
+    const error = await serveOutput(
+      { dir: tmpdir(), host: '127.0.0.1', port: server.port },
+      { logger: silentLogger },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoryfeedError);
     expect((error as StoryfeedError).code).toBe('serve/listen-failed');
     expect((error as StoryfeedError).message).toContain('EADDRINUSE');

@@ -32,7 +32,10 @@ describe('store errors (issue #15)', () => {
 
   it('refuses a file that is not a database as damaged, with the fix', () => {
     const path = join(tempDir(), 'state.db');
-    writeFileSync(path, 'this is not an SQLite file, but it is long enough to have a header and more text after it'.repeat(20));
+    writeFileSync(
+      path,
+      'this is not an SQLite file, but it is long enough to have a header and more text after it'.repeat(20),
+    );
     const error = openError(path);
     expect(error.code).toBe('store/corrupt');
     expect(error.message).toMatch(/restore it from a backup, or move it aside/);
@@ -59,7 +62,10 @@ describe('store errors (issue #15)', () => {
     ['SQLITE_IOERR_WRITE', 'store/io', /check the disk/],
     ['SQLITE_BUSY', 'store/busy', /run again/],
   ])('%s becomes %s with a one-line fix', (sqliteCode, code, fix) => {
-    const error = storeErrorFrom(new Database.SqliteError('low-level message', sqliteCode), '/var/lib/storyfeed/state.db');
+    const error = storeErrorFrom(
+      new Database.SqliteError('low-level message', sqliteCode),
+      '/var/lib/storyfeed/state.db',
+    );
     expect(error.code).toBe(code);
     expect(error.message).toMatch(fix);
     expect(error.message).toContain('/var/lib/storyfeed/state.db');

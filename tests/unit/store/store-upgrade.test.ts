@@ -17,7 +17,18 @@ import { openStore } from '../../../src/store/open-store.js';
 /** The hash the store computed before migration 4 (frozen copy of open-store.ts at 17b59a1): it covered contentHtml. */
 function oldContentHash(item: Item): string {
   const h = createHash('sha256');
-  for (const v of [item.guid, item.url, item.title, item.summary, item.contentHtml, item.published, item.updated, item.date, item.language, item.sourceId]) {
+  for (const v of [
+    item.guid,
+    item.url,
+    item.title,
+    item.summary,
+    item.contentHtml,
+    item.published,
+    item.updated,
+    item.date,
+    item.language,
+    item.sourceId,
+  ]) {
     h.update(v ?? '\u0000');
     h.update('\u0001');
   }
@@ -40,7 +51,13 @@ function writeOldStore(path: string, items: readonly Item[], seenAt: string): vo
   );
   db.transaction(() => {
     for (const item of items) {
-      insert.run({ ...item, authors: JSON.stringify(item.authors), categories: JSON.stringify(item.categories), hash: oldContentHash(item), seenAt });
+      insert.run({
+        ...item,
+        authors: JSON.stringify(item.authors),
+        categories: JSON.stringify(item.categories),
+        hash: oldContentHash(item),
+        seenAt,
+      });
     }
   })();
   db.close();
@@ -48,7 +65,10 @@ function writeOldStore(path: string, items: readonly Item[], seenAt: string): vo
 
 const SOURCE = (id: string) => ({ id, name: id, url: `http://127.0.0.1/${id}` });
 
-/** Feeds with HTML contents, authors, categories, and undated entries (dated by the fetch time, kept from the first run). */
+/**
+ * Feeds with HTML contents, authors, categories, and undated entries (dated by the fetch time, kept from the first
+ * run).
+ */
 function feeds(): { id: string; feed: ParsedFeed }[] {
   const { sources } = generateCorpus({ sources: 8, itemsPerSource: 20, pool: generatedStories(200, 3), seed: 3 });
   const out = sources.map((s) => ({ id: s.id, feed: parseFeed(s.document) }));
@@ -57,7 +77,14 @@ function feeds(): { id: string; feed: ParsedFeed }[] {
     feed: {
       format: 'rss',
       entries: [
-        { id: 'u1', title: { type: 'html', value: 'No date <b>here</b>' }, links: [{ href: '/u1' }], authors: [{ name: 'Ann' }], categories: ['x'], content: { type: 'html', value: '<p>Body <a href="/a">a</a></p>' } },
+        {
+          id: 'u1',
+          title: { type: 'html', value: 'No date <b>here</b>' },
+          links: [{ href: '/u1' }],
+          authors: [{ name: 'Ann' }],
+          categories: ['x'],
+          content: { type: 'html', value: '<p>Body <a href="/a">a</a></p>' },
+        },
         { links: [], authors: [], categories: [], summary: { type: 'text', value: 'Neither id nor link nor title' } },
       ],
     },
@@ -76,24 +103,34 @@ describe('upgrading a store written with HTML and the old hashes', () => {
     expect(before.some((i) => i.dateSource === 'fetched')).toBe(true);
     writeOldStore(path, before, '2025-06-01T00:00:00.000Z');
 
-    const store = openStore(path, feeds().map(({ id }) => SOURCE(id)));
+    const store = openStore(
+      path,
+      feeds().map(({ id }) => SOURCE(id)),
+    );
     // A later fetch: the undated items get a new fetch date, which the store replaces by the first one.
     const result = store.upsertItems(read('2025-06-02T00:00:00.000Z', false), '2025-06-02T00:00:00.000Z');
     expect(result.inserted).toEqual([]);
     expect(result.changed).toEqual([]);
     // What was stored is still there (but the HTML).
-    expect(store.getItems(before.map((i) => i.id))).toEqual(before.map((i) => ({ ...i, sourceName: i.sourceId, contentHtml: '' })));
+    expect(store.getItems(before.map((i) => i.id))).toEqual(
+      before.map((i) => ({ ...i, sourceName: i.sourceId, contentHtml: '' })),
+    );
 
     // A real change is still seen after the upgrade: a corrected title, or an edited article text.
     const next = read('2025-06-03T00:00:00.000Z', false);
     next[0] = { ...next[0]!, title: `${next[0]!.title} (corrected)` };
     next[1] = { ...next[1]!, contentText: `${next[1]!.contentText} Update: a correction.` };
-    expect(store.upsertItems(next, '2025-06-03T00:00:00.000Z').changed.map((i) => i.id)).toEqual([next[0]!.id, next[1]!.id]);
+    expect(store.upsertItems(next, '2025-06-03T00:00:00.000Z').changed.map((i) => i.id)).toEqual([
+      next[0]!.id,
+      next[1]!.id,
+    ]);
     store.close();
 
     // The HTML is gone from the file, not only from what the store returns.
     const db = new Database(path);
-    expect((db.prepare(`SELECT name FROM pragma_table_info('items')`).all() as { name: string }[]).map((c) => c.name)).not.toContain('content_html');
+    expect(
+      (db.prepare(`SELECT name FROM pragma_table_info('items')`).all() as { name: string }[]).map((c) => c.name),
+    ).not.toContain('content_html');
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
   });
@@ -104,9 +141,13 @@ describe('upgrading a store written with HTML and the old hashes', () => {
     writeOldStore(join(dir, 'old.db'), items, '2025-06-01T00:00:00.000Z');
     openStore(join(dir, 'old.db')).close();
     const fresh = openStore(join(dir, 'new.db'));
-    fresh.upsertItems(items.map((i) => ({ ...i, contentHtml: '' })), '2025-06-01T00:00:00.000Z');
+    fresh.upsertItems(
+      items.map((i) => ({ ...i, contentHtml: '' })),
+      '2025-06-01T00:00:00.000Z',
+    );
     fresh.close();
-    const hashes = (file: string) => new Database(join(dir, file)).prepare(`SELECT id, content_hash FROM items ORDER BY id`).all();
+    const hashes = (file: string) =>
+      new Database(join(dir, file)).prepare(`SELECT id, content_hash FROM items ORDER BY id`).all();
     const migrated = hashes('old.db');
     expect(migrated).toHaveLength(items.length);
     expect(migrated).toEqual(hashes('new.db'));

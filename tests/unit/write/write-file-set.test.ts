@@ -26,7 +26,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       return handle;
     }),
     rename: vi.fn(async (from: string, to: string) => {
-      if (failure.renameTo !== null && to.endsWith(failure.renameTo)) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      if (failure.renameTo !== null && to.endsWith(failure.renameTo))
+        throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
       return actual.rename(from, to);
     }),
   };
@@ -47,7 +48,8 @@ async function outputDir(generation: string): Promise<string> {
   return dir;
 }
 
-const set = (dir: string, generation: string) => NAMES.map((name) => ({ path: join(dir, name), data: `${name} ${generation}\n` }));
+const set = (dir: string, generation: string) =>
+  NAMES.map((name) => ({ path: join(dir, name), data: `${name} ${generation}\n` }));
 
 async function contents(dir: string): Promise<string[]> {
   return Promise.all(NAMES.map((name) => readFile(join(dir, name), 'utf8')));
@@ -56,7 +58,10 @@ async function contents(dir: string): Promise<string[]> {
 describe('writeFileSet', () => {
   it('publishes every file of the set and reports which changed', async () => {
     const dir = await outputDir('old');
-    const changed = await writeFileSet([...set(dir, 'new').slice(0, 2), { path: join(dir, 'index.html'), data: 'index.html old\n' }]);
+    const changed = await writeFileSet([
+      ...set(dir, 'new').slice(0, 2),
+      { path: join(dir, 'index.html'), data: 'index.html old\n' },
+    ]);
     expect(changed).toEqual([{ changed: true }, { changed: true }, { changed: false }]);
     expect(await contents(dir)).toEqual(['feed.atom new\n', 'feed.json new\n', 'index.html old\n']);
     // And, last, the manifest of the set: every file's digest, for readers that must not mix two sets.

@@ -28,7 +28,10 @@ describe('parseFeed: iTunes and Media RSS', () => {
   });
 
   it('uses media:title (type="plain": plain text) when the item has no title', () => {
-    expect(parseFeed(readFixture('rss2-itunes-media.xml')).entries[0]?.title).toEqual({ value: 'Episode one & two', type: 'text' });
+    expect(parseFeed(readFixture('rss2-itunes-media.xml')).entries[0]?.title).toEqual({
+      value: 'Episode one & two',
+      type: 'text',
+    });
   });
 });
 
@@ -45,14 +48,21 @@ describe('parseFeed: namespaced and misnamed structure', () => {
   });
 
   it('removes a prefix bound to the SVG namespace outside the xhtml content from its inline markup', () => {
-    expect(parseFeed(readFixture('atom10-svg-prefixed.xml')).entries[0]?.content?.value).toBe('<svg width="10"><rect width="5" height="5"/></svg>');
+    expect(parseFeed(readFixture('atom10-svg-prefixed.xml')).entries[0]?.content?.value).toBe(
+      '<svg width="10"><rect width="5" height="5"/></svg>',
+    );
   });
 
   it('keeps the <div> of Atom 0.3 inline XHTML (no wrapper convention before Atom 1.0)', () => {
-    expect(parseFeed(readFixture('atom03-inline-xhtml-div.xml')).entries[0]?.summary?.value).toBe('<div xmlns="http://www.w3.org/1999/xhtml">Kept <i>div</i></div>');
+    expect(parseFeed(readFixture('atom03-inline-xhtml-div.xml')).entries[0]?.summary?.value).toBe(
+      '<div xmlns="http://www.w3.org/1999/xhtml">Kept <i>div</i></div>',
+    );
   });
 
   it('reads Atom 0.3 inline markup in a text/plain construct as written (mode="xml" is the default)', () => {
-    expect(parseFeed(readFixture('atom03-inline-xhtml-div.xml')).rights).toEqual({ value: 'Text with <b>inline</b> markup', type: 'text' });
+    expect(parseFeed(readFixture('atom03-inline-xhtml-div.xml')).rights).toEqual({
+      value: 'Text with <b>inline</b> markup',
+      type: 'text',
+    });
   });
 });

@@ -15,8 +15,22 @@ describe('uniqueStrings', () => {
 const persons: Array<[label: string, input: Array<ParsedPerson | undefined>, expected: ParsedPerson[]]> = [
   ['drops exact duplicates', [{ name: 'A' }, { name: 'A' }], [{ name: 'A' }]],
   ['drops empty persons and undefined', [{}, undefined, { email: 'a@x' }], [{ email: 'a@x' }]],
-  ['folds a name-only person into a richer one of the same name', [{ name: 'A' }, { name: 'A', email: 'a@x' }], [{ name: 'A', email: 'a@x' }]],
-  ['keeps two richer persons with the same name', [{ name: 'A', email: 'a@x' }, { name: 'A', uri: 'https://a' }], [{ name: 'A', email: 'a@x' }, { name: 'A', uri: 'https://a' }]],
+  [
+    'folds a name-only person into a richer one of the same name',
+    [{ name: 'A' }, { name: 'A', email: 'a@x' }],
+    [{ name: 'A', email: 'a@x' }],
+  ],
+  [
+    'keeps two richer persons with the same name',
+    [
+      { name: 'A', email: 'a@x' },
+      { name: 'A', uri: 'https://a' },
+    ],
+    [
+      { name: 'A', email: 'a@x' },
+      { name: 'A', uri: 'https://a' },
+    ],
+  ],
   ['keeps different names', [{ name: 'A' }, { name: 'B' }], [{ name: 'A' }, { name: 'B' }]],
 ];
 

@@ -12,7 +12,11 @@ describe('legacy constructs', () => {
   });
 
   it('decodes an Atom 1.0 text construct of another media type (base64) as plain text', () => {
-    expect(parseFeed(readFixture('atom10-octet-stream-text.xml')).entries[0]?.title).toEqual({ value: 'Hello <b>world</b>', type: 'text', verbatim: true });
+    expect(parseFeed(readFixture('atom10-octet-stream-text.xml')).entries[0]?.title).toEqual({
+      value: 'Hello <b>world</b>',
+      type: 'text',
+      verbatim: true,
+    });
   });
 
   it('reads RSS <body> (inline XHTML) and <fullitem> (escaped HTML) as the item content', () => {

@@ -8,22 +8,43 @@ import { plainTree as plain } from '../../../support/plain-tree.js';
 /** Returns the text htmlparser2 (XML mode) reports inside `<r>…</r>`, as read-xml-tree.ts collects it. */
 function parserText(text: string): string {
   let out = '';
-  const parser = new Parser({ ontext: (chunk) => void (out += chunk) }, { xmlMode: true, decodeEntities: true, recognizeCDATA: true });
+  const parser = new Parser(
+    { ontext: (chunk) => void (out += chunk) },
+    { xmlMode: true, decodeEntities: true, recognizeCDATA: true },
+  );
   parser.end(`<r>${text}</r>`);
   return out;
 }
 
 describe('scanXmlTree builds the tree htmlparser2 builds', () => {
   it.each([
-    ['an RSS item', '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title><item><title>A &amp; B</title><link>http://x.example/?a=1&amp;b=2</link></item></channel></rss>'],
+    [
+      'an RSS item',
+      '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title><item><title>A &amp; B</title><link>http://x.example/?a=1&amp;b=2</link></item></channel></rss>',
+    ],
     ['CDATA next to text, an entity at a run end', '<r><e>a &amp<![CDATA[ <b>x</b> &amp; ]]]>b&#8217;c&lt;</e></r>'],
-    ['attributes: both quotes, entities, spaces around =, a duplicate (the first wins)', `<r a = "1 &quot;x&quot;" b='&#x26;&#128;&#0;' a="2"><e/></r>`],
-    ['namespaces: default, prefixed, redeclared, undeclared, well-known', '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:m="http://search.yahoo.com/mrss/"><m:title>x</m:title><e xmlns:m="urn:other"><m:title/></e><dc:creator>c</dc:creator><foo:bar/></feed>'],
-    ['a blank xml:lang and xml:base', '<rss><channel xml:lang=""><item xml:lang="fr" xml:base="http://b.example/"><title>t</title></item></channel></rss>'],
-    ['comments, processing instructions, a declaration and text outside the root', 'junk &bogus; <?xml-stylesheet href="s.xsl"?><!-- c --><r><!-- a > b --><?pi x?><e>1</e><!DOCTYPE x></r>tail <x/>'],
+    [
+      'attributes: both quotes, entities, spaces around =, a duplicate (the first wins)',
+      `<r a = "1 &quot;x&quot;" b='&#x26;&#128;&#0;' a="2"><e/></r>`,
+    ],
+    [
+      'namespaces: default, prefixed, redeclared, undeclared, well-known',
+      '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:m="http://search.yahoo.com/mrss/"><m:title>x</m:title><e xmlns:m="urn:other"><m:title/></e><dc:creator>c</dc:creator><foo:bar/></feed>',
+    ],
+    [
+      'a blank xml:lang and xml:base',
+      '<rss><channel xml:lang=""><item xml:lang="fr" xml:base="http://b.example/"><title>t</title></item></channel></rss>',
+    ],
+    [
+      'comments, processing instructions, a declaration and text outside the root',
+      'junk &bogus; <?xml-stylesheet href="s.xsl"?><!-- c --><r><!-- a > b --><?pi x?><e>1</e><!DOCTYPE x></r>tail <x/>',
+    ],
     ['self-closing elements', '<r><a/><b x="1"/><c></c><d>\n</d></r>'],
     ['names with dots, dashes, digits and odd characters', '<r><a.b-c>1</a.b-c><x1:y-2>2</x1:y-2><e"q>3</e"q></r>'],
-    ['unknown and unterminated entities stay as written', '<r>&nbsp; &amp &#; &#x; &AMP; &ampx; &#xD800; &#1114112; &#99999999999999999999;</r>'],
+    [
+      'unknown and unterminated entities stay as written',
+      '<r>&nbsp; &amp &#; &#x; &AMP; &ampx; &#xD800; &#1114112; &#99999999999999999999;</r>',
+    ],
   ])('%s', (_label, xml) => {
     const scanned = scanXmlTree(xml);
     expect(scanned).toBeDefined();
@@ -50,7 +71,9 @@ describe('scanXmlTree builds the tree htmlparser2 builds', () => {
   });
 
   it('reports the prefixes element names use and those xmlns attributes declare', () => {
-    const scanned = scanXmlTree('<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><dc:creator>a</dc:creator><media:title>t</media:title><a:1b/></channel></rss>');
+    const scanned = scanXmlTree(
+      '<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><dc:creator>a</dc:creator><media:title>t</media:title><a:1b/></channel></rss>',
+    );
     expect([...scanned!.tagPrefixes!].sort()).toEqual(['dc', 'media']);
     expect([...scanned!.declaredPrefixes]).toEqual(['dc']);
   });

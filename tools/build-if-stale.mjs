@@ -1,13 +1,21 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm start` / `npm run daemon` run this first: it compiles src/ into dist/ only when a source or a tsconfig
 // is newer than everything in dist/ (a full tsc run costs ~5 s, ten times the demo run itself; issue #14.7).
+// JavaScript, not a tool in TypeScript: it runs before anything is built. Type-checked through JSDoc (`// @ts-check`,
+// tsconfig.json's allowJs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const TSC = resolve(import.meta.dirname, '../node_modules/typescript/bin/tsc');
 
-/** Returns the newest modification time (ms) of the files under `dir` (0 when it does not exist). */
+/**
+ * Returns the newest modification time (ms) of the files under `dir` (0 when it does not exist).
+ * @param {string} dir
+ * @param {(name: string) => boolean} [filter] which file names count
+ * @returns {number}
+ */
 function newestMtime(dir, filter = () => true) {
   if (!existsSync(dir)) return 0;
   let newest = 0;
@@ -18,12 +26,19 @@ function newestMtime(dir, filter = () => true) {
   return newest;
 }
 
-/** Returns why `root`'s dist/ needs building, or null when it is up to date. */
+/**
+ * Returns why `root`'s dist/ needs building, or null when it is up to date.
+ * @param {string} root the repository's folder
+ * @returns {string | null}
+ */
 export function staleReason(root) {
   const built = newestMtime(join(root, 'dist'));
   if (built === 0 || !existsSync(join(root, 'dist/cli/main.js'))) return 'dist/ is missing';
   const configs = ['tsconfig.json', 'tsconfig.build.json'].map((f) => join(root, f)).filter((f) => existsSync(f));
-  const sources = Math.max(newestMtime(join(root, 'src'), (n) => n.endsWith('.ts')), ...configs.map((f) => statSync(f).mtimeMs));
+  const sources = Math.max(
+    newestMtime(join(root, 'src'), (n) => n.endsWith('.ts')),
+    ...configs.map((f) => statSync(f).mtimeMs),
+  );
   return sources > built ? 'src/ is newer than dist/' : null;
 }
 
