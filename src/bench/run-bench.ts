@@ -3,13 +3,14 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../config/resolve-config.js';
 import type { RunReport } from '../model.js';
 import type { ChildJob, ChildResult } from './bench-child.js';
 import { median, type ParseComparison } from './compare-parsers.js';
 import { generateCorpusFiles, loadDevStories, type CorpusManifest } from './generate-corpus.js';
 import { canUseLoopbackAliases, serveCorpus, type CorpusServer } from './serve-corpus.js';
 
-// `npm run bench -- [--size small|medium|large|all] [--runs N] [--ci] [--concurrency N] [--same-host] [--keep] [--json FILE]`
+// `npm run bench -- [--size small|medium|large|all] [--sources N --items M] [--runs N] [--ci] [--concurrency N] [--same-host [--polite]] [--keep] [--json FILE]`
 //
 // The whole-pipeline benchmark (issue #7). Not a test: it never fails on time. It exits non-zero only when
 // the bench itself breaks (a child crashes, a source fails, a scenario does not do what it should).
@@ -21,7 +22,8 @@ const SIZES = {
   medium: { sources: 500, itemsPerSource: 100 },
   large: { sources: 2000, itemsPerSource: 100 },
 } as const;
-type SizeName = keyof typeof SIZES;
+/** A named size, or `custom` (--sources N --items M). */
+type SizeName = keyof typeof SIZES | 'custom';
 type Scenario = 'cold' | 'warm' | 'changed';
 
 interface Args {
@@ -30,6 +32,10 @@ interface Args {
   ci: boolean;
   concurrency: number;
   distinctHosts: boolean;
+  /** --polite: with --same-host, keep the user's default per-host limits instead of lifting them (issue #16). */
+  polite: boolean;
+  /** --sources N --items M: one corpus of this shape instead of the named sizes. */
+  shape: { sources: number; itemsPerSource: number } | null;
   keep: boolean;
   json: string | null;
   devSet: string | null;
@@ -50,6 +56,8 @@ interface RunSample {
   cpuMs: number;
   itemsSeen: number;
   newItems: number;
+  /** The most requests one host had in flight at once during the run, counted at the server. */
+  peakInFlight: number;
 }
 
 interface SizeResult {
@@ -72,17 +80,29 @@ function parseArgs(argv: string[]): Args {
   const ci = argv.includes('--ci');
   const size = value('--size') ?? (ci ? 'small' : 'medium');
   if (size !== 'all' && !(size in SIZES)) throw new Error(`--size must be small, medium, large or all (got ${size})`);
+  const shapeSources = value('--sources');
+  const shapeItems = value('--items');
+  if ((shapeSources === undefined) !== (shapeItems === undefined)) throw new Error('--sources and --items go together');
+  const shape = shapeSources !== undefined ? { sources: Number(shapeSources), itemsPerSource: Number(shapeItems) } : null;
+  if (shape && !(Number.isInteger(shape.sources) && shape.sources >= 4 && Number.isInteger(shape.itemsPerSource) && shape.itemsPerSource >= 1)) {
+    throw new Error('--sources must be an integer ≥ 4 and --items ≥ 1');
+  }
+  const distinctHosts = !argv.includes('--same-host');
+  const polite = argv.includes('--polite');
+  if (polite && distinctHosts) throw new Error('--polite goes with --same-host (with one host per source the default politeness is kept anyway)');
   const runs = Number(value('--runs') ?? (ci ? 1 : 3));
   const concurrency = Number(value('--concurrency') ?? 8);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new Error('--concurrency must be 1-64');
   const devSet = argv.includes('--no-dev-set') ? null : (value('--dev-set') ?? join(repoRoot, '..', 'shared', 'eval', 'story-clusters', 'dev.jsonl.gz'));
   return {
-    sizes: size === 'all' ? ['small', 'medium', 'large'] : [size as SizeName],
+    sizes: shape ? ['custom'] : size === 'all' ? ['small', 'medium', 'large'] : [size as SizeName],
     runs,
     ci,
     concurrency,
-    distinctHosts: !argv.includes('--same-host'),
+    distinctHosts,
+    polite,
+    shape,
     keep: argv.includes('--keep'),
     json: value('--json') ?? null,
     devSet,
@@ -135,19 +155,22 @@ function check(scenario: Scenario, report: RunReport, manifest: CorpusManifest):
   if (report.stories < 1 || !report.feedWritten) throw new Error(`${scenario}: no feed written`);
 }
 
-async function measure(scenario: Scenario, configPath: string, manifest: CorpusManifest, execArgv: string[]): Promise<RunSample> {
+async function measure(scenario: Scenario, configPath: string, manifest: CorpusManifest, execArgv: string[], server: CorpusServer, perHostLimit: number): Promise<RunSample> {
   let result: ChildResult;
+  server.resetPeak();
   try {
     result = await runChild({ kind: 'run', configPath }, execArgv);
   } catch (error) {
     if (!(error instanceof ChildCrash)) throw error;
     // Recorded, not thrown: an out-of-memory death is a result worth a row; main() still exits non-zero.
     const zero = { fetch: 0, parse: 0, normalize: 0, readWall: 0, store: 0, cluster: 0, render: 0, write: 0 };
-    return { crashed: error.message, durationMs: error.afterMs, stageMs: zero, maxRssMb: NaN, cpuMs: NaN, itemsSeen: 0, newItems: 0 };
+    return { crashed: error.message, durationMs: error.afterMs, stageMs: zero, maxRssMb: NaN, cpuMs: NaN, itemsSeen: 0, newItems: 0, peakInFlight: server.peakInFlight() };
   }
   if (result.kind === 'error') throw new Error(`${scenario}: the run failed: ${result.message}`);
   if (result.kind !== 'run') throw new Error(`${scenario}: unexpected child answer`);
   check(scenario, result.report, manifest);
+  // Politeness is part of what the bench checks: a host never sees more requests at once than the config allows.
+  if (server.peakInFlight() > perHostLimit) throw new Error(`${scenario}: ${server.peakInFlight()} requests in flight to one host (perHostConcurrency ${perHostLimit})`);
   return {
     durationMs: result.report.durationMs,
     stageMs: result.report.stageMs!,
@@ -155,11 +178,12 @@ async function measure(scenario: Scenario, configPath: string, manifest: CorpusM
     cpuMs: result.cpuMs,
     itemsSeen: result.report.sources.reduce((n, o) => n + o.itemsSeen, 0),
     newItems: result.report.newItems,
+    peakInFlight: server.peakInFlight(),
   };
 }
 
 async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loadDevStories>): Promise<SizeResult> {
-  const { sources, itemsPerSource } = SIZES[size];
+  const { sources, itemsPerSource } = size === 'custom' ? args.shape! : SIZES[size];
   const dir = mkdtempSync(join(tmpdir(), `storyfeed-bench-${size}-`));
   log(`[${size}] generating ${sources} × ${itemsPerSource} items in ${dir}`);
   const t0 = performance.now();
@@ -172,7 +196,10 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
   try {
     server = await serveCorpus(manifest, { distinctHosts: args.distinctHosts });
     const configPath = join(dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify(benchConfig(manifest, server, args), null, 2));
+    const config = benchConfig(manifest, server, args);
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    const perHostLimit = resolveConfig(config, configPath).fetch.perHostConcurrency;
+    const run = (scenario: Scenario) => measure(scenario, configPath, manifest, childExecArgv(args), server!, perHostLimit);
     const state = join(dir, 'state');
     const out = join(dir, 'output');
     const snapshot = join(dir, 'snapshot');
@@ -185,7 +212,7 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
     for (let r = 0; r < args.runs; r++) {
       reset();
       server.setVariant('base');
-      scenarios.cold.push(await measure('cold', configPath, manifest, childExecArgv(args)));
+      scenarios.cold.push(await run('cold'));
       if (scenarios.cold.at(-1)!.crashed) {
         log(`[${size}] cold #${r + 1}: ${scenarios.cold.at(-1)!.crashed}; no store to run the other scenarios on`);
         break;
@@ -199,7 +226,7 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
     cpSync(state, join(snapshot, 'state'), { recursive: true });
     cpSync(out, join(snapshot, 'output'), { recursive: true });
     for (let r = 0; r < args.runs; r++) {
-      scenarios.warm.push(await measure('warm', configPath, manifest, childExecArgv(args)));
+      scenarios.warm.push(await run('warm'));
       log(`[${size}] warm #${r + 1}: ${fmtS(scenarios.warm.at(-1)!.durationMs)} s, ${scenarios.warm.at(-1)!.maxRssMb.toFixed(0)} MB`);
     }
     for (let r = 0; r < args.runs; r++) {
@@ -207,7 +234,7 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
       cpSync(join(snapshot, 'state'), state, { recursive: true });
       cpSync(join(snapshot, 'output'), out, { recursive: true });
       server.setVariant('changed');
-      scenarios.changed.push(await measure('changed', configPath, manifest, childExecArgv(args)));
+      scenarios.changed.push(await run('changed'));
       server.setVariant('base');
       log(`[${size}] 10 % changed #${r + 1}: ${fmtS(scenarios.changed.at(-1)!.durationMs)} s, ${scenarios.changed.at(-1)!.maxRssMb.toFixed(0)} MB`);
     }
@@ -240,8 +267,9 @@ function benchConfig(manifest: CorpusManifest, server: CorpusServer, args: Args)
       // socket waits overlapped with parsing.
       concurrency: args.concurrency,
       // One source per loopback address (see serve-corpus.ts), so the default per-host politeness stays;
-      // with --same-host every source shares 127.0.0.1 and the per-host limit becomes the global one.
-      ...(args.distinctHosts ? {} : { perHostConcurrency: 16, hostSpacingMs: 0 }),
+      // with --same-host every source shares 127.0.0.1 and the per-host limit becomes the global one, unless
+      // --polite keeps the defaults a user has (the one-host case of issue #16: YouTube channels, GitHub releases).
+      ...(args.distinctHosts || args.polite ? {} : { perHostConcurrency: 16, hostSpacingMs: 0 }),
       // The default 5-minute run budget would cut a slow large run short and hide its real time.
       runBudgetMs: 3_600_000,
     },
@@ -271,7 +299,7 @@ function machine(): string {
 function renderTables(results: SizeResult[], args: Args): string {
   const lines: string[] = [];
   lines.push(`Machine: ${machine()}`, `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-  lines.push(`Command: npm run bench -- --size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} --runs ${args.runs}${args.distinctHosts ? '' : ' --same-host'} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`, '');
+  lines.push(`Command: npm run bench -- --size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} --runs ${args.runs}${args.shape ? ` --sources ${args.shape.sources} --items ${args.shape.itemsPerSource}` : ''}${args.distinctHosts ? '' : ' --same-host'}${args.polite ? ' --polite' : ''} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`, '');
   lines.push('| size | scenario | median s (min–max) | items/s | peak RSS MB (max) | CPU s | fetch Σ | parse Σ | normalize Σ | read wall | store | cluster | render | write |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const names: Record<Scenario, string> = { cold: 'cold', warm: 'warm (all 304)', changed: '10 % changed' };
@@ -289,6 +317,10 @@ function renderTables(results: SizeResult[], args: Args): string {
         `| ${r.size} (${r.sources}×${r.itemsPerSource}) | ${names[scenario]} | ${fmtS(med)} (${fmtS(Math.min(...d))}–${fmtS(Math.max(...d))}) | ${seen > 0 ? Math.round(seen / (med / 1000)).toLocaleString('en-US') : '–'} | ${median(xs.map((x) => x.maxRssMb)).toFixed(0)} (${Math.max(...xs.map((x) => x.maxRssMb)).toFixed(0)}) | ${fmtS(median(xs.map((x) => x.cpuMs)))} | ${stage('fetch')} | ${stage('parse')} | ${stage('normalize')} | ${stage('readWall')} | ${stage('store')} | ${stage('cluster')} | ${stage('render')} | ${stage('write')} |`,
       );
     }
+  }
+  for (const r of results) {
+    const peaks = (['cold', 'warm', 'changed'] as const).map((sc) => `${names[sc]} ${Math.max(0, ...r.scenarios[sc].map((x) => x.peakInFlight))}`);
+    lines.push('', `Most requests in flight to one host at once, counted at the server (${r.size}): ${peaks.join(', ')}.`);
   }
   lines.push('', 'Stage columns are seconds; fetch/parse/normalize are summed over sources (they overlap in time, so they can exceed the wall time), the rest are wall times. items/s: items parsed ÷ run time.');
   const coldMs = (size: SizeName) => (results.find((r) => r.size === size)?.scenarios.cold ?? []).filter((x) => !x.crashed).map((x) => x.durationMs);

@@ -16,6 +16,9 @@ export interface CorpusServer {
   /** Requests answered since the last reset, by status. */
   counts(): { ok: number; notModified: number; notFound: number };
   resetCounts(): void;
+  /** The most requests one address had in flight at once (request received → response closed) since the last resetPeak. */
+  peakInFlight(): number;
+  resetPeak(): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,9 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
   const distinct = options.distinctHosts ?? true;
   let variant: 'base' | 'changed' = 'base';
   const counts = { ok: 0, notModified: 0, notFound: 0 };
+  // Requests in flight per address, counted at the server: what a host would see of our politeness.
+  const inFlight = new Map<string, number>();
+  let peak = 0;
   const byPath = new Map(manifest.sources.map((s) => [`/${s.id}.${s.format === 'json' ? 'json' : 'xml'}`, s]));
   const types = { rss: 'application/rss+xml', atom: 'application/atom+xml', rdf: 'application/rdf+xml', json: 'application/feed+json' };
 
@@ -75,6 +81,10 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
     let listening = servers.get(address);
     if (!listening) {
       const server = createServer((req, res) => {
+        const n = (inFlight.get(address) ?? 0) + 1;
+        inFlight.set(address, n);
+        peak = Math.max(peak, n);
+        res.on('close', () => inFlight.set(address, (inFlight.get(address) ?? 1) - 1));
         handler(req, res).catch(() => res.writeHead(500).end()); // a bench file vanished: the run reports the source as failed
       });
       await new Promise<void>((resolve, reject) => {
@@ -94,6 +104,10 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
     counts: () => ({ ...counts }),
     resetCounts() {
       counts.ok = counts.notModified = counts.notFound = 0;
+    },
+    peakInFlight: () => peak,
+    resetPeak() {
+      peak = 0;
     },
     async close() {
       await Promise.all(
