@@ -11,7 +11,7 @@ import {
   type BackoffOptions,
 } from './fetch/poll-policy.js';
 import type { RunProgress } from './fetch/run-progress.js';
-import { mapByHost, type HostLimits } from './fetch/schedule-by-host.js';
+import { mapByHost, type HostLimits, type HostSlot, type ScheduleEvents } from './fetch/schedule-by-host.js';
 import { describeError, FetchError } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
 import type { FetchedDocument, Item, Source, SourceOutcome } from './model.js';
@@ -62,6 +62,8 @@ export interface ReadSourceDeps {
   random?: () => number;
   /** Where documents are decoded, parsed and normalised (default: on this thread). */
   reader?: DocumentReader;
+  /** The source's host slot (readSources): released as soon as the response is read, before parsing. */
+  hostSlot?: HostSlot;
 }
 
 const DEFAULT_BACKOFF_BASE_MS = 300_000;
@@ -124,6 +126,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
       skipReason: skip,
       ...(skip !== 'gone' && skip !== 'run-budget' && previous?.nextPollAt ? { nextPollAt: previous.nextPollAt } : {}),
     };
+    deps.hostSlot?.release('unused');
     deps.logger.info('source skipped', { sourceId: source.id, reason: skip, nextPollAt: outcome.nextPollAt });
     return { items: [], outcome, state: previous ?? initialState(source), timings };
   }
@@ -153,6 +156,8 @@ export async function readSource(source: Source, previous: SourceState | null, o
       lastModified: previous?.lastModified ?? null,
     });
     timings.fetchMs = monotonic() - mark;
+    // The host's part is done (the whole body is read): the next request to it need not wait for this parse.
+    deps.hostSlot?.release('answered');
     const redirect = trackRedirect(source, previous, doc, policy.promoteAfter, warnings, deps.logger);
     const headers = doc.headers;
     // RFC 9111 §4.3.4: a 304 keeps the stored validators, updated by any the 304 itself carries.
@@ -216,6 +221,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
     };
     return { items, outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: items.length, interval }), timings };
   } catch (error) {
+    deps.hostSlot?.release('failed'); // a no-op when the host answered and reading the document failed
     const described = describeError(error);
     deps.logger.warn('source failed', { sourceId: source.id, stage: described.stage, code: described.code, error: described.message });
     const failures = (previous?.consecutiveFailures ?? 0) + 1;
@@ -268,7 +274,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
 }
 
 /** What reading every source needs beyond one source's options. */
-export interface ReadSourcesDeps extends Omit<ReadSourceDeps, 'deadlineMs'> {
+export interface ReadSourcesDeps extends Omit<ReadSourceDeps, 'deadlineMs' | 'hostSlot'> {
   progress?: RunProgress | undefined;
   /**
    * Called with each source's result as soon as it settles (in settling order), with the source's index in
@@ -276,6 +282,8 @@ export interface ReadSourcesDeps extends Omit<ReadSourceDeps, 'deadlineMs'> {
    * source's items until the last one settles. If it throws, readSources rejects.
    */
   onResult?: (result: SourceResult, index: number) => void;
+  /** The per-host scheduler's decisions (tests, diagnostics). */
+  scheduleEvents?: ScheduleEvents;
 }
 
 /**
@@ -292,7 +300,7 @@ export async function readSources(
   const monotonic = deps.monotonicNow ?? (() => performance.now());
   const nowMs = Date.parse(deps.fetchedAt);
   const deadlineMs = options.runBudgetMs !== undefined ? monotonic() + options.runBudgetMs : undefined;
-  const { progress, onResult, ...rest } = deps;
+  const { progress, onResult, scheduleEvents, ...rest } = deps;
   const logger = progress ? progress.wrapLogger(deps.logger) : deps.logger;
   const states = sources.map((s) => stateOf(s.id));
   progress?.start(sources.length);
@@ -306,13 +314,13 @@ export async function readSources(
         const url = effectiveUrl(source, state);
         return /^https?:/i.test(url) ? new URL(url).hostname.toLowerCase() : null;
       },
-      async (source, i) => {
-        const result = await readSource(source, states[i] ?? null, options, { ...rest, logger, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
+      async (source, i, hostSlot) => {
+        const result = await readSource(source, states[i] ?? null, options, { ...rest, logger, hostSlot, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
         progress?.settled(result.outcome);
         onResult?.(result, i);
         return result;
       },
-      monotonic,
+      { now: monotonic, ...(scheduleEvents ? { events: scheduleEvents } : {}) },
     );
   } finally {
     progress?.end();
