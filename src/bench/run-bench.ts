@@ -10,7 +10,7 @@ import { median, type ParseComparison } from './compare-parsers.js';
 import { generateCorpusFiles, loadDevStories, type CorpusManifest } from './generate-corpus.js';
 import { canUseLoopbackAliases, serveCorpus, type CorpusServer } from './serve-corpus.js';
 
-// `npm run bench -- [--size small|medium|large|all] [--sources N --items M] [--runs N] [--ci] [--concurrency N] [--same-host [--polite]] [--keep] [--json FILE]`
+// `npm run bench -- [--size small|medium|large|all] [--sources N --items M] [--runs N] [--ci] [--concurrency N] [--same-host [--polite] [--per-host N]] [--keep] [--json FILE]`
 //
 // The whole-pipeline benchmark (issue #7). Not a test: it never fails on time. It exits non-zero only when
 // the bench itself breaks (a child crashes, a source fails, a scenario does not do what it should).
@@ -34,6 +34,8 @@ interface Args {
   distinctHosts: boolean;
   /** --polite: with --same-host, keep the user's default per-host limits instead of lifting them (issue #16). */
   polite: boolean;
+  /** --per-host N: fetch.perHostConcurrency for the runs (null: the config default, or 16 with a bare --same-host). */
+  perHost: number | null;
   /** --sources N --items M: one corpus of this shape instead of the named sizes. */
   shape: { sources: number; itemsPerSource: number } | null;
   keep: boolean;
@@ -88,6 +90,8 @@ function parseArgs(argv: string[]): Args {
     throw new Error('--sources must be an integer ≥ 4 and --items ≥ 1');
   }
   const distinctHosts = !argv.includes('--same-host');
+  const perHost = value('--per-host') !== undefined ? Number(value('--per-host')) : null;
+  if (perHost !== null && !(Number.isInteger(perHost) && perHost >= 1 && perHost <= 16)) throw new Error('--per-host must be 1-16');
   const polite = argv.includes('--polite');
   if (polite && distinctHosts) throw new Error('--polite goes with --same-host (with one host per source the default politeness is kept anyway)');
   const runs = Number(value('--runs') ?? (ci ? 1 : 3));
@@ -102,6 +106,7 @@ function parseArgs(argv: string[]): Args {
     concurrency,
     distinctHosts,
     polite,
+    perHost,
     shape,
     keep: argv.includes('--keep'),
     json: value('--json') ?? null,
@@ -270,6 +275,7 @@ function benchConfig(manifest: CorpusManifest, server: CorpusServer, args: Args)
       // with --same-host every source shares 127.0.0.1 and the per-host limit becomes the global one, unless
       // --polite keeps the defaults a user has (the one-host case of issue #16: YouTube channels, GitHub releases).
       ...(args.distinctHosts || args.polite ? {} : { perHostConcurrency: 16, hostSpacingMs: 0 }),
+      ...(args.perHost !== null ? { perHostConcurrency: args.perHost } : {}),
       // The default 5-minute run budget would cut a slow large run short and hide its real time.
       runBudgetMs: 3_600_000,
     },
@@ -299,7 +305,7 @@ function machine(): string {
 function renderTables(results: SizeResult[], args: Args): string {
   const lines: string[] = [];
   lines.push(`Machine: ${machine()}`, `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-  lines.push(`Command: npm run bench -- --size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} --runs ${args.runs}${args.shape ? ` --sources ${args.shape.sources} --items ${args.shape.itemsPerSource}` : ''}${args.distinctHosts ? '' : ' --same-host'}${args.polite ? ' --polite' : ''} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`, '');
+  lines.push(`Command: npm run bench -- --size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} --runs ${args.runs}${args.shape ? ` --sources ${args.shape.sources} --items ${args.shape.itemsPerSource}` : ''}${args.distinctHosts ? '' : ' --same-host'}${args.polite ? ' --polite' : ''}${args.perHost !== null ? ` --per-host ${args.perHost}` : ''} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`, '');
   lines.push('| size | scenario | median s (min–max) | items/s | peak RSS MB (max) | CPU s | fetch Σ | parse Σ | normalize Σ | read wall | store | cluster | render | write |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const names: Record<Scenario, string> = { cold: 'cold', warm: 'warm (all 304)', changed: '10 % changed' };
