@@ -305,7 +305,7 @@ function machine(): string {
 function renderTables(results: SizeResult[], args: Args): string {
   const lines: string[] = [];
   lines.push(`Machine: ${machine()}`, `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-  lines.push(`Command: npm run bench -- --size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} --runs ${args.runs}${args.shape ? ` --sources ${args.shape.sources} --items ${args.shape.itemsPerSource}` : ''}${args.distinctHosts ? '' : ' --same-host'}${args.polite ? ' --polite' : ''}${args.perHost !== null ? ` --per-host ${args.perHost}` : ''} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`, '');
+  lines.push(`Command: npm run bench -- ${args.shape ? '' : `--size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} `}--runs ${args.runs}${args.shape ? ` --sources ${args.shape.sources} --items ${args.shape.itemsPerSource}` : ''}${args.distinctHosts ? '' : ' --same-host'}${args.polite ? ' --polite' : ''}${args.perHost !== null ? ` --per-host ${args.perHost}` : ''} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`, '');
   lines.push('| size | scenario | median s (min–max) | items/s | peak RSS MB (max) | CPU s | fetch Σ | parse Σ | normalize Σ | read wall | store | cluster | render | write |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const names: Record<Scenario, string> = { cold: 'cold', warm: 'warm (all 304)', changed: '10 % changed' };

@@ -95,7 +95,8 @@ export const configSchema = z
           .optional(),
         headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
         maxRedirects: z.number().int().min(0).max(20).default(5),
-        perHostConcurrency: z.number().int().min(1).max(16).default(1),
+        // 2 as RFC 2616 §8.1.4 and the pause after each request (schedule-by-host.ts) keep it polite: docs/politeness.md.
+        perHostConcurrency: z.number().int().min(1).max(16).default(2),
         hostSpacingMs: z.number().int().min(0).max(60_000).default(250),
         runBudgetMs: z.number().int().min(1_000).max(24 * 3_600_000).default(300_000),
         backoffBaseMs: z.number().int().min(0).max(24 * 3_600_000).default(300_000),
