@@ -5,8 +5,8 @@ import type { CorpusManifest } from './generate-corpus.js';
 
 // Serves a generated corpus over loopback HTTP with ETags (304 on a matching If-None-Match). Each source
 // gets its own loopback address (127.0.x.y; Linux routes all of 127/8 to lo), so the pipeline sees one
-// source per host as with real outlets and keeps its default per-host politeness (one request at a time,
-// 250 ms spacing) — which never delays anything when every host has a single feed.
+// source per host as with real outlets and keeps its default per-host politeness — which never delays anything
+// when every host has a single feed. With --same-host every source is on 127.0.0.1 (issue #16's one-host case).
 
 export interface CorpusServer {
   /** The URL of each source, by source id. */
