@@ -26,7 +26,7 @@ if (absent.length > 0) {
 }
 const args = process.argv.slice(2);
 const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 3);
-const { clusterArticles } = await import(join(root, 'dist', 'cluster', 'cluster-file.js'));
+const { clusterArticles } = await import(join(root, 'dist', 'cli', 'commands', 'cluster-file.js'));
 
 const pick = ({ id, title, description, body, outlet, url, published }) => ({ id, title, description, body, outlet, url, published });
 const once = goldPaths.flatMap((p) => gunzipSync(readFileSync(p)).toString('utf8').split('\n').filter(Boolean).map((l) => pick(JSON.parse(l))));

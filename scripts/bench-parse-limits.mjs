@@ -23,7 +23,7 @@ export function many(count) {
 
 if (process.argv[2] === '--child') {
   const [, , , kind, n] = process.argv;
-  const { readDocument } = await import('../dist/read-document.js');
+  const { readDocument } = await import('../dist/pipeline/read-document.js');
   const text = kind === 'nested' ? nested(Number(n)) : many(Number(n));
   const body = new TextEncoder().encode(text);
   const t0 = performance.now();

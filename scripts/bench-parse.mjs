@@ -26,7 +26,7 @@ if (!corpusDir) {
   process.exit(2);
 }
 const dist = distArg ? resolve(distArg) : join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'dist');
-const { decodeBytes } = await import(join(dist, 'fetch/decode-bytes.js'));
+const { decodeBytes } = await import(join(dist, 'decode/decode-bytes.js'));
 const { parseFeed } = await import(join(dist, 'parse/parse-feed.js'));
 
 const manifest = JSON.parse(readFileSync(join(corpusDir, 'manifest.json'), 'utf8'));
@@ -41,7 +41,7 @@ for (const source of manifest.sources) {
 }
 const { XMLParser } = await import('fast-xml-parser');
 const floorParser = new XMLParser({ ignoreAttributes: false });
-// The floor, as in src/bench/compare-parsers.ts: a bare fast-xml-parser parse (JSON.parse for JSON Feed) of the
+// The floor, as in tools/bench/compare-parsers.ts: a bare fast-xml-parser parse (JSON.parse for JSON Feed) of the
 // text, decoded beforehand (ours includes decoding the bytes).
 const floor = (format, text) => (format === 'json' ? JSON.parse(text) : floorParser.parse(text));
 const contentType = (format) => (format === 'json' ? 'application/feed+json; charset=utf-8' : 'application/xml; charset=utf-8');

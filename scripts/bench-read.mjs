@@ -14,10 +14,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'dist');
-const { serveCorpus } = await import(join(dist, 'bench/serve-corpus.js'));
-const { readSources } = await import(join(dist, 'read-source.js'));
-const { createDocumentReader } = await import(join(dist, 'read-pool.js'));
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const { serveCorpus } = await import(join(root, 'build', 'tools', 'bench', 'serve-corpus.js'));
+const { readSources } = await import(join(dist, 'pipeline/refresh-source.js'));
+const { createDocumentReader } = await import(join(dist, 'pipeline/read-pool.js'));
 const { openStore } = await import(join(dist, 'store/open-store.js'));
 const { silentLogger } = await import(join(dist, 'lib/logger.js'));
 

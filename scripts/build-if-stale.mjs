@@ -21,7 +21,7 @@ function newestMtime(dir, filter = () => true) {
 /** Returns why `root`'s dist/ needs building, or null when it is up to date. */
 export function staleReason(root) {
   const built = newestMtime(join(root, 'dist'));
-  if (built === 0 || !existsSync(join(root, 'dist/cli.js'))) return 'dist/ is missing';
+  if (built === 0 || !existsSync(join(root, 'dist/cli/main.js'))) return 'dist/ is missing';
   const configs = ['tsconfig.json', 'tsconfig.build.json'].map((f) => join(root, f)).filter((f) => existsSync(f));
   const sources = Math.max(newestMtime(join(root, 'src'), (n) => n.endsWith('.ts')), ...configs.map((f) => statSync(f).mtimeMs));
   return sources > built ? 'src/ is newer than dist/' : null;

@@ -26,13 +26,13 @@ if (folders.length === 0) {
 }
 
 const load = async (dist) => ({
-  decodeBytes: (await import(join(dist, 'fetch/decode-bytes.js'))).decodeBytes,
+  decodeBytes: (await import(join(dist, 'decode/decode-bytes.js'))).decodeBytes,
   parseFeed: (await import(join(dist, 'parse/parse-feed.js'))).parseFeed,
-  setParseFastPaths: (await import(join(dist, 'parse/fast-paths.js')).catch(() => ({}))).setParseFastPaths,
+  setParseFastPaths: (await import(join(dist, 'parse/xml/fast-paths.js')).catch(() => ({}))).setParseFastPaths,
 });
 const current = await load(join(root, 'dist'));
 const reference = referenceDist === undefined ? undefined : await load(referenceDist);
-const { readCase } = await import(join(root, 'dist', 'conformance/run-conformance.js'));
+const { readCase } = await import(join(root, 'build', 'tools', 'conformance', 'run-conformance.js'));
 
 /** Decode + parse with one build: the feed, or the error's class, code and message. */
 function outcome(build, bytes, hints) {

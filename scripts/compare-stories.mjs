@@ -33,7 +33,8 @@ else process.exitCode = await main(process.argv.slice(2));
 async function child({ dist, configPath }) {
   const load = (p) => import(pathToFileURL(join(dist, p)).href);
   const { loadConfig } = await load('config/load-config.js');
-  const { runOnce } = await load('run.js');
+  // A build before the layout of issue #13 has dist/run.js; after it, dist/pipeline/run-once.js.
+  const { runOnce } = await load('pipeline/run-once.js').catch(() => load('run.js'));
   const { silentLogger } = await load('lib/logger.js');
   const config = await loadConfig(configPath);
   const cpu0 = process.cpuUsage();
@@ -73,7 +74,7 @@ async function main(argv) {
     return 2;
   }
   // The corpus helpers of the first build (the generator and server are not what is compared).
-  const lib = (p) => import(pathToFileURL(join(dists[0], p)).href);
+  const lib = (p) => import(pathToFileURL(join(repoRoot, 'build', 'tools', p)).href); // npm run build:tools
   const { serveCorpus, canUseLoopbackAliases } = await lib('bench/serve-corpus.js');
   const work = mkdtempSync(join(tmpdir(), 'storyfeed-compare-'));
   try {

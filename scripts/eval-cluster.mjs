@@ -48,7 +48,7 @@ args.forEach((a, i) => {
 const shuffleSeed = flag('--shuffle');
 const runSize = Number(flag('--chunk') ?? 0);
 
-const { clusterFile } = await import(join(root, 'dist', 'cluster', 'cluster-file.js'));
+const { clusterFile } = await import(join(root, 'dist', 'cli', 'commands', 'cluster-file.js'));
 
 const lines = goldPaths.flatMap((p) => {
   const raw = readFileSync(p);

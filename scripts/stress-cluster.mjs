@@ -26,7 +26,7 @@ args.forEach((a, i) => {
   const [k, v] = String(args[i + 1]).split('=');
   options[k] = Number(v);
 });
-const { clusterArticles } = await import(join(root, 'dist', 'cluster', 'cluster-file.js'));
+const { clusterArticles } = await import(join(root, 'dist', 'cli', 'commands', 'cluster-file.js'));
 const { bcubed } = await import(scorer);
 const load = (f) => gunzipSync(readFileSync(join(evalDir, f))).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const uci = load('uci-dev.jsonl.gz');

@@ -34,7 +34,7 @@ const smallShare = Number(flag('--small-share', 0.5));
 const dist = join(root, 'dist', 'cluster');
 const { Corpus } = await import(join(dist, 'corpus.js'));
 const { itemPairs, FEATURE_NAMES, RIVAL_FLOOR } = await import(join(dist, 'item-graph.js'));
-const { articleItem, clusterArticles } = await import(join(dist, 'cluster-file.js'));
+const { articleItem, clusterArticles } = await import(join(root, 'dist', 'cli', 'commands', 'cluster-file.js'));
 const rivalFloor = Number(flag('--floor', RIVAL_FLOOR));
 
 const { DEFAULT_CLUSTER_OPTIONS, resolveClusterOptions, timeOf } = await import(join(dist, 'cluster-items.js'));

@@ -5,7 +5,7 @@ import { ConfigError } from '../lib/errors.js';
 import type { LogLevel } from '../lib/logger.js';
 import type { Source } from '../model.js';
 import { configSchema, findDuplicateSourceIds, findSubMinuteSchedule } from './schema.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../lib/version.js';
 
 /** Configuration with defaults filled in and every path absolute: what the stages receive slices of. */
 export interface ResolvedConfig {

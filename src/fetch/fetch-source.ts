@@ -26,7 +26,7 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FetchError } from '../lib/errors.js';
 import type { FetchedDocument, Source } from '../model.js';
-import { parseContentTypeCharset } from './parse-content-type-charset.js';
+import { parseContentTypeCharset } from '../lib/parse-content-type-charset.js';
 
 /** Limits and identity for one fetch, the `fetch` slice of the resolved config. */
 export interface FetchOptions {

@@ -2,16 +2,16 @@ import { DetectError, MalformedError, ParseError as LibraryParseError, parseAtom
 import { ParseError } from '../lib/errors.js';
 import type { ParsedFeed } from '../model.js';
 import { detectDocument, type DetectedDocument, skipDeclaration } from './detect-document.js';
-import { mapAtomFeed } from './map-atom-feed.js';
-import { mapJsonFeed } from './map-json-feed.js';
-import { mapRdfFeed } from './map-rdf-feed.js';
-import { mapRssFeed } from './map-rss-feed.js';
-import { parseFastPaths } from './fast-paths.js';
-import { decodeBase64Constructs, liftItemBodies, unprefixRss } from './legacy-constructs.js';
-import { NS, findFeedTree, isRssElement, type FeedTree, type XmlElement } from './read-xml-tree.js';
-import { repairXml } from './repair-xml.js';
-import { stripInvalidXmlChars } from './strip-invalid-xml-chars.js';
-import { xmlDepth } from './xml-depth.js';
+import { mapAtomFeed } from './formats/map-atom-feed.js';
+import { mapJsonFeed } from './formats/map-json-feed.js';
+import { mapRdfFeed } from './formats/map-rdf-feed.js';
+import { mapRssFeed } from './formats/map-rss-feed.js';
+import { parseFastPaths } from './xml/fast-paths.js';
+import { decodeBase64Constructs, liftItemBodies, unprefixRss } from './xml/legacy-constructs.js';
+import { NS, findFeedTree, isRssElement, type FeedTree, type XmlElement } from './xml/read-xml-tree.js';
+import { repairXml } from './xml/repair-xml.js';
+import { stripInvalidXmlChars } from './xml/strip-invalid-xml-chars.js';
+import { xmlDepth } from './xml/xml-depth.js';
 import { DOCUMENT_LIMITS, type DocumentLimits } from '../config/document-limits.js';
 
 // The only file that calls the feed library; the map-*-feed.ts adapters only read its output types.

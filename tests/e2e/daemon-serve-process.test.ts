@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../src/cli.js';
-import { readAtom } from '../helpers/read-atom.js';
-import { REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
+import { EXIT, main } from '../../src/cli/main.js';
+import { readAtom } from '../support/read-atom.js';
+import { REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 
 /** Waits until the log contains the text (or the deadline passes) and returns the log. */
 async function waitFor(read: () => string, text: string, ms = 15_000): Promise<string> {

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/resolve-config.js';
 import type { OutputServer } from '../../src/serve/serve-output.js';
-import { DEMO_CONFIG } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { DEMO_CONFIG } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 import { hasFeedparser, hasNewsboat, makeNewsboat, readWithFeedparser } from './support/feed-readers.js';
 import { serveDemo, untilNextSecond } from './support/demo-server.js';
 import { serveStories, type StoryServer } from './support/big-story-server.js';
 import { makeBigStory, makeGoldenStories, makeItem } from '../fixtures/render/story-views.js';
-import { skipReason, withSkipReason } from '../helpers/skip-reason.js';
+import { skipReason, withSkipReason } from '../support/skip-reason.js';
 
 let server: OutputServer;
 let config: ResolvedConfig;

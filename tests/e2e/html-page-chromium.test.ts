@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { OutputServer } from '../../src/serve/serve-output.js';
-import { DEMO_CONFIG, REPO_ROOT } from '../helpers/demo-config.js';
+import { DEMO_CONFIG, REPO_ROOT } from '../support/demo-config.js';
 import { serveDemo } from './support/demo-server.js';
 import { serveStories, type StoryServer } from './support/big-story-server.js';
 import { makeBigStory, makeGoldenStories } from '../fixtures/render/story-views.js';
-import { skipReason, withSkipReason } from '../helpers/skip-reason.js';
+import { skipReason, withSkipReason } from '../support/skip-reason.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The CI flags: no sandbox (containers), no GPU, and nothing that phones home (no network beyond the loopback server).

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
-import { writeTempConfig } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { writeTempConfig } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 
 const DAY = 86_400_000;
 const BASE = Date.parse('2026-03-01T09:00:00.000Z');

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../src/config/resolve-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
 import { serveOutput, type OutputServer } from '../../src/serve/serve-output.js';
-import { writeTempConfig } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { writeTempConfig } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 import { untilNextSecond } from './support/demo-server.js';
 import { hasNewsboat, makeNewsboat, type Newsboat } from './support/feed-readers.js';
 

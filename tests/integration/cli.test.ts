@@ -4,12 +4,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../src/cli.js';
+import { EXIT, main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { acquireRunLock } from '../../src/lib/run-lock.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
-import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 
 function capture() {
   const out: string[] = [];

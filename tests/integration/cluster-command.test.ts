@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../src/cli.js';
+import { EXIT, main } from '../../src/cli/main.js';
 
 describe('storyfeed cluster', () => {
   it('writes one {id, story} line per article, grouping reports of one event', async () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { generateCorpusFiles } from '../../src/bench/generate-corpus.js';
-import { DEMO_CONFIG, REPO_ROOT } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { generateCorpusFiles } from '../../tools/bench/generate-corpus.js';
+import { DEMO_CONFIG, REPO_ROOT } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 
 // Issue #15: a run killed at any moment (kill -9, a systemd stop timeout) must cost no article. A generated corpus
 // is read once (the "previous" state), then every source lists new articles and the second run is SIGKILLed at

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
+import { REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 
 describe('storyfeed daemon as a process', () => {
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
-import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 
 const NOW = () => new Date('2026-11-22T12:00:00.000Z');
 
@@ -46,7 +46,7 @@ describe('the demo pipeline (five outlets, one seed story)', () => {
   });
 
   it('writes the same feed when documents are read in worker threads (fetch.readThreads)', async () => {
-    // Through the built CLI: workers run the compiled dist/read-worker.js (from the TypeScript sources the
+    // Through the built CLI: workers run the compiled dist/pipeline/read-worker.js (from the TypeScript sources the
     // reader stays on the main thread).
     const cli = (overrides: Record<string, unknown>) => {
       const { configPath } = writeTempConfig(overrides);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../src/cli.js';
+import { EXIT, main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
-import { writeTempConfig } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { writeTempConfig } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 
 describe('storyfeed explain', () => {
   it('shows every member of the seed story with its score and shared terms', async () => {

@@ -4,9 +4,9 @@ import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
-import { DEMO_CONFIG, writeTempConfig } from '../helpers/demo-config.js';
-import { REPO_ROOT } from '../helpers/demo-config.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { DEMO_CONFIG, writeTempConfig } from '../support/demo-config.js';
+import { REPO_ROOT } from '../support/demo-config.js';
 
 // Issue #15: a failure while stories are saved (disk full, any exception) must not lose the run's new articles:
 // the run's items, source state and stories commit together or not at all, and the next run does the work again.

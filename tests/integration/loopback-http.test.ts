@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
-import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 
 const TYPES: Record<string, string> = {
   xml: 'application/rss+xml; charset=utf-8',

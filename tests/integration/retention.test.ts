@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { openStore } from '../../src/store/open-store.js';
-import { runOnce } from '../../src/run.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { readAtom } from '../support/read-atom.js';
 
 /** An RSS feed whose items are `[guid, title, date]`. */
 function rss(items: [string, string, string][]): string {
@@ -59,7 +59,7 @@ describe('retention', () => {
   });
 
   it('keeps the 2015 demo whatever today is', async () => {
-    const { writeTempConfig } = await import('../helpers/demo-config.js');
+    const { writeTempConfig } = await import('../support/demo-config.js');
     const { configPath } = writeTempConfig();
     const config = await loadConfig(configPath);
     expect(config.store.retentionDays).toBe(30); // the default

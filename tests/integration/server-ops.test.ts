@@ -6,20 +6,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir, type NetworkInterfaceInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMMANDS, EXIT, main } from '../../src/cli.js';
+import { COMMANDS, EXIT, main } from '../../src/cli/main.js';
 import { envSettings } from '../../src/config/config-from-env.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createMemoryLogger, silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
 import { openStore } from '../../src/store/open-store.js';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/lib/version.js';
 import { assessHealth, type RunRecord } from '../../src/serve/assess-health.js';
 import { serveOutput } from '../../src/serve/serve-output.js';
 import { selfUrlMismatch, usableUrls } from '../../src/serve/usable-urls.js';
-import { parseOpmlSubscriptions } from '../../src/sources/opml.js';
-import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
-import { runBin } from '../helpers/run-bin.js';
+import { parseOpmlSubscriptions } from '../../src/subscriptions/opml.js';
+import { DEMO_CONFIG, REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
+import { runBin } from '../support/run-bin.js';
 import { staleReason } from '../../scripts/build-if-stale.mjs';
 import { summarizeTests } from '../summary-reporter.js';
 
@@ -232,11 +232,12 @@ describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
     const root = mkdtempSync(join(tmpdir(), 'storyfeed-build-'));
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'tsconfig.build.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src', module: 'NodeNext', target: 'ES2022', types: [] }, include: ['src'] }));
-    writeFileSync(join(root, 'src/cli.ts'), 'export const answer: number = 42;\n');
+    mkdirSync(join(root, 'src/cli'));
+    writeFileSync(join(root, 'src/cli/main.ts'), 'export const answer: number = 42;\n');
     const first = build(root);
     expect(first.status).toBe(0);
     expect(first.stderr).toContain('building dist/ (dist/ is missing)');
-    expect(readFileSync(join(root, 'dist/cli.js'), 'utf8')).toContain('42');
+    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('42');
 
     const second = build(root);
     expect(second.status).toBe(0);
@@ -245,7 +246,7 @@ describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
 
     // A build an hour ago, and the source touched since, its text unchanged.
     const earlier = new Date(Date.now() - 3_600_000);
-    for (const f of ['dist/cli.js', 'dist/.build-stamp']) utimesSync(join(root, f), earlier, earlier);
+    for (const f of ['dist/cli/main.js', 'dist/.build-stamp']) utimesSync(join(root, f), earlier, earlier);
     expect(staleReason(root)).toBe('src/ is newer than dist/');
     expect(build(root).stderr).toContain('building dist/ (src/ is newer than dist/)');
     expect(staleReason(root)).toBeNull(); // the stamp covers outputs an incremental build did not rewrite

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import type { SourceResult } from '../../src/read-source.js';
-import { readSources } from '../../src/read-source.js';
-import { runOnce } from '../../src/run.js';
+import type { SourceResult } from '../../src/pipeline/refresh-source.js';
+import { readSources } from '../../src/pipeline/refresh-source.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
 import { openStore } from '../../src/store/open-store.js';
 
 // runOnce stores each source's items as the source settles (issue #7: a run must not hold every document).

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, writeTempConfig } from '../helpers/demo-config.js';
+import { REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 
 // Issue #15: a 0-byte database was silently replaced by an empty one (all history gone), and store failures
 // reached the user as `internal` with a stack trace.

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { runOnce } from '../../src/run.js';
-import { writeTempConfig } from '../helpers/demo-config.js';
-import { readAtom } from '../helpers/read-atom.js';
+import { runOnce } from '../../src/pipeline/run-once.js';
+import { writeTempConfig } from '../support/demo-config.js';
+import { readAtom } from '../support/read-atom.js';
 
 // Outlets publish one at a time, in different orders. Whatever the order, a story is never renamed (an
 // article's entry id, once seen, stays), stories only grow, and the end state groups the same articles.

@@ -3,9 +3,9 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import type { ResolvedConfig } from '../../../src/config/resolve-config.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import type { RunReport } from '../../../src/model.js';
-import { runOnce } from '../../../src/run.js';
+import { runOnce } from '../../../src/pipeline/run-once.js';
 import { serveOutput, type OutputServer } from '../../../src/serve/serve-output.js';
-import { writeTempConfig } from '../../helpers/demo-config.js';
+import { writeTempConfig } from '../../support/demo-config.js';
 
 export const DEMO_NOW = () => new Date('2026-11-22T12:00:00.000Z');
 

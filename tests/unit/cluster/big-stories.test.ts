@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { clusterArticles, type ArticleRecord } from '../../../src/cluster/cluster-file.js';
+import { clusterArticles, type ArticleRecord } from '../../../src/cli/commands/cluster-file.js';
 import { clusterItems, DEFAULT_CLUSTER_OPTIONS, mintStoryId } from '../../../src/cluster/cluster-items.js';
 import type { Item } from '../../../src/model.js';
-import { makeItem } from '../../helpers/make-item.js';
+import { makeItem } from '../../support/make-item.js';
 
 // Issue #12: a real stream's big stories — hundreds of headline-only reports of one event over a day, many
 // outlets posting several each, paraphrased so that two headlines often share only a word or two.

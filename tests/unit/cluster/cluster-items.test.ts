@@ -3,7 +3,7 @@ import { centralityOf, clusterItems, DEFAULT_CLUSTER_OPTIONS, finishStory, mintS
 import { Corpus } from '../../../src/cluster/corpus.js';
 import { BODY_TERM_WORDS, itemText } from '../../../src/cluster/text-features.js';
 import type { Item, Story } from '../../../src/model.js';
-import { makeItem } from '../../helpers/make-item.js';
+import { makeItem } from '../../support/make-item.js';
 
 const options: ClusterOptions = { ...DEFAULT_CLUSTER_OPTIONS };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Corpus, sparse, type ItemProfile } from '../../../src/cluster/corpus.js';
 import { FEATURE_NAMES, itemPairs, nearestItems, RIVAL_FLOOR } from '../../../src/cluster/item-graph.js';
 import { itemText, weekdayMask } from '../../../src/cluster/text-features.js';
-import { makeItem } from '../../helpers/make-item.js';
+import { makeItem } from '../../support/make-item.js';
 
 describe('weekdayMask', () => {
   it('sets one bit per weekday the headline, summary or body names', () => {

@@ -2,7 +2,7 @@ import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest';
 import { fetchSource, HttpStatusError } from '../../../src/fetch/fetch-source.js';
 import { FetchError } from '../../../src/lib/errors.js';
-import { fetchError, options, serve, timers } from './loopback.js';
+import { fetchError, options, serve, timers } from '../../support/loopback.js';
 
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>';
 

@@ -5,9 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FetchError } from '../../../src/lib/errors.js';
-import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
+import { decodeBytes } from '../../../src/decode/decode-bytes.js';
 import { fetchSource } from '../../../src/fetch/fetch-source.js';
-import { fetchError, options, serve, timers } from './loopback.js';
+import { fetchError, options, serve, timers } from '../../support/loopback.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/fetch/rss2-windows-1252.xml', import.meta.url));
 

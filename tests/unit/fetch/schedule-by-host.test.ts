@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hostPauseMs, mapByHost, type HostTurn, type ScheduleEvents } from '../../../src/fetch/schedule-by-host.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import type { Source } from '../../../src/model.js';
-import { inlineReader } from '../../../src/read-pool.js';
-import { readSource, readSources } from '../../../src/read-source.js';
+import { inlineReader } from '../../../src/pipeline/read-pool.js';
+import { readSource, readSources } from '../../../src/pipeline/refresh-source.js';
 import type { SourceState } from '../../../src/store/open-store.js';
-import { serve } from './loopback.js';
+import { serve } from '../../support/loopback.js';
 
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title></item></channel></rss>';
 const sources = (base: string, n: number): Source[] => Array.from({ length: n }, (_, i) => ({ id: `s${i}`, name: `S${i}`, url: `${base}/feed/${i}`, priority: 0 }));

@@ -3,14 +3,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../helpers/demo-config.js';
+import { REPO_ROOT } from '../../support/demo-config.js';
 
 // Issue #15: the run lock read the holder, deleted the file and recreated it, and an empty (just created) lock read
 // as stale: three processes starting together both held it in 12 of 12 rounds when a stale lock was present.
 // Here several real processes start at the same moment and each tries once; the one that gets the lock holds it
 // until every other has tried.
 
-const CONTENDER = join(import.meta.dirname, 'support', 'lock-contender.mjs');
+const CONTENDER = join(import.meta.dirname, '..', '..', 'support', 'lock-contender.mjs');
 const DIST_LOCK = join(REPO_ROOT, 'dist', 'lib', 'run-lock.js');
 const PROCESSES = 6;
 const ROUNDS = 10;

@@ -6,14 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generateCorpus, generatedStories } from '../../../src/bench/generate-corpus.js';
-import { listFiles, readCase } from '../../../src/conformance/run-conformance.js';
-import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
+import { generateCorpus, generatedStories } from '../../../tools/bench/generate-corpus.js';
+import { listFiles, readCase } from '../../../tools/conformance/run-conformance.js';
+import { decodeBytes } from '../../../src/decode/decode-bytes.js';
 import type { ParsedEntry, ParsedFeed, ParsedText } from '../../../src/model.js';
 import { findDocumentBaseUrl, findHeaderLanguage } from '../../../src/normalize/document-base-url.js';
 import { normalizeFeed, type NormalizeContext } from '../../../src/normalize/normalize-feed.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
-import { skipReason, withSkipReason } from '../../helpers/skip-reason.js';
+import { skipReason, withSkipReason } from '../../support/skip-reason.js';
 
 const FETCHED_AT = '2025-06-02T00:00:00.000Z';
 const SOURCE = { id: 'src', name: 'Source', url: 'https://news.example.org/feed.xml' };

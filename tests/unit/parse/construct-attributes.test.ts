@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeFeed } from '../../../src/normalize/normalize-feed.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
-import { readFixture } from './fixture.js';
+import { readFixture } from '../../support/parse-fixture.js';
 
 describe('per-construct xml:base / xml:lang and category parts (Atom)', () => {
   const feed = parseFeed(readFixture('atom10-construct-xml-base-lang.xml'));

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCase } from '../../../src/conformance/run-conformance.js';
-import { decodeBytes } from '../../../src/fetch/decode-bytes.js';
-import { setParseFastPaths } from '../../../src/parse/fast-paths.js';
+import { readCase } from '../../../tools/conformance/run-conformance.js';
+import { decodeBytes } from '../../../src/decode/decode-bytes.js';
+import { setParseFastPaths } from '../../../src/parse/xml/fast-paths.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
-import { readXmlTreeWithParser } from '../../../src/parse/read-xml-tree.js';
-import { scanXmlTree } from '../../../src/parse/scan-xml-tree.js';
-import { plainTree } from './plain-tree.js';
-import { skipReason, withSkipReason } from '../../helpers/skip-reason.js';
+import { readXmlTreeWithParser } from '../../../src/parse/xml/read-xml-tree.js';
+import { scanXmlTree } from '../../../src/parse/xml/scan-xml-tree.js';
+import { plainTree } from '../../support/plain-tree.js';
+import { skipReason, withSkipReason } from '../../support/skip-reason.js';
 
 // The parse stage's fast paths (fast-paths.ts: scan-xml-tree.ts instead of htmlparser2, pre-checks before
 // whole-document regexes) must give exactly what the reference path gives, on every document we have: the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
-import { parsePersonText } from '../../../src/parse/person-text.js';
-import { readFixture } from './fixture.js';
+import { parsePersonText } from '../../../src/parse/formats/person-text.js';
+import { readFixture } from '../../support/parse-fixture.js';
 
 // What parse reads beyond feedsmith, from its own forgiving look at the document (read-xml-tree.ts).
 describe('parseFeed: what feedsmith does not read', () => {

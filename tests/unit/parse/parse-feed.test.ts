@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/lib/errors.js';
 import type { ParsedFeed } from '../../../src/model.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
-import { readFixture } from './fixture.js';
+import { readFixture } from '../../support/parse-fixture.js';
 
 // One row per fixture: the whole ParsedFeed, so a dropped or renamed field fails loudly.
 const feeds: Array<[fixture: string, expected: ParsedFeed]> = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/lib/errors.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';
-import { repairXml } from '../../../src/parse/repair-xml.js';
+import { repairXml } from '../../../src/parse/xml/repair-xml.js';
 
 // Issue #6: a feed the strict parser rejects is re-read leniently; what can be recovered is, and says so.
 describe('parseFeed: lenient fallback for malformed feeds', () => {

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../src/render/render-atom.js';
 import type { StoryView } from '../../../src/model.js';
 import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
-import { readAtom } from '../../helpers/read-atom.js';
-import { isPythonAvailable, readAtomStrictly, type StrictAtom, type StrictEntry } from './read-atom-strictly.js';
-import { skipReason, withSkipReason } from '../../helpers/skip-reason.js';
+import { readAtom } from '../../support/read-atom.js';
+import { isPythonAvailable, readAtomStrictly, type StrictAtom, type StrictEntry } from '../../support/read-atom-strictly.js';
+import { skipReason, withSkipReason } from '../../support/skip-reason.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const goldenPath = join(repoRoot, 'tests', 'golden', 'render', 'feed.atom');

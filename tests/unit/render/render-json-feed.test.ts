@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../src/render/render-atom.js';
 import { renderJsonFeed, type JsonFeedDocument } from '../../../src/render/render-json-feed.js';
 import { makeBigStory, makeFeedMeta, makeGoldenStories, makeItem, makeStoryView } from '../../fixtures/render/story-views.js';
-import { readAtom } from '../../helpers/read-atom.js';
+import { readAtom } from '../../support/read-atom.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const goldenPath = join(repoRoot, 'tests', 'golden', 'render', 'feed.json');

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/lib/errors.js';
 import { openStore } from '../../../src/store/open-store.js';
 import { MIGRATIONS } from '../../../src/store/migrations.js';
-import { makeItem } from '../../helpers/make-item.js';
+import { makeItem } from '../../support/make-item.js';
 
 const sources = [{ id: 'src', name: 'Source', url: '/x.xml' }];
 

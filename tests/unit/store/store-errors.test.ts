@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/lib/errors.js';
 import { openStore } from '../../../src/store/open-store.js';
 import { storeErrorFrom } from '../../../src/store/store-error.js';
-import { makeItem } from '../../helpers/make-item.js';
+import { makeItem } from '../../support/make-item.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'storyfeed-store-err-'));
 

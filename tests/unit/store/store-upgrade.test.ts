@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { generateCorpus, generatedStories } from '../../../src/bench/generate-corpus.js';
+import { generateCorpus, generatedStories } from '../../../tools/bench/generate-corpus.js';
 import type { Item, ParsedFeed } from '../../../src/model.js';
 import { normalizeFeed } from '../../../src/normalize/normalize-feed.js';
 import { parseFeed } from '../../../src/parse/parse-feed.js';

@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { describeError, ParseError } from '../../../src/lib/errors.js';
+import { errorFrom, readDocument, type DocumentJob } from '../../../src/pipeline/read-document.js';
+import { createDocumentReader, inlineReader } from '../../../src/pipeline/read-pool.js';
+
+// Documents read in worker threads must come back exactly as read on the main thread (issue #7).
+// The worker is the compiled dist/pipeline/read-worker.js (tests/global-setup.ts builds dist/ before the suite).
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const WORKER = pathToFileURL(join(ROOT, 'dist', 'pipeline', 'read-worker.js'));
+const FIXTURES = join(ROOT, 'tests', 'fixtures', 'parse');
+
+function jobFor(file: string): DocumentJob {
+  return {
+    body: readFileSync(join(FIXTURES, file)),
+    contentType: file.endsWith('.json') ? 'application/feed+json' : 'application/xml',
+    source: { id: 's', name: 'S', url: 'https://example.com/feed' },
+    context: { fetchedAt: '2026-01-01T00:00:00.000Z', baseUrl: 'https://example.com/feed', language: 'en' },
+  };
+}
+
+/** A result without its timings, which differ from run to run. */
+function strip(result: Awaited<ReturnType<typeof readDocument>>) {
+  const { parseMs, normalizeMs, ...rest } = result;
+  expect(parseMs).toBeGreaterThanOrEqual(0);
+  expect(normalizeMs).toBeGreaterThanOrEqual(0);
+  return rest;
+}
+
+describe('document reader pool', () => {
+  it('reads every parse fixture (feeds, broken feeds, non-feeds) in workers exactly as on the main thread', async () => {
+    const files = readdirSync(FIXTURES).filter((f) => /\.(xml|json|html|rss|atom|rdf)$/.test(f));
+    expect(files.length).toBeGreaterThan(20);
+    const reader = createDocumentReader(2, WORKER);
+    expect(reader).not.toBe(inlineReader);
+    try {
+      const pooled = await Promise.all(files.map((f) => reader.read(jobFor(f))));
+      const failures = pooled.filter((r) => !r.ok).length;
+      expect(failures).toBeGreaterThan(0); // the fixtures include an empty document and an HTML page
+      expect(pooled.some((r) => r.ok && r.items.length > 0)).toBe(true);
+      files.forEach((f, i) => expect(strip(pooled[i]!), f).toEqual(strip(readDocument(jobFor(f)))));
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('rejects reads after close, and falls back to the main thread without a compiled worker', async () => {
+    const reader = createDocumentReader(1, WORKER);
+    await reader.close();
+    await expect(reader.read(jobFor('atom03.xml'))).rejects.toThrow('closed');
+    expect(createDocumentReader(2, pathToFileURL(join(ROOT, 'no-such-worker.js')))).toBe(inlineReader);
+    expect(createDocumentReader(0, WORKER)).toBe(inlineReader);
+  });
+
+  it('turns a failure described in a worker back into an error describeError reads the same way', () => {
+    for (const error of [new ParseError('parse/not-a-feed', 'not a feed: an HTML page'), new Error('boom')]) {
+      const described = describeError(error);
+      expect(describeError(errorFrom(described))).toEqual(described);
+    }
+  });
+});
