@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../lib/errors.js';
 import type { LogLevel } from '../lib/logger.js';
 import type { Source } from '../model.js';
-import { configSchema, findDuplicateSourceIds, findSubMinuteSchedule } from './schema.js';
+import { configSchema, findDuplicateSourceIds, findSubMinuteSchedule, type ParsedConfig } from './schema.js';
 import { VERSION } from '../lib/version.js';
 
 /** Configuration with defaults filled in and every path absolute: what the stages receive slices of. */
@@ -29,38 +29,9 @@ export interface ResolvedConfig {
     author: string;
     maxStories: number;
   };
-  cluster: { windowHours: number; threshold: number; sameSourceThreshold: number; storyJoinThreshold: number; storyMergeThreshold: number };
-  fetch: {
-    timeoutMs: number;
-    maxBytes: number;
-    concurrency: number;
-    userAgent: string;
-    /** Where publishers can learn about this installation and reach its operator (in the User-Agent and the feed's generator). */
-    contactUrl?: string;
-    /** Per hop, until response headers (connection included). */
-    headersTimeoutMs: number;
-    maxRedirects: number;
-    /** Requests in flight to one host name at a time. */
-    perHostConcurrency: number;
-    /** Least time between the starts of two requests to one host name. */
-    hostSpacingMs: number;
-    /** Wall-time budget of all fetching in one run; sources not done by then are cut off or skipped. */
-    runBudgetMs: number;
-    /** First back-off delay after a failure; doubles per consecutive failure, with jitter… */
-    backoffBaseMs: number;
-    /** …up to this. */
-    backoffMaxMs: number;
-    /** Cap on the minimum poll interval a feed may ask for (<ttl>, Cache-Control max-age); 0 ignores them. */
-    maxFeedIntervalMs: number;
-    /** Worker threads that decode, parse and normalise documents; 0: the main thread (read-pool.ts). */
-    readThreads: number;
-    /** Entries read from one document; the rest are left out, with a warning. */
-    maxItemsPerDocument: number;
-    /** Element nesting depth at which an XML document is refused before it is parsed. */
-    maxDepth: number;
-    /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
-    redirectPromoteAfter: number;
-  };
+  cluster: ParsedConfig['cluster'];
+  /** The fetch section of the schema, with the User-Agent made (contactUrl, version) when the config names none. */
+  fetch: Omit<ParsedConfig['fetch'], 'userAgent'> & { userAgent: string };
   store: { path: string; lockPath: string; retentionDays: number };
   log: { level: LogLevel };
   /** Where `storyfeed serve` / `daemon --serve` listen. */
@@ -107,25 +78,7 @@ export function resolveConfig(raw: unknown, configPath: string): ResolvedConfig 
       maxStories: c.output.maxStories,
     },
     cluster: { ...c.cluster },
-    fetch: {
-      timeoutMs: c.fetch.timeoutMs,
-      maxBytes: c.fetch.maxBytes,
-      concurrency: c.fetch.concurrency,
-      userAgent: c.fetch.userAgent ?? defaultUserAgent(c.fetch.contactUrl),
-      ...(c.fetch.contactUrl !== undefined ? { contactUrl: c.fetch.contactUrl } : {}),
-      headersTimeoutMs: c.fetch.headersTimeoutMs,
-      maxRedirects: c.fetch.maxRedirects,
-      perHostConcurrency: c.fetch.perHostConcurrency,
-      hostSpacingMs: c.fetch.hostSpacingMs,
-      runBudgetMs: c.fetch.runBudgetMs,
-      backoffBaseMs: c.fetch.backoffBaseMs,
-      backoffMaxMs: c.fetch.backoffMaxMs,
-      maxFeedIntervalMs: c.fetch.maxFeedIntervalMs,
-      redirectPromoteAfter: c.fetch.redirectPromoteAfter,
-      readThreads: c.fetch.readThreads,
-      maxItemsPerDocument: c.fetch.maxItemsPerDocument,
-      maxDepth: c.fetch.maxDepth,
-    },
+    fetch: { ...c.fetch, userAgent: c.fetch.userAgent ?? defaultUserAgent(c.fetch.contactUrl) },
     store: {
       path: storePath,
       lockPath: storePath === ':memory:' ? resolve(dir, '.storyfeed.lock') : `${storePath}.lock`,

@@ -45,87 +45,110 @@ export const sourceSchema = z.strictObject({
   siteUrl: z.string().refine(isHttpUrl, { message: 'must be an http(s) URL' }).optional(),
 });
 
+export const scheduleSchema = z
+  .strictObject({
+    cron: z
+      .string()
+      .refine((v) => validateCron(v), { message: 'is not a valid cron expression (e.g. "*/30 * * * *")' })
+      .default('*/30 * * * *'),
+    timezone: z.string().refine(isTimezone, { message: 'is not a known IANA time zone (e.g. "UTC", "Europe/Berlin")' }).default('UTC'),
+    /** Lets schedule.cron fire more than once a minute (a seconds field other than one number): for tests and demos. */
+    allowSubMinute: z.boolean().default(false),
+  });
+
+export const outputSchema = z
+  .strictObject({
+    dir: z.string().min(1).default('output'),
+    title: z.string().trim().min(1).default('storyfeed'),
+    subtitle: z.string().optional(),
+    id: z
+      .string()
+      .refine((v) => /^[a-z][a-z0-9+.-]*:/i.test(v), { message: 'must be an absolute IRI such as "urn:storyfeed:my-news" or a URL' })
+      .default('urn:storyfeed:feed'),
+    selfUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080/feed.atom'),
+    author: z.string().trim().min(1).default('storyfeed'),
+    maxStories: z.number().int().min(1).max(10_000).default(100),
+  });
+
+export const clusterSchema = z
+  .strictObject({
+    windowHours: z.number().positive().max(24 * 365).default(72),
+    threshold: z.number().gt(0).lt(1).default(0.54),
+    sameSourceThreshold: z.number().gt(0).max(1).default(0.7),
+    storyJoinThreshold: z.number().gt(0).max(1).default(0.12),
+    storyMergeThreshold: z.number().gt(0).max(1).default(0.18),
+  });
+
+export const fetchSchema = z
+  .strictObject({
+    /** One deadline for a whole fetch: connection, redirects, headers and body. */
+    timeoutMs: z.number().int().min(100).max(600_000).default(20_000),
+    /** Largest body accepted, counted after Content-Encoding is undone. */
+    maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** Sources fetched at once. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    /** The User-Agent header; by default `storyfeed/<version>` with contactUrl. */
+    userAgent: z.string().min(1).optional(),
+    /** Where publishers can learn about this installation and reach its operator (in the User-Agent and the feed's generator). */
+    contactUrl: z
+      .string()
+      .refine((v) => isHttpUrl(v) || /^mailto:[^@\s]+@[^@\s]+$/i.test(v), { message: 'must be an http(s) URL or a mailto: address (where publishers can reach you)' })
+      .optional(),
+    /** Per hop, until response headers (connection included). */
+    headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    /** Redirect hops followed before giving up. */
+    maxRedirects: z.number().int().min(0).max(20).default(5),
+    /** Requests in flight to one host name at a time; 2 as RFC 2616 §8.1.4 put it (docs/politeness.md). */
+    perHostConcurrency: z.number().int().min(1).max(16).default(2),
+    /** Longest pause after a request before the host's next one: a request earns as long as it took, a failed one all of it. */
+    hostSpacingMs: z.number().int().min(0).max(60_000).default(250),
+    /** Wall-time budget of all fetching in one run; sources not done by then are cut off or skipped. */
+    runBudgetMs: z.number().int().min(1_000).max(24 * 3_600_000).default(300_000),
+    /** First back-off delay after a failure; doubles per consecutive failure, with jitter… */
+    backoffBaseMs: z.number().int().min(0).max(24 * 3_600_000).default(300_000),
+    /** …up to this. */
+    backoffMaxMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(24 * 3_600_000),
+    /** Cap on the minimum poll interval a feed may ask for (<ttl>, Cache-Control max-age); 0 ignores them. */
+    maxFeedIntervalMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(6 * 3_600_000),
+    /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
+    redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
+    /** Worker threads that decode, parse and normalise documents; 0: the main thread (pipeline/read-pool.ts). */
+    readThreads: z.number().int().min(0).max(64).default(0),
+    /** Entries read from one document; the rest are left out, with a warning. */
+    maxItemsPerDocument: z.number().int().min(1).max(10_000_000).default(DOCUMENT_LIMITS.maxItemsPerDocument),
+    /** Element nesting depth at which an XML document is refused before it is parsed. */
+    maxDepth: z.number().int().min(16).max(100_000).default(DOCUMENT_LIMITS.maxDepth),
+  });
+
+export const storeSchema = z
+  .strictObject({
+    path: z.string().min(1).default('state/storyfeed.db'),
+    // Below a day a run prunes nearly every story it just made (1e-300 pruned 11 of 12; issue #15).
+    retentionDays: z.number().min(1, 'must be at least 1 (day)').max(36_500).default(30),
+  });
+
+export const logSchema = z
+  .strictObject({
+    level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  });
+
+export const serveSchema = z
+  .strictObject({
+    host: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8080),
+  });
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     sources: z.array(sourceSchema).min(1, 'must list at least one source'),
-    schedule: z
-      .strictObject({
-        cron: z
-          .string()
-          .refine((v) => validateCron(v), { message: 'is not a valid cron expression (e.g. "*/30 * * * *")' })
-          .default('*/30 * * * *'),
-        timezone: z.string().refine(isTimezone, { message: 'is not a known IANA time zone (e.g. "UTC", "Europe/Berlin")' }).default('UTC'),
-        /** Lets schedule.cron fire more than once a minute (a seconds field other than one number): for tests and demos. */
-        allowSubMinute: z.boolean().default(false),
-      })
-      .prefault({}),
-    output: z
-      .strictObject({
-        dir: z.string().min(1).default('output'),
-        title: z.string().trim().min(1).default('storyfeed'),
-        subtitle: z.string().optional(),
-        id: z
-          .string()
-          .refine((v) => /^[a-z][a-z0-9+.-]*:/i.test(v), { message: 'must be an absolute IRI such as "urn:storyfeed:my-news" or a URL' })
-          .default('urn:storyfeed:feed'),
-        selfUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080/feed.atom'),
-        author: z.string().trim().min(1).default('storyfeed'),
-        maxStories: z.number().int().min(1).max(10_000).default(100),
-      })
-      .prefault({}),
-    cluster: z
-      .strictObject({
-        windowHours: z.number().positive().max(24 * 365).default(72),
-        threshold: z.number().gt(0).lt(1).default(0.54),
-        sameSourceThreshold: z.number().gt(0).max(1).default(0.7),
-        storyJoinThreshold: z.number().gt(0).max(1).default(0.12),
-        storyMergeThreshold: z.number().gt(0).max(1).default(0.18),
-      })
-      .prefault({}),
-    fetch: z
-      .strictObject({
-        timeoutMs: z.number().int().min(100).max(600_000).default(20_000),
-        maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
-        concurrency: z.number().int().min(1).max(64).default(4),
-        userAgent: z.string().min(1).optional(),
-        contactUrl: z
-          .string()
-          .refine((v) => isHttpUrl(v) || /^mailto:[^@\s]+@[^@\s]+$/i.test(v), { message: 'must be an http(s) URL or a mailto: address (where publishers can reach you)' })
-          .optional(),
-        headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
-        maxRedirects: z.number().int().min(0).max(20).default(5),
-        // 2 as RFC 2616 §8.1.4 and the pause after each request (schedule-by-host.ts) keep it polite: docs/politeness.md.
-        perHostConcurrency: z.number().int().min(1).max(16).default(2),
-        hostSpacingMs: z.number().int().min(0).max(60_000).default(250),
-        runBudgetMs: z.number().int().min(1_000).max(24 * 3_600_000).default(300_000),
-        backoffBaseMs: z.number().int().min(0).max(24 * 3_600_000).default(300_000),
-        backoffMaxMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(24 * 3_600_000),
-        maxFeedIntervalMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(6 * 3_600_000),
-        redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
-        readThreads: z.number().int().min(0).max(64).default(0),
-        maxItemsPerDocument: z.number().int().min(1).max(10_000_000).default(DOCUMENT_LIMITS.maxItemsPerDocument),
-        maxDepth: z.number().int().min(16).max(100_000).default(DOCUMENT_LIMITS.maxDepth),
-      })
-      .prefault({}),
-    store: z
-      .strictObject({
-        path: z.string().min(1).default('state/storyfeed.db'),
-        // Below a day a run prunes nearly every story it just made (1e-300 pruned 11 of 12; issue #15).
-        retentionDays: z.number().min(1, 'must be at least 1 (day)').max(36_500).default(30),
-      })
-      .prefault({}),
-    log: z
-      .strictObject({
-        level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-      })
-      .prefault({}),
-    serve: z
-      .strictObject({
-        host: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
-        port: z.number().int().min(0).max(65_535).default(8080),
-      })
-      .prefault({}),
+    schedule: scheduleSchema.prefault({}),
+    output: outputSchema.prefault({}),
+    cluster: clusterSchema.prefault({}),
+    fetch: fetchSchema.prefault({}),
+    store: storeSchema.prefault({}),
+    log: logSchema.prefault({}),
+    serve: serveSchema.prefault({}),
   });
 
 /** Problems zod cannot see while other keys are invalid (it skips refinements then): duplicate source ids. */
@@ -158,3 +181,17 @@ export function findSubMinuteSchedule(raw: unknown): string[] {
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
+
+/**
+ * Every section's defaults, read off the schema above (the only place a default is written): code that runs
+ * without a config file (the `cluster` and `parse` commands, tools, tests) takes its defaults from here.
+ */
+export const DEFAULTS = {
+  schedule: scheduleSchema.parse({}),
+  output: outputSchema.parse({}),
+  cluster: clusterSchema.parse({}),
+  fetch: fetchSchema.parse({}),
+  store: storeSchema.parse({}),
+  log: logSchema.parse({}),
+  serve: serveSchema.parse({}),
+} as const;

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { FetchError } from '../lib/errors.js';
 import type { FetchedDocument, Source } from '../model.js';
 import { parseContentTypeCharset } from '../lib/parse-content-type-charset.js';
+import { DEFAULTS } from '../config/schema.js';
 
 /** Limits and identity for one fetch, the `fetch` slice of the resolved config. */
 export interface FetchOptions {
@@ -82,7 +83,6 @@ const ACCEPT =
 // Files are read in pieces of at most this size once the stat-size guess is used up.
 const FILE_CHUNK_BYTES = 64 * 1024;
 
-const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 type Target = { kind: 'file'; path: string } | { kind: 'http'; url: URL };
@@ -209,7 +209,7 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
   if (conditions.etag) requestHeaders['if-none-match'] = conditions.etag;
   if (conditions.lastModified) requestHeaders['if-modified-since'] = conditions.lastModified;
 
-  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const maxRedirects = options.maxRedirects ?? DEFAULTS.fetch.maxRedirects;
   const redirects: RedirectHop[] = [];
   const visited = new Set<string>([url.href]);
   let current = url;

@@ -19,6 +19,7 @@ import { findDocumentBaseUrl, findHeaderLanguage } from '../normalize/document-b
 import { errorFrom } from './read-document.js';
 import { inlineReader, type DocumentReader } from './read-pool.js';
 import type { SourceState } from '../store/open-store.js';
+import { DEFAULTS } from '../config/schema.js';
 
 /** What reading one source produced: its items (if any), its outcome, and its fetch state for next time. */
 export interface SourceResult {
@@ -66,10 +67,6 @@ export interface ReadSourceDeps {
   hostSlot?: HostSlot;
 }
 
-const DEFAULT_BACKOFF_BASE_MS = 300_000;
-const DEFAULT_BACKOFF_MAX_MS = 24 * 3_600_000;
-const DEFAULT_MAX_FEED_INTERVAL_MS = 6 * 3_600_000;
-const DEFAULT_PROMOTE_AFTER = 3;
 // A run that starts a little before a stored poll time still polls: cron ticks and run start times
 // drift by seconds, and a feed with <ttl>60</ttl> on a 30-minute schedule must be read every other run.
 const POLL_TOLERANCE_MS = 60_000;
@@ -140,10 +137,10 @@ export async function readSource(source: Source, previous: SourceState | null, o
     ...(options.maxRedirects !== undefined ? { maxRedirects: options.maxRedirects } : {}),
   };
   const policy = {
-    backoffBaseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
-    backoffMaxMs: options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS,
-    maxFeedIntervalMs: options.maxFeedIntervalMs ?? DEFAULT_MAX_FEED_INTERVAL_MS,
-    promoteAfter: options.redirectPromoteAfter ?? DEFAULT_PROMOTE_AFTER,
+    backoffBaseMs: options.backoffBaseMs ?? DEFAULTS.fetch.backoffBaseMs,
+    backoffMaxMs: options.backoffMaxMs ?? DEFAULTS.fetch.backoffMaxMs,
+    maxFeedIntervalMs: options.maxFeedIntervalMs ?? DEFAULTS.fetch.maxFeedIntervalMs,
+    promoteAfter: options.redirectPromoteAfter ?? DEFAULTS.fetch.redirectPromoteAfter,
   };
   const isHttp = /^https?:/i.test(url);
   const warnings: string[] = [];

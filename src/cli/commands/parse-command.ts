@@ -10,6 +10,7 @@ import { normalizeFeedInfo, type FeedInfo } from '../../normalize/normalize-feed
 import { parseFeed } from '../../parse/parse-feed.js';
 import { defaultUserAgent } from '../../config/resolve-config.js';
 import { EXIT, type Command } from './command.js';
+import { DEFAULTS } from '../../config/schema.js';
 
 /** Everything storyfeed makes of one document, stage by stage. */
 export interface FeedReport {
@@ -79,8 +80,6 @@ export function feedReportJson(report: FeedReport): unknown {
   };
 }
 
-const DEFAULT_TIMEOUT_MS = 20_000;
-const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 /** `storyfeed parse FILE|URL [--base URL]`: prints what storyfeed makes of one feed, as JSON. */
 export const parseCommand: Command = {
@@ -114,7 +113,7 @@ Exit codes: 0 parsed; 1 cannot fetch it or it is not a feed; 2 bad usage.
     try {
       const doc = await fetchSource(
         { id: 'parse', url: isUrl ? target : resolvePath(target) },
-        { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, userAgent: defaultUserAgent(undefined) },
+        { timeoutMs: DEFAULTS.fetch.timeoutMs, maxBytes: DEFAULTS.fetch.maxBytes, userAgent: defaultUserAgent(undefined) },
       );
       const contentType = doc.headers['content-type'];
       const contentLocation = doc.headers['content-location'];
