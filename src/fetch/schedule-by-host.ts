@@ -53,6 +53,9 @@ export function hostPauseMs(heldMs: number, turn: HostTurn, hostSpacingMs: numbe
   return Math.min(hostSpacingMs, Math.max(0, heldMs));
 }
 
+/** The slot of a task without a host: nothing to release. */
+const NO_HOST_SLOT: HostSlot = { release: () => undefined };
+
 interface HostState {
   active: number;
   nextStartMs: number;
@@ -86,23 +89,28 @@ export function mapByHost<T, R>(
       return;
     }
 
-    const start = (i: number, key: string | null, host: HostState | undefined) => {
-      active++;
-      const startedAt = now();
-      events?.onStart?.(i, key, startedAt);
-      let released = host === undefined;
-      const slot: HostSlot = {
+    // The slot of one task's turn with its host: the first release frees it and sets the host's pause.
+    const hostSlot = (i: number, key: string, host: HostState, startedAt: number): HostSlot => {
+      let released = false;
+      return {
         release(turn) {
           if (released) return;
           released = true;
           const t = now();
           const pauseMs = hostPauseMs(t - startedAt, turn, limits.hostSpacingMs);
-          host!.active--;
-          host!.nextStartMs = Math.max(host!.nextStartMs, t + pauseMs);
-          events?.onRelease?.(i, key!, t - startedAt, pauseMs, turn);
+          host.active--;
+          host.nextStartMs = Math.max(host.nextStartMs, t + pauseMs);
+          events?.onRelease?.(i, key, t - startedAt, pauseMs, turn);
           if (!failed) pump();
         },
       };
+    };
+
+    const start = (i: number, key: string | null, host: HostState | undefined) => {
+      active++;
+      const startedAt = now();
+      events?.onStart?.(i, key, startedAt);
+      const slot = host !== undefined && key !== null ? hostSlot(i, key, host, startedAt) : NO_HOST_SLOT;
       let promise: Promise<R>;
       try {
         promise = fn(items[i]!, i, slot);
