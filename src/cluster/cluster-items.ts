@@ -7,26 +7,24 @@ import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } f
 import { joinStories } from './join-stories.js';
 import { Scratch } from './scratch.js';
 import { itemTermCounts } from './text-features.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DEFAULTS } from '../config/schema.js';
+import { ClusterError } from '../lib/errors.js';
 
 /** The clusterer's slice of the configuration. */
-export interface ClusterOptions {
-  /** Items further apart than this (by date) are never grouped; undated items are not constrained. */
-  windowHours: number;
-  /** Minimum mean pair probability (the pair model's estimate) for two groups of items to merge. */
-  threshold: number;
-  /** Minimum mean pair probability when both groups already have an item of the same outlet. */
-  sameSourceThreshold: number;
+/**
+ * How to cluster: the `cluster` slice of the resolved config (its keys are documented in the schema; the story-level
+ * thresholds default to the schema's), and the clusterer's own tuning, which no config key sets.
+ */
+export interface ClusterOptions
+  extends Pick<ResolvedConfig['cluster'], 'windowHours' | 'threshold' | 'sameSourceThreshold'>,
+    Partial<Pick<ResolvedConfig['cluster'], 'storyJoinThreshold' | 'storyMergeThreshold'>> {
   /** The pair decision; defaults to the shipped, trained weights. */
   model?: JoinModel;
   /** How many nearest other items (from the inverted index) each item is linked to. */
   maxCandidates?: number;
   /** How many of an item's heaviest terms look up its nearest items. */
   queryTerms?: number;
-  /** Story level (join-stories.ts): minimum profile cosine × closeness in time for a dated group to join a story. */
-  storyJoinThreshold?: number;
-  /** Story level: minimum profile cosine × closeness in time for two stories to merge after the pass. */
-  storyMergeThreshold?: number;
 }
 
 /** Defaults of every clustering option. */
@@ -282,7 +280,7 @@ function clusterBatch(
   const firstNew = seeds.length;
   for (const key of ordered) {
     const item = pool.get(key.id);
-    if (!item) throw new Error(`clusterItems: new item ${key.id} could not be read`);
+    if (!item) throw new ClusterError('cluster/invariant', `clusterItems: new item ${key.id} could not be read`);
     const i = place(item, key);
     const t = timeAt[i]!;
     seeds.push({ items: [i], sources: new Set([item.sourceId]), minTime: t, maxTime: t, fresh: true });

@@ -1,6 +1,7 @@
 import type { Item } from '../model.js';
 import { Scratch } from './scratch.js';
 import { BODY_TERM_WORDS, FIELD_WEIGHTS, isNameable, isNumberLike, isUpperInitial, normalWord, scanWords, termOf, weekdayBit } from './text-features.js';
+import { ClusterError } from '../lib/errors.js';
 
 // Corpus statistics (IDF, which words are names) and item profiles (weighted sparse vectors), learned
 // from the items given. Shared by clusterItems and the offline trainer (scripts/train-cluster.mjs), so
@@ -58,7 +59,7 @@ export interface ProfileTable {
 // exact), h headline term ids, h headline counts, e name term ids.
 const DIGEST_HEAD = 4;
 const HALF_WEIGHTS = { title: FIELD_WEIGHTS.title * 2, summary: FIELD_WEIGHTS.summary * 2, body: FIELD_WEIGHTS.body * 2 };
-if (!Object.values(HALF_WEIGHTS).every(Number.isInteger)) throw new Error('corpus: FIELD_WEIGHTS must be multiples of 0.5');
+if (!Object.values(HALF_WEIGHTS).every(Number.isInteger)) throw new ClusterError('cluster/invariant', 'corpus: FIELD_WEIGHTS must be multiples of 0.5');
 
 const ENTITY_PREFIX = '\u0000';
 /** Terms in more than this share of the items are not used to look up candidates. */
@@ -296,7 +297,7 @@ export class Corpus {
     const arena = this.arena;
     const offsets = itemIds.map((id) => {
       const o = this.digestAt.get(id);
-      if (o === undefined) throw new Error(`Corpus: item ${id} is not learned`);
+      if (o === undefined) throw new ClusterError('cluster/invariant', `Corpus: item ${id} is not learned`);
       return o;
     });
     const count = itemIds.length;

@@ -1,4 +1,5 @@
 import { FEATURE_NAMES, RIVAL_FLOOR } from './item-graph.js';
+import { ClusterError } from '../lib/errors.js';
 
 /** A logistic-regression join decision over the similarity features of an item and a story. */
 export interface JoinModel {
@@ -29,6 +30,6 @@ export function joinProbability(model: JoinModel, features: ArrayLike<number>): 
 /** Throws when a model was trained on other features than this code computes. */
 export function checkJoinModel(model: JoinModel): void {
   if (model.features.length !== FEATURE_NAMES.length || model.features.some((f, i) => f !== FEATURE_NAMES[i]) || model.weights.length !== FEATURE_NAMES.length) {
-    throw new Error(`cluster: join model features [${model.features.join(', ')}] do not match [${FEATURE_NAMES.join(', ')}]`);
+    throw new ClusterError('cluster/invariant', `join model features [${model.features.join(', ')}] do not match [${FEATURE_NAMES.join(', ')}]`);
   }
 }

@@ -72,10 +72,15 @@ export const outputSchema = z
 
 export const clusterSchema = z
   .strictObject({
+    /** Items further apart than this (by date) are never grouped; undated items are not constrained. */
     windowHours: z.number().positive().max(24 * 365).default(72),
+    /** Minimum mean pair probability (the pair model's estimate) for two groups of items to merge. */
     threshold: z.number().gt(0).lt(1).default(0.54),
+    /** Minimum mean pair probability when both groups already have an item of the same outlet. */
     sameSourceThreshold: z.number().gt(0).max(1).default(0.7),
+    /** Story level (cluster/join-stories.ts): least profile cosine × closeness in time for a dated group to join a story. */
     storyJoinThreshold: z.number().gt(0).max(1).default(0.12),
+    /** Story level: least profile cosine × closeness in time for two stories to merge after the pass. */
     storyMergeThreshold: z.number().gt(0).max(1).default(0.18),
   });
 

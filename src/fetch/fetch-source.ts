@@ -24,23 +24,18 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FetchError } from '../lib/errors.js';
+import { FetchError, type FetchErrorCode } from '../lib/errors.js';
 import type { FetchedDocument, Source } from '../model.js';
 import { parseContentTypeCharset } from '../lib/parse-content-type-charset.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
 import { DEFAULTS } from '../config/schema.js';
 
-/** Limits and identity for one fetch, the `fetch` slice of the resolved config. */
-export interface FetchOptions {
-  /** One deadline for the whole exchange: connection, redirects, headers and body. */
-  timeoutMs: number;
-  /** Deadline for each hop's response headers, connection included (unset or ≥ timeoutMs: only the total applies). */
-  headersTimeoutMs?: number;
-  /** Largest body accepted, counted after Content-Encoding is undone. */
-  maxBytes: number;
-  /** Redirect hops followed before giving up (default 5). */
-  maxRedirects?: number;
-  userAgent: string;
-}
+/**
+ * Limits and identity for one fetch: keys of the `fetch` slice of the resolved config (documented in the schema).
+ * headersTimeoutMs unset or ≥ timeoutMs: only the total deadline applies; maxRedirects unset: the schema's default.
+ */
+export type FetchOptions = Pick<ResolvedConfig['fetch'], 'timeoutMs' | 'maxBytes' | 'userAgent'> &
+  Partial<Pick<ResolvedConfig['fetch'], 'headersTimeoutMs' | 'maxRedirects'>>;
 
 /** Validators from the last 200, sent as If-None-Match / If-Modified-Since. */
 export interface FetchConditions {
@@ -55,12 +50,20 @@ export interface RedirectHop {
   to: string;
 }
 
+/** The codes of a final non-2xx, non-304 answer. */
+type HttpStatusCode = Extract<FetchErrorCode, 'fetch/gone' | 'fetch/rate-limited' | 'fetch/http-status'>;
+
+/** The one place an HTTP status becomes an error code: 410 Gone and 429 Too Many Requests change what the poll policy does next. */
+export function codeForStatus(status: number): HttpStatusCode {
+  return status === 410 ? 'fetch/gone' : status === 429 ? 'fetch/rate-limited' : 'fetch/http-status';
+}
+
 /** A non-2xx HTTP answer: the status, the URL that gave it, and Retry-After as sent (RFC 9110 §10.2.3). */
 export class HttpStatusError extends FetchError {
   readonly url: string;
   readonly retryAfter?: string;
 
-  constructor(code: string, message: string, options: { status: number; url: string; retryAfter?: string }) {
+  constructor(code: HttpStatusCode, message: string, options: { status: number; url: string; retryAfter?: string }) {
     super(code, message, { status: options.status });
     this.name = 'HttpStatusError';
     this.url = options.url;
@@ -269,7 +272,7 @@ async function fetchHttp(url: URL, options: FetchOptions, fetchImpl: typeof fetc
     if (response.status < 200 || response.status > 299) {
       controller.abort(); // the body is not wanted; free the connection
       const statusText = response.statusText || STATUS_CODES[response.status] || '';
-      const code = response.status === 410 ? 'fetch/gone' : response.status === 429 ? 'fetch/rate-limited' : 'fetch/http-status';
+      const code = codeForStatus(response.status);
       throw new HttpStatusError(code, `HTTP ${response.status}${statusText ? ' ' + statusText : ''} from ${shownUrl}`, {
         status: response.status,
         url: current.href,

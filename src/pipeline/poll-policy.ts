@@ -3,15 +3,13 @@
 // random source are arguments.
 
 import type { RedirectHop } from '../fetch/fetch-source.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
 
 /** Retry-After is capped: a server asking for a week is polled again after a day. */
 export const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
 
-/** Back-off settings: the `fetch` slice of the config. */
-export interface BackoffOptions {
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-}
+/** Back-off settings: keys of the `fetch` slice of the config. */
+export type BackoffOptions = Pick<ResolvedConfig['fetch'], 'backoffBaseMs' | 'backoffMaxMs'>;
 
 /**
  * Returns the delay before polling a source again after its `failures`-th consecutive failure:

@@ -2,7 +2,7 @@
 // can run on the calling thread or in a worker thread (read-pool.ts) with the same result.
 import { decodeBytes } from '../decode/decode-bytes.js';
 import { findRssTtlMinutes } from './poll-policy.js';
-import { describeError, StoryfeedError, type Stage } from '../lib/errors.js';
+import { describeError, StoryfeedError, type ErrorCode, type Stage } from '../lib/errors.js';
 import type { Item, Source } from '../model.js';
 import { normalizeFeed, type NormalizeContext } from '../normalize/normalize-feed.js';
 import { parseFeed } from '../parse/parse-feed.js';
@@ -68,8 +68,10 @@ export function readDocument(job: DocumentJob): DocumentResult {
 
 /** Returns an error that describeError turns back into `described` (an error read in a worker crosses as plain data). */
 export function errorFrom(described: { code: string; message: string; stage: string }): Error {
+  // An unexpected error inside the worker (a bug, not a bad document) crosses as 'internal' and stays a plain Error,
+  // so the caller reports it as the bug it is.
   if (described.stage === 'internal') return new Error(described.message);
   const prefix = `${described.stage}: `;
   const message = described.message.startsWith(prefix) ? described.message.slice(prefix.length) : described.message;
-  return new StoryfeedError(described.stage as Stage, described.code, message);
+  return new StoryfeedError(described.stage as Stage, described.code as ErrorCode, message);
 }

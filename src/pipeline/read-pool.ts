@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readDocument, type DocumentJob, type DocumentResult } from './read-document.js';
+import { ReadError } from '../lib/errors.js';
 
 /** Reads documents, on this thread or in workers. */
 export interface DocumentReader {
@@ -51,12 +52,12 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
       const at = idle.indexOf(worker);
       if (at >= 0) idle.splice(at, 1);
       workers--;
-      task?.reject(error instanceof Error ? error : new Error(`document reader stopped: ${String(error)}`));
+      task?.reject(error instanceof Error ? error : new ReadError('read/worker-stopped', `document reader stopped: ${String(error)}`));
       if (!closed) pump();
     };
     worker.on('error', lost);
     worker.on('exit', (code) => {
-      if (busy.has(worker) || idle.includes(worker)) lost(new Error(`document reader exited with code ${code}`));
+      if (busy.has(worker) || idle.includes(worker)) lost(new ReadError('read/worker-stopped', `document reader exited with code ${code}`));
     });
     idle.push(worker);
   };
@@ -76,7 +77,7 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
 
   return {
     read(job) {
-      if (closed) return Promise.reject(new Error('document reader closed'));
+      if (closed) return Promise.reject(new ReadError('read/closed', 'document reader closed'));
       return new Promise<DocumentResult>((resolve, reject) => {
         queue.push({ job, resolve, reject });
         pump();
@@ -84,10 +85,10 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
     },
     async close() {
       closed = true;
-      for (const task of queue.splice(0)) task.reject(new Error('document reader closed'));
+      for (const task of queue.splice(0)) task.reject(new ReadError('read/closed', 'document reader closed'));
       const all = [...idle, ...busy.keys()];
       idle.length = 0;
-      for (const [, task] of busy) task.reject(new Error('document reader closed'));
+      for (const [, task] of busy) task.reject(new ReadError('read/closed', 'document reader closed'));
       busy.clear();
       await Promise.all(all.map((w) => w.terminate()));
     },

@@ -473,7 +473,7 @@ function createDatabase(path: string): void {
 function migrate(db: Database.Database): void {
   // Migration 4 recomputes every stored item's hash in SQL with the function that hashes new items.
   db.function('storyfeed_item_hash', { deterministic: true, varargs: true }, (...columns: unknown[]) => {
-    if (columns.length !== 12) throw new Error(`storyfeed_item_hash takes 12 columns, not ${columns.length}`);
+    if (columns.length !== 12) throw new StoreError('store/invariant', `storyfeed_item_hash takes 12 columns, not ${columns.length}`);
     return itemHash(columns as ItemHashColumns);
   });
   const version = db.pragma('user_version', { simple: true }) as number;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { StoreError } from '../lib/errors.js';
+import { StoreError, type StoreErrorCode } from '../lib/errors.js';
 
 /**
  * Returns `error` (anything SQLite or the file system threw while the state database at `path` was used) as a
@@ -13,7 +13,7 @@ export function storeErrorFrom(error: unknown, path: string): StoreError {
   return new StoreError(storeCode, message, { cause: error });
 }
 
-function describe(code: string, path: string, reason: string): [string, string] {
+function describe(code: string, path: string, reason: string): [StoreErrorCode, string] {
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
     return ['store/disk-full', `the disk holding the state database ${path} is full (nothing of this run was kept): free some space and run again`];
   }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { StoryfeedError } from '../../lib/errors.js';
 import type { Item, Story } from '../../model.js';
 import { writeFileAtomic } from '../../write/write-file-atomic.js';
 import { clusterItems, DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from '../../cluster/cluster-items.js';
+import { ClusterError } from '../../lib/errors.js';
 
 // `storyfeed cluster --in FILE.jsonl[.gz] --out FILE.jsonl`: clusters a file of articles with exactly
 // the code the pipeline uses. Reads only id, title, description, body, outlet, url and published;
@@ -40,7 +40,7 @@ export async function clusterFile(
   try {
     bytes = await readFile(inPath);
   } catch (error) {
-    throw new StoryfeedError('cluster', 'cluster/read-failed', `cannot read ${inPath}: ${(error as Error).message}`, { cause: error });
+    throw new ClusterError('cluster/read-failed', `cannot read ${inPath}: ${(error as Error).message}`, { cause: error });
   }
   const text = (inPath.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   const records = parseArticleLines(text, inPath);
@@ -81,7 +81,7 @@ export function parseArticleLines(text: string, name = 'input'): ArticleRecord[]
   });
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; … ${problems.length - 10} more` : '');
-    throw new StoryfeedError('cluster', 'cluster/bad-input', `${name}: ${problems.length} unusable lines: ${shown}`);
+    throw new ClusterError('cluster/bad-input', `${name}: ${problems.length} unusable lines: ${shown}`);
   }
   return out;
 }
