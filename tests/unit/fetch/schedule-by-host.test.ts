@@ -106,7 +106,13 @@ describe('one host, many feeds (issue #16), observed at the server', () => {
       logger: silentLogger,
       fetchedAt,
       hostSlot: { release: (turn) => order.push(`release ${turn}`) },
-      reader: { read: (job) => (order.push('read'), inlineReader.read(job)), close: async () => undefined },
+      reader: {
+        read: (job) => {
+          order.push('read');
+          return inlineReader.read(job);
+        },
+        close: async () => undefined,
+      },
     });
     expect(result.outcome.status).toBe('ok');
     expect(order).toEqual(['release answered', 'read']);
