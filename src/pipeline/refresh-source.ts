@@ -11,7 +11,7 @@ import {
   type BackoffOptions,
 } from './poll-policy.js';
 import type { RunProgress } from './run-progress.js';
-import { mapByHost, type HostLimits } from '../fetch/schedule-by-host.js';
+import { mapByHost, type HostLimits, type HostSlot, type ScheduleEvents } from '../fetch/schedule-by-host.js';
 import { describeError, FetchError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { FetchedDocument, Item, Source, SourceOutcome } from '../model.js';
@@ -63,19 +63,31 @@ export interface ReadSourceDeps {
   random?: () => number;
   /** Where documents are decoded, parsed and normalised (default: on this thread). */
   reader?: DocumentReader;
+  /** The source's host slot (readSources): released as soon as the response is read, before parsing. */
+  hostSlot?: HostSlot;
 }
 
 // A run that starts a little before a stored poll time still polls: cron ticks and run start times
 // drift by seconds, and a feed with <ttl>60</ttl> on a 30-minute schedule must be read every other run.
 const POLL_TOLERANCE_MS = 60_000;
 
-/** Returns the URL a source is fetched from: a promoted permanent redirect while the configured URL is unchanged, else the configured URL. */
+/**
+ * Returns the URL a source is fetched from: a promoted permanent redirect while the configured URL is unchanged, else
+ * the configured URL.
+ */
 export function effectiveUrl(source: Pick<Source, 'url'>, state: SourceState | null): string {
   return state?.fetchUrl && state.fetchUrlFrom === source.url ? state.fetchUrl : source.url;
 }
 
-/** Returns why a source is not polled at `nowMs` (410 Gone, back-off, Retry-After, minimum interval), or undefined when it is due. */
-export function skipReasonFor(source: Pick<Source, 'url'>, state: SourceState | null, nowMs: number): SourceOutcome['skipReason'] | undefined {
+/**
+ * Returns why a source is not polled at `nowMs` (410 Gone, back-off, Retry-After, minimum interval), or undefined when
+ * it is due.
+ */
+function skipReasonFor(
+  source: Pick<Source, 'url'>,
+  state: SourceState | null,
+  nowMs: number,
+): SourceOutcome['skipReason'] | undefined {
   if (!state) return undefined;
   const url = effectiveUrl(source, state);
   if (!/^https?:/i.test(url)) return undefined; // local files cost nothing to read: no politeness needed
@@ -95,20 +107,36 @@ export function skipReasonFor(source: Pick<Source, 'url'>, state: SourceState | 
  * `skipped` without a request; a 304, or a 200 whose body hashes as last time, is `not-modified` and
  * not parsed.
  */
-export async function readSource(source: Source, previous: SourceState | null, options: ReadSourceOptions, deps: ReadSourceDeps): Promise<SourceResult> {
+export async function readSource(
+  source: Source,
+  previous: SourceState | null,
+  options: ReadSourceOptions,
+  deps: ReadSourceDeps,
+): Promise<SourceResult> {
   const monotonic = deps.monotonicNow ?? (() => performance.now());
   const t0 = monotonic();
   const nowMs = Date.parse(deps.fetchedAt);
   const url = effectiveUrl(source, previous);
-  const base = { sourceId: source.id, sourceName: source.name, url: source.url, ...(url !== source.url ? { fetchUrl: url } : {}) };
+  const base = {
+    sourceId: source.id,
+    sourceName: source.name,
+    url: source.url,
+    ...(url !== source.url ? { fetchUrl: url } : {}),
+  };
   const elapsed = () => Math.max(0, Math.round(monotonic() - t0));
   const timings: SourceTimings = { fetchMs: 0, parseMs: 0, normalizeMs: 0 };
 
-  const skip = skipReasonFor(source, previous, nowMs) ?? (deps.deadlineMs !== undefined && t0 >= deps.deadlineMs ? 'run-budget' : undefined);
+  const skip =
+    skipReasonFor(source, previous, nowMs) ??
+    (deps.deadlineMs !== undefined && t0 >= deps.deadlineMs ? 'run-budget' : undefined);
   if (skip) {
     const lastError =
       previous?.lastError && skip !== 'min-interval'
-        ? { code: previous.lastErrorCode ?? 'unknown', message: previous.lastError, stage: (previous.lastErrorCode ?? 'fetch').split('/')[0]! }
+        ? {
+            code: previous.lastErrorCode ?? 'unknown',
+            message: previous.lastError,
+            stage: (previous.lastErrorCode ?? 'fetch').split('/')[0]!,
+          }
         : null;
     const outcome: SourceOutcome = {
       ...base,
@@ -121,6 +149,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
       skipReason: skip,
       ...(skip !== 'gone' && skip !== 'run-budget' && previous?.nextPollAt ? { nextPollAt: previous.nextPollAt } : {}),
     };
+    deps.hostSlot?.release('unused');
     deps.logger.info('source skipped', { sourceId: source.id, reason: skip, nextPollAt: outcome.nextPollAt });
     return { items: [], outcome, state: previous ?? initialState(source), timings };
   }
@@ -150,6 +179,8 @@ export async function readSource(source: Source, previous: SourceState | null, o
       lastModified: previous?.lastModified ?? null,
     });
     timings.fetchMs = monotonic() - mark;
+    // The host's part is done (the whole body is read): the next request to it need not wait for this parse.
+    deps.hostSlot?.release('answered');
     const redirect = trackRedirect(source, previous, doc, policy.promoteAfter, warnings, deps.logger);
     const headers = doc.headers;
     // RFC 9111 §4.3.4: a 304 keeps the stored validators, updated by any the 304 itself carries.
@@ -159,9 +190,25 @@ export async function readSource(source: Source, previous: SourceState | null, o
     };
 
     if (doc.status === 304) {
-      const interval = isHttp ? feedMinIntervalMs({ ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}) }, policy.maxFeedIntervalMs) : 0;
+      const interval = isHttp
+        ? feedMinIntervalMs(
+            { ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}) },
+            policy.maxFeedIntervalMs,
+          )
+        : 0;
       const outcome = notModified(base, warnings, elapsed(), interval, nowMs);
-      return { items: [], outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash: previous?.bodyHash ?? null, itemCount: previous?.itemCount ?? null, interval }), timings };
+      return {
+        items: [],
+        outcome,
+        state: successState(source, previous, deps.fetchedAt, outcome, {
+          ...validators,
+          ...redirect,
+          bodyHash: previous?.bodyHash ?? null,
+          itemCount: previous?.itemCount ?? null,
+          interval,
+        }),
+        timings,
+      };
     }
 
     const bodyHash = createHash('sha256').update(doc.body).digest('hex');
@@ -171,25 +218,50 @@ export async function readSource(source: Source, previous: SourceState | null, o
     };
     const intervalFor = (ttlMinutes: number | undefined): number =>
       isHttp
-        ? feedMinIntervalMs({ ...(ttlMinutes !== undefined ? { ttlMinutes } : {}), ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}) }, policy.maxFeedIntervalMs)
+        ? feedMinIntervalMs(
+            {
+              ...(ttlMinutes !== undefined ? { ttlMinutes } : {}),
+              ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}),
+            },
+            policy.maxFeedIntervalMs,
+          )
         : 0;
 
     // The same bytes as the last successful parse: nothing can have changed, so parsing is skipped.
     if (previous?.bodyHash === bodyHash) {
       const interval = intervalFor(findRssTtlMinutes(decodeBytes(doc.body, hints).text));
       const outcome = notModified(base, warnings, elapsed(), interval, nowMs);
-      return { items: [], outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: previous.itemCount ?? null, interval }), timings };
+      return {
+        items: [],
+        outcome,
+        state: successState(source, previous, deps.fetchedAt, outcome, {
+          ...validators,
+          ...redirect,
+          bodyHash,
+          itemCount: previous.itemCount ?? null,
+          interval,
+        }),
+        timings,
+      };
     }
 
-    // Decode, parse and normalise (read-document.ts), on this thread or in a worker thread.
-    // The same document context `storyfeed parse` uses: Content-Location as base, Content-Language as last-resort language.
+    // Decode, parse and normalise (read-document.ts), on this thread or in a worker thread. The same document context
+    // `storyfeed parse` uses: Content-Location as base, Content-Language as last-resort language.
     const baseUrl = /^https?:/i.test(doc.url) ? findDocumentBaseUrl(doc.url, headers['content-location']) : undefined;
     const language = findHeaderLanguage(headers['content-language']);
     const read = await (deps.reader ?? inlineReader).read({
       body: doc.body,
       ...hints,
-      source: { id: source.id, name: source.name, url: source.url, ...(source.category !== undefined ? { category: source.category } : {}) },
-      limits: { maxItemsPerDocument: options.maxItemsPerDocument ?? DOCUMENT_LIMITS.maxItemsPerDocument, maxDepth: options.maxDepth ?? DOCUMENT_LIMITS.maxDepth },
+      source: {
+        id: source.id,
+        name: source.name,
+        url: source.url,
+        ...(source.category !== undefined ? { category: source.category } : {}),
+      },
+      limits: {
+        maxItemsPerDocument: options.maxItemsPerDocument ?? DOCUMENT_LIMITS.maxItemsPerDocument,
+        maxDepth: options.maxDepth ?? DOCUMENT_LIMITS.maxDepth,
+      },
       context: { fetchedAt: deps.fetchedAt, ...(baseUrl ? { baseUrl } : {}), ...(language ? { language } : {}) },
     });
     timings.parseMs = read.parseMs;
@@ -198,7 +270,12 @@ export async function readSource(source: Source, previous: SourceState | null, o
     const interval = intervalFor(read.ttlMinutes);
     const items = read.items;
     for (const w of read.warnings) warnings.push(w);
-    if (read.cut) deps.logger.warn('entries over the per-document cap left out', { sourceId: source.id, listed: read.cut.listed, kept: read.cut.kept });
+    if (read.cut)
+      deps.logger.warn('entries over the per-document cap left out', {
+        sourceId: source.id,
+        listed: read.cut.listed,
+        kept: read.cut.kept,
+      });
     if (read.recovered) warnings.unshift(`malformed feed, recovered ${items.length} items`);
     for (const w of warnings) deps.logger.debug('source warning', { sourceId: source.id, warning: w });
     const outcome: SourceOutcome = {
@@ -211,10 +288,27 @@ export async function readSource(source: Source, previous: SourceState | null, o
       durationMs: elapsed(),
       ...(interval > 0 ? { nextPollAt: new Date(nowMs + interval).toISOString() } : {}),
     };
-    return { items, outcome, state: successState(source, previous, deps.fetchedAt, outcome, { ...validators, ...redirect, bodyHash, itemCount: items.length, interval }), timings };
+    return {
+      items,
+      outcome,
+      state: successState(source, previous, deps.fetchedAt, outcome, {
+        ...validators,
+        ...redirect,
+        bodyHash,
+        itemCount: items.length,
+        interval,
+      }),
+      timings,
+    };
   } catch (error) {
+    deps.hostSlot?.release('failed'); // a no-op when the host answered and reading the document failed
     const described = describeError(error);
-    deps.logger.warn('source failed', { sourceId: source.id, stage: described.stage, code: described.code, error: described.message });
+    deps.logger.warn('source failed', {
+      sourceId: source.id,
+      stage: described.stage,
+      code: described.code,
+      error: described.message,
+    });
     const failures = (previous?.consecutiveFailures ?? 0) + 1;
     let nextPollAt: string | null = null;
     let nextPollReason: string | null = null;
@@ -226,7 +320,9 @@ export async function readSource(source: Source, previous: SourceState | null, o
     } else if (isHttp) {
       const backoffMs = backoffDelayMs(failures, policy, deps.random);
       const retryAfterMs =
-        error instanceof HttpStatusError && (error.status === 429 || error.status === 503) ? parseRetryAfterMs(error.retryAfter, nowMs) : undefined;
+        error instanceof HttpStatusError && (error.status === 429 || error.status === 503)
+          ? parseRetryAfterMs(error.retryAfter, nowMs)
+          : undefined;
       const delayMs = Math.max(backoffMs, retryAfterMs ?? 0);
       if (delayMs > 0) {
         nextPollAt = new Date(nowMs + delayMs).toISOString();
@@ -265,7 +361,7 @@ export async function readSource(source: Source, previous: SourceState | null, o
 }
 
 /** What reading every source needs beyond one source's options. */
-export interface ReadSourcesDeps extends Omit<ReadSourceDeps, 'deadlineMs'> {
+export interface ReadSourcesDeps extends Omit<ReadSourceDeps, 'deadlineMs' | 'hostSlot'> {
   progress?: RunProgress | undefined;
   /**
    * Called with each source's result as soon as it settles (in settling order), with the source's index in
@@ -273,6 +369,8 @@ export interface ReadSourcesDeps extends Omit<ReadSourceDeps, 'deadlineMs'> {
    * source's items until the last one settles. If it throws, readSources rejects.
    */
   onResult?: (result: SourceResult, index: number) => void;
+  /** The per-host scheduler's decisions (tests, diagnostics). */
+  scheduleEvents?: ScheduleEvents;
 }
 
 /**
@@ -289,7 +387,7 @@ export async function readSources(
   const monotonic = deps.monotonicNow ?? (() => performance.now());
   const nowMs = Date.parse(deps.fetchedAt);
   const deadlineMs = options.runBudgetMs !== undefined ? monotonic() + options.runBudgetMs : undefined;
-  const { progress, onResult, ...rest } = deps;
+  const { progress, onResult, scheduleEvents, ...rest } = deps;
   const logger = progress ? progress.wrapLogger(deps.logger) : deps.logger;
   const states = sources.map((s) => stateOf(s.id));
   progress?.start(sources.length);
@@ -303,20 +401,31 @@ export async function readSources(
         const url = effectiveUrl(source, state);
         return /^https?:/i.test(url) ? new URL(url).hostname.toLowerCase() : null;
       },
-      async (source, i) => {
-        const result = await readSource(source, states[i] ?? null, options, { ...rest, logger, ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
+      async (source, i, hostSlot) => {
+        const result = await readSource(source, states[i] ?? null, options, {
+          ...rest,
+          logger,
+          hostSlot,
+          ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+        });
         progress?.settled(result.outcome);
         onResult?.(result, i);
         return result;
       },
-      monotonic,
+      { now: monotonic, ...(scheduleEvents ? { events: scheduleEvents } : {}) },
     );
   } finally {
     progress?.end();
   }
 }
 
-function notModified(base: Pick<SourceOutcome, 'sourceId' | 'sourceName' | 'url' | 'fetchUrl'>, warnings: string[], durationMs: number, intervalMs: number, nowMs: number): SourceOutcome {
+function notModified(
+  base: Pick<SourceOutcome, 'sourceId' | 'sourceName' | 'url' | 'fetchUrl'>,
+  warnings: string[],
+  durationMs: number,
+  intervalMs: number,
+  nowMs: number,
+): SourceOutcome {
   return {
     ...base,
     status: 'not-modified',
@@ -333,7 +442,14 @@ type RedirectState = Pick<SourceState, 'fetchUrl' | 'fetchUrlFrom' | 'redirectUr
 
 // A permanent redirect (301/308) seen on `promoteAfter` consecutive polls becomes the URL fetched;
 // the config stays the user's, so the promoted URL lives in the store, tied to the configured URL.
-function trackRedirect(source: Source, prev: SourceState | null, doc: FetchedDocument, promoteAfter: number, warnings: string[], logger: Logger): RedirectState {
+function trackRedirect(
+  source: Source,
+  prev: SourceState | null,
+  doc: FetchedDocument,
+  promoteAfter: number,
+  warnings: string[],
+  logger: Logger,
+): RedirectState {
   const kept: RedirectState = {
     fetchUrl: prev?.fetchUrlFrom === source.url ? (prev.fetchUrl ?? null) : null,
     fetchUrlFrom: prev?.fetchUrlFrom === source.url ? source.url : null,
@@ -344,11 +460,18 @@ function trackRedirect(source: Source, prev: SourceState | null, doc: FetchedDoc
   if (target === undefined) return kept;
   const count = prev?.redirectUrl === target ? (prev.redirectCount ?? 0) + 1 : 1;
   if (count >= promoteAfter) {
-    logger.info('source URL updated after a permanent redirect', { sourceId: source.id, from: doc.redirects?.[0]?.from, to: target, polls: count });
+    logger.info('source URL updated after a permanent redirect', {
+      sourceId: source.id,
+      from: doc.redirects?.[0]?.from,
+      to: target,
+      polls: count,
+    });
     warnings.push(`permanent redirect seen on ${count} consecutive polls: now fetching ${target}`);
     return { fetchUrl: target, fetchUrlFrom: source.url, redirectUrl: null, redirectCount: 0 };
   }
-  warnings.push(`permanent redirect to ${target} (seen on ${count} of ${promoteAfter} polls before the URL is updated)`);
+  warnings.push(
+    `permanent redirect to ${target} (seen on ${count} of ${promoteAfter} polls before the URL is updated)`,
+  );
   return { ...kept, redirectUrl: target, redirectCount: count };
 }
 
@@ -357,7 +480,13 @@ function successState(
   prev: SourceState | null,
   at: string,
   outcome: SourceOutcome,
-  fields: RedirectState & { etag: string | null; lastModified: string | null; bodyHash: string | null; itemCount: number | null; interval: number },
+  fields: RedirectState & {
+    etag: string | null;
+    lastModified: string | null;
+    bodyHash: string | null;
+    itemCount: number | null;
+    interval: number;
+  },
 ): SourceState {
   const { interval, ...rest } = fields;
   return {

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../../src/config/resolve-config.js';
 import type { RunReport } from '../../src/model.js';
 import type { ChildJob, ChildResult } from './bench-child.js';
 import { median, type ParseComparison } from './compare-parsers.js';
@@ -11,21 +12,21 @@ import { renderRace, runPeerRace, type RaceResult } from './peer-race.js';
 import { canUseLoopbackAliases, serveCorpus, type CorpusServer } from './serve-corpus.js';
 import { repoRoot as findRepoRoot } from '../repo-root.js';
 
-// `npm run bench -- [--size small|medium|large|all] [--runs N] [--ci] [--concurrency N] [--same-host] [--keep] [--json FILE]`
-// `npm run bench -- --race [--runs N] [--ci]`: only the peer race against newsboat (peer-race.ts, issue #16), which
-// the default bench runs after its scenarios (`--no-race` leaves it out).
+// `npm run bench -- [--size small|medium|large|all] [--sources N --items M] [--runs N] [--ci] [--concurrency N] [--same-host [--polite] [--per-host N]] [--keep] [--json FILE]`
+// `npm run bench -- --race [--runs N] [--ci]`: only the peer race against newsboat (peer-race.ts, issue #16), which the default bench runs after its scenarios (`--no-race` leaves it out).
 //
-// The whole-pipeline benchmark (issue #7). Not a test: it never fails on time. It exits non-zero only when
-// the bench itself breaks (a child crashes, a source fails, a scenario does not do what it should).
-// Each measured run is a fresh child process (maxRSS per scenario); each scenario is repeated and the
-// median reported, because the machine is shared and noisy.
+// The whole-pipeline benchmark (issue #7). Not a test: it never fails on time. It exits non-zero only when the bench
+// itself breaks (a child crashes, a source fails, a scenario does not do what it should). Each measured run is a fresh
+// child process (maxRSS per scenario); each scenario is repeated and the median reported, because the machine is shared
+// and noisy.
 
 const SIZES = {
   small: { sources: 50, itemsPerSource: 50 },
   medium: { sources: 500, itemsPerSource: 100 },
   large: { sources: 2000, itemsPerSource: 100 },
 } as const;
-type SizeName = keyof typeof SIZES;
+/** A named size, or `custom` (--sources N --items M). */
+type SizeName = keyof typeof SIZES | 'custom';
 type Scenario = 'cold' | 'warm' | 'changed';
 
 interface Args {
@@ -34,6 +35,12 @@ interface Args {
   ci: boolean;
   concurrency: number;
   distinctHosts: boolean;
+  /** --polite: with --same-host, keep the user's default per-host limits instead of lifting them (issue #16). */
+  polite: boolean;
+  /** --per-host N: fetch.perHostConcurrency for the runs (null: the config default, or 16 with a bare --same-host). */
+  perHost: number | null;
+  /** --sources N --items M: one corpus of this shape instead of the named sizes. */
+  shape: { sources: number; itemsPerSource: number } | null;
   keep: boolean;
   json: string | null;
   devSet: string | null;
@@ -56,6 +63,8 @@ interface RunSample {
   cpuMs: number;
   itemsSeen: number;
   newItems: number;
+  /** The most requests one host had in flight at once during the run, counted at the server. */
+  peakInFlight: number;
 }
 
 interface SizeResult {
@@ -78,17 +87,46 @@ function parseArgs(argv: string[]): Args {
   const ci = argv.includes('--ci');
   const size = value('--size') ?? (ci ? 'small' : 'medium');
   if (size !== 'all' && !(size in SIZES)) throw new Error(`--size must be small, medium, large or all (got ${size})`);
+  const shapeSources = value('--sources');
+  const shapeItems = value('--items');
+  if ((shapeSources === undefined) !== (shapeItems === undefined)) throw new Error('--sources and --items go together');
+  const shape =
+    shapeSources !== undefined ? { sources: Number(shapeSources), itemsPerSource: Number(shapeItems) } : null;
+  if (
+    shape &&
+    !(
+      Number.isInteger(shape.sources) &&
+      shape.sources >= 4 &&
+      Number.isInteger(shape.itemsPerSource) &&
+      shape.itemsPerSource >= 1
+    )
+  ) {
+    throw new Error('--sources must be an integer ≥ 4 and --items ≥ 1');
+  }
+  const distinctHosts = !argv.includes('--same-host');
+  const perHost = value('--per-host') !== undefined ? Number(value('--per-host')) : null;
+  if (perHost !== null && !(Number.isInteger(perHost) && perHost >= 1 && perHost <= 16))
+    throw new Error('--per-host must be 1-16');
+  const polite = argv.includes('--polite');
+  if (polite && distinctHosts)
+    throw new Error('--polite goes with --same-host (with one host per source the default politeness is kept anyway)');
   const runs = Number(value('--runs') ?? (ci ? 1 : 3));
   const concurrency = Number(value('--concurrency') ?? 8);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new Error('--concurrency must be 1-64');
-  const devSet = argv.includes('--no-dev-set') ? null : (value('--dev-set') ?? join(repoRoot, '..', 'shared', 'eval', 'story-clusters', 'dev.jsonl.gz'));
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new Error('--concurrency must be 1-64');
+  const devSet = argv.includes('--no-dev-set')
+    ? null
+    : (value('--dev-set') ?? join(repoRoot, '..', 'shared', 'eval', 'story-clusters', 'dev.jsonl.gz'));
   return {
-    sizes: size === 'all' ? ['small', 'medium', 'large'] : [size as SizeName],
+    sizes: shape ? ['custom'] : size === 'all' ? ['small', 'medium', 'large'] : [size as SizeName],
     runs,
     ci,
     concurrency,
-    distinctHosts: !argv.includes('--same-host'),
+    distinctHosts,
+    polite,
+    perHost,
+    shape,
     keep: argv.includes('--keep'),
     json: value('--json') ?? null,
     devSet,
@@ -126,7 +164,13 @@ function runChild(job: ChildJob, execArgv: string[]): Promise<ChildResult> {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (result) resolvePromise(result);
-      else reject(new ChildCrash(`process died (${signal ?? `exit code ${code}`}) after ${fmtS(performance.now() - t0)} s`, performance.now() - t0));
+      else
+        reject(
+          new ChildCrash(
+            `process died (${signal ?? `exit code ${code}`}) after ${fmtS(performance.now() - t0)} s`,
+            performance.now() - t0,
+          ),
+        );
     });
   });
 }
@@ -134,27 +178,54 @@ function runChild(job: ChildJob, execArgv: string[]): Promise<ChildResult> {
 /** Throws when a run did not do what its scenario means (the bench is broken, not slow). */
 function check(scenario: Scenario, report: RunReport, manifest: CorpusManifest): void {
   const failed = report.sources.filter((s) => s.status === 'failed');
-  if (failed.length > 0) throw new Error(`${scenario}: ${failed.length} sources failed, e.g. ${failed[0]!.sourceId}: ${failed[0]!.error?.message}`);
+  if (failed.length > 0)
+    throw new Error(
+      `${scenario}: ${failed.length} sources failed, e.g. ${failed[0]!.sourceId}: ${failed[0]!.error?.message}`,
+    );
   const s = manifest.stats;
   const expected = { cold: s.items, warm: 0, changed: s.newItems }[scenario];
-  if (report.newItems !== expected) throw new Error(`${scenario}: expected ${expected} new items, the run stored ${report.newItems}`);
-  if (scenario === 'warm' && report.sources.some((o) => o.status !== 'not-modified')) throw new Error('warm: a source was not answered 304');
+  if (report.newItems !== expected)
+    throw new Error(`${scenario}: expected ${expected} new items, the run stored ${report.newItems}`);
+  if (scenario === 'warm' && report.sources.some((o) => o.status !== 'not-modified'))
+    throw new Error('warm: a source was not answered 304');
   if (report.stories < 1 || !report.feedWritten) throw new Error(`${scenario}: no feed written`);
 }
 
-async function measure(scenario: Scenario, configPath: string, manifest: CorpusManifest, execArgv: string[]): Promise<RunSample> {
+async function measure(
+  scenario: Scenario,
+  configPath: string,
+  manifest: CorpusManifest,
+  execArgv: string[],
+  server: CorpusServer,
+  perHostLimit: number,
+): Promise<RunSample> {
   let result: ChildResult;
+  server.resetPeak();
   try {
     result = await runChild({ kind: 'run', configPath }, execArgv);
   } catch (error) {
     if (!(error instanceof ChildCrash)) throw error;
     // Recorded, not thrown: an out-of-memory death is a result worth a row; main() still exits non-zero.
     const zero = { fetch: 0, parse: 0, normalize: 0, readWall: 0, store: 0, cluster: 0, render: 0, write: 0 };
-    return { crashed: error.message, durationMs: error.afterMs, stageMs: zero, maxRssMb: NaN, cpuMs: NaN, itemsSeen: 0, newItems: 0 };
+    return {
+      crashed: error.message,
+      durationMs: error.afterMs,
+      stageMs: zero,
+      maxRssMb: NaN,
+      cpuMs: NaN,
+      itemsSeen: 0,
+      newItems: 0,
+      peakInFlight: server.peakInFlight(),
+    };
   }
   if (result.kind === 'error') throw new Error(`${scenario}: the run failed: ${result.message}`);
   if (result.kind !== 'run') throw new Error(`${scenario}: unexpected child answer`);
   check(scenario, result.report, manifest);
+  // Politeness is part of what the bench checks: a host never sees more requests at once than the config allows.
+  if (server.peakInFlight() > perHostLimit)
+    throw new Error(
+      `${scenario}: ${server.peakInFlight()} requests in flight to one host (perHostConcurrency ${perHostLimit})`,
+    );
   return {
     durationMs: result.report.durationMs,
     stageMs: result.report.stageMs!,
@@ -162,24 +233,31 @@ async function measure(scenario: Scenario, configPath: string, manifest: CorpusM
     cpuMs: result.cpuMs,
     itemsSeen: result.report.sources.reduce((n, o) => n + o.itemsSeen, 0),
     newItems: result.report.newItems,
+    peakInFlight: server.peakInFlight(),
   };
 }
 
 async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loadDevStories>): Promise<SizeResult> {
-  const { sources, itemsPerSource } = SIZES[size];
+  const { sources, itemsPerSource } = size === 'custom' ? args.shape! : SIZES[size];
   const dir = mkdtempSync(join(tmpdir(), `storyfeed-bench-${size}-`));
   log(`[${size}] generating ${sources} × ${itemsPerSource} items in ${dir}`);
   const t0 = performance.now();
   const manifest = generateCorpusFiles(join(dir, 'corpus'), { sources, itemsPerSource, pool });
   const generateMs = performance.now() - t0;
   const bytes = manifest.sources.reduce((n, s) => n + s.bytes, 0);
-  log(`[${size}] corpus: ${(bytes / 1e6).toFixed(1)} MB, ${manifest.stats.stories} story instances, text from ${manifest.stats.fromDevSet ? 'the dev set' : 'generated pseudo-stories'} (${(generateMs / 1000).toFixed(1)} s)`);
+  log(
+    `[${size}] corpus: ${(bytes / 1e6).toFixed(1)} MB, ${manifest.stats.stories} story instances, text from ${manifest.stats.fromDevSet ? 'the dev set' : 'generated pseudo-stories'} (${(generateMs / 1000).toFixed(1)} s)`,
+  );
 
   let server: CorpusServer | undefined;
   try {
     server = await serveCorpus(manifest, { distinctHosts: args.distinctHosts });
     const configPath = join(dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify(benchConfig(manifest, server, args), null, 2));
+    const config = benchConfig(manifest, server, args);
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    const perHostLimit = resolveConfig(config, configPath).fetch.perHostConcurrency;
+    const run = (scenario: Scenario) =>
+      measure(scenario, configPath, manifest, childExecArgv(args), server!, perHostLimit);
     const state = join(dir, 'state');
     const out = join(dir, 'output');
     const snapshot = join(dir, 'snapshot');
@@ -192,33 +270,54 @@ async function benchSize(size: SizeName, args: Args, pool: ReturnType<typeof loa
     for (let r = 0; r < args.runs; r++) {
       reset();
       server.setVariant('base');
-      scenarios.cold.push(await measure('cold', configPath, manifest, childExecArgv(args)));
+      scenarios.cold.push(await run('cold'));
       if (scenarios.cold.at(-1)!.crashed) {
         log(`[${size}] cold #${r + 1}: ${scenarios.cold.at(-1)!.crashed}; no store to run the other scenarios on`);
         break;
       }
-      log(`[${size}] cold #${r + 1}: ${fmtS(scenarios.cold.at(-1)!.durationMs)} s, ${scenarios.cold.at(-1)!.maxRssMb.toFixed(0)} MB`);
+      log(
+        `[${size}] cold #${r + 1}: ${fmtS(scenarios.cold.at(-1)!.durationMs)} s, ${scenarios.cold.at(-1)!.maxRssMb.toFixed(0)} MB`,
+      );
     }
     if (scenarios.cold.some((x) => x.crashed)) {
-      return { size, sources, itemsPerSource, corpus: { ...manifest.stats, bytes, generateMs }, scenarios, parse: null };
+      return {
+        size,
+        sources,
+        itemsPerSource,
+        corpus: { ...manifest.stats, bytes, generateMs },
+        scenarios,
+        parse: null,
+      };
     }
     // The store after a cold run (the child closed it, so the WAL is checkpointed) is every later scenario's start.
     cpSync(state, join(snapshot, 'state'), { recursive: true });
     cpSync(out, join(snapshot, 'output'), { recursive: true });
     for (let r = 0; r < args.runs; r++) {
-      scenarios.warm.push(await measure('warm', configPath, manifest, childExecArgv(args)));
-      log(`[${size}] warm #${r + 1}: ${fmtS(scenarios.warm.at(-1)!.durationMs)} s, ${scenarios.warm.at(-1)!.maxRssMb.toFixed(0)} MB`);
+      scenarios.warm.push(await run('warm'));
+      log(
+        `[${size}] warm #${r + 1}: ${fmtS(scenarios.warm.at(-1)!.durationMs)} s, ${scenarios.warm.at(-1)!.maxRssMb.toFixed(0)} MB`,
+      );
     }
     for (let r = 0; r < args.runs; r++) {
       reset();
       cpSync(join(snapshot, 'state'), state, { recursive: true });
       cpSync(join(snapshot, 'output'), out, { recursive: true });
       server.setVariant('changed');
-      scenarios.changed.push(await measure('changed', configPath, manifest, childExecArgv(args)));
+      scenarios.changed.push(await run('changed'));
       server.setVariant('base');
-      log(`[${size}] 10 % changed #${r + 1}: ${fmtS(scenarios.changed.at(-1)!.durationMs)} s, ${scenarios.changed.at(-1)!.maxRssMb.toFixed(0)} MB`);
+      log(
+        `[${size}] 10 % changed #${r + 1}: ${fmtS(scenarios.changed.at(-1)!.durationMs)} s, ${scenarios.changed.at(-1)!.maxRssMb.toFixed(0)} MB`,
+      );
     }
-    const parse = await runChild({ kind: 'parse', manifestPath: join(dir, 'corpus', 'manifest.json'), docsPerFormat: args.parseDocs, passes: args.parsePasses }, []);
+    const parse = await runChild(
+      {
+        kind: 'parse',
+        manifestPath: join(dir, 'corpus', 'manifest.json'),
+        docsPerFormat: args.parseDocs,
+        passes: args.parsePasses,
+      },
+      [],
+    );
     if (parse.kind === 'error') throw new Error(`parse comparison failed: ${parse.message}`);
     return {
       size,
@@ -247,8 +346,10 @@ function benchConfig(manifest: CorpusManifest, server: CorpusServer, args: Args)
       // socket waits overlapped with parsing.
       concurrency: args.concurrency,
       // One source per loopback address (see serve-corpus.ts), so the default per-host politeness stays;
-      // with --same-host every source shares 127.0.0.1 and the per-host limit becomes the global one.
-      ...(args.distinctHosts ? {} : { perHostConcurrency: 16, hostSpacingMs: 0 }),
+      // with --same-host every source shares 127.0.0.1 and the per-host limit becomes the global one, unless
+      // --polite keeps the defaults a user has (the one-host case of issue #16: YouTube channels, GitHub releases).
+      ...(args.distinctHosts || args.polite ? {} : { perHostConcurrency: 16, hostSpacingMs: 0 }),
+      ...(args.perHost !== null ? { perHostConcurrency: args.perHost } : {}),
       // The default 5-minute run budget would cut a slow large run short and hide its real time.
       runBudgetMs: 3_600_000,
     },
@@ -278,14 +379,22 @@ function machine(): string {
 function renderTables(results: SizeResult[], args: Args): string {
   const lines: string[] = [];
   lines.push(`Machine: ${machine()}`, `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-  lines.push(`Command: npm run bench -- --size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} --runs ${args.runs}${args.distinctHosts ? '' : ' --same-host'} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`, '');
-  lines.push('| size | scenario | median s (min–max) | items/s | peak RSS MB (max) | CPU s | fetch Σ | parse Σ | normalize Σ | read wall | store | cluster | render | write |');
+  lines.push(
+    `Command: npm run bench -- ${args.shape ? '' : `--size ${args.sizes.length === 3 ? 'all' : args.sizes.join(',')} `}--runs ${args.runs}${args.shape ? ` --sources ${args.shape.sources} --items ${args.shape.itemsPerSource}` : ''}${args.distinctHosts ? '' : ' --same-host'}${args.polite ? ' --polite' : ''}${args.perHost !== null ? ` --per-host ${args.perHost}` : ''} (fetch.concurrency ${args.concurrency}${args.heapMb ? `, children run with --max-old-space-size=${args.heapMb}` : ''})`,
+    '',
+  );
+  lines.push(
+    '| size | scenario | median s (min–max) | items/s | peak RSS MB (max) | CPU s | fetch Σ | parse Σ | normalize Σ | read wall | store | cluster | render | write |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const names: Record<Scenario, string> = { cold: 'cold', warm: 'warm (all 304)', changed: '10 % changed' };
   for (const r of results) {
     for (const scenario of ['cold', 'warm', 'changed'] as const) {
       const all = r.scenarios[scenario];
-      for (const c of all.filter((x) => x.crashed)) lines.push(`| ${r.size} (${r.sources}×${r.itemsPerSource}) | ${names[scenario]} | crashed: ${c.crashed} | | | | | | | | | | | |`);
+      for (const c of all.filter((x) => x.crashed))
+        lines.push(
+          `| ${r.size} (${r.sources}×${r.itemsPerSource}) | ${names[scenario]} | crashed: ${c.crashed} | | | | | | | | | | | |`,
+        );
       const xs = all.filter((x) => !x.crashed);
       if (xs.length === 0) continue;
       const d = xs.map((x) => x.durationMs);
@@ -297,8 +406,21 @@ function renderTables(results: SizeResult[], args: Args): string {
       );
     }
   }
-  lines.push('', 'Stage columns are seconds; fetch/parse/normalize are summed over sources (they overlap in time, so they can exceed the wall time), the rest are wall times. items/s: items parsed ÷ run time.');
-  const coldMs = (size: SizeName) => (results.find((r) => r.size === size)?.scenarios.cold ?? []).filter((x) => !x.crashed).map((x) => x.durationMs);
+  for (const r of results) {
+    const peaks = (['cold', 'warm', 'changed'] as const).map(
+      (sc) => `${names[sc]} ${Math.max(0, ...r.scenarios[sc].map((x) => x.peakInFlight))}`,
+    );
+    lines.push(
+      '',
+      `Most requests in flight to one host at once, counted at the server (${r.size}): ${peaks.join(', ')}.`,
+    );
+  }
+  lines.push(
+    '',
+    'Stage columns are seconds; fetch/parse/normalize are summed over sources (they overlap in time, so they can exceed the wall time), the rest are wall times. items/s: items parsed ÷ run time.',
+  );
+  const coldMs = (size: SizeName) =>
+    (results.find((r) => r.size === size)?.scenarios.cold ?? []).filter((x) => !x.crashed).map((x) => x.durationMs);
   if (coldMs('medium').length > 0 && coldMs('large').length > 0) {
     const ratio = median(coldMs('large')) / median(coldMs('medium'));
     lines.push(`Growth medium → large (4× the items): cold time × ${ratio.toFixed(2)} (linear would be × 4.00).`);
@@ -321,7 +443,7 @@ function renderTables(results: SizeResult[], args: Args): string {
     }
     lines.push(
       `(rss-parser ${p.rssParserVersion ?? 'not installed'}, fast-xml-parser ${p.fastXmlParserVersion ?? 'not installed'}, median of ${p.passes} passes. ` +
-        'ours: normalize as `storyfeed parse` does, every content\'s HTML sanitised; run: as a run reads a document (read-document.ts), the same fields without HTML.)',
+        "ours: normalize as `storyfeed parse` does, every content's HTML sanitised; run: as a run reads a document (read-document.ts), the same fields without HTML.)",
     );
   }
   return lines.join('\n');
@@ -336,11 +458,15 @@ async function main(): Promise<void> {
   }
   const started = new Date();
   const pool = args.devSet ? loadDevStories(args.devSet) : [];
-  log(pool.length > 0 ? `text: ${pool.length} stories of the dev set (${args.devSet})` : 'text: dev set not found, using generated pseudo-stories');
+  log(
+    pool.length > 0
+      ? `text: ${pool.length} stories of the dev set (${args.devSet})`
+      : 'text: dev set not found, using generated pseudo-stories',
+  );
   const results: SizeResult[] = [];
   if (args.race !== 'only') {
     for (const size of args.sizes) results.push(await benchSize(size, args, pool));
-    process.stdout.write(renderTables(results, args) + '\n');
+    process.stdout.write(`${renderTables(results, args)}\n`);
     const crashed = results.flatMap((r) => Object.values(r.scenarios).flat()).filter((x) => x.crashed);
     if (crashed.length > 0) {
       process.stderr.write(`bench: ${crashed.length} measured run(s) died: ${crashed[0]!.crashed}\n`);
@@ -349,16 +475,33 @@ async function main(): Promise<void> {
   }
   let race: RaceResult | null = null;
   if (args.race !== 'no') {
-    race = await runPeerRace({ size: args.ci ? 'ci' : 'full', runs: args.runs, concurrency: args.concurrency, keep: args.keep, installNewsboat: true }, pool, log);
+    race = await runPeerRace(
+      {
+        size: args.ci ? 'ci' : 'full',
+        runs: args.runs,
+        concurrency: args.concurrency,
+        keep: args.keep,
+        installNewsboat: true,
+      },
+      pool,
+      log,
+    );
     const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
-    if (args.race === 'only') process.stdout.write(`Machine: ${machine()}\nDate: ${utc(started)}–${utc(new Date()).slice(11)} UTC\n`);
-    process.stdout.write(`\nCommand: npm run bench -- ${args.race === 'only' ? '--race ' : ''}${args.ci ? '--ci' : `--runs ${args.runs}`}\n\n${renderRace(race)}\n`);
+    if (args.race === 'only')
+      process.stdout.write(`Machine: ${machine()}\nDate: ${utc(started)}–${utc(new Date()).slice(11)} UTC\n`);
+    process.stdout.write(
+      `\nCommand: npm run bench -- ${args.race === 'only' ? '--race ' : ''}${args.ci ? '--ci' : `--runs ${args.runs}`}\n\n${renderRace(race)}\n`,
+    );
     if (race.problems.length > 0) {
       process.stderr.write(`bench: the peer race broke: ${race.problems.join('; ')}\n`);
       process.exitCode = 1;
     }
   }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine: machine(), date: new Date().toISOString(), args, results, race }, null, 2));
+  if (args.json)
+    writeFileSync(
+      args.json,
+      JSON.stringify({ machine: machine(), date: new Date().toISOString(), args, results, race }, null, 2),
+    );
 }
 
 main().catch((error: unknown) => {

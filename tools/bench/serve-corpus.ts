@@ -6,8 +6,8 @@ import { InFlightCounter } from './in-flight-counter.js';
 
 // Serves a generated corpus over loopback HTTP with ETags (304 on a matching If-None-Match). Each source
 // gets its own loopback address (127.0.x.y; Linux routes all of 127/8 to lo), so the pipeline sees one
-// source per host as with real outlets and keeps its default per-host politeness (one request at a time,
-// 250 ms spacing) — which never delays anything when every host has a single feed.
+// source per host as with real outlets and keeps its default per-host politeness — which never delays anything
+// when every host has a single feed. With --same-host every source is on 127.0.0.1 (issue #16's one-host case).
 
 export interface CorpusServer {
   /** The URL of each source, by source id. */
@@ -20,6 +20,11 @@ export interface CorpusServer {
   maxInFlightPerHost(): number;
   /** Resets counts() and maxInFlightPerHost(). */
   resetCounts(): void;
+  /**
+   * The most requests one address had in flight at once (request received → response closed) since the last resetPeak.
+   */
+  peakInFlight(): number;
+  resetPeak(): void;
   close(): Promise<void>;
 }
 
@@ -28,7 +33,10 @@ export function loopbackAddress(i: number, distinctHosts: boolean): string {
   return distinctHosts ? `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` : '127.0.0.1';
 }
 
-/** Whether this machine accepts listening on loopback addresses other than 127.0.0.1 (Linux does; macOS does not by default). */
+/**
+ * Whether this machine accepts listening on loopback addresses other than 127.0.0.1 (Linux does; macOS does not by
+ * default).
+ */
 export async function canUseLoopbackAliases(): Promise<boolean> {
   const server = createServer();
   try {
@@ -45,13 +53,22 @@ export async function canUseLoopbackAliases(): Promise<boolean> {
 }
 
 /** Starts the servers (one per source address, port 0) and returns the sources' URLs. */
-export async function serveCorpus(manifest: CorpusManifest, options: { distinctHosts?: boolean } = {}): Promise<CorpusServer> {
+export async function serveCorpus(
+  manifest: CorpusManifest,
+  options: { distinctHosts?: boolean } = {},
+): Promise<CorpusServer> {
   const distinct = options.distinctHosts ?? true;
   let variant: 'base' | 'changed' = 'base';
   const counts = { ok: 0, notModified: 0, notFound: 0 };
+  // Requests in flight per address, counted at the server: what a host would see of our politeness.
   const inFlight = new InFlightCounter();
   const byPath = new Map(manifest.sources.map((s) => [`/${s.id}.${s.format === 'json' ? 'json' : 'xml'}`, s]));
-  const types = { rss: 'application/rss+xml', atom: 'application/atom+xml', rdf: 'application/rdf+xml', json: 'application/feed+json' };
+  const types = {
+    rss: 'application/rss+xml',
+    atom: 'application/atom+xml',
+    rdf: 'application/rdf+xml',
+    json: 'application/feed+json',
+  };
 
   const handler = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const entry = byPath.get(req.url ?? '');
@@ -69,7 +86,11 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
     }
     const body = await readFile(changed ? entry.changedFile! : entry.file);
     counts.ok++;
-    res.writeHead(200, { 'content-type': `${types[entry.format]}; charset=utf-8`, 'content-length': body.length, etag });
+    res.writeHead(200, {
+      'content-type': `${types[entry.format]}; charset=utf-8`,
+      'content-length': body.length,
+      etag,
+    });
     res.end(body);
   };
 
@@ -80,7 +101,8 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
     let listening = servers.get(address);
     if (!listening) {
       const server = createServer((req, res) => {
-        // Counted from the request's arrival to the response's end or the connection's close ('close' fires once for either).
+        // Counted from the request's arrival to the response's end or the connection's close ('close' fires once for
+        // either).
         inFlight.start(address);
         res.once('close', () => inFlight.end(address));
         handler(req, res).catch(() => res.writeHead(500).end()); // a bench file vanished: the run reports the source as failed
@@ -103,6 +125,10 @@ export async function serveCorpus(manifest: CorpusManifest, options: { distinctH
     maxInFlightPerHost: () => inFlight.maxPeak(),
     resetCounts() {
       counts.ok = counts.notModified = counts.notFound = 0;
+      inFlight.resetPeaks();
+    },
+    peakInFlight: () => inFlight.maxPeak(),
+    resetPeak() {
       inFlight.resetPeaks();
     },
     async close() {

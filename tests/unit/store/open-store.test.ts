@@ -26,7 +26,13 @@ describe('openStore', () => {
 
   it('keeps on items only the indexes its queries use, also in a store written before migration 5', () => {
     const indexesOf = (db: Database.Database) =>
-      (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+      (
+        db
+          .prepare(
+            `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL ORDER BY name`,
+          )
+          .all() as { name: string }[]
+      ).map((r) => r.name);
     const fresh = openStore(':memory:', sources);
     fresh.close();
     const path = join(mkdtempSync(join(tmpdir(), 'storyfeed-store-')), 'state.db');
@@ -47,9 +53,14 @@ describe('openStore', () => {
     expect(indexesOf(db)).toEqual(['items_date']);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     // Every query the store makes of items by anything but its id goes through items_date.
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x') as { detail: string }[]).map((r) => r.detail).join(' | ');
-    expect(plan(`SELECT id FROM items WHERE date < ? AND id NOT IN (SELECT item_id FROM story_members)`)).toContain('USING INDEX items_date');
-    expect(plan(`SELECT MAX(date) AS d FROM items WHERE date_source IN ('published', 'updated') AND ? IS NOT NULL`)).toContain('USING INDEX items_date');
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x') as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan(`SELECT id FROM items WHERE date < ? AND id NOT IN (SELECT item_id FROM story_members)`)).toContain(
+      'USING INDEX items_date',
+    );
+    expect(
+      plan(`SELECT MAX(date) AS d FROM items WHERE date_source IN ('published', 'updated') AND ? IS NOT NULL`),
+    ).toContain('USING INDEX items_date');
     db.close();
   });
 
@@ -65,7 +76,10 @@ describe('openStore', () => {
     const store = openStore(':memory:', sources);
     const first = store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b' })], '2026-01-01T00:00:00.000Z');
     expect(first.inserted.map((i) => i.id)).toEqual(['a', 'b']);
-    const second = store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b', title: 'Corrected' }), makeItem({ id: 'c' })], '2026-01-02T00:00:00.000Z');
+    const second = store.upsertItems(
+      [makeItem({ id: 'a' }), makeItem({ id: 'b', title: 'Corrected' }), makeItem({ id: 'c' })],
+      '2026-01-02T00:00:00.000Z',
+    );
     expect(second.inserted.map((i) => i.id)).toEqual(['c']);
     expect(second.changed.map((i) => i.id)).toEqual(['b']);
     expect(store.getItems(['b'])[0]!.title).toBe('Corrected');
@@ -75,9 +89,15 @@ describe('openStore', () => {
   it('does not store HTML, and an item whose HTML alone differs is unchanged; one whose text differs is changed', () => {
     const store = openStore(':memory:', sources);
     store.upsertItems([makeItem({ id: 'a', contentHtml: '<p>x</p>', contentText: 'x' })], '2026-01-01T00:00:00.000Z');
-    const again = store.upsertItems([makeItem({ id: 'a', contentHtml: '', contentText: 'x' })], '2026-01-02T00:00:00.000Z');
+    const again = store.upsertItems(
+      [makeItem({ id: 'a', contentHtml: '', contentText: 'x' })],
+      '2026-01-02T00:00:00.000Z',
+    );
     expect(again).toEqual({ inserted: [], changed: [] });
-    const edited = store.upsertItems([makeItem({ id: 'a', contentHtml: '', contentText: 'x, corrected' })], '2026-01-03T00:00:00.000Z');
+    const edited = store.upsertItems(
+      [makeItem({ id: 'a', contentHtml: '', contentText: 'x, corrected' })],
+      '2026-01-03T00:00:00.000Z',
+    );
     expect(edited.changed.map((i) => i.id)).toEqual(['a']);
     expect(store.getItems(['a'])[0]).toMatchObject({ contentHtml: '', contentText: 'x, corrected' });
   });
@@ -93,24 +113,60 @@ describe('openStore', () => {
 
   it('round-trips items and stories with their members', () => {
     const store = openStore(':memory:', sources);
-    const item = makeItem({ id: 'a', authors: ['Ann', 'Bo'], categories: ['music'], summary: 's', contentHtml: '<p>x</p>', contentText: 'x' });
+    const item = makeItem({
+      id: 'a',
+      authors: ['Ann', 'Bo'],
+      categories: ['music'],
+      summary: 's',
+      contentHtml: '<p>x</p>',
+      contentText: 'x',
+    });
     store.upsertItems([item, makeItem({ id: 'b' })], '2026-01-01T00:00:00.000Z');
     // Every field but the HTML: the store keeps an article's plain text only (docs/store.md).
     expect(store.getItems(['a'])[0]).toEqual({ ...item, contentHtml: '' });
     store.saveStories(
-      [{ id: 's1', representativeItemId: 'a', published: 'p', updated: 'u', members: [{ itemId: 'a', score: 1, terms: [] }, { itemId: 'b', score: 0.5, terms: ['x', 'y'] }] }],
+      [
+        {
+          id: 's1',
+          representativeItemId: 'a',
+          published: 'p',
+          updated: 'u',
+          members: [
+            { itemId: 'a', score: 1, terms: [] },
+            { itemId: 'b', score: 0.5, terms: ['x', 'y'] },
+          ],
+        },
+      ],
       '2026-01-01T00:00:00.000Z',
     );
     expect(store.liveStories()).toEqual([
-      { id: 's1', representativeItemId: 'a', published: 'p', updated: 'u', members: [{ itemId: 'a', score: 1, terms: [] }, { itemId: 'b', score: 0.5, terms: ['x', 'y'] }] },
+      {
+        id: 's1',
+        representativeItemId: 'a',
+        published: 'p',
+        updated: 'u',
+        members: [
+          { itemId: 'a', score: 1, terms: [] },
+          { itemId: 'b', score: 0.5, terms: ['x', 'y'] },
+        ],
+      },
     ]);
   });
 
   it('keeps per-source fetch state', () => {
     const store = openStore(':memory:', sources);
     expect(store.getSourceState('src')).toMatchObject({ id: 'src', consecutiveFailures: 0, lastStatus: null });
-    store.saveSourceState({ ...store.getSourceState('src')!, lastStatus: 'failed', lastError: 'boom', consecutiveFailures: 2 });
-    expect(store.getSourceState('src')).toMatchObject({ lastStatus: 'failed', lastError: 'boom', consecutiveFailures: 2 });
+    store.saveSourceState({
+      ...store.getSourceState('src')!,
+      lastStatus: 'failed',
+      lastError: 'boom',
+      consecutiveFailures: 2,
+    });
+    expect(store.getSourceState('src')).toMatchObject({
+      lastStatus: 'failed',
+      lastError: 'boom',
+      consecutiveFailures: 2,
+    });
     expect(store.getSourceState('nope')).toBeNull();
   });
 });
@@ -119,7 +175,13 @@ describe('retired stories', () => {
   it('are not live any more and resolve to the story they were merged into', () => {
     const store = openStore(':memory:', sources);
     store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b' })], '2026-01-01T00:00:00.000Z');
-    const story = (id: string, items: string[]) => ({ id, representativeItemId: items[0]!, published: 'p', updated: 'u', members: items.map((itemId) => ({ itemId, score: 1, terms: [] })) });
+    const story = (id: string, items: string[]) => ({
+      id,
+      representativeItemId: items[0]!,
+      published: 'p',
+      updated: 'u',
+      members: items.map((itemId) => ({ itemId, score: 1, terms: [] })),
+    });
     store.saveStories([story('old', ['a']), story('new', ['b'])], '2026-01-01T00:00:00.000Z');
     store.saveStories([story('old', ['a', 'b'])], '2026-01-02T00:00:00.000Z');
     store.retireStory('new', 'old');
@@ -133,14 +195,32 @@ describe('retired stories', () => {
 describe('liveStoriesSince', () => {
   it('returns stories changed since the cutoff, plus those holding the given items', () => {
     const store = openStore(':memory:', sources);
-    store.upsertItems([makeItem({ id: 'a' }), makeItem({ id: 'b' }), makeItem({ id: 'c' })], '2026-01-01T00:00:00.000Z');
-    const story = (id: string, item: string, updated: string) => ({ id, representativeItemId: item, published: updated, updated, members: [{ itemId: item, score: 1, terms: [] }] });
+    store.upsertItems(
+      [makeItem({ id: 'a' }), makeItem({ id: 'b' }), makeItem({ id: 'c' })],
+      '2026-01-01T00:00:00.000Z',
+    );
+    const story = (id: string, item: string, updated: string) => ({
+      id,
+      representativeItemId: item,
+      published: updated,
+      updated,
+      members: [{ itemId: item, score: 1, terms: [] }],
+    });
     store.saveStories(
-      [story('old', 'a', '2015-01-01T00:00:00.000Z'), story('recent', 'b', '2015-03-01T00:00:00.000Z'), story('older', 'c', '2014-01-01T00:00:00.000Z')],
+      [
+        story('old', 'a', '2015-01-01T00:00:00.000Z'),
+        story('recent', 'b', '2015-03-01T00:00:00.000Z'),
+        story('older', 'c', '2014-01-01T00:00:00.000Z'),
+      ],
       '2026-01-01T00:00:00.000Z',
     );
     expect(store.liveStoriesSince('2015-02-01T00:00:00.000Z', []).map((s) => s.id)).toEqual(['recent']);
-    expect(store.liveStoriesSince('2015-02-01T00:00:00.000Z', ['c']).map((s) => s.id).sort()).toEqual(['older', 'recent']);
+    expect(
+      store
+        .liveStoriesSince('2015-02-01T00:00:00.000Z', ['c'])
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['older', 'recent']);
     expect(store.liveStoriesSince('9999', ['a'])[0]!.members.map((m) => m.itemId)).toEqual(['a']);
   });
 });
