@@ -33,7 +33,20 @@ export interface Outlet {
  * Returns the story's outlets, one each, in display order: the representative's outlet first, then by when each outlet
  * first reported (its best article's date; undated last), then by name and source id.
  */
-export function selectOutlets(view: StoryView): Outlet[] {
+export function selectOutlets(view: StoryView): readonly Outlet[] {
+  // Every renderer and helper asks for a story's outlets (Atom, JSON Feed, the page, updated, summary, authors,
+  // categories: 7+ calls a story a run), and the sorts below parse dates and URLs; a view is read-only for the
+  // renderers, so its outlets are worked out once (issue #16: a third of a warm run was these sorts).
+  const known = outletsOf.get(view);
+  if (known) return known;
+  const outlets = Object.freeze(orderOutlets(view));
+  outletsOf.set(view, outlets);
+  return outlets;
+}
+
+const outletsOf = new WeakMap<StoryView, readonly Outlet[]>();
+
+function orderOutlets(view: StoryView): Outlet[] {
   const bySource = new Map<string, Item[]>();
   for (const item of view.items) {
     const articles = bySource.get(item.sourceId);
@@ -46,21 +59,33 @@ export function selectOutlets(view: StoryView): Outlet[] {
     // nor the entry's updated date moves with them. One with a link wins over one without (the outlet's related
     // link needs it); ties fall to the item id rather than member order, so grouping the same articles again
     // cannot swap them.
-    const best =
-      articles.find((item) => item.id === view.representative.id) ??
-      [...articles].sort(
-        (a, b) => Number(findHttpUrl(b.url) !== null) - Number(findHttpUrl(a.url) !== null) || byDateThenId(a, b),
-      )[0];
+    const best = articles.find((item) => item.id === view.representative.id) ?? earliestLinked(articles);
     if (best) outlets.push({ sourceId, sourceName: best.sourceName, best, articleCount: articles.length });
   }
   const repSource = view.representative.sourceId;
+  const dateOf = new Map(outlets.map((outlet) => [outlet, dateKey(outlet.best)]));
   return outlets.sort(
     (a, b) =>
       Number(b.sourceId === repSource) - Number(a.sourceId === repSource) ||
-      byDateThenId(a.best, b.best) ||
+      compareText(dateOf.get(a)!, dateOf.get(b)!) ||
+      compareText(a.best.id, b.best.id) ||
       compareText(a.sourceName, b.sourceName) ||
       compareText(a.sourceId, b.sourceId),
   );
+}
+
+/** The outlet's earliest article, one with a link before one without, then by date (undated last) and id. */
+function earliestLinked(articles: readonly Item[]): Item | undefined {
+  const keyed = articles.map((item) => ({ item, linked: findHttpUrl(item.url) !== null, date: dateKey(item) }));
+  keyed.sort(
+    (a, b) => Number(b.linked) - Number(a.linked) || compareText(a.date, b.date) || compareText(a.item.id, b.item.id),
+  );
+  return keyed[0]?.item;
+}
+
+/** An item's date as a sort key: normalised ISO, undated last. */
+function dateKey(item: Item): string {
+  return parseIso(item.date) ?? '\uffff';
 }
 
 /**
@@ -173,11 +198,6 @@ export function findStoryCategories(view: StoryView): string[] {
       .slice(0, SHOWN_OUTLETS)
       .flatMap((outlet) => outlet.best.categories),
   );
-}
-
-/** Orders items by date (undated last), then id. */
-function byDateThenId(a: Item, b: Item): number {
-  return compareText(parseIso(a.date) ?? '\uffff', parseIso(b.date) ?? '\uffff') || compareText(a.id, b.id);
 }
 
 /** Code-unit order, the same on every machine and locale (localeCompare is not). */
