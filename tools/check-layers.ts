@@ -99,9 +99,17 @@ function listTs(dir: string): string[] {
   });
 }
 
-function main(argv: string[]): number {
-  const root = repoRoot();
-  const src = join(root, 'src');
+/** What the layer check finds in a source tree: its import graph (paths relative to `src`), breaches, edges, cycles. */
+export interface TreeCheck {
+  graph: Map<string, string[]>;
+  findings: Finding[];
+  /** "from -> to" folder edges with their import counts. */
+  edges: Map<string, number>;
+  cycles: string[][];
+}
+
+/** Reads every .ts file under `src` and checks its relative imports against the layers, and the graph for cycles. */
+export function checkTree(src: string): TreeCheck {
   const graph = new Map<string, string[]>();
   const findings: Finding[] = [];
   const edges = new Map<string, number>();
@@ -122,7 +130,11 @@ function main(argv: string[]): number {
     }
     graph.set(from, targets);
   }
-  const cycles = findCycles(graph);
+  return { graph, findings, edges, cycles: findCycles(graph) };
+}
+
+function main(argv: string[]): number {
+  const { graph, findings, edges, cycles } = checkTree(join(repoRoot(), 'src'));
   if (argv.includes('--list')) for (const [edge, count] of [...edges].sort()) console.log(`${edge} (${count})`);
   for (const f of findings) console.log(`src/${f.from} -> src/${f.to}: ${f.why}`);
   for (const cycle of cycles) console.log(`import cycle: ${cycle.map((f) => `src/${f}`).join(' -> ')}`);

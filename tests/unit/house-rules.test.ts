@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeForStatus } from '../../src/fetch/fetch-source.js';
-import { checkImport, findCycles, folderOf, importsOf } from '../../tools/check-layers.js';
+import { checkImport, checkTree, findCycles, folderOf, importsOf } from '../../tools/check-layers.js';
 
 // House rules that a reviewer would otherwise have to remember, checked over all of src/ (docs/architecture.md).
 
@@ -78,22 +78,10 @@ describe('typed errors (issue #13)', () => {
 
 describe('the folder layers of docs/architecture.md', () => {
   it('every import in src/ goes down a layer or stays in its folder, and no file imports itself in a cycle', () => {
-    const graph = new Map<string, string[]>();
-    const broken: string[] = [];
-    for (const file of sourceFiles(SRC)) {
-      const from = file.slice(SRC.length + 1);
-      const targets = importsOf(readFileSync(file, 'utf8')).map((spec) =>
-        join(from, '..', spec).replace(/\.js$/, '.ts'),
-      );
-      graph.set(from, targets);
-      for (const to of targets) {
-        const why = to.startsWith('..') ? 'outside src/' : checkImport(from, to);
-        if (why) broken.push(`${from} -> ${to}: ${why}`);
-      }
-    }
+    const { graph, findings, cycles } = checkTree(SRC);
     expect(graph.size).toBeGreaterThan(90);
-    expect(broken).toEqual([]);
-    expect(findCycles(graph)).toEqual([]);
+    expect(findings.map((f) => `${f.from} -> ${f.to}: ${f.why}`)).toEqual([]);
+    expect(cycles).toEqual([]);
   });
 
   it('the checker sees a climb up, a sibling import and a cycle', () => {
