@@ -200,7 +200,7 @@ async function measure(
   perHostLimit: number,
 ): Promise<RunSample> {
   let result: ChildResult;
-  server.resetPeak();
+  server.resetCounts();
   try {
     result = await runChild({ kind: 'run', configPath }, execArgv);
   } catch (error) {
@@ -215,16 +215,16 @@ async function measure(
       cpuMs: NaN,
       itemsSeen: 0,
       newItems: 0,
-      peakInFlight: server.peakInFlight(),
+      peakInFlight: server.maxInFlightPerHost(),
     };
   }
   if (result.kind === 'error') throw new Error(`${scenario}: the run failed: ${result.message}`);
   if (result.kind !== 'run') throw new Error(`${scenario}: unexpected child answer`);
   check(scenario, result.report, manifest);
   // Politeness is part of what the bench checks: a host never sees more requests at once than the config allows.
-  if (server.peakInFlight() > perHostLimit)
+  if (server.maxInFlightPerHost() > perHostLimit)
     throw new Error(
-      `${scenario}: ${server.peakInFlight()} requests in flight to one host (perHostConcurrency ${perHostLimit})`,
+      `${scenario}: ${server.maxInFlightPerHost()} requests in flight to one host (perHostConcurrency ${perHostLimit})`,
     );
   return {
     durationMs: result.report.durationMs,
@@ -233,7 +233,7 @@ async function measure(
     cpuMs: result.cpuMs,
     itemsSeen: result.report.sources.reduce((n, o) => n + o.itemsSeen, 0),
     newItems: result.report.newItems,
-    peakInFlight: server.peakInFlight(),
+    peakInFlight: server.maxInFlightPerHost(),
   };
 }
 

@@ -20,11 +20,6 @@ export interface CorpusServer {
   maxInFlightPerHost(): number;
   /** Resets counts() and maxInFlightPerHost(). */
   resetCounts(): void;
-  /**
-   * The most requests one address had in flight at once (request received → response closed) since the last resetPeak.
-   */
-  peakInFlight(): number;
-  resetPeak(): void;
   close(): Promise<void>;
 }
 
@@ -125,10 +120,6 @@ export async function serveCorpus(
     maxInFlightPerHost: () => inFlight.maxPeak(),
     resetCounts() {
       counts.ok = counts.notModified = counts.notFound = 0;
-      inFlight.resetPeaks();
-    },
-    peakInFlight: () => inFlight.maxPeak(),
-    resetPeak() {
       inFlight.resetPeaks();
     },
     async close() {
