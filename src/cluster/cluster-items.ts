@@ -3,6 +3,8 @@ import type { Item, Story, StoryMember } from '../model.js';
 import { agglomerate, type Edges, type Seed } from './agglomerate.js';
 import { Corpus, type ProfileTable, type SparseRows } from './corpus.js';
 import { RIVAL_FLOOR, visitPairs, type GraphOptions } from './item-graph.js';
+import { planGraph } from './graph-search.js';
+import { sharedNearLists, type GraphThreads } from './graph-threads.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
 import { joinStories } from './join-stories.js';
 import { Scratch } from './scratch.js';
@@ -57,6 +59,8 @@ interface ClusterInputBase {
   stories: readonly Story[];
   /** Per-source priority for the representative choice (higher wins; default 0). */
   priorities?: Readonly<Record<string, number>>;
+  /** Worker threads that share the item graph of large batches (the same stories with or without). */
+  graphThreads?: GraphThreads | null;
 }
 
 /** The items at hand. */
@@ -123,7 +127,10 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
   const opts = resolveClusterOptions(options);
   const windowMs = opts.windowHours * MS_PER_HOUR;
   const priorities = input.priorities ?? {};
-  const pool = new ItemPool('readItems' in input ? input.readItems : readerOf(input.items, input.newItems));
+  const pool = new ItemPool(
+    'readItems' in input ? input.readItems : readerOf(input.items, input.newItems),
+    input.graphThreads ?? null,
+  );
   const itemIds = 'readItems' in input ? input.itemIds : [...input.items.keys()];
   const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
@@ -170,12 +177,18 @@ const READ_CHUNK = 50;
  * learned item, following the batches; each item's text is read once, when first needed, and dropped once learned.
  */
 class ItemPool {
-  /** The large arrays of one phase (learning a batch; its graph), reused by the next. */
-  readonly scratch = new Scratch();
-  readonly corpus = new Corpus(this.scratch);
+  /** The large arrays of one phase (learning a batch; its graph), reused by the next; shared with graph threads. */
+  readonly scratch: Scratch;
+  readonly corpus: Corpus;
   private readonly metas = new Map<string, ItemMeta>();
 
-  constructor(private readonly read: ReadItems) {}
+  constructor(
+    private readonly read: ReadItems,
+    readonly threads: GraphThreads | null,
+  ) {
+    this.scratch = new Scratch(threads !== null);
+    this.corpus = new Corpus(this.scratch);
+  }
 
   /**
    * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then reads and
@@ -340,6 +353,7 @@ function clusterBatch(
     storyOf,
     opts.model,
     pool.scratch,
+    pool.threads,
   );
   const { root: pairRoot } = agglomerate(
     seeds,
@@ -494,26 +508,39 @@ function linkEdges(
   groupOf: Int32Array,
   model: JoinModel,
   scratch: Scratch,
+  threads: GraphThreads | null,
 ): Edges {
   const n = profiles.count;
-  // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
-  const most = n * graph.neighbours;
-  const as = scratch.int32s(most);
-  const bs = scratch.int32s(most);
-  const ps = scratch.float64s(most);
+  let as: Int32Array;
+  let bs: Int32Array;
+  let ps: Float64Array;
   let size = 0;
-  visitPairs(
-    profiles,
-    graph,
-    groupOf,
-    (a, b, features) => {
-      as[size] = a;
-      bs[size] = b;
-      ps[size] = joinProbability(model, features);
-      size++;
-    },
-    scratch,
-  );
+  if (threads?.worthIt(n)) {
+    // The same pairs in the same order, found by several threads.
+    const plan = planGraph(profiles, graph, groupOf, scratch, sharedNearLists(n, graph.neighbours));
+    ({ a: as, b: bs, p: ps, size } = threads.linkPairs(plan, model));
+  } else {
+    // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
+    const most = n * graph.neighbours;
+    const a0 = scratch.int32s(most);
+    const b0 = scratch.int32s(most);
+    const p0 = scratch.float64s(most);
+    visitPairs(
+      profiles,
+      graph,
+      groupOf,
+      (a, b, features) => {
+        a0[size] = a;
+        b0[size] = b;
+        p0[size] = joinProbability(model, features);
+        size++;
+      },
+      scratch,
+    );
+    as = a0;
+    bs = b0;
+    ps = p0;
+  }
   // Sorted by a (counting sort, stable), then by b within each a (a pair is found once: no two are equal).
   const start = scratch.int32s(n + 1);
   for (let e = 0; e < size; e++) start[as[e]! + 1]!++;

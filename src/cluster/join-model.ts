@@ -1,4 +1,4 @@
-import { FEATURE_NAMES } from './item-graph.js';
+import { FEATURE_NAMES } from './graph-search.js';
 import { ClusterError } from '../lib/errors.js';
 
 /** A logistic-regression join decision over the similarity features of an item and a story. */

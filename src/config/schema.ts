@@ -93,6 +93,12 @@ const clusterSchema = z.strictObject({
   storyJoinThreshold: z.number().gt(0).max(1).default(0.12),
   /** Story level: least profile cosine × closeness in time for two stories to merge after the pass. */
   storyMergeThreshold: z.number().gt(0).max(1).default(0.18),
+  /**
+   * Worker threads that share the item graph of a large batch (a cold run, a big import) with the main thread, at
+   * most the machine's cores less one (cluster/graph-threads.ts); 0: the main thread alone. The same stories either
+   * way.
+   */
+  threads: z.number().int().min(0).max(16).default(1),
 });
 
 const fetchSchema = z.strictObject({

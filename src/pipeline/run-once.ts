@@ -1,5 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { availableParallelism } from 'node:os';
 import { clusterItems, finishStory, type ItemKey } from '../cluster/cluster-items.js';
+import { startGraphThreads } from '../cluster/graph-threads.js';
 import type { Logger } from '../lib/logger.js';
 import { acquireRunLock } from '../lib/run-lock.js';
 import type { FeedMeta, Item, RunReport, Story, StoryView } from '../model.js';
@@ -184,6 +186,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
 }
 
 const DAY_MS = 86_400_000;
+/** Fewer new items than this are clustered on the main thread alone: a worker's start costs more than it gives. */
+const GRAPH_THREADS_MIN_NEW = 1_000;
 
 /**
  * Returns the stories that change when `inserted` (new) and `changed` (edited) items are grouped with the stored
@@ -220,10 +224,25 @@ function groupIntoStories(
   const priorities = Object.fromEntries(config.sources.map((s) => [s.id, s.priority]));
   // The clusterer reads the items' plain-text fields from the store (no contentHtml) as it needs them: a slice of
   // a long import at a time.
-  const clustered = clusterItems(
-    { stories: existing, itemIds, newItems: [...inserted], readItems: (ids) => st.getItemTexts(ids), priorities },
-    config.cluster,
+  const graphThreads = startGraphThreads(
+    inserted.length >= GRAPH_THREADS_MIN_NEW ? Math.min(config.cluster.threads, availableParallelism() - 1) : 0,
   );
+  let clustered: ReturnType<typeof clusterItems>;
+  try {
+    clustered = clusterItems(
+      {
+        stories: existing,
+        itemIds,
+        newItems: [...inserted],
+        readItems: (ids) => st.getItemTexts(ids),
+        priorities,
+        graphThreads,
+      },
+      config.cluster,
+    );
+  } finally {
+    graphThreads?.close();
+  }
   // Loops, not push(...list): a spread passes every element as an argument and overflows the stack past ~100k (issue
   // #15).
   for (const s of clustered.changed) changedStories.push(s);
