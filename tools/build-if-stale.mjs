@@ -4,11 +4,9 @@
 // is newer than everything in dist/ (a full tsc run costs ~5 s, ten times the demo run itself; issue #14.7).
 // JavaScript, not a tool in TypeScript: it runs before anything is built. Type-checked through JSDoc (`// @ts-check`,
 // tsconfig.json's allowJs).
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-
-const TSC = resolve(import.meta.dirname, '../node_modules/typescript/bin/tsc');
+import { build } from './build.mjs';
 
 /**
  * Returns the newest modification time (ms) of the files under `dir` (0 when it does not exist).
@@ -33,7 +31,8 @@ function newestMtime(dir, filter = () => true) {
  */
 export function staleReason(root) {
   const built = newestMtime(join(root, 'dist'));
-  if (built === 0 || !existsSync(join(root, 'dist/cli/main.js'))) return 'dist/ is missing';
+  if (built === 0 || !existsSync(join(root, 'dist/cli/main.js')) || !existsSync(join(root, 'dist/bundle/main.js')))
+    return 'dist/ is missing';
   const configs = ['tsconfig.json', 'tsconfig.build.json'].map((f) => join(root, f)).filter((f) => existsSync(f));
   const sources = Math.max(
     newestMtime(join(root, 'src'), (n) => n.endsWith('.ts')),
@@ -47,9 +46,9 @@ if (import.meta.filename === resolve(process.argv[1] ?? '')) {
   const reason = staleReason(root);
   if (reason === null) process.exit(0);
   process.stderr.write(`building dist/ (${reason})\n`);
-  const result = spawnSync(process.execPath, [TSC, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const status = await build(root);
   // An incremental build does not rewrite outputs whose source text is unchanged (a touched file), so mark
   // the build itself: without the stamp such a file would look newer than dist/ on every start.
-  if (result.status === 0) writeFileSync(join(root, 'dist/.build-stamp'), `${new Date().toISOString()}\n`);
-  process.exit(result.status ?? 1);
+  if (status === 0) writeFileSync(join(root, 'dist/.build-stamp'), `${new Date().toISOString()}\n`);
+  process.exit(status);
 }

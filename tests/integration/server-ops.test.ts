@@ -278,6 +278,7 @@ describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
     expect(first.status).toBe(0);
     expect(first.stderr).toContain('building dist/ (dist/ is missing)');
     expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('42');
+    expect(readFileSync(join(root, 'dist/bundle/main.js'), 'utf8')).toContain('42');
 
     const second = build(root);
     expect(second.status).toBe(0);
@@ -286,7 +287,8 @@ describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
 
     // A build an hour ago, and the source touched since, its text unchanged.
     const earlier = new Date(Date.now() - 3_600_000);
-    for (const f of ['dist/cli/main.js', 'dist/.build-stamp']) utimesSync(join(root, f), earlier, earlier);
+    for (const f of ['dist/cli/main.js', 'dist/bundle/main.js', 'dist/bundle/main.js.map', 'dist/.build-stamp'])
+      utimesSync(join(root, f), earlier, earlier);
     expect(staleReason(root)).toBe('src/ is newer than dist/');
     expect(build(root).stderr).toContain('building dist/ (src/ is newer than dist/)');
     expect(staleReason(root)).toBeNull(); // the stamp covers outputs an incremental build did not rewrite
