@@ -21,6 +21,10 @@ describe('openStore', () => {
     again.close();
     const db = new Database(path);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // The long text columns last (migration 6): a query of dates or hashes never walks a row's overflow pages.
+    const columns = (db.pragma('table_info(items)') as { name: string }[]).map((c) => c.name);
+    expect(columns.slice(-5)).toEqual(['title', 'summary', 'authors', 'categories', 'content_text']);
+    expect(columns.indexOf('first_seen_at')).toBeLessThan(columns.indexOf('title'));
     db.close();
   });
 
