@@ -4,7 +4,7 @@ import { agglomerate, type Edges, type Seed } from './agglomerate.js';
 import { Corpus, type ProfileTable, type SparseRows } from './corpus.js';
 import { RIVAL_FLOOR, visitPairs, type GraphOptions } from './item-graph.js';
 import { planGraph } from './graph-search.js';
-import { sharedNearLists, type GraphThreads } from './graph-threads.js';
+import type { GraphThreads } from './graph-threads.js';
 import { checkJoinModel, DEFAULT_JOIN_MODEL, joinProbability, type JoinModel } from './join-model.js';
 import { joinStories } from './join-stories.js';
 import { Scratch } from './scratch.js';
@@ -517,7 +517,7 @@ function linkEdges(
   let size = 0;
   if (threads?.worthIt(n)) {
     // The same pairs in the same order, found by several threads.
-    const plan = planGraph(profiles, graph, groupOf, scratch, sharedNearLists(n, graph.neighbours));
+    const plan = planGraph(profiles, graph, groupOf, scratch, threads.nearLists(n, graph.neighbours));
     ({ a: as, b: bs, p: ps, size } = threads.linkPairs(plan, model));
   } else {
     // A pair is found in one of its items' nearest lists: at most `neighbours` per item.

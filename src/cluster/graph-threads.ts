@@ -43,6 +43,11 @@ export interface GraphThreads {
   /** Whether a batch of `items` is worth sharing (else the caller walks it alone, as visitPairs). */
   worthIt(items: number): boolean;
   /**
+   * Returns shared nearest lists for a batch's plan: the same memory batch after batch (grown when a batch is
+   * larger), so a cold run's slices do not each leave tens of MB to the garbage collector.
+   */
+  nearLists(items: number, neighbours: number): NearLists;
+  /**
    * Fills `plan.near` (which must be shared memory, as every array of the plan) and returns every linked pair with
    * its join probability: the same pairs, probabilities and order as visitPairs on one thread.
    */
@@ -73,14 +78,27 @@ interface PairSlots {
 
 const WORKER_URL = new URL('./graph-worker.js', import.meta.url);
 
-/** Returns empty shared nearest lists for a batch of `items` with `neighbours` each. */
-export function sharedNearLists(items: number, neighbours: number): NearLists {
+/** Returns shared nearest lists for a batch of `items` with `neighbours` each. */
+function sharedNearLists(items: number, neighbours: number): NearLists {
   return {
     items: new Int32Array(new SharedArrayBuffer(4 * items * neighbours)),
     cos: new Float64Array(new SharedArrayBuffer(8 * items * neighbours)),
     length: new Int32Array(new SharedArrayBuffer(4 * items)),
   };
 }
+
+/** Returns shared pair slots for a batch of `items` with `neighbours` each. */
+function sharedPairSlots(items: number, neighbours: number): PairSlots {
+  return {
+    count: new Int32Array(new SharedArrayBuffer(4 * items)),
+    a: new Int32Array(new SharedArrayBuffer(4 * items * neighbours)),
+    b: new Int32Array(new SharedArrayBuffer(4 * items * neighbours)),
+    p: new Float64Array(new SharedArrayBuffer(8 * items * neighbours)),
+  };
+}
+
+/** Room for this many times a batch's items, so that the next, slightly larger slice fits too. */
+const ROOM = 1.25;
 
 /**
  * Starts `threads` worker threads (none when `threads` < 1 or there is no compiled worker next to this module, as
@@ -101,8 +119,24 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
     ),
   ).then(() => undefined);
   let closed = false;
+  // The lists and slots of the last batch, reused by the next; dropped after a stall, since a worker that stalled
+  // may still write into them (the same values, but into a batch that is no longer theirs).
+  let spare: { near: NearLists; out: PairSlots; items: number; neighbours: number } | null = null;
+  const buffersFor = (items: number, neighbours: number) => {
+    if (spare === null || spare.items < items || spare.neighbours !== neighbours) {
+      const room = Math.ceil(items * ROOM);
+      spare = {
+        near: sharedNearLists(room, neighbours),
+        out: sharedPairSlots(room, neighbours),
+        items: room,
+        neighbours,
+      };
+    }
+    return spare;
+  };
   return {
     worthIt: (items) => !closed && items >= PARALLEL_MIN_ITEMS,
+    nearLists: (items, neighbours) => buffersFor(items, neighbours).near,
     ready: () => started,
     linkPairs(plan, model) {
       const n = plan.profiles.count;
@@ -114,24 +148,21 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
         control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS)),
         nearDone: new Int32Array(new SharedArrayBuffer(4 * chunks)),
         pairsDone: new Int32Array(new SharedArrayBuffer(4 * chunks)),
-        out: {
-          count: new Int32Array(new SharedArrayBuffer(4 * n)),
-          a: new Int32Array(new SharedArrayBuffer(4 * n * k)),
-          b: new Int32Array(new SharedArrayBuffer(4 * n * k)),
-          p: new Float64Array(new SharedArrayBuffer(8 * n * k)),
-        },
+        out: buffersFor(n, k).out,
       };
       for (const w of workers) w.postMessage(task);
       const { control } = task;
       const work = new TaskWork(task);
+      let stalled = 0;
       try {
         work.claimChunks(NEXT_NEAR, DONE_NEAR, task.nearDone, (i) => work.search.nearest(i));
-        work.chunksDone += awaitChunks(control, DONE_NEAR, task.nearDone, n, (i) => work.search.nearest(i));
+        stalled += awaitChunks(control, DONE_NEAR, task.nearDone, n, (i) => work.search.nearest(i));
         Atomics.store(control, GO_PAIRS, 1);
         Atomics.notify(control, GO_PAIRS);
         work.claimChunks(NEXT_PAIRS, DONE_PAIRS, task.pairsDone, (i) => work.pairsOf(i));
-        work.chunksDone += awaitChunks(control, DONE_PAIRS, task.pairsDone, n, (i) => work.pairsOf(i));
+        stalled += awaitChunks(control, DONE_PAIRS, task.pairsDone, n, (i) => work.pairsOf(i));
       } finally {
+        if (stalled > 0) spare = null;
         // Whatever happened here, a worker still on this task finds nothing left to take and no gate closed.
         Atomics.store(control, NEXT_NEAR, chunks);
         Atomics.store(control, NEXT_PAIRS, chunks);
@@ -147,7 +178,7 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
         b: new Int32Array(size),
         p: new Float64Array(size),
         size,
-        chunksHere: work.chunksDone,
+        chunksHere: work.chunksDone + stalled,
         chunks: 2 * chunks,
       };
       let at = 0;
