@@ -252,7 +252,7 @@ function groupIntoStories(
   const changedIds = new Set(changed);
   for (const story of existing) {
     if (touched.has(story.id) || !story.members.some((m) => changedIds.has(m.itemId))) continue;
-    const members = st.getItemTexts(story.members.map((m) => m.itemId));
+    const members = st.getItems(story.members.map((m) => m.itemId));
     changedStories.push(finishStory(story, members, priorities));
   }
   return { changedStories, retired };

@@ -66,14 +66,23 @@ export interface PruneResult {
   items: number;
 }
 
+/** The fields of an item getItemTexts reads. */
+export type ItemTextFields = Pick<
+  Item,
+  'id' | 'sourceId' | 'date' | 'published' | 'updated' | 'dateSource' | 'title' | 'summary' | 'contentText'
+>;
+
 /** The SQLite state: sources' fetch state, items, stories and their members. */
 export interface Store {
   readonly path: string;
   upsertItems(items: Item[], seenAt: string): UpsertResult;
   /** Items by id; `contentHtml` is always '': the store keeps an article's plain text, not its HTML (docs/store.md). */
   getItems(ids: readonly string[]): Item[];
-  /** The same as getItems (it once left out the HTML getItems returned, for the clusterer). */
-  getItemTexts(ids: readonly string[]): Item[];
+  /**
+   * Items by id with only the fields the clusterer reads (ids, outlet, dates, plain text): no outlet name, authors or
+   * categories to join and decode, for the tens of thousands of texts a cold run reads back.
+   */
+  getItemTexts(ids: readonly string[]): ItemTextFields[];
   allItems(): Item[];
   countItems(): number;
   /** Live (not retired) stories with their members in join order. */
@@ -217,14 +226,22 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
   const selectItemsIn = db.prepare(
     `SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
   );
+  const selectTextsIn = db.prepare(
+    `SELECT id, source_id, date, published, updated, date_source, title, summary, content_text FROM items
+     WHERE id IN (SELECT value FROM json_each(?))`,
+  );
   // Items by id in the order asked (missing ones left out), a bounded chunk of ids per query.
-  const readItems = (ids: readonly string[], query: Database.Statement): Item[] => {
-    const found = new Map<string, Item>();
+  const readItems = <Row extends { id: string }, T>(
+    ids: readonly string[],
+    query: Database.Statement,
+    toItem: (row: Row) => T,
+  ): T[] => {
+    const found = new Map<string, T>();
     for (let i = 0; i < ids.length; i += 5_000) {
-      for (const row of query.iterate(JSON.stringify(ids.slice(i, i + 5_000))) as IterableIterator<ItemRow>)
-        found.set(row.id, rowToItem(row));
+      for (const row of query.iterate(JSON.stringify(ids.slice(i, i + 5_000))) as IterableIterator<Row>)
+        found.set(row.id, toItem(row));
     }
-    const out: Item[] = [];
+    const out: T[] = [];
     for (const id of ids) {
       const item = found.get(id);
       if (item) out.push(item);
@@ -316,10 +333,10 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       return { inserted, changed };
     },
     getItems(ids) {
-      return readItems(ids, selectItemsIn);
+      return readItems(ids, selectItemsIn, rowToItem);
     },
     getItemTexts(ids) {
-      return readItems(ids, selectItemsIn);
+      return readItems(ids, selectTextsIn, rowToItemText);
     },
     allItems() {
       const rows = db
@@ -620,6 +637,25 @@ function itemParams(item: Item, hash: string, seenAt: string) {
     language: item.language,
     content_hash: hash,
     seen_at: seenAt,
+  };
+}
+
+function rowToItemText(
+  row: Pick<
+    ItemRow,
+    'id' | 'source_id' | 'date' | 'published' | 'updated' | 'date_source' | 'title' | 'summary' | 'content_text'
+  >,
+): ItemTextFields {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    date: row.date,
+    published: row.published,
+    updated: row.updated,
+    dateSource: row.date_source as Item['dateSource'],
+    title: row.title,
+    summary: row.summary,
+    contentText: row.content_text,
   };
 }
 

@@ -58,7 +58,7 @@ try {
   if (newCount > 0) {
     // The newest N items are new; the stories they can join are those a cold run of the rest made.
     const fresh = rows.slice(-newCount).map((r) => r.id);
-    const newItems = store.getItemTexts(fresh);
+    const newItems = store.getItems(fresh);
     const earliest = Math.min(...newItems.map((i) => Date.parse(i.date ?? '')));
     const since = new Date(earliest - DEFAULT_CLUSTER_OPTIONS.windowHours * 3_600_000).toISOString();
     const freshSet = new Set(fresh);
@@ -68,7 +68,7 @@ try {
       .filter((s) => s.members.length > 0);
     const memberIds = stories.flatMap((s) => s.members.map((m) => m.itemId));
     if (atHand) {
-      const items = new Map<string, Item>(store.getItemTexts(memberIds).map((i) => [i.id, i]));
+      const items = new Map<string, Item>(store.getItems(memberIds).map((i) => [i.id, i]));
       for (const i of newItems) items.set(i.id, i);
       input = { stories, items, newItems };
     } else {
@@ -78,7 +78,7 @@ try {
       input = { stories, itemIds: memberIds, newItems: keys, readItems: (ids) => store.getItemTexts(ids) };
     }
   } else if (atHand) {
-    const items = store.getItemTexts(rows.map((r) => r.id));
+    const items = store.getItems(rows.map((r) => r.id));
     input = { stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items };
   } else {
     input = { stories: [], itemIds: [], newItems: rows, readItems: (ids) => store.getItemTexts(ids) };

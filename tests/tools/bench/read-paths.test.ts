@@ -73,10 +73,14 @@ describe('read paths', () => {
     store.close();
   });
 
-  it('getItemTexts is getItems, and neither has HTML (the store keeps plain text only)', () => {
+  it("getItemTexts is getItems' fields the clusterer reads, and neither has HTML (the store keeps plain text only)", () => {
     const store = storeWithStories();
-    const ids = ['i0a', 'i0b', 'i7a'];
-    expect(store.getItemTexts(ids)).toEqual(store.getItems(ids));
+    const ids = ['i0a', 'i0b', 'nope', 'i7a'];
+    const fields = ['id', 'sourceId', 'date', 'published', 'updated', 'dateSource', 'title', 'summary', 'contentText'];
+    const pick = (item: object) =>
+      Object.fromEntries(Object.entries(item).filter(([k]) => fields.includes(k))) as Record<string, unknown>;
+    expect(store.getItemTexts(ids)).toEqual(store.getItems(ids).map(pick));
+    expect(Object.keys(store.getItemTexts(['i0a'])[0]!).sort()).toEqual([...fields].sort());
     expect(store.getItems(ids).map((i) => [i.id, i.contentHtml, i.contentText])).toEqual([
       ['i0a', '', '0'],
       ['i0b', '', ''],
