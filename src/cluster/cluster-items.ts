@@ -518,7 +518,7 @@ function linkEdges(
   if (threads?.worthIt(n)) {
     // The same pairs in the same order, found by several threads.
     const plan = planGraph(profiles, graph, groupOf, scratch, threads.nearLists(n, graph.neighbours));
-    ({ a: as, b: bs, p: ps, size } = threads.linkPairs(plan, model));
+    ({ a: as, b: bs, p: ps, size } = threads.linkPairs(plan, model, scratch));
   } else {
     // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
     const most = n * graph.neighbours;

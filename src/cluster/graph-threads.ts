@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GraphSearch, type GraphPlan, type NearLists } from './graph-search.js';
 import { joinProbability, type JoinModel } from './join-model.js';
+import { Scratch } from './scratch.js';
 
 // The item graph of a large batch searched by several threads at once (issue #16): the main thread and worker
 // threads (graph-worker.ts) take chunks of items in turn from a shared counter, first every item's nearest list,
@@ -51,7 +52,7 @@ export interface GraphThreads {
    * Fills `plan.near` (which must be shared memory, as every array of the plan) and returns every linked pair with
    * its join probability: the same pairs, probabilities and order as visitPairs on one thread.
    */
-  linkPairs(plan: GraphPlan, model: JoinModel): LinkedPairs;
+  linkPairs(plan: GraphPlan, model: JoinModel, scratch?: Scratch): LinkedPairs;
   /** Resolves once every worker has started (a worker still starting simply takes no chunk yet). */
   ready(): Promise<void>;
   /** Stops the workers (idempotent). */
@@ -138,7 +139,7 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
     worthIt: (items) => !closed && items >= PARALLEL_MIN_ITEMS,
     nearLists: (items, neighbours) => buffersFor(items, neighbours).near,
     ready: () => started,
-    linkPairs(plan, model) {
+    linkPairs(plan, model, scratch = new Scratch()) {
       const n = plan.profiles.count;
       const k = plan.neighbours;
       const chunks = Math.ceil(n / CHUNK);
@@ -152,7 +153,7 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
       };
       for (const w of workers) w.postMessage(task);
       const { control } = task;
-      const work = new TaskWork(task);
+      const work = new TaskWork(task, scratch);
       let stalled = 0;
       try {
         work.claimChunks(NEXT_NEAR, DONE_NEAR, task.nearDone, (i) => work.search.nearest(i));
@@ -173,10 +174,11 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
       const { count, a, b, p } = task.out;
       let size = 0;
       for (let i = 0; i < n; i++) size += count[i]!;
+      // In the caller's scratch memory, as one thread's walk would have them.
       const pairs: LinkedPairs = {
-        a: new Int32Array(size),
-        b: new Int32Array(size),
-        p: new Float64Array(size),
+        a: scratch.int32s(size),
+        b: scratch.int32s(size),
+        p: scratch.float64s(size),
         size,
         chunksHere: work.chunksDone + stalled,
         chunks: 2 * chunks,
@@ -207,8 +209,11 @@ class TaskWork {
   chunksDone = 0;
   private readonly chunks: number;
 
-  constructor(private readonly task: GraphTask) {
-    this.search = new GraphSearch(task.plan);
+  constructor(
+    private readonly task: GraphTask,
+    scratch?: Scratch,
+  ) {
+    this.search = new GraphSearch(task.plan, scratch);
     this.chunks = task.nearDone.length;
   }
 
