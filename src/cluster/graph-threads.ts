@@ -53,6 +53,8 @@ export interface GraphThreads {
    * its join probability: the same pairs, probabilities and order as visitPairs on one thread.
    */
   linkPairs(plan: GraphPlan, model: JoinModel, scratch?: Scratch): LinkedPairs;
+  /** Batches linked so far with the workers' help (linkPairs calls). */
+  readonly batches: number;
   /** Resolves once every worker has started (a worker still starting simply takes no chunk yet). */
   ready(): Promise<void>;
   /** Stops the workers (idempotent). */
@@ -120,6 +122,7 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
     ),
   ).then(() => undefined);
   let closed = false;
+  let batches = 0;
   // The lists and slots of the last batch, reused by the next; dropped after a stall, since a worker that stalled
   // may still write into them (the same values, but into a batch that is no longer theirs).
   let spare: { near: NearLists; out: PairSlots; items: number; neighbours: number } | null = null;
@@ -139,6 +142,9 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
     worthIt: (items) => !closed && items >= PARALLEL_MIN_ITEMS,
     nearLists: (items, neighbours) => buffersFor(items, neighbours).near,
     ready: () => started,
+    get batches() {
+      return batches;
+    },
     linkPairs(plan, model, scratch = new Scratch()) {
       const n = plan.profiles.count;
       const k = plan.neighbours;
@@ -151,6 +157,7 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
         pairsDone: new Int32Array(new SharedArrayBuffer(4 * chunks)),
         out: buffersFor(n, k).out,
       };
+      batches++;
       for (const w of workers) w.postMessage(task);
       const { control } = task;
       const work = new TaskWork(task, scratch);

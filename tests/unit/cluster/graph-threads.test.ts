@@ -1,12 +1,16 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clusterItems, DEFAULT_CLUSTER_OPTIONS } from '../../../src/cluster/cluster-items.js';
 import { profileTableOf, sparse, type ItemProfile } from '../../../src/cluster/corpus.js';
 import { planGraph, RIVAL_FLOOR } from '../../../src/cluster/graph-search.js';
 import { startGraphThreads, type GraphThreads } from '../../../src/cluster/graph-threads.js';
 import { visitPairs } from '../../../src/cluster/item-graph.js';
 import { DEFAULT_JOIN_MODEL, joinProbability } from '../../../src/cluster/join-model.js';
 import { Scratch } from '../../../src/cluster/scratch.js';
+import type { Item } from '../../../src/model.js';
+import { generatedStories } from '../../../tools/bench/generate-corpus.js';
+import { makeItem } from '../../support/make-item.js';
 
 // The item graph shared by worker threads must give exactly the pairs, probabilities and order of one thread
 // (issue #16). The worker is the compiled dist/cluster/graph-worker.js (tests/global-setup.ts builds dist/).
@@ -120,4 +124,35 @@ describe('startGraphThreads', () => {
     threads!.close();
     expect(threads!.worthIt(100_000)).toBe(false);
   });
+});
+
+describe('clusterItems with graph threads', () => {
+  it('makes the same stories, scores and terms as without, over several slices of a long import', async () => {
+    // 2,000 generated stories, two to four articles each from different outlets, spread over 20 days: a cold run's
+    // slices of ~2,700 items and more, past the size graph threads take.
+    const pool = generatedStories(2_000, 11);
+    const items: Item[] = [];
+    const start = Date.parse('2025-05-01T00:00:00.000Z');
+    pool.forEach((story, s) => {
+      const at = start + Math.floor((s / pool.length) * 20 * 86_400_000);
+      story.articles.forEach((a, k) => {
+        const published = new Date(at + k * 1_800_000).toISOString();
+        items.push(
+          makeItem({ id: `s${s}-${k}`, sourceId: `o${(s + k) % 40}`, title: a.title, summary: a.summary, published }),
+        );
+      });
+    });
+    const input = { stories: [], items: new Map(items.map((i) => [i.id, i])), newItems: items };
+    const alone = clusterItems(input, DEFAULT_CLUSTER_OPTIONS);
+    const threads = startGraphThreads(1, WORKER);
+    try {
+      await threads!.ready();
+      const shared = clusterItems({ ...input, graphThreads: threads }, DEFAULT_CLUSTER_OPTIONS);
+      expect(threads!.batches).toBeGreaterThanOrEqual(2);
+      expect(shared).toEqual(alone);
+      expect(alone.changed.length).toBeGreaterThan(1_000);
+    } finally {
+      threads!.close();
+    }
+  }, 60_000);
 });
