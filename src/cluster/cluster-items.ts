@@ -57,6 +57,11 @@ interface ClusterInputBase {
   stories: readonly Story[];
   /** Per-source priority for the representative choice (higher wins; default 0). */
   priorities?: Readonly<Record<string, number>>;
+  /**
+   * Called where a phase's large temporaries have just died (a batch's texts learned; a batch done): the pipeline
+   * collects garbage there. Changes no result.
+   */
+  afterPhase?: () => void;
 }
 
 /** The items at hand. */
@@ -123,7 +128,10 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
   const opts = resolveClusterOptions(options);
   const windowMs = opts.windowHours * MS_PER_HOUR;
   const priorities = input.priorities ?? {};
-  const pool = new ItemPool('readItems' in input ? input.readItems : readerOf(input.items, input.newItems));
+  const pool = new ItemPool(
+    'readItems' in input ? input.readItems : readerOf(input.items, input.newItems),
+    input.afterPhase ?? (() => undefined),
+  );
   const itemIds = 'readItems' in input ? input.itemIds : [...input.items.keys()];
   const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
   const seen = new Set<string>();
@@ -175,7 +183,11 @@ class ItemPool {
   readonly corpus = new Corpus(this.scratch);
   private readonly metas = new Map<string, ItemMeta>();
 
-  constructor(private readonly read: ReadItems) {}
+  constructor(
+    private readonly read: ReadItems,
+    /** Called once a batch's texts are learned (their tokens and the texts read are garbage then). */
+    readonly afterPhase: () => void,
+  ) {}
 
   /**
    * Makes the pool hold exactly the items of `ids` (those found): forgets every other (Corpus.retain), then reads and
@@ -187,6 +199,7 @@ class ItemPool {
     const missing = [...ids].filter((id) => !this.metas.has(id)).sort();
     this.scratch.reset();
     this.corpus.learn(this.readAll(missing));
+    this.afterPhase();
   }
 
   /** The learned item, or undefined when it was not found. */
@@ -241,6 +254,8 @@ function clusterInWindows(
     const carried = [...live.values()].filter((s) => s.updated >= since).sort((a, b) => (a.id < b.id ? -1 : 1));
     const memberIds = carried.flatMap((s) => s.members.map((m) => m.itemId));
     const got = clusterBatch(carried, memberIds, slice, pool, opts, priorities);
+    // The batch's graph and story-level arrays are garbage now.
+    if (at < ordered.length) pool.afterPhase();
     for (const s of got.changed) {
       live.set(s.id, s);
       changed.add(s.id);

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { clusterItems, finishStory, type ItemKey } from '../cluster/cluster-items.js';
+import { collectGarbage } from '../lib/collect-garbage.js';
 import type { Logger } from '../lib/logger.js';
 import { acquireRunLock } from '../lib/run-lock.js';
 import type { FeedMeta, Item, RunReport, Story, StoryView } from '../model.js';
@@ -75,6 +76,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
         await reader.close();
       }
       clock.lap('read');
+      // The documents read are garbage now; the clusterer's arrays come next.
+      collectGarbage();
       const stored = intake.finish();
       ({ cutoff, inserted, changed } = stored);
       // Articles stored by an earlier run but in no story (a store written before runs were one transaction, killed
@@ -93,6 +96,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       });
       clock.lap('store');
       const { changedStories, retired } = groupIntoStories(st, config, inserted, changed);
+      // The clusterer's arrays are garbage now; the feeds are rendered next.
+      collectGarbage();
       clock.lap('cluster');
       st.transaction(() => {
         st.saveStories(changedStories, fetchedAt);
@@ -221,7 +226,14 @@ function groupIntoStories(
   // The clusterer reads the items' plain-text fields from the store (no contentHtml) as it needs them: a slice of
   // a long import at a time.
   const clustered = clusterItems(
-    { stories: existing, itemIds, newItems: [...inserted], readItems: (ids) => st.getItemTexts(ids), priorities },
+    {
+      stories: existing,
+      itemIds,
+      newItems: [...inserted],
+      readItems: (ids) => st.getItemTexts(ids),
+      priorities,
+      afterPhase: collectGarbage,
+    },
     config.cluster,
   );
   // Loops, not push(...list): a spread passes every element as an argument and overflows the stack past ~100k (issue
