@@ -66,8 +66,8 @@ export class Scratch {
   }
 
   /**
-   * Records the phase's growable array (from int32Room, grown or not), of which `length` ints were used, as in use until
-   * the next reset; when it grew out of the regions, its memory becomes a region for the next phases.
+   * Records the phase's growable array (from int32Room, grown or not), of which `length` ints were used, as in use
+   * until the next reset; when it grew out of the regions, its memory becomes a region for the next phases.
    */
   keep(array: Int32Array, length: number): void {
     this.wanted = Math.max(this.wanted, length * 4);
