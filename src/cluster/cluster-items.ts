@@ -61,6 +61,11 @@ interface ClusterInputBase {
   priorities?: Readonly<Record<string, number>>;
   /** Worker threads that share the item graph of large batches (the same stories with or without). */
   graphThreads?: GraphThreads | null;
+  /**
+   * Called where a phase's large temporaries have just died (a batch's texts learned; a batch done): the pipeline
+   * collects garbage there. Changes no result.
+   */
+  afterPhase?: () => void;
 }
 
 /** The items at hand. */
@@ -130,6 +135,7 @@ export function clusterItems(input: ClusterInput, options: ClusterOptions): Clus
   const pool = new ItemPool(
     'readItems' in input ? input.readItems : readerOf(input.items, input.newItems),
     input.graphThreads ?? null,
+    input.afterPhase ?? (() => undefined),
   );
   const itemIds = 'readItems' in input ? input.itemIds : [...input.items.keys()];
   const known = new Set(input.stories.flatMap((s) => s.members.map((m) => m.itemId)));
@@ -185,6 +191,8 @@ class ItemPool {
   constructor(
     private readonly read: ReadItems,
     readonly threads: GraphThreads | null,
+    /** Called once a batch's texts are learned (their tokens and the texts read are garbage then). */
+    readonly afterPhase: () => void,
   ) {
     this.scratch = new Scratch(threads !== null);
     this.corpus = new Corpus(this.scratch);
@@ -200,6 +208,7 @@ class ItemPool {
     const missing = [...ids].filter((id) => !this.metas.has(id)).sort();
     this.scratch.reset();
     this.corpus.learn(this.readAll(missing));
+    this.afterPhase();
   }
 
   /** The learned item, or undefined when it was not found. */
@@ -254,6 +263,8 @@ function clusterInWindows(
     const carried = [...live.values()].filter((s) => s.updated >= since).sort((a, b) => (a.id < b.id ? -1 : 1));
     const memberIds = carried.flatMap((s) => s.members.map((m) => m.itemId));
     const got = clusterBatch(carried, memberIds, slice, pool, opts, priorities);
+    // The batch's graph and story-level arrays are garbage now.
+    if (at < ordered.length) pool.afterPhase();
     for (const s of got.changed) {
       live.set(s.id, s);
       changed.add(s.id);

@@ -157,7 +157,6 @@ export class Corpus {
       this.countCase(buf, summaryAt, buf.length);
       fresh.push({ id: item.id, at, title, summary, body, days: this.scanDays });
     }
-    this.scratch?.grown(buf.length);
     // Second pass: which words are names is known only once the whole batch has been seen.
     const tokens = buf.data;
     for (const f of fresh) {
@@ -237,6 +236,8 @@ export class Corpus {
       this.arenaEnd = entIds + e;
       this.digestAt.set(f.id, o);
     }
+    // The token array (grown past the scratch regions in a first batch) is memory the next phases can use.
+    this.scratch?.keep(buf.data, buf.length);
     this.idfCache = null;
   }
 

@@ -1,83 +1,112 @@
 /**
  * Memory for the large arrays of one phase of the clusterer (learning a batch's texts; a batch's profiles,
- * postings, nearest lists and edges), reused by the next phase: one region, handed out in turn (bump
- * allocation) until `reset`. A cold run clustered a slice at a time then holds one region the size of its
- * largest phase instead of making, and leaving to the garbage collector, tens of MB of arrays per phase.
- * An array handed out is valid until the next reset. Arrays that do not fit are made on their own (the first
- * phases), and the next reset makes the region large enough for the largest phase seen. Without resets (a
- * new Scratch per call), this is plain allocation. A shared Scratch hands out arrays in shared memory only, which
+ * postings, nearest lists and edges), reused by the next phase: a few regions, each handed out in turn (bump
+ * allocation) until `reset`. A cold run clustered a slice at a time then holds about the size of its largest
+ * phase instead of making, and leaving to the garbage collector, tens of MB of arrays per phase.
+ * An array handed out is valid until the next reset. An array that fits in no region gets a new region (with room
+ * to grow: later batches carry stories over and are larger), which later phases use too: nothing is thrown away,
+ * unless the regions come to hold more than twice the largest phase, when they are made into one. Without resets
+ * (a new Scratch per call), this is plain allocation. A shared Scratch hands out arrays in shared memory only, which
  * other threads can read and write (graph-threads.ts).
  */
 export class Scratch {
-  private region: ArrayBufferLike;
-  /** Bytes handed out from the region since the last reset. */
-  private used = 0;
-  /** Bytes the phase asked for in all (in the region or not). */
+  private regions: ArrayBufferLike[] = [];
+  /** Bytes handed out from each region since the last reset. */
+  private used: number[] = [];
+  /** Bytes the phase asked for in all. */
   private wanted = 0;
   /** The most any phase asked for. */
   private most = 0;
+  /** Whether a phase was started (reset): until then, plain allocation. */
+  private phased = false;
 
-  constructor(private readonly shared = false) {
-    this.region = this.buffer(0);
-  }
+  constructor(private readonly shared = false) {}
 
   /** Starts a phase: the arrays handed out before are no longer used. */
   reset(): void {
+    this.phased = true;
     this.most = Math.max(this.most, this.wanted);
-    if (this.region.byteLength < this.most) {
-      // Room to spare: later batches (which carry stories over) are larger than the first.
-      this.region = this.buffer(align(Math.ceil(this.most * 1.1)));
+    const held = this.regions.reduce((sum, r) => sum + r.byteLength, 0);
+    if (held > 2 * this.most && this.regions.length > 1) {
+      // Many regions left over from phases of other shapes: one large enough for the largest phase instead.
+      this.regions = [this.buffer(align(Math.ceil(this.most * GROWTH)))];
     }
-    this.used = 0;
+    this.used = this.regions.map(() => 0);
     this.wanted = 0;
   }
 
   /** Returns `length` zeros as an Int32Array. */
   int32s(length: number): Int32Array {
-    const at = this.take(length * 4);
-    return at < 0 ? new Int32Array(this.buffer(length * 4)) : new Int32Array(this.region, at, length).fill(0);
+    const [region, at] = this.take(length * 4);
+    return new Int32Array(region, at, length).fill(0);
   }
 
   /** Returns `length` zeros as a Float64Array. */
   float64s(length: number): Float64Array {
-    const at = this.take(length * 8);
-    return at < 0 ? new Float64Array(this.buffer(length * 8)) : new Float64Array(this.region, at, length).fill(0);
+    const [region, at] = this.take(length * 8);
+    return new Float64Array(region, at, length).fill(0);
   }
 
   /**
-   * Returns an Int32Array of at least `length` (contents undefined) for the phase's one growable array: the whole
-   * region when it is large enough. `grown` tells how long it had to become.
+   * Returns an Int32Array of at least `length` (contents undefined) for the phase's one growable array: the whole of
+   * the largest region not used yet in this phase, when it is large enough. Once the array has grown, hand its last
+   * version to `keep`.
    */
   int32Room(length: number): Int32Array {
-    if (this.used === 0 && this.region.byteLength >= length * 4) {
-      this.used = this.region.byteLength;
-      this.wanted += length * 4;
-      return new Int32Array(this.region, 0, this.region.byteLength >> 2);
-    }
+    let best = -1;
+    this.regions.forEach((r, i) => {
+      if (
+        this.used[i] === 0 &&
+        r.byteLength >= length * 4 &&
+        (best < 0 || r.byteLength > this.regions[best]!.byteLength)
+      )
+        best = i;
+    });
     this.wanted += length * 4;
-    return new Int32Array(this.buffer(length * 4));
+    if (best < 0 || !this.phased) return new Int32Array(this.buffer(length * 4));
+    this.used[best] = this.regions[best]!.byteLength;
+    return new Int32Array(this.regions[best]!);
   }
 
-  /** Records that the phase's growable array (int32Room) had to hold `length` ints. */
-  grown(length: number): void {
+  /**
+   * Records the phase's growable array (from int32Room, grown or not), of which `length` ints were used, as in use
+   * until the next reset; when it grew out of the regions, its memory becomes a region for the next phases.
+   */
+  keep(array: Int32Array, length: number): void {
     this.wanted = Math.max(this.wanted, length * 4);
+    if (this.regions.includes(array.buffer)) return;
+    this.regions.push(array.buffer);
+    this.used.push(array.buffer.byteLength);
+  }
+
+  /** The region and offset of `bytes` handed out: the first region with room, else a new one. */
+  private take(bytes: number): [ArrayBufferLike, number] {
+    const size = align(bytes);
+    this.wanted += size;
+    if (!this.phased) return [this.buffer(size), 0];
+    for (let i = 0; i < this.regions.length; i++) {
+      const at = this.used[i]!;
+      if (at + size <= this.regions[i]!.byteLength) {
+        this.used[i] = at + size;
+        return [this.regions[i]!, at];
+      }
+    }
+    const region = this.buffer(Math.max(align(Math.ceil(size * GROWTH)), MIN_REGION_BYTES));
+    this.regions.push(region);
+    this.used.push(size);
+    return [region, 0];
   }
 
   /** A new zeroed buffer of `bytes`, shared or not. */
   private buffer(bytes: number): ArrayBufferLike {
     return this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   }
-
-  /** The offset of `bytes` in the region, or -1 when they do not fit. */
-  private take(bytes: number): number {
-    const size = align(bytes);
-    this.wanted += size;
-    if (this.used + size > this.region.byteLength) return -1;
-    const at = this.used;
-    this.used += size;
-    return at;
-  }
 }
+
+/** Room to spare in a new region: later batches (which carry stories over) are larger than the first. */
+const GROWTH = 1.1;
+/** The smallest region made: small arrays share one instead of each leaving a region behind. */
+const MIN_REGION_BYTES = 1 << 20;
 
 /** Rounded up to 8 bytes (a Float64Array's alignment). */
 function align(bytes: number): number {

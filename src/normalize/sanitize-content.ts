@@ -10,7 +10,8 @@
 //   (animating href or an on* handler injects a URL or script), no xml:base;
 // - every URL-valued attribute (not only href; xlink:href too) must resolve to an allowed scheme, else it is
 //   removed; data: is allowed only for images (`<img src="data:image/…">`).
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type sanitizeHtml from 'sanitize-html';
 import type { ParsedText } from '../model.js';
 import { BLOCK_TEXT_ELEMENTS, collapseWhitespace, SKIPPED_TEXT_ELEMENTS, unwrapCdata } from './html-to-text.js';
 import { displayLink } from './iri.js';
@@ -949,7 +950,18 @@ function sanitizeWith(html: string, baseUrl: string | undefined, text: TextColle
     // textFilter sees every text the output keeps, HTML-escaped; it must return it unchanged.
     ...(text ? { textFilter: (escaped: string) => text.add(escaped) } : {}),
   };
-  return sanitizeHtml(unwrapCdata(html), options).trim();
+  return loadSanitizer()(unwrapCdata(html), options).trim();
+}
+
+let sanitizer: typeof sanitizeHtml | undefined;
+
+/**
+ * sanitize-html, loaded when first needed: a run keeps only plain text and never sanitises (see the top of this file),
+ * and loading the package (with postcss) costs a process ~20 MB of memory (issue #16).
+ */
+function loadSanitizer(): typeof sanitizeHtml {
+  sanitizer ??= createRequire(import.meta.url)('sanitize-html') as typeof sanitizeHtml;
+  return sanitizer;
 }
 
 // allowedEmptyAttributes (sanitize-html ≥ 2.12) is missing from @types/sanitize-html.

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { availableParallelism } from 'node:os';
 import { clusterItems, finishStory, type ItemKey } from '../cluster/cluster-items.js';
 import { startGraphThreads } from '../cluster/graph-threads.js';
+import { collectGarbage } from '../lib/collect-garbage.js';
 import type { Logger } from '../lib/logger.js';
 import { acquireRunLock } from '../lib/run-lock.js';
 import type { FeedMeta, Item, RunReport, Story, StoryView } from '../model.js';
@@ -77,6 +78,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
         await reader.close();
       }
       clock.lap('read');
+      // The documents read are garbage now; the clusterer's arrays come next.
+      collectGarbage();
       const stored = intake.finish();
       ({ cutoff, inserted, changed } = stored);
       // Articles stored by an earlier run but in no story (a store written before runs were one transaction, killed
@@ -95,6 +98,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       });
       clock.lap('store');
       const { changedStories, retired } = groupIntoStories(st, config, inserted, changed);
+      // The clusterer's arrays are garbage now; the feeds are rendered next.
+      collectGarbage();
       clock.lap('cluster');
       st.transaction(() => {
         st.saveStories(changedStories, fetchedAt);
@@ -237,6 +242,7 @@ function groupIntoStories(
         readItems: (ids) => st.getItemTexts(ids),
         priorities,
         graphThreads,
+        afterPhase: collectGarbage,
       },
       config.cluster,
     );

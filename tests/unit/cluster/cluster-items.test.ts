@@ -319,6 +319,19 @@ describe('clusterItems reading the items (ItemsToRead)', () => {
     ).toEqual(shortAtHand);
   });
 
+  it('calls afterPhase once a batch is learned and between slices, and gives the same stories', () => {
+    const items = span();
+    const { read } = reader(items);
+    const plain = clusterItems({ stories: [], itemIds: [], newItems: items.map(keyOf), readItems: read }, options);
+    let calls = 0;
+    const input = { stories: [], itemIds: [], newItems: items.map(keyOf), readItems: read };
+    const counted = clusterItems({ ...input, afterPhase: () => calls++ }, options);
+    expect(counted).toEqual(plain);
+    // span() needs more than one slice: each learned (one call each), and each but the last followed by one.
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls % 2).toBe(1);
+  });
+
   it('gives the same stories as the items at hand with live stories, reading their members', () => {
     const [, , q1, q2] = span();
     const older: Story = {

@@ -13,34 +13,59 @@ describe('Scratch', () => {
     expect([...b]).toEqual(Array(5).fill(1.5));
   });
 
-  it('reuses one region for the next phase once it knows the largest phase, and zeroes what it hands out again', () => {
+  it('keeps the regions a phase needed for the next phases, and zeroes what it hands out again', () => {
     const scratch = new Scratch();
     scratch.reset();
-    // The first phase does not fit (no region yet): arrays of their own.
     const first = scratch.float64s(1000);
     first.fill(3);
     scratch.reset();
-    const second = scratch.float64s(1000);
-    expect(second.buffer).not.toBe(first.buffer);
-    expect(second.buffer.byteLength).toBeGreaterThanOrEqual(8000);
-    second.fill(4);
-    scratch.reset();
-    const third = scratch.int32s(2000);
     // The same memory, as another type, zeroed.
-    expect(third.buffer).toBe(second.buffer);
-    expect(third.every((x) => x === 0)).toBe(true);
+    const second = scratch.int32s(2000);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.every((x) => x === 0)).toBe(true);
+    // What does not fit in the regions gets a region of its own, kept too.
+    const large = scratch.float64s(1 << 18);
+    expect(large.buffer).not.toBe(first.buffer);
+    scratch.reset();
+    expect(scratch.float64s(1 << 18).buffer).toBe(large.buffer);
   });
 
-  it('gives the whole region as room for a growable array, and makes the region large enough for what it grew to', () => {
+  it('allocates plainly until a phase is started', () => {
+    const scratch = new Scratch();
+    const a = scratch.int32s(4);
+    const b = scratch.int32s(4);
+    expect(a.buffer).not.toBe(b.buffer);
+    expect(a.buffer.byteLength).toBe(16);
+  });
+
+  it('makes its regions into one when they hold more than twice the largest phase', () => {
+    const scratch = new Scratch();
+    scratch.reset();
+    const a = scratch.float64s(1 << 17);
+    // A grown array kept as a region, of which the phase used little.
+    scratch.keep(new Int32Array(1 << 20), 16);
+    scratch.reset();
+    // 5 MB held for a phase of 1 MB: one region, large enough for that phase.
+    const b = scratch.float64s(1 << 17);
+    expect(b.buffer).not.toBe(a.buffer);
+    expect(b.buffer.byteLength).toBeLessThan(2 << 20);
+    scratch.reset();
+    expect(scratch.float64s(1 << 17).buffer).toBe(b.buffer);
+  });
+
+  it('gives the largest free region as room for a growable array, and keeps a grown array as a region', () => {
     const scratch = new Scratch();
     scratch.reset();
     const small = scratch.int32Room(16);
     expect(small.length).toBe(16);
-    scratch.grown(5000);
+    // The array grew (as TokenBuffer grows) past the room given.
+    const grown = new Int32Array(5000);
+    scratch.keep(grown, 4000);
     scratch.reset();
     const room = scratch.int32Room(16);
-    expect(room.length).toBeGreaterThanOrEqual(5000);
-    // Room is only given at the start of a phase: afterwards, arrays of their own.
+    expect(room.buffer).toBe(grown.buffer);
+    expect(room.length).toBe(5000);
+    // Room is only a region not used yet in the phase: afterwards, arrays of their own.
     const other = scratch.int32Room(16);
     expect(other.buffer).not.toBe(room.buffer);
   });
