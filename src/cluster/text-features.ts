@@ -1,13 +1,13 @@
 import { stemmer } from 'stemmer';
+import { eng } from 'stopword';
 import type { Item } from '../model.js';
-import { ENGLISH_STOP_WORDS } from './english-stop-words.js';
 
 // Turning an item's text into the evidence the clusterer compares: stemmed content terms per field,
 // proper-noun-like words and numbers (entity candidates), and long word shingles (shared quotes,
 // syndicated copies). Everything here is per item and pure; corpus statistics live in corpus.ts.
 
 const STOP = new Set([
-  ...ENGLISH_STOP_WORDS,
+  ...eng,
   // news boilerplate that says nothing about which story it is
   'said',
   'says',

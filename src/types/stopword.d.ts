@@ -1,4 +1,4 @@
-// stopword ships no type declarations; only a test uses it (its English list, copied in english-stop-words.ts).
+// stopword ships no type declarations; we use only its English list.
 declare module 'stopword' {
   export const eng: string[];
 }
