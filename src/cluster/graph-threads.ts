@@ -109,13 +109,20 @@ const ROOM = 1.25;
  */
 export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL): GraphThreads | null {
   if (threads < 1 || !existsSync(fileURLToPath(workerUrl))) return null;
-  const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(workerUrl);
+  const workers: Worker[] = [];
+  for (let i = 0; i < threads; i++) {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl);
+    } catch {
+      break; // no thread to be had (a process or memory limit): fewer helpers, or none, and the same stories
+    }
     worker.unref();
     // A worker that fails is simply not there any more: the main thread finishes its chunks (STALL_MS).
     worker.on('error', () => undefined);
-    return worker;
-  });
+    workers.push(worker);
+  }
+  if (workers.length === 0) return null;
   const started = Promise.all(
     workers.map(
       (w) => new Promise<void>((resolve) => w.once('message', () => resolve()).once('exit', () => resolve())),
