@@ -30,7 +30,10 @@ function newestMtime(dir, filter = () => true) {
  * @returns {string | null}
  */
 export function staleReason(root) {
-  const built = newestMtime(join(root, 'dist'));
+  // The bundles are written last, only when tsc succeeded: a failed build leaves them (and the stamp) older than src/,
+  // even though tsc wrote its output anyway.
+  const stamp = join(root, 'dist/.build-stamp');
+  const built = Math.max(newestMtime(join(root, 'dist/bundle')), existsSync(stamp) ? statSync(stamp).mtimeMs : 0);
   if (built === 0 || !existsSync(join(root, 'dist/cli/main.js')) || !existsSync(join(root, 'dist/bundle/main.js')))
     return 'dist/ is missing';
   const configs = ['tsconfig.json', 'tsconfig.build.json'].map((f) => join(root, f)).filter((f) => existsSync(f));

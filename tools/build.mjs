@@ -2,11 +2,11 @@
 // @ts-check
 // `npm run build` (and `npm start` through build-if-stale.mjs, the suite's global setup): compiles src/ into dist/
 // with tsc, then bundles the CLI and its two worker entries with esbuild into dist/bundle/, which bin/storyfeed.js
-// runs. One file instead of ~600 modules: Node 20's ES module loader resolves, reads and links each file on its own, and
-// that was half of a warm run (`storyfeed --version` 0.8 → 0.4 s; BENCHMARKS.md, issue #16). The workers sit next to
-// the CLI bundle, so `new URL('./read-worker.js', import.meta.url)` finds them from the bundle as from dist/pipeline/.
-// better-sqlite3 stays outside: a native addon, loaded from node_modules. JavaScript, not a TypeScript tool: it runs
-// before anything is built.
+// runs. One file instead of ~600 modules: Node 20's ES module loader resolves, reads and links each file on its own,
+// and that was half of a warm run (`storyfeed --version` 0.8 → 0.4 s; BENCHMARKS.md, issue #16). The workers sit next
+// to the CLI bundle, so `new URL('./read-worker.js', import.meta.url)` finds them from the bundle as from
+// dist/pipeline/. better-sqlite3 stays outside: a native addon, loaded from node_modules. JavaScript, not a TypeScript
+// tool: it runs before anything is built.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,7 @@ export async function build(root) {
   if (tsc.status !== 0) return tsc.status ?? 1;
   const { build: esbuild } = await import('esbuild');
   const dist = join(root, 'dist');
+  // esbuild prints its errors (logLevel) and rejects: a failed bundle is exit status 1, not a stack trace.
   const result = await esbuild({
     // Every entry tsc made (a tree without workers, as build-if-stale's test makes, bundles its CLI alone).
     entryPoints: Object.fromEntries(
@@ -51,8 +52,8 @@ export async function build(root) {
     },
     sourcemap: true,
     logLevel: 'warning',
-  });
-  return result.errors.length === 0 ? 0 : 1;
+  }).catch(() => null);
+  return result !== null && result.errors.length === 0 ? 0 : 1;
 }
 
 if (import.meta.filename === resolve(process.argv[1] ?? '')) {

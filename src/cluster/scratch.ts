@@ -74,7 +74,8 @@ export class Scratch {
    */
   keep(array: Int32Array, length: number): void {
     this.wanted = Math.max(this.wanted, length * 4);
-    if (this.regions.includes(array.buffer)) return;
+    // A shared Scratch keeps only shared regions: a plain one would be copied to every thread it is posted to.
+    if (this.regions.includes(array.buffer) || (this.shared && !(array.buffer instanceof SharedArrayBuffer))) return;
     this.regions.push(array.buffer);
     this.used.push(array.buffer.byteLength);
   }

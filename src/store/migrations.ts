@@ -95,8 +95,9 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 6: an item's short columns before its text. SQLite reads a row's columns in order and keeps the end of a long row
   // in overflow pages, so every query that read a date, a hash or first_seen_at walked past the article text: the
-  // check for items in no story (every run) scanned ~60 MB for 15,000 items (0.2–0.4 s of a 2 s warm run; BENCHMARKS.md,
-  // issue #16). Same columns and values, rewritten once.
+  // check for items in no story (every run) scanned ~60 MB for 15,000 items (0.2–0.4 s of a 2 s warm run;
+  // BENCHMARKS.md, issue #16). Same columns and values, rewritten once (in one transaction: it needs free disk of
+  // about the table's size, and a full disk leaves the store as it was).
   `
   CREATE TABLE items_new (
     id TEXT PRIMARY KEY,

@@ -564,11 +564,19 @@ function migrate(db: Database.Database): void {
       `the state database was written by a newer storyfeed (schema ${version}, this one knows ${MIGRATIONS.length})`,
     );
   }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  if (version === MIGRATIONS.length) return;
+  // Each migration in a write transaction taken at once (BEGIN IMMEDIATE) that reads the version again: another process
+  // opening the store while a long migration runs (a cron run, `serve`) waits for it and then finds it done, instead of
+  // running it a second time.
+  const step = db.transaction(() => {
+    const v = db.pragma('user_version', { simple: true }) as number;
+    if (v >= MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction, until the schema is current
   }
 }
 

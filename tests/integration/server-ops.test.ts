@@ -292,6 +292,15 @@ describe('#14.7 npm start builds only when src/ is newer than dist/', () => {
     expect(staleReason(root)).toBe('src/ is newer than dist/');
     expect(build(root).stderr).toContain('building dist/ (src/ is newer than dist/)');
     expect(staleReason(root)).toBeNull(); // the stamp covers outputs an incremental build did not rewrite
+
+    // A source that does not compile: tsc still writes its output, but the build fails and the next start builds again
+    // rather than running the bundle of the last good build.
+    writeFileSync(join(root, 'src/cli/main.ts'), 'export const answer: number = "forty-three";\n');
+    const failed = build(root);
+    expect(failed.status).not.toBe(0);
+    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('forty-three');
+    expect(readFileSync(join(root, 'dist/bundle/main.js'), 'utf8')).not.toContain('forty-three');
+    expect(staleReason(root)).toBe('src/ is newer than dist/');
   }, 60_000);
 });
 

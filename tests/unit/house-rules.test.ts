@@ -44,7 +44,8 @@ describe('line length (issue #13)', () => {
   // Markdown tables and indented examples in comments are exempt, as are string literals (a message or a regex
   // broken in two can no longer be found with grep).
   it('no comment line in src/ is longer than 120 characters', () => {
-    const long = linesMatching(/^\s*(\/\/|\*|\/\*)(?!\s{2,}|\s*\|).{118,}/).filter(
+    // A loose first cut (indentation counts too); the exact width is measured below.
+    const long = linesMatching(/^\s*(\/\/|\*|\/\*)(?!\s{2,}|\s*\|).{100,}/).filter(
       (l) => l.split(': ').slice(1).join(': ').length > 0,
     );
     const measured = long.filter((l) => {

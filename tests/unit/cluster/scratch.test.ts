@@ -2,6 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { Scratch } from '../../../src/cluster/scratch.js';
 
 describe('Scratch', () => {
+  it('when shared, hands out shared memory only, also after a phase grew an array of its own', () => {
+    const scratch = new Scratch(true);
+    scratch.reset();
+    const room = scratch.int32Room(16);
+    expect(room.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // The corpus's token buffer grows with a plain Int32Array: a shared Scratch does not take it as a region.
+    const grown = new Int32Array(1 << 20);
+    scratch.keep(grown, grown.length);
+    scratch.reset();
+    const arrays = [scratch.int32s(1 << 19), scratch.float64s(1 << 17), scratch.int32Room(1 << 18)];
+    for (const a of arrays) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(arrays.some((a) => a.buffer === grown.buffer)).toBe(false);
+  });
+
   it('hands out zeroed arrays that do not overlap within a phase', () => {
     const scratch = new Scratch();
     scratch.reset();
