@@ -522,36 +522,16 @@ function linkEdges(
   threads: GraphThreads | null,
 ): Edges {
   const n = profiles.count;
-  let as: Int32Array;
-  let bs: Int32Array;
-  let ps: Float64Array;
-  let size = 0;
-  if (threads?.worthIt(n)) {
-    // The same pairs in the same order, found by several threads.
-    const plan = planGraph(profiles, graph, groupOf, scratch, threads.nearLists(n, graph.neighbours));
-    ({ a: as, b: bs, p: ps, size } = threads.linkPairs(plan, model, scratch));
-  } else {
-    // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
-    const most = n * graph.neighbours;
-    const a0 = scratch.int32s(most);
-    const b0 = scratch.int32s(most);
-    const p0 = scratch.float64s(most);
-    visitPairs(
-      profiles,
-      graph,
-      groupOf,
-      (a, b, features) => {
-        a0[size] = a;
-        b0[size] = b;
-        p0[size] = joinProbability(model, features);
-        size++;
-      },
-      scratch,
-    );
-    as = a0;
-    bs = b0;
-    ps = p0;
-  }
+  // The same pairs in the same order, found by several threads or walked here.
+  const shared = threads?.worthIt(n) ? threads : null;
+  const pairs = shared
+    ? shared.linkPairs(
+        planGraph(profiles, graph, groupOf, scratch, shared.nearLists(n, graph.neighbours)),
+        model,
+        scratch,
+      )
+    : walkPairs(profiles, graph, groupOf, model, scratch);
+  const { a: as, b: bs, p: ps, size } = pairs;
   // Sorted by a (counting sort, stable), then by b within each a (a pair is found once: no two are equal).
   const start = scratch.int32s(n + 1);
   for (let e = 0; e < size; e++) start[as[e]! + 1]!++;
@@ -591,6 +571,32 @@ function linkEdges(
       out.p[y] = p;
     }
   }
+  return out;
+}
+
+/** visitPairs' pairs with their join probability, in the order found (as GraphThreads.linkPairs gives them). */
+function walkPairs(
+  profiles: ProfileTable,
+  graph: GraphOptions,
+  groupOf: Int32Array,
+  model: JoinModel,
+  scratch: Scratch,
+): { a: Int32Array; b: Int32Array; p: Float64Array; size: number } {
+  // A pair is found in one of its items' nearest lists: at most `neighbours` per item.
+  const most = profiles.count * graph.neighbours;
+  const out = { a: scratch.int32s(most), b: scratch.int32s(most), p: scratch.float64s(most), size: 0 };
+  visitPairs(
+    profiles,
+    graph,
+    groupOf,
+    (a, b, features) => {
+      out.a[out.size] = a;
+      out.b[out.size] = b;
+      out.p[out.size] = joinProbability(model, features);
+      out.size++;
+    },
+    scratch,
+  );
   return out;
 }
 
