@@ -166,8 +166,11 @@ const fetchSchema = z.strictObject({
     .default(6 * 3_600_000),
   /** Consecutive polls a permanent redirect must be seen on before the fetch URL is updated. */
   redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
-  /** Worker threads that decode, parse and normalise documents; 0: the main thread (pipeline/read-pool.ts). */
-  readThreads: z.number().int().min(0).max(64).default(0),
+  /**
+   * Worker threads that decode, parse and normalise documents (pipeline/read-pool.ts); 0: the main thread. Used by a
+   * run of 20 sources or more, at most the machine's cores less one, started by the first document to read.
+   */
+  readThreads: z.number().int().min(0).max(64).default(1),
   /** Entries read from one document; the rest are left out, with a warning. */
   maxItemsPerDocument: z.number().int().min(1).max(10_000_000).default(DOCUMENT_LIMITS.maxItemsPerDocument),
   /** Element nesting depth at which an XML document is refused before it is parsed. */

@@ -25,10 +25,8 @@ export interface RunDeps {
   /** Progress of the fetch phase; default: a progress line when stderr is a terminal; false: none (cron, daemon). */
   progress?: RunProgress | false;
   /**
-   * Worker threads that decode, parse and normalise documents (read-pool.ts); default 0: the main thread. On the
-   * shared 2-core bench machine 2 workers did not shorten the medium read phase (median ~77 s either way at load
-   * 7–8) and cost ~11 % more CPU and ~150 MB more memory (BENCHMARKS.md), so they are opt-in (config
-   * `fetch.readThreads`, default 0); this overrides the config.
+   * Worker threads that decode, parse and normalise documents (read-pool.ts); overrides the config's
+   * `fetch.readThreads` and the rules for when they are used (readThreadsFor).
    */
   readThreads?: number;
 }
@@ -57,7 +55,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // their ids and dates are kept: a run never holds every document at once, and the clusterer reads the texts
     // back a slice at a time.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
-    const reader = createDocumentReader(deps.readThreads ?? config.fetch.readThreads);
+    const reader = createDocumentReader(deps.readThreads ?? readThreadsFor(config));
     st.begin();
     let results: SourceResult[];
     let inserted: ItemKey[];
@@ -191,6 +189,24 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * A run with fewer sources than this reads on the main thread: a worker's start (~50 ms) is more than it gives to a
+ * few documents.
+ */
+const READ_THREADS_MIN_SOURCES = 20;
+
+/**
+ * Returns the read worker threads of a run: `fetch.readThreads` for 20 sources or more, at most the cores less one. On
+ * the 2-core bench machine one took the race's read phase from 8.4 to 7.2 s (medians of 4; BENCHMARKS.md, issue #16).
+ */
+export function readThreadsFor(config: {
+  fetch: Pick<ResolvedConfig['fetch'], 'readThreads'>;
+  sources: readonly unknown[];
+}): number {
+  if (config.sources.length < READ_THREADS_MIN_SOURCES) return 0;
+  return Math.max(0, Math.min(config.fetch.readThreads, availableParallelism() - 1));
+}
 /** Fewer new items than this are clustered on the main thread alone: a worker's start costs more than it gives. */
 const GRAPH_THREADS_MIN_NEW = 1_000;
 

@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeError, ParseError } from '../../../src/lib/errors.js';
 import { errorFrom, readDocument, type DocumentJob } from '../../../src/pipeline/read-document.js';
 import { createDocumentReader, inlineReader } from '../../../src/pipeline/read-pool.js';
+import { readThreadsFor } from '../../../src/pipeline/run-once.js';
+import { DEFAULTS } from '../../../src/config/schema.js';
 
 // Documents read in worker threads must come back exactly as read on the main thread (issue #7).
 // The worker is the compiled dist/pipeline/read-worker.js (tests/global-setup.ts builds dist/ before the suite).
@@ -53,6 +56,37 @@ describe('document reader pool', () => {
     await expect(reader.read(jobFor('atom03.xml'))).rejects.toThrow('closed');
     expect(createDocumentReader(2, pathToFileURL(join(ROOT, 'no-such-worker.js')))).toBe(inlineReader);
     expect(createDocumentReader(0, WORKER)).toBe(inlineReader);
+  });
+
+  it('posts a document to a busy worker at once instead of waiting for its answer', async () => {
+    // The stand-in worker answers only once it holds two documents (tests/fixtures/pipeline/pair-worker.mjs).
+    const reader = createDocumentReader(
+      1,
+      pathToFileURL(join(ROOT, 'tests', 'fixtures', 'pipeline', 'pair-worker.mjs')),
+    );
+    try {
+      const job = (id: string): DocumentJob => ({
+        ...jobFor('atom03.xml'),
+        source: { id, name: id, url: 'https://e/' },
+      });
+      const results = await Promise.all(['a', 'b', 'c', 'd'].map((id) => reader.read(job(id))));
+      expect(results.map((r) => (r.ok ? '' : r.error.message))).toEqual(['a', 'b', 'c', 'd']);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('uses read threads only for runs of 20 sources or more, and never more than the cores less one', () => {
+    const cores = availableParallelism();
+    const config = (sources: number, readThreads: number) => ({
+      fetch: { readThreads },
+      sources: Array.from({ length: sources }, (_, i) => `s${i}`),
+    });
+    expect(DEFAULTS.fetch.readThreads).toBe(1);
+    expect(readThreadsFor(config(19, 4))).toBe(0);
+    expect(readThreadsFor(config(20, 1))).toBe(Math.min(1, cores - 1));
+    expect(readThreadsFor(config(300, 64))).toBe(cores - 1);
+    expect(readThreadsFor(config(300, 0))).toBe(0);
   });
 
   it('turns a failure described in a worker back into an error describeError reads the same way', () => {
