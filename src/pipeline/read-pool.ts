@@ -22,71 +22,113 @@ export const inlineReader: DocumentReader = {
 
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
+/** Documents posted to one worker ahead of its answers: it always has the next one at hand. */
+const WORKER_DEPTH = 2;
+
 /**
  * Returns a reader with up to `threads` worker threads, or the inline reader when `threads` < 1 or there is no
- * compiled worker next to this module (running from the TypeScript sources, as the unit tests do). A document is posted
- * at once to the worker with the fewest documents pending (a new one while fewer than `threads` run and each has one),
- * never held back until a worker is idle: the main thread hands out work only between its own tasks (a source's
- * response, its storing), and a worker given one document at a time waited for the next one, idle for 5.9 s of a 9.4 s
- * read phase on 2 cores. Nor does the main thread read while its workers are busy: that delayed the responses and the
- * storing it had to do, and the read phase took as long as on one thread (BENCHMARKS.md, issue #16).
+ * compiled worker next to this module (running from the TypeScript sources, as the unit tests do).
+ *
+ * Each worker is given up to WORKER_DEPTH documents ahead of its answers: the main thread hands out work only between
+ * its own tasks (a source's response, its storing), and a worker given one document at a time waited for the next
+ * one, idle for 5.9 s of a 9.4 s read phase on 2 cores. Documents beyond that wait in a queue, from which the main
+ * thread reads the newest itself when it has nothing else to do (setImmediate runs once pending I/O is handled):
+ * reading on it whenever the workers were busy delayed the responses and the storing it had to do instead
+ * (BENCHMARKS.md, issue #16).
  */
 export function createDocumentReader(threads: number, workerUrl: URL = WORKER_URL): DocumentReader {
   if (threads < 1 || !existsSync(fileURLToPath(workerUrl))) return inlineReader;
-  type Task = { resolve: (r: DocumentResult) => void; reject: (e: unknown) => void };
-  // Each live worker's pending tasks, oldest first: a worker answers them in the order posted.
-  const pending = new Map<Worker, Task[]>();
+  type Task = { job: DocumentJob; resolve: (r: DocumentResult) => void; reject: (e: unknown) => void };
+  // Each live worker's posted tasks, oldest first: a worker answers them in the order posted.
+  const posted = new Map<Worker, Task[]>();
+  const queue: Task[] = [];
+  let stealing = false;
   let closed = false;
+
+  const post = (worker: Worker, task: Task): void => {
+    posted.get(worker)!.push(task);
+    // The body is copied into its own buffer and moved, not cloned: it may be a view of a larger one.
+    const body = new Uint8Array(task.job.body);
+    worker.postMessage({ ...task.job, body }, [body.buffer]);
+  };
 
   const spawn = (): Worker => {
     const worker = new Worker(workerUrl);
     const tasks: Task[] = [];
-    pending.set(worker, tasks);
-    worker.on('message', (result: DocumentResult) => tasks.shift()?.resolve(result));
+    posted.set(worker, tasks);
+    worker.on('message', (result: DocumentResult) => {
+      tasks.shift()?.resolve(result);
+      const next = queue.shift();
+      if (next) post(worker, next);
+    });
     const lost = (error: unknown): void => {
       // A worker that dies (out of memory, a crash) fails its own reads only; another one takes its place.
-      if (!pending.has(worker)) return;
-      pending.delete(worker);
+      if (!posted.has(worker)) return;
+      posted.delete(worker);
       const reason =
         error instanceof Error
           ? error
           : new ReadError('read/worker-stopped', `document reader stopped: ${String(error)}`);
       for (const task of tasks.splice(0)) task.reject(reason);
+      if (!closed) dispatch();
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new ReadError('read/worker-stopped', `document reader exited with code ${code}`)));
     return worker;
   };
 
-  /** The worker with the fewest documents pending; a new one while fewer than `threads` run and none is idle. */
-  const leastBusy = (): Worker => {
+  /** The worker with the fewest posted below WORKER_DEPTH (a new one while fewer than `threads` run), or null. */
+  const leastBusy = (): Worker | null => {
     let best: Worker | null = null;
-    let least = Infinity;
-    for (const [worker, tasks] of pending)
+    let least = WORKER_DEPTH;
+    for (const [worker, tasks] of posted)
       if (tasks.length < least) {
         best = worker;
         least = tasks.length;
       }
-    return best !== null && (least === 0 || pending.size >= threads) ? best : spawn();
+    return least > 0 && posted.size < threads ? spawn() : best;
+  };
+
+  /** Posts queued documents to workers with room; the rest wait for a worker's answer or the main thread. */
+  const dispatch = (): void => {
+    while (queue.length > 0) {
+      const worker = leastBusy();
+      if (!worker) break;
+      post(worker, queue.shift()!);
+    }
+    if (queue.length > 0 && !stealing) {
+      stealing = true;
+      setImmediate(steal);
+    }
+  };
+
+  /** The main thread reads the newest queued document (the workers take the oldest), one per turn of the loop. */
+  const steal = (): void => {
+    stealing = false;
+    const task = queue.pop();
+    if (!task) return;
+    task.resolve(readDocument(task.job));
+    if (queue.length > 0) {
+      stealing = true;
+      setImmediate(steal);
+    }
   };
 
   return {
     read(job) {
       if (closed) return Promise.reject(new ReadError('read/closed', 'document reader closed'));
-      const worker = leastBusy();
       return new Promise<DocumentResult>((resolve, reject) => {
-        pending.get(worker)!.push({ resolve, reject });
-        // The body is copied into its own buffer and moved, not cloned: it may be a view of a larger one.
-        const body = new Uint8Array(job.body);
-        worker.postMessage({ ...job, body }, [body.buffer]);
+        queue.push({ job, resolve, reject });
+        dispatch();
       });
     },
     async close() {
       closed = true;
-      const all = [...pending.keys()];
-      for (const tasks of pending.values())
+      const all = [...posted.keys()];
+      for (const task of queue.splice(0)) task.reject(new ReadError('read/closed', 'document reader closed'));
+      for (const tasks of posted.values())
         for (const task of tasks.splice(0)) task.reject(new ReadError('read/closed', 'document reader closed'));
-      pending.clear();
+      posted.clear();
       await Promise.all(all.map((w) => w.terminate()));
     },
   };

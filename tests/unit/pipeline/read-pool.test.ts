@@ -25,6 +25,14 @@ function jobFor(file: string): DocumentJob {
   };
 }
 
+function namedJob(id: string): DocumentJob {
+  return { ...jobFor('atom03.xml'), source: { id, name: id, url: 'https://example.com/feed' } };
+}
+
+function fixtureWorker(file: string): URL {
+  return pathToFileURL(join(ROOT, 'tests', 'fixtures', 'pipeline', file));
+}
+
 /** A result without its timings, which differ from run to run. */
 function strip(result: Awaited<ReturnType<typeof readDocument>>) {
   const { parseMs, normalizeMs, ...rest } = result;
@@ -58,22 +66,25 @@ describe('document reader pool', () => {
     expect(createDocumentReader(0, WORKER)).toBe(inlineReader);
   });
 
-  it('posts a document to a busy worker at once instead of waiting for its answer', async () => {
+  it('posts a second document to a busy worker instead of waiting for its answer', async () => {
     // The stand-in worker answers only once it holds two documents (tests/fixtures/pipeline/pair-worker.mjs).
-    const reader = createDocumentReader(
-      1,
-      pathToFileURL(join(ROOT, 'tests', 'fixtures', 'pipeline', 'pair-worker.mjs')),
-    );
+    const reader = createDocumentReader(1, fixtureWorker('pair-worker.mjs'));
     try {
-      const job = (id: string): DocumentJob => ({
-        ...jobFor('atom03.xml'),
-        source: { id, name: id, url: 'https://e/' },
-      });
-      const results = await Promise.all(['a', 'b', 'c', 'd'].map((id) => reader.read(job(id))));
-      expect(results.map((r) => (r.ok ? '' : r.error.message))).toEqual(['a', 'b', 'c', 'd']);
+      const results = await Promise.all(['a', 'b'].map((id) => reader.read(namedJob(id))));
+      expect(results.map((r) => (r.ok ? '' : r.error.message))).toEqual(['a', 'b']);
     } finally {
       await reader.close();
     }
+  });
+
+  it('reads the documents its workers have no room for on the calling thread, and rejects the rest on close', async () => {
+    // The stand-in worker never answers: the two posted to it wait; the other three are read here.
+    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'));
+    const reads = ['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id)));
+    const here = await Promise.all(reads.slice(2));
+    here.forEach((r, k) => expect(strip(r)).toEqual(strip(readDocument(namedJob('cde'[k]!)))));
+    await reader.close();
+    for (const r of reads.slice(0, 2)) await expect(r).rejects.toThrow('closed');
   });
 
   it('uses read threads only for runs of 20 sources or more, and never more than the cores less one', () => {
