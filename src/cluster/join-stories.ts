@@ -358,17 +358,46 @@ function addRow(into: Profile, rows: SparseRows, i: number): void {
   // The weight a term needs to be among the heaviest (ties: the first ones, ids ascending), and how many of the
   // heaviest STORY_TERMS have exactly that weight.
   if (weightScratch.length < len) weightScratch = new Float64Array(len * 2);
-  const ws = weightScratch.subarray(0, len);
+  const ws = weightScratch;
   ws.set(rows.w.subarray(from, to));
-  ws.sort();
-  const floor = ws[len - STORY_TERMS]!;
-  let room = 0;
-  for (let k = len - STORY_TERMS; k < len; k++) if (ws[k] === floor) room++;
+  const floor = kthSmallest(ws, len, len - STORY_TERMS);
+  // Of the heaviest STORY_TERMS, those heavier than the floor are all taken; the rest of the room is the floor's.
+  let room = STORY_TERMS;
+  for (let x = from; x < to; x++) if (rows.w[x]! > floor) room--;
   for (let x = from; x < to; x++) {
     const w = rows.w[x]!;
     if (w < floor || (w === floor && room-- <= 0)) continue;
     into.add(rows.ids[x]!, w);
   }
+}
+
+/**
+ * Returns the value that would be at index `k` of `a`'s first `n` values sorted ascending (a quickselect, reordering
+ * them): what sorting them gave, in linear time. Called for every item of every story built.
+ */
+export function kthSmallest(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /** The cosine of two profiles, or -1 when they share fewer than MIN_SHARED_TERMS terms. */

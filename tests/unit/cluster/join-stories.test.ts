@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileTable } from '../../../src/cluster/corpus.js';
-import { joinStories, type Group } from '../../../src/cluster/join-stories.js';
+import { joinStories, kthSmallest, type Group } from '../../../src/cluster/join-stories.js';
 import { Profile, StoryPostings } from '../../../src/cluster/story-profile.js';
 import { joinStoriesReference } from './join-stories-reference.js';
 
@@ -171,3 +171,28 @@ describe('StoryPostings', () => {
     }
   });
 });
+
+describe('kthSmallest', () => {
+  it('gives what sorting gives, at every rank, with ties, runs and few distinct values', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + Math.floor(random() * 80);
+      const distinct = 1 + Math.floor(random() * 10);
+      const values = Array.from({ length: n }, () =>
+        round % 3 === 0 ? Math.floor(random() * distinct) / 4 : round % 3 === 1 ? random() : (n - 1) / 8,
+      );
+      const sorted = Float64Array.from(values).sort();
+      for (let k = 0; k < n; k++) {
+        const a = new Float64Array(n + 5).fill(99);
+        a.set(values);
+        expect(kthSmallest(a, n, k)).toBe(sorted[k]);
+        expect(a[n]).toBe(99); // only the first n are looked at
+      }
+    }
+  });
+});
+
