@@ -83,8 +83,35 @@ describe('document reader pool', () => {
     const reads = ['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id)));
     const here = await Promise.all(reads.slice(2));
     here.forEach((r, k) => expect(strip(r)).toEqual(strip(readDocument(namedJob('cde'[k]!)))));
+    const waiting = reads.slice(0, 2).map((r) =>
+      r.then(
+        () => 'answered',
+        (e: unknown) => String(e),
+      ),
+    );
     await reader.close();
-    for (const r of reads.slice(0, 2)) await expect(r).rejects.toThrow('closed');
+    expect(await Promise.all(waiting)).toEqual([expect.stringContaining('closed'), expect.stringContaining('closed')]);
+  });
+
+  it('moves a body that is a whole buffer to its worker, and copies a view of a larger one', async () => {
+    const reader = createDocumentReader(1, WORKER);
+    try {
+      const file = jobFor('atom03.xml');
+      const whole = { ...file, body: Uint8Array.from(file.body) }; // its own buffer (readFileSync pools small files)
+      const bytes = whole.body.byteLength;
+      const inLarger = new Uint8Array(bytes + 8);
+      inLarger.set(whole.body, 4);
+      const view = { ...jobFor('atom03.xml'), body: inLarger.subarray(4, 4 + bytes) };
+      const expected = strip(readDocument(jobFor('atom03.xml')));
+      const [a, b] = await Promise.all([reader.read(whole), reader.read(view)]);
+      expect(strip(a!)).toEqual(expected);
+      expect(strip(b!)).toEqual(expected);
+      expect(whole.body.byteLength).toBe(0); // moved: its memory is the worker's now
+      expect(inLarger.byteLength).toBe(bytes + 8); // copied: the larger buffer is untouched
+      expect(view.body.byteLength).toBe(bytes);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('uses read threads only for runs of 20 sources or more, and never more than the cores less one', () => {
