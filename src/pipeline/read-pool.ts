@@ -43,11 +43,19 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
   // Each live worker's posted tasks, oldest first: a worker answers them in the order posted.
   const posted = new Map<Worker, Task[]>();
   const queue: Task[] = [];
+  // Workers that have answered a document; none are started once one died before its first answer (it cannot start).
+  const answered = new WeakSet<Worker>();
+  let broken = false;
   let stealing = false;
   let closed = false;
 
   const post = (worker: Worker, task: Task): void => {
     posted.get(worker)!.push(task);
+    if (!answered.has(worker)) {
+      // Until a worker has answered once, it gets copies: a worker that cannot start leaves the bodies here to read.
+      worker.postMessage(task.job);
+      return;
+    }
     // The body's memory is moved to the worker, not cloned, and so freed there as soon as it is read (a cold run's
     // bodies otherwise waited in this thread for a full collection: ~80 MB at the end of the race's read phase). A
     // view of a larger buffer is copied into its own first.
@@ -62,14 +70,24 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
     const tasks: Task[] = [];
     posted.set(worker, tasks);
     worker.on('message', (result: DocumentResult) => {
+      answered.add(worker);
       tasks.shift()?.resolve(result);
       const next = queue.shift();
       if (next) post(worker, next);
     });
     const lost = (error: unknown): void => {
-      // A worker that dies (out of memory, a crash) fails its own reads only; another one takes its place.
       if (!posted.has(worker)) return;
       posted.delete(worker);
+      if (!answered.has(worker)) {
+        // It never answered (its code would not load, no memory for a thread): this thread reads everything, these
+        // documents too, which it still holds.
+        broken = true;
+        for (const task of tasks.splice(0)) queue.push(task);
+        if (!closed) dispatch();
+        return;
+      }
+      // A worker that dies while reading (out of memory on a hostile document, a crash) fails its own reads only;
+      // another one takes its place.
       const reason =
         error instanceof Error
           ? error
@@ -91,7 +109,14 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
         best = worker;
         least = tasks.length;
       }
-    return least > 0 && posted.size < threads ? spawn() : best;
+    if (least > 0 && posted.size < threads && !broken) {
+      try {
+        return spawn();
+      } catch {
+        broken = true; // no thread to be had (ERR_WORKER_INIT_FAILED): this thread reads
+      }
+    }
+    return best;
   };
 
   /** Posts queued documents to workers with room; the rest wait for a worker's answer or the main thread. */

@@ -93,7 +93,7 @@ describe('document reader pool', () => {
     expect(await Promise.all(waiting)).toEqual([expect.stringContaining('closed'), expect.stringContaining('closed')]);
   });
 
-  it('moves a body that is a whole buffer to its worker, and copies a view of a larger one', async () => {
+  it('moves a body that is a whole buffer to a worker that has answered, and copies a view of a larger one', async () => {
     const reader = createDocumentReader(1, WORKER);
     try {
       const file = jobFor('atom03.xml');
@@ -103,12 +103,30 @@ describe('document reader pool', () => {
       inLarger.set(whole.body, 4);
       const view = { ...jobFor('atom03.xml'), body: inLarger.subarray(4, 4 + bytes) };
       const expected = strip(readDocument(jobFor('atom03.xml')));
+      // A worker is given copies until it has answered once (so a worker that cannot start loses nothing).
+      const first = { ...file, body: Uint8Array.from(file.body) };
+      expect(strip(await reader.read(first))).toEqual(expected);
+      expect(first.body.byteLength).toBe(bytes);
       const [a, b] = await Promise.all([reader.read(whole), reader.read(view)]);
       expect(strip(a!)).toEqual(expected);
       expect(strip(b!)).toEqual(expected);
       expect(whole.body.byteLength).toBe(0); // moved: its memory is the worker's now
       expect(inLarger.byteLength).toBe(bytes + 8); // copied: the larger buffer is untouched
       expect(view.body.byteLength).toBe(bytes);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reads every document on the calling thread when its worker cannot start, and loses none', async () => {
+    const reader = createDocumentReader(2, fixtureWorker('broken-worker.mjs'));
+    try {
+      const ids = ['a', 'b', 'c', 'd', 'e'];
+      const results = await Promise.all(ids.map((id) => reader.read(namedJob(id))));
+      results.forEach((r, k) => expect(strip(r)).toEqual(strip(readDocument(namedJob(ids[k]!)))));
+      expect(results.every((r) => r.ok)).toBe(true);
+      // Later documents too, with no worker started again.
+      expect((await reader.read(namedJob('f'))).ok).toBe(true);
     } finally {
       await reader.close();
     }
