@@ -343,7 +343,7 @@ function queryTerms(p: Profile, terms: Int32Array, weights: Float64Array): numbe
   return m;
 }
 
-/** One item's weights, sorted, to find its STORY_TERMS heaviest (reused). */
+/** A copy of one item's weights, reordered by kthSmallest to find its STORY_TERMS heaviest (reused). */
 let weightScratch = new Float64Array(256);
 
 /** Adds item i's STORY_TERMS heaviest terms (all of a headline's) to a profile, in the row's order. */

@@ -40,59 +40,75 @@ const WORKER_DEPTH = 2;
 export function createDocumentReader(threads: number, workerUrl: URL = WORKER_URL): DocumentReader {
   if (threads < 1 || !existsSync(fileURLToPath(workerUrl))) return inlineReader;
   type Task = { job: DocumentJob; resolve: (r: DocumentResult) => void; reject: (e: unknown) => void };
-  // Each live worker's posted tasks, oldest first: a worker answers them in the order posted.
+  // Each live worker's posted tasks, oldest first: a worker answers them in the order posted, so the first is the
+  // one it is reading.
   const posted = new Map<Worker, Task[]>();
   const queue: Task[] = [];
-  // Workers that have answered a document; none are started once one died before its first answer (it cannot start).
-  const answered = new WeakSet<Worker>();
+  // Workers whose code has loaded (read-worker.ts says so once); none are started once one died before that.
+  const ready = new WeakSet<Worker>();
   let broken = false;
   let stealing = false;
   let closed = false;
 
   const post = (worker: Worker, task: Task): void => {
-    posted.get(worker)!.push(task);
-    if (!answered.has(worker)) {
-      // Until a worker has answered once, it gets copies: a worker that cannot start leaves the bodies here to read.
-      worker.postMessage(task.job);
+    const tasks = posted.get(worker)!;
+    try {
+      if (!ready.has(worker) || tasks.length > 0) {
+        // A copy, so that the body is still here to read if the worker dies first: before its code has loaded, or
+        // while it reads the document posted ahead of this one.
+        worker.postMessage(task.job);
+      } else {
+        // The document it reads next: its memory is moved to the worker, not cloned, and so freed there as soon as
+        // it is read (a cold run's bodies otherwise waited in this thread for a full collection: ~80 MB at the end of
+        // the race's read phase). A view of a larger buffer is copied into its own first.
+        const own = task.job.body;
+        const whole =
+          own.buffer instanceof ArrayBuffer && own.byteOffset === 0 && own.byteLength === own.buffer.byteLength;
+        const body = whole ? (own as Uint8Array<ArrayBuffer>) : new Uint8Array(own);
+        worker.postMessage({ ...task.job, body }, [body.buffer]);
+      }
+    } catch (error) {
+      task.reject(error); // the job could not be sent (a body that cannot be cloned): it alone fails
       return;
     }
-    // The body's memory is moved to the worker, not cloned, and so freed there as soon as it is read (a cold run's
-    // bodies otherwise waited in this thread for a full collection: ~80 MB at the end of the race's read phase). A
-    // view of a larger buffer is copied into its own first.
-    const own = task.job.body;
-    const whole = own.buffer instanceof ArrayBuffer && own.byteOffset === 0 && own.byteLength === own.buffer.byteLength;
-    const body = whole ? (own as Uint8Array<ArrayBuffer>) : new Uint8Array(own);
-    worker.postMessage({ ...task.job, body }, [body.buffer]);
+    tasks.push(task);
   };
 
   const spawn = (): Worker => {
     const worker = new Worker(workerUrl);
     const tasks: Task[] = [];
     posted.set(worker, tasks);
-    worker.on('message', (result: DocumentResult) => {
-      answered.add(worker);
-      tasks.shift()?.resolve(result);
+    worker.on('message', (message: DocumentResult | { ready: true }) => {
+      // An answer delivered after the worker was found dead ('error' comes before the messages it sent last): its
+      // tasks are settled already.
+      if (posted.get(worker) !== tasks) return;
+      if ('ready' in message) {
+        ready.add(worker);
+        return;
+      }
+      tasks.shift()?.resolve(message);
       const next = queue.shift();
       if (next) post(worker, next);
     });
     const lost = (error: unknown): void => {
-      if (!posted.has(worker)) return;
+      if (posted.get(worker) !== tasks) return;
       posted.delete(worker);
-      if (!answered.has(worker)) {
-        // It never answered (its code would not load, no memory for a thread): this thread reads everything, these
-        // documents too, which it still holds.
+      if (!ready.has(worker)) {
+        // Its code never loaded (a damaged install, no memory for a thread): this thread reads everything, these
+        // documents too, which it still holds (copies were sent).
         broken = true;
         for (const task of tasks.splice(0)) queue.push(task);
-        if (!closed) dispatch();
-        return;
+      } else {
+        // It died reading its first document (out of memory on a hostile one, a crash): that read fails, as it would
+        // have on this thread, and the documents posted behind it (copies) are read again; another worker takes its
+        // place.
+        const reason =
+          error instanceof Error
+            ? error
+            : new ReadError('read/worker-stopped', `document reader stopped: ${String(error)}`);
+        tasks.shift()?.reject(reason);
+        for (const task of tasks.splice(0)) queue.push(task);
       }
-      // A worker that dies while reading (out of memory on a hostile document, a crash) fails its own reads only;
-      // another one takes its place.
-      const reason =
-        error instanceof Error
-          ? error
-          : new ReadError('read/worker-stopped', `document reader stopped: ${String(error)}`);
-      for (const task of tasks.splice(0)) task.reject(reason);
       if (!closed) dispatch();
     };
     worker.on('error', lost);
@@ -137,7 +153,11 @@ export function createDocumentReader(threads: number, workerUrl: URL = WORKER_UR
     stealing = false;
     const task = queue.pop();
     if (!task) return;
-    task.resolve(readDocument(task.job));
+    try {
+      task.resolve(readDocument(task.job));
+    } catch (error) {
+      task.reject(error); // readDocument returns its failures; this is only a guard
+    }
     if (queue.length > 0) {
       stealing = true;
       setImmediate(steal);

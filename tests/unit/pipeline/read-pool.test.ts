@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeError, ParseError } from '../../../src/lib/errors.js';
-import { errorFrom, readDocument, type DocumentJob } from '../../../src/pipeline/read-document.js';
+import { errorFrom, readDocument, type DocumentJob, type DocumentResult } from '../../../src/pipeline/read-document.js';
 import { createDocumentReader, inlineReader } from '../../../src/pipeline/read-pool.js';
 import { readThreadsFor } from '../../../src/pipeline/run-once.js';
 import { DEFAULTS } from '../../../src/config/schema.js';
@@ -48,7 +48,10 @@ describe('document reader pool', () => {
     const reader = createDocumentReader(2, WORKER);
     expect(reader).not.toBe(inlineReader);
     try {
-      const pooled = await Promise.all(files.map((f) => reader.read(jobFor(f))));
+      // Two at a time (the workers' room: nothing waits in the queue, so none is read on this thread).
+      const pooled: DocumentResult[] = [];
+      for (let i = 0; i < files.length; i += 2)
+        pooled.push(...(await Promise.all(files.slice(i, i + 2).map((f) => reader.read(jobFor(f))))));
       const failures = pooled.filter((r) => !r.ok).length;
       expect(failures).toBeGreaterThan(0); // the fixtures include an empty document and an HTML page
       expect(pooled.some((r) => r.ok && r.items.length > 0)).toBe(true);
@@ -93,7 +96,7 @@ describe('document reader pool', () => {
     expect(await Promise.all(waiting)).toEqual([expect.stringContaining('closed'), expect.stringContaining('closed')]);
   });
 
-  it('moves a body that is a whole buffer to a worker that has answered, and copies a view of a larger one', async () => {
+  it('moves a whole-buffer body to a ready worker with nothing to read, and copies a view of a larger one', async () => {
     const reader = createDocumentReader(1, WORKER);
     try {
       const file = jobFor('atom03.xml');
@@ -103,7 +106,7 @@ describe('document reader pool', () => {
       inLarger.set(whole.body, 4);
       const view = { ...jobFor('atom03.xml'), body: inLarger.subarray(4, 4 + bytes) };
       const expected = strip(readDocument(jobFor('atom03.xml')));
-      // A worker is given copies until it has answered once (so a worker that cannot start loses nothing).
+      // A worker is given copies until its code has loaded (so a worker that cannot start loses nothing).
       const first = { ...file, body: Uint8Array.from(file.body) };
       expect(strip(await reader.read(first))).toEqual(expected);
       expect(first.body.byteLength).toBe(bytes);
@@ -125,8 +128,41 @@ describe('document reader pool', () => {
       const results = await Promise.all(ids.map((id) => reader.read(namedJob(id))));
       results.forEach((r, k) => expect(strip(r)).toEqual(strip(readDocument(namedJob(ids[k]!)))));
       expect(results.every((r) => r.ok)).toBe(true);
-      // Later documents too, with no worker started again.
+      // Later documents too.
       expect((await reader.read(namedJob('f'))).ok).toBe(true);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('fails only the document a worker dies on, and reads the one posted behind it again, in order', async () => {
+    const reader = createDocumentReader(1, fixtureWorker('dies-on-boom-worker.mjs'));
+    try {
+      await reader.read(namedJob('warm-up')); // the worker is ready: the next document is moved to it
+      const reads = ['a', 'boom', 'c', 'd'].map((id) => reader.read(namedJob(id)));
+      const settled = await Promise.allSettled(reads);
+      const outcome = settled.map((r) =>
+        r.status === 'rejected' ? `failed: ${String(r.reason)}` : r.value.ok ? 'ok' : r.value.error.message,
+      );
+      expect(outcome[0]).toBe('a');
+      expect(outcome[1]).toMatch(/failed: .*exited with code 7/);
+      // c was posted behind "boom" (a copy) and d waited: a new worker answers them, or this thread reads them.
+      expect(outcome[2]).toMatch(/^(c|ok)$/);
+      expect(outcome[3]).toMatch(/^(d|ok)$/);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('ignores answers delivered after its worker was found dead, and settles every read', async () => {
+    const reader = createDocumentReader(1, fixtureWorker('throws-after-two-worker.mjs'));
+    try {
+      const settled = await Promise.allSettled(['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id))));
+      expect(settled).toHaveLength(5);
+      expect(settled[0]).toEqual({ status: 'fulfilled', value: expect.objectContaining({ ok: false }) });
+      // Every read settled (none left waiting on a dead worker), and each answer went to its own document.
+      for (const [k, r] of settled.entries())
+        if (r.status === 'fulfilled' && !r.value.ok) expect(r.value.error.message).toBe('abcde'[k]);
     } finally {
       await reader.close();
     }
@@ -141,7 +177,7 @@ describe('document reader pool', () => {
     expect(DEFAULTS.fetch.readThreads).toBe(1);
     expect(readThreadsFor(config(19, 4))).toBe(0);
     expect(readThreadsFor(config(20, 1))).toBe(Math.min(1, cores - 1));
-    expect(readThreadsFor(config(300, 64))).toBe(cores - 1);
+    expect(readThreadsFor(config(300, 64))).toBe(Math.min(64, cores - 1));
     expect(readThreadsFor(config(300, 0))).toBe(0);
   });
 
