@@ -45,7 +45,7 @@ describe('document reader pool', () => {
   it('reads every parse fixture (feeds, broken feeds, non-feeds) in workers exactly as on the main thread', async () => {
     const files = readdirSync(FIXTURES).filter((f) => /\.(xml|json|html|rss|atom|rdf)$/.test(f));
     expect(files.length).toBeGreaterThan(20);
-    const reader = createDocumentReader(2, WORKER);
+    const reader = createDocumentReader(2, WORKER, 1);
     expect(reader).not.toBe(inlineReader);
     try {
       // Two at a time (the workers' room: nothing waits in the queue, so none is read on this thread).
@@ -62,16 +62,16 @@ describe('document reader pool', () => {
   });
 
   it('rejects reads after close, and falls back to the main thread without a compiled worker', async () => {
-    const reader = createDocumentReader(1, WORKER);
+    const reader = createDocumentReader(1, WORKER, 1);
     await reader.close();
     await expect(reader.read(jobFor('atom03.xml'))).rejects.toThrow('closed');
-    expect(createDocumentReader(2, pathToFileURL(join(ROOT, 'no-such-worker.js')))).toBe(inlineReader);
-    expect(createDocumentReader(0, WORKER)).toBe(inlineReader);
+    expect(createDocumentReader(2, pathToFileURL(join(ROOT, 'no-such-worker.js')), 1)).toBe(inlineReader);
+    expect(createDocumentReader(0, WORKER, 1)).toBe(inlineReader);
   });
 
   it('posts a second document to a busy worker instead of waiting for its answer', async () => {
     // The stand-in worker answers only once it holds two documents (tests/fixtures/pipeline/pair-worker.mjs).
-    const reader = createDocumentReader(1, fixtureWorker('pair-worker.mjs'));
+    const reader = createDocumentReader(1, fixtureWorker('pair-worker.mjs'), 1);
     try {
       const results = await Promise.all(['a', 'b'].map((id) => reader.read(namedJob(id))));
       expect(results.map((r) => (r.ok ? '' : r.error.message))).toEqual(['a', 'b']);
@@ -82,7 +82,7 @@ describe('document reader pool', () => {
 
   it('reads the documents its workers have no room for on the calling thread, and rejects the rest on close', async () => {
     // The stand-in worker never answers: the two posted to it wait; the other three are read here.
-    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'));
+    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'), 1);
     const reads = ['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id)));
     const here = await Promise.all(reads.slice(2));
     here.forEach((r, k) => expect(strip(r)).toEqual(strip(readDocument(namedJob('cde'[k]!)))));
@@ -97,7 +97,7 @@ describe('document reader pool', () => {
   });
 
   it('moves a whole-buffer body to a ready worker with nothing to read, and copies a view of a larger one', async () => {
-    const reader = createDocumentReader(1, WORKER);
+    const reader = createDocumentReader(1, WORKER, 1);
     try {
       const file = jobFor('atom03.xml');
       const whole = { ...file, body: Uint8Array.from(file.body) }; // its own buffer (readFileSync pools small files)
@@ -122,7 +122,7 @@ describe('document reader pool', () => {
   });
 
   it('reads every document on the calling thread when its worker cannot start, and loses none', async () => {
-    const reader = createDocumentReader(2, fixtureWorker('broken-worker.mjs'));
+    const reader = createDocumentReader(2, fixtureWorker('broken-worker.mjs'), 1);
     try {
       const ids = ['a', 'b', 'c', 'd', 'e'];
       const results = await Promise.all(ids.map((id) => reader.read(namedJob(id))));
@@ -136,7 +136,7 @@ describe('document reader pool', () => {
   });
 
   it('fails only the document a worker dies on, and reads the one posted behind it again, in order', async () => {
-    const reader = createDocumentReader(1, fixtureWorker('dies-on-boom-worker.mjs'));
+    const reader = createDocumentReader(1, fixtureWorker('dies-on-boom-worker.mjs'), 1);
     try {
       await reader.read(namedJob('warm-up')); // the worker is ready: the next document is moved to it
       const reads = ['a', 'boom', 'c', 'd'].map((id) => reader.read(namedJob(id)));
@@ -155,7 +155,7 @@ describe('document reader pool', () => {
   });
 
   it('ignores answers delivered after its worker was found dead, and settles every read', async () => {
-    const reader = createDocumentReader(1, fixtureWorker('throws-after-two-worker.mjs'));
+    const reader = createDocumentReader(1, fixtureWorker('throws-after-two-worker.mjs'), 1);
     try {
       const settled = await Promise.allSettled(['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id))));
       expect(settled).toHaveLength(5);
@@ -163,6 +163,27 @@ describe('document reader pool', () => {
       // Every read settled (none left waiting on a dead worker), and each answer went to its own document.
       for (const [k, r] of settled.entries())
         if (r.status === 'fulfilled' && !r.value.ok) expect(r.value.error.message).toBe('abcde'[k]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('starts no worker while this thread keeps up, and one once documents pile up', async () => {
+    // The stand-in worker never answers: a document given to it would never be read.
+    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'));
+    try {
+      for (const id of ['a', 'b', 'c', 'd'])
+        expect(strip(await reader.read(namedJob(id)))).toEqual(strip(readDocument(namedJob(id))));
+      // Five at once: three wait, so the worker starts and is given two, which it never answers.
+      const reads = ['e', 'f', 'g', 'h', 'i'].map((id) =>
+        reader.read(namedJob(id)).then(
+          () => 'read',
+          () => 'closed',
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await reader.close();
+      expect((await Promise.all(reads)).filter((r) => r === 'closed')).toHaveLength(2);
     } finally {
       await reader.close();
     }
