@@ -23,8 +23,12 @@ export const inlineReader: DocumentReader = {
 
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
-/** Documents waiting to be read that start the first worker: this thread alone keeps up with fewer. */
-const START_BACKLOG = 3;
+/**
+ * When the first worker starts: once this many documents have been asked for in the run and this many wait to be
+ * read. A run that brings a few (some feeds changed since the last one) reads them on this thread without a thread's
+ * start: with one, a run of 30 new documents among 300 feeds took 0.5 CPU s more and ~8 MB more, and was no faster.
+ */
+const START_WORKERS = { reads: 40, waiting: 3 };
 
 /** Documents posted to one worker ahead of its answers: it always has the next one at hand. */
 const WORKER_DEPTH = 2;
@@ -38,13 +42,13 @@ const WORKER_DEPTH = 2;
  * one, idle for 5.9 s of a 9.4 s read phase on 2 cores. Documents beyond that wait in a queue, from which the main
  * thread reads the newest itself when it has nothing else to do (setImmediate runs once pending I/O is handled):
  * reading on it whenever the workers were busy delayed the responses and the storing it had to do instead
- * (BENCHMARKS.md, issue #16). The first worker starts once START_BACKLOG documents wait: until then this thread reads.
+ * (BENCHMARKS.md, issue #16). The first worker starts once a run has many documents and they wait (START_WORKERS): until then this thread reads.
  */
 export function createDocumentReader(
   threads: number,
   workerUrl: URL = WORKER_URL,
-  /** Documents waiting that start the first worker (tests start it with the first document). */
-  startBacklog = START_BACKLOG,
+  /** When the first worker starts (tests start it with the first document). */
+  startAt: { reads: number; waiting: number } = START_WORKERS,
 ): DocumentReader {
   if (threads < 1 || !existsSync(fileURLToPath(workerUrl))) return inlineReader;
   type Task = { job: DocumentJob; resolve: (r: DocumentResult) => void; reject: (e: unknown) => void };
@@ -57,6 +61,7 @@ export function createDocumentReader(
   let broken = false;
   let stealing = false;
   let closed = false;
+  let asked = 0;
 
   const post = (worker: Worker, task: Task): void => {
     const tasks = posted.get(worker)!;
@@ -133,9 +138,8 @@ export function createDocumentReader(
         best = worker;
         least = tasks.length;
       }
-    // The first worker only once documents pile up: a run that brings a few (a feed or two changed since the last run)
-    // reads them here, without a thread's start (+0.5 CPU s in a run of 30 new documents among 300 feeds, no faster).
-    const wanted = posted.size > 0 || queue.length >= startBacklog;
+    // The first worker only once a run has many documents and they pile up (START_WORKERS).
+    const wanted = posted.size > 0 || (asked >= startAt.reads && queue.length >= startAt.waiting);
     if (least > 0 && posted.size < threads && wanted && !broken) {
       try {
         return spawn();
@@ -178,6 +182,7 @@ export function createDocumentReader(
   return {
     read(job) {
       if (closed) return Promise.reject(new ReadError('read/closed', 'document reader closed'));
+      asked++;
       return new Promise<DocumentResult>((resolve, reject) => {
         queue.push({ job, resolve, reject });
         dispatch();

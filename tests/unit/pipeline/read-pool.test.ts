@@ -25,6 +25,9 @@ function jobFor(file: string): DocumentJob {
   };
 }
 
+/** Start a worker with the first document. */
+const NOW = { reads: 0, waiting: 1 };
+
 function namedJob(id: string): DocumentJob {
   return { ...jobFor('atom03.xml'), source: { id, name: id, url: 'https://example.com/feed' } };
 }
@@ -45,7 +48,7 @@ describe('document reader pool', () => {
   it('reads every parse fixture (feeds, broken feeds, non-feeds) in workers exactly as on the main thread', async () => {
     const files = readdirSync(FIXTURES).filter((f) => /\.(xml|json|html|rss|atom|rdf)$/.test(f));
     expect(files.length).toBeGreaterThan(20);
-    const reader = createDocumentReader(2, WORKER, 1);
+    const reader = createDocumentReader(2, WORKER, NOW);
     expect(reader).not.toBe(inlineReader);
     try {
       // Two at a time (the workers' room: nothing waits in the queue, so none is read on this thread).
@@ -62,16 +65,16 @@ describe('document reader pool', () => {
   });
 
   it('rejects reads after close, and falls back to the main thread without a compiled worker', async () => {
-    const reader = createDocumentReader(1, WORKER, 1);
+    const reader = createDocumentReader(1, WORKER, NOW);
     await reader.close();
     await expect(reader.read(jobFor('atom03.xml'))).rejects.toThrow('closed');
-    expect(createDocumentReader(2, pathToFileURL(join(ROOT, 'no-such-worker.js')), 1)).toBe(inlineReader);
-    expect(createDocumentReader(0, WORKER, 1)).toBe(inlineReader);
+    expect(createDocumentReader(2, pathToFileURL(join(ROOT, 'no-such-worker.js')), NOW)).toBe(inlineReader);
+    expect(createDocumentReader(0, WORKER, NOW)).toBe(inlineReader);
   });
 
   it('posts a second document to a busy worker instead of waiting for its answer', async () => {
     // The stand-in worker answers only once it holds two documents (tests/fixtures/pipeline/pair-worker.mjs).
-    const reader = createDocumentReader(1, fixtureWorker('pair-worker.mjs'), 1);
+    const reader = createDocumentReader(1, fixtureWorker('pair-worker.mjs'), NOW);
     try {
       const results = await Promise.all(['a', 'b'].map((id) => reader.read(namedJob(id))));
       expect(results.map((r) => (r.ok ? '' : r.error.message))).toEqual(['a', 'b']);
@@ -82,7 +85,7 @@ describe('document reader pool', () => {
 
   it('reads the documents its workers have no room for on the calling thread, and rejects the rest on close', async () => {
     // The stand-in worker never answers: the two posted to it wait; the other three are read here.
-    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'), 1);
+    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'), NOW);
     const reads = ['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id)));
     const here = await Promise.all(reads.slice(2));
     here.forEach((r, k) => expect(strip(r)).toEqual(strip(readDocument(namedJob('cde'[k]!)))));
@@ -97,7 +100,7 @@ describe('document reader pool', () => {
   });
 
   it('moves a whole-buffer body to a ready worker with nothing to read, and copies a view of a larger one', async () => {
-    const reader = createDocumentReader(1, WORKER, 1);
+    const reader = createDocumentReader(1, WORKER, NOW);
     try {
       const file = jobFor('atom03.xml');
       const whole = { ...file, body: Uint8Array.from(file.body) }; // its own buffer (readFileSync pools small files)
@@ -122,7 +125,7 @@ describe('document reader pool', () => {
   });
 
   it('reads every document on the calling thread when its worker cannot start, and loses none', async () => {
-    const reader = createDocumentReader(2, fixtureWorker('broken-worker.mjs'), 1);
+    const reader = createDocumentReader(2, fixtureWorker('broken-worker.mjs'), NOW);
     try {
       const ids = ['a', 'b', 'c', 'd', 'e'];
       const results = await Promise.all(ids.map((id) => reader.read(namedJob(id))));
@@ -136,7 +139,7 @@ describe('document reader pool', () => {
   });
 
   it('fails only the document a worker dies on, and reads the one posted behind it again, in order', async () => {
-    const reader = createDocumentReader(1, fixtureWorker('dies-on-boom-worker.mjs'), 1);
+    const reader = createDocumentReader(1, fixtureWorker('dies-on-boom-worker.mjs'), NOW);
     try {
       await reader.read(namedJob('warm-up')); // the worker is ready: the next document is moved to it
       const reads = ['a', 'boom', 'c', 'd'].map((id) => reader.read(namedJob(id)));
@@ -155,7 +158,7 @@ describe('document reader pool', () => {
   });
 
   it('ignores answers delivered after its worker was found dead, and settles every read', async () => {
-    const reader = createDocumentReader(1, fixtureWorker('throws-after-two-worker.mjs'), 1);
+    const reader = createDocumentReader(1, fixtureWorker('throws-after-two-worker.mjs'), NOW);
     try {
       const settled = await Promise.allSettled(['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id))));
       expect(settled).toHaveLength(5);
@@ -168,14 +171,17 @@ describe('document reader pool', () => {
     }
   });
 
-  it('starts no worker while this thread keeps up, and one once documents pile up', async () => {
+  it('starts no worker for a few documents, nor while this thread keeps up, and one once many pile up', async () => {
     // The stand-in worker never answers: a document given to it would never be read.
-    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'));
+    const reader = createDocumentReader(1, fixtureWorker('silent-worker.mjs'), { reads: 8, waiting: 3 });
     try {
-      for (const id of ['a', 'b', 'c', 'd'])
-        expect(strip(await reader.read(namedJob(id)))).toEqual(strip(readDocument(namedJob(id))));
-      // Five at once: three wait, so the worker starts and is given two, which it never answers.
-      const reads = ['e', 'f', 'g', 'h', 'i'].map((id) =>
+      // Five at once, the first five of the run: all read here.
+      const early = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => reader.read(namedJob(id))));
+      expect(early.every((r) => r.ok)).toBe(true);
+      // One at a time: never three waiting.
+      for (const id of ['f', 'g', 'h']) expect((await reader.read(namedJob(id))).ok).toBe(true);
+      // Five at once after eight: three wait, so the worker starts and is given two, which it never answers.
+      const late = ['i', 'j', 'k', 'l', 'm'].map((id) =>
         reader.read(namedJob(id)).then(
           () => 'read',
           () => 'closed',
@@ -183,7 +189,7 @@ describe('document reader pool', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
       await reader.close();
-      expect((await Promise.all(reads)).filter((r) => r === 'closed')).toHaveLength(2);
+      expect((await Promise.all(late)).filter((r) => r === 'closed')).toHaveLength(2);
     } finally {
       await reader.close();
     }
