@@ -198,7 +198,8 @@ const READ_THREADS_MIN_SOURCES = 20;
 
 /**
  * Returns the read worker threads of a run: `fetch.readThreads` for 20 sources or more, at most the cores less one. On
- * the 2-core bench machine one took the race's read phase from 9.8 to 7.5 s (medians of 4; BENCHMARKS.md, issue #16).
+ * the 2-core bench machine one took the race's read phase from 9.3 to 8.1 s and its cold run from 19.3 to 17.4 s
+ * (medians of 9; BENCHMARKS.md, issue #16).
  */
 export function readThreadsFor(config: {
   fetch: Pick<ResolvedConfig['fetch'], 'readThreads'>;
