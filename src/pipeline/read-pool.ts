@@ -42,7 +42,8 @@ const WORKER_DEPTH = 2;
  * one, idle for 5.9 s of a 9.4 s read phase on 2 cores. Documents beyond that wait in a queue, from which the main
  * thread reads the newest itself when it has nothing else to do (setImmediate runs once pending I/O is handled):
  * reading on it whenever the workers were busy delayed the responses and the storing it had to do instead
- * (BENCHMARKS.md, issue #16). The first worker starts once a run has many documents and they wait (START_WORKERS): until then this thread reads.
+ * (BENCHMARKS.md, issue #16). The first worker starts once a run has many documents and they wait (START_WORKERS):
+ * until then this thread reads.
  */
 export function createDocumentReader(
   threads: number,
