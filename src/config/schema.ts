@@ -168,7 +168,8 @@ const fetchSchema = z.strictObject({
   redirectPromoteAfter: z.number().int().min(1).max(100).default(3),
   /**
    * Worker threads that decode, parse and normalise documents (pipeline/read-pool.ts); 0: the main thread. Used by a
-   * run of 20 sources or more, at most the machine's cores less one, started by the first document to read.
+   * run of 20 sources or more, at most the machine's cores less one, started once the run has asked for 40 documents
+   * and three wait to be read.
    */
   readThreads: z.number().int().min(0).max(64).default(1),
   /** Entries read from one document; the rest are left out, with a warning. */

@@ -206,7 +206,12 @@ export function readThreadsFor(config: {
   sources: readonly unknown[];
 }): number {
   if (config.sources.length < READ_THREADS_MIN_SOURCES) return 0;
-  return Math.max(0, Math.min(config.fetch.readThreads, availableParallelism() - 1));
+  return spareCores(config.fetch.readThreads);
+}
+
+/** Returns `wanted` worker threads, at most the machine's cores less one (none on one core). */
+function spareCores(wanted: number): number {
+  return Math.max(0, Math.min(wanted, availableParallelism() - 1));
 }
 /** Fewer new items than this are clustered on the main thread alone: a worker's start costs more than it gives. */
 const GRAPH_THREADS_MIN_NEW = 1_000;
@@ -247,7 +252,7 @@ function groupIntoStories(
   // The clusterer reads the items' plain-text fields from the store (no contentHtml) as it needs them: a slice of
   // a long import at a time.
   const graphThreads = startGraphThreads(
-    inserted.length >= GRAPH_THREADS_MIN_NEW ? Math.min(config.cluster.threads, availableParallelism() - 1) : 0,
+    inserted.length >= GRAPH_THREADS_MIN_NEW ? spareCores(config.cluster.threads) : 0,
   );
   let clustered: ReturnType<typeof clusterItems>;
   try {
