@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run build` (and `npm start` through build-if-stale.mjs, the suite's global setup): compiles src/ into dist/
-// with tsc, then bundles the CLI and its three worker entries with esbuild into dist/bundle/, which bin/storyfeed.js
+// with tsc, then bundles the CLI and its two worker entries with esbuild into dist/bundle/, which bin/storyfeed.js
 // runs. One file instead of ~600 modules: Node 20's ES module loader resolves, reads and links each file on its own,
 // and that was half of a warm run (`storyfeed --version` 0.8 → 0.4 s; BENCHMARKS.md, issue #16). The workers sit next
 // to the CLI bundle, so `new URL('./read-worker.js', import.meta.url)` finds them from the bundle as from
@@ -18,7 +18,6 @@ const ENTRIES = {
   main: 'cli/main.js',
   'read-worker': 'pipeline/read-worker.js',
   'graph-worker': 'cluster/graph-worker.js',
-  'checkpoint-worker': 'store/checkpoint-worker.js',
 };
 
 /**

@@ -12,7 +12,6 @@ import { renderJsonFeed } from '../render/render-json-feed.js';
 import { createDocumentReader } from './read-pool.js';
 import { readSources, type SourceResult } from './refresh-source.js';
 import { createTerminalProgress, type RunProgress } from './run-progress.js';
-import type { CheckpointOutcome } from '../store/checkpoint-wal.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { withStoreErrorsTyped } from '../store/store-error.js';
 import { PROJECT_URL, VERSION } from '../lib/version.js';
@@ -43,7 +42,6 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
   const started = now();
   const lock = acquireRunLock(config.store.lockPath);
   let store: Store | undefined;
-  let checkpointing: Promise<CheckpointOutcome> | undefined;
   try {
     store = openStore(config.store.path, config.sources);
     const st = store;
@@ -111,8 +109,6 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
       const pruned = st.prune(cutoff, forgetBefore);
       if (pruned.stories + pruned.items > 0) log.info('pruned old stories', { cutoff, ...pruned });
       st.commit();
-      // On a thread after a cold import, while the feeds are rendered and written.
-      checkpointing = st.checkpoint();
     } catch (error) {
       try {
         st.rollback();
@@ -184,11 +180,6 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // Disk full, read-only or damaged database: a typed store/… error with its fix, not `internal` with a stack.
     throw withStoreErrorsTyped(error, config.store.path);
   } finally {
-    const checkpoint = await checkpointing;
-    if (checkpoint) log.debug('store checkpointed', { where: checkpoint.where });
-    if (checkpoint?.error !== undefined) {
-      log.warn('could not checkpoint the store: its WAL is kept for the next run', { error: checkpoint.error });
-    }
     try {
       store?.close();
     } finally {

@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { StoreError } from '../lib/errors.js';
 import type { Item, Source, Story, StoryMember } from '../model.js';
-import { type CheckpointOutcome, checkpointWal } from './checkpoint-wal.js';
 import { MIGRATIONS } from './migrations.js';
 import { storeErrorFrom } from './store-error.js';
 
@@ -123,17 +122,7 @@ export interface Store {
    * `commit`. `transaction` and the batch writes inside it become savepoints.
    */
   begin(): void;
-  /**
-   * Commits the transaction `begin` opened, without the WAL checkpoint SQLite would start at once: call `checkpoint`
-   * next.
-   */
   commit(): void;
-  /**
-   * Copies the committed pages from the WAL into the database file: on a worker thread when there are many (after a
-   * cold import), so the caller can go on with reads meanwhile (rendering the feeds); await it before `close`. Never
-   * rejects: a failed checkpoint leaves the pages in the WAL, where they are still read, for the next one.
-   */
-  checkpoint(): Promise<CheckpointOutcome>;
   /** Rolls back the transaction `begin` opened; does nothing when none is open. */
   rollback(): void;
   close(): void;
@@ -524,17 +513,7 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       db.exec('BEGIN IMMEDIATE');
     },
     commit() {
-      // The commit's own checkpoint would copy and sync the whole run's WAL here (~0.5 s after a cold import of
-      // 15,000 articles, most of it waiting for the disk): checkpoint() does it, on a thread.
-      db.pragma('wal_autocheckpoint = 0');
-      try {
-        db.exec('COMMIT');
-      } finally {
-        db.pragma('wal_autocheckpoint = 1000');
-      }
-    },
-    checkpoint() {
-      return checkpointWal(path, () => db.pragma('wal_checkpoint(PASSIVE)'));
+      db.exec('COMMIT');
     },
     rollback() {
       if (db.inTransaction) db.exec('ROLLBACK');
