@@ -43,7 +43,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
   const lock = acquireRunLock(config.store.lockPath);
   let store: Store | undefined;
   try {
-    store = openStore(config.store.path, config.sources);
+    // A first run builds its database aside and puts it in place when it commits (openStore).
+    store = openStore(config.store.path, config.sources, { buildAside: true });
     const st = store;
     const fetchedAt = started.toISOString();
 

@@ -1,5 +1,16 @@
-import { existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { StoreError } from '../lib/errors.js';
@@ -122,6 +133,7 @@ export interface Store {
    * `commit`. `transaction` and the batch writes inside it become savepoints.
    */
   begin(): void;
+  /** Commits the transaction `begin` opened; a database built aside (openStore's `buildAside`) then goes into place. */
   commit(): void;
   /** Rolls back the transaction `begin` opened; does nothing when none is open. */
   rollback(): void;
@@ -148,9 +160,34 @@ interface ItemRow {
   source_name: string | null;
 }
 
-/** Opens (creating and migrating as needed) the state database at `path` (':memory:' for tests). */
-export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'name' | 'url'>[] = []): Store {
+/** How `openStore` opens the database. */
+export interface OpenOptions {
+  /**
+   * A run's store (`runOnce`): a database that does not exist yet is built aside (`<path>.new-<pid>-run`), written
+   * without a WAL or journal file, and moved into place by `commit`; see openStore.
+   */
+  buildAside?: boolean;
+}
+
+/**
+ * Opens (creating and migrating as needed) the state database at `path` (':memory:' for tests).
+ *
+ * With `buildAside`, a missing database (a first run, a store deleted to start afresh) is made under another name and
+ * written with its rollback journal in memory and no syncing until `commit`, which syncs the file and links it into
+ * place (never over a database another command made meanwhile: `store/busy`). A first run's cold import is one large
+ * transaction: in WAL mode it went through the WAL and was then copied and synced into the file by the checkpoint
+ * (~80 MB twice for 15,000 articles); built aside it is written once (BENCHMARKS.md, session 8: −0.8 s for the store,
+ * −0.9 s for the run). Nothing can see the file before `commit`, so nothing is lost by not syncing it: a run killed
+ * before leaves it behind, and the next first run removes it; a run that fails removes it when it closes the store.
+ */
+export function openStore(
+  path: string,
+  sources: readonly Pick<Source, 'id' | 'name' | 'url'>[] = [],
+  options: OpenOptions = {},
+): Store {
   let db: Database.Database;
+  // The file a missing database is being built in, until commit moves it into place.
+  let aside: string | null = null;
   try {
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true });
@@ -163,11 +200,25 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
       }
       // A new database is made and migrated under another name and then renamed into place, so a run killed while
       // creating it leaves no 0-byte file behind (which the check above would refuse).
-      if (!existsSync(path)) createDatabase(path);
+      if (!existsSync(path)) {
+        if (options.buildAside) {
+          removeAbandonedBuilds(path);
+          // Not createDatabase's name: another command of this process (`sources`) may make the database meanwhile.
+          aside = `${path}.new-${process.pid}-run`;
+        } else createDatabase(path);
+      }
     }
-    db = new Database(path, { fileMustExist: path !== ':memory:' });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    if (aside !== null) {
+      db = new Database(aside);
+      // Only this connection ever opens it: no WAL, the rollback journal in memory, one lock held throughout.
+      db.pragma('journal_mode = MEMORY');
+      db.pragma('synchronous = OFF');
+      db.pragma('locking_mode = EXCLUSIVE');
+    } else {
+      db = new Database(path, { fileMustExist: path !== ':memory:' });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
     db.pragma('busy_timeout = 5000');
     // SQLite's own default page cache (2 MB) rather than better-sqlite3's 16 MB: a cold run's one transaction fills
     // any cache and spills to the WAL either way, and 14 MB less is kept (issue #16; BENCHMARKS.md session 6).
@@ -177,6 +228,7 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     db.pragma('journal_size_limit = 67108864');
     migrate(db);
   } catch (error) {
+    discardAside(db!, aside);
     throw storeErrorFrom(error, path);
   }
 
@@ -514,15 +566,92 @@ export function openStore(path: string, sources: readonly Pick<Source, 'id' | 'n
     },
     commit() {
       db.exec('COMMIT');
+      if (aside === null) return;
+      // A database built aside goes into place: its file synced first, then linked under its name (which fails
+      // rather than replace a database another command made meanwhile), then its folder synced.
+      const fd = openSync(aside, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      try {
+        linkSync(aside, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw storeErrorFrom(error, path);
+        throw new StoreError(
+          'store/busy',
+          `another storyfeed command created ${path} while this first run was building it: nothing of this run was saved; run it again`,
+        );
+      }
+      unlinkSync(aside);
+      aside = null;
+      syncFolder(dirname(path));
+      // Other processes may open it now: the lock is let go after the next read.
+      db.pragma('locking_mode = NORMAL');
     },
     rollback() {
       if (db.inTransaction) db.exec('ROLLBACK');
     },
     close() {
-      db.close();
+      discardAside(db, aside);
+      if (aside === null) db.close();
+      aside = null;
     },
   };
   return store;
+}
+
+/** Closes a database being built aside and removes its file (a run that failed before its commit). */
+function discardAside(db: Database.Database | undefined, aside: string | null): void {
+  if (aside === null) return;
+  try {
+    db?.close();
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // Never made.
+    }
+  }
+}
+
+/** Removes databases a killed process left half built next to `path` (`<path>.new-<pid>…` of a process now gone). */
+function removeAbandonedBuilds(path: string): void {
+  const prefix = `${basename(path)}.new-`;
+  for (const name of readdirSync(dirname(path))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Syncs a folder's entries (a file linked into it); best effort, as some file systems refuse to open a folder. */
+function syncFolder(folder: string): void {
+  try {
+    const fd = openSync(folder, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // EISDIR / EPERM / EINVAL on file systems that cannot sync a folder.
+  }
 }
 
 /**
