@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -174,4 +174,70 @@ describe('a run killed at any moment', () => {
       `crash test: ${KILLS} kills, uninterrupted run ${Math.round(uninterrupted.ms)} / ${Math.round(again.ms)} ms\n${outcomes.join('\n')}`,
     );
   }, 240_000);
+});
+
+describe('a first run killed at any moment (issue #16: its database is built aside)', () => {
+  it('leaves no database or the whole one, never a half; the next run removes what it left and ends as an uninterrupted first run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'storyfeed-crash-first-'));
+    const corpus = join(root, 'corpus');
+    generateCorpusFiles(corpus, { sources: 20, itemsPerSource: 80, contentWords: 80, seed: 16 });
+    const work = join(root, 'work');
+    mkdirSync(work);
+    const configPath = join(work, 'config.json');
+    const feeds = join(corpus, 'feeds');
+    const sources = readdirSync(feeds)
+      .sort()
+      .map((file) => ({ id: file.replace(/\.\w+$/, ''), name: file, url: join(feeds, file) }));
+    writeFileSync(configPath, JSON.stringify({ ...DEMO_CONFIG, sources, log: { level: 'silent' } }));
+    const state = join(work, 'state');
+    const dbPath = join(state, 'storyfeed.db');
+    const fresh = () => {
+      for (const d of ['state', 'output']) rmSync(join(work, d), { recursive: true, force: true });
+    };
+    // Killed early, a run has not made the folder yet.
+    const stateFiles = (): string[] => (existsSync(state) ? readdirSync(state) : []);
+
+    // The reference: a first run never interrupted, then a second run on what it left.
+    const first = runToEnd(configPath);
+    expect(first.status, first.stderr).toBe(0);
+    const reference = dumpStore(dbPath);
+    expect(reference.items).toBe(20 * 80);
+    expect(runToEnd(configPath).status).toBe(0);
+    const referenceRerun = dumpStore(dbPath);
+    fresh();
+    const again = runToEnd(configPath);
+    expect(again.status, again.stderr).toBe(0);
+    const runMs = Math.min(first.ms, again.ms);
+
+    // Spread over the run, the last near its end (past its commit when the machine is no slower than when timed).
+    const moments = [0.1, 0.3, 0.5, 0.7, 0.9, 0.98];
+    const kills = moments.length;
+    const outcomes: string[] = [];
+    for (const share of moments) {
+      fresh();
+      const at = Math.round(runMs * share);
+      const end = await runKilledAfter(configPath, at);
+      const files = stateFiles();
+      // No database yet (a half-built one under another name at most), or the whole first run's.
+      const built = files.includes('storyfeed.db');
+      if (built) {
+        expect(integrityCheck(dbPath)).toBe('ok');
+        expect(dumpStore(dbPath).digest, `store after a kill at ${at} ms`).toBe(reference.digest);
+      }
+      outcomes.push(
+        `${at} ms: ${end.signal ?? `exit ${end.code}`}, ${built ? 'whole store' : `no store (${files.join(', ')})`}`,
+      );
+      const next = runToEnd(configPath);
+      expect(next.status, next.stderr).toBe(0);
+      expect(
+        readdirSync(state).filter((f) => f.includes('.new-')),
+        outcomes.join('\n'),
+      ).toEqual([]);
+      expect(dumpStore(dbPath).digest, `store after a kill at ${at} ms and the next run`).toBe(
+        built ? referenceRerun.digest : reference.digest,
+      );
+    }
+    expect(outcomes.filter((o) => o.includes('SIGKILL')).length, outcomes.join('\n')).toBeGreaterThanOrEqual(kills - 2);
+    console.log(`first-run crash test: ${outcomes.join('\n')}`);
+  }, 180_000);
 });
