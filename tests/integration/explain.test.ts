@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -41,5 +41,34 @@ describe('storyfeed explain', () => {
       await main(['explain', 'nope', '--config', configPath], { stdout: () => {}, stderr: (s) => void err.push(s) }),
     ).toBe(EXIT.failed);
     expect(err.join('')).toContain('no story "nope"');
+  });
+
+  it('makes no database when there is none yet (a first run may be building its own aside)', async () => {
+    const { configPath } = writeTempConfig();
+    const config = await loadConfig(configPath);
+    const err: string[] = [];
+    expect(
+      await main(['explain', 'nope', '--config', configPath], { stdout: () => {}, stderr: (s) => void err.push(s) }),
+    ).toBe(EXIT.failed);
+    expect(err.join('')).toContain('does not exist yet (no run has finished)');
+    expect(existsSync(config.store.path)).toBe(false);
+  });
+});
+
+describe('storyfeed sources list', () => {
+  it('lists every source as never fetched, and makes no database, when there is none yet', async () => {
+    const { configPath } = writeTempConfig();
+    const config = await loadConfig(configPath);
+    const out: string[] = [];
+    expect(
+      await main(['sources', 'list', '--config', configPath], { stdout: (s) => void out.push(s), stderr: () => {} }),
+    ).toBe(EXIT.ok);
+    expect(out.join('').match(/status: never fetched/g)).toHaveLength(config.sources.length);
+    expect(existsSync(config.store.path)).toBe(false);
+    // Once a run has made it, the list shows each source's state.
+    await runOnce(config, { logger: silentLogger });
+    const after: string[] = [];
+    await main(['sources', 'list', '--config', configPath], { stdout: (s) => void after.push(s), stderr: () => {} });
+    expect(after.join('')).not.toContain('never fetched');
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { openStore } from '../../store/open-store.js';
 import { storyEntryId } from '../../pipeline/run-once.js';
 import { EXIT, type Command } from './command.js';
@@ -30,6 +31,13 @@ Exit codes: 0 explained; 1 no such story in the store; 2 no STORY_ID or a bad co
     }
     const id = wanted.replace(/^urn:storyfeed:story:/, '');
     const config = await ctx.loadConfig();
+    // No database yet: nothing to explain, and none is made here (a first run may be building its own aside).
+    if (!existsSync(config.store.path)) {
+      ctx.stderr(
+        `storyfeed explain: no story "${id}": ${config.store.path} does not exist yet (no run has finished)\n`,
+      );
+      return EXIT.failed;
+    }
     const store = openStore(config.store.path);
     try {
       // A story merged into an older one is explained as that one.

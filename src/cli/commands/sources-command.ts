@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ResolvedConfig } from '../../config/resolve-config.js';
 import { parseConfigText } from '../../config/parse-config-text.js';
@@ -72,10 +73,12 @@ reachable feed, the others were added); 2 bad usage or configuration.
 
 async function list(ctx: CommandContext): Promise<number> {
   const config = await ctx.loadConfig();
-  const store = openStore(config.store.path, config.sources);
+  // No database yet (no run has finished; a first run builds it aside): every source is listed as never fetched, and
+  // none is made here, which would stop that first run from putting its own in place (store/busy).
+  const store = existsSync(config.store.path) ? openStore(config.store.path, config.sources) : null;
   try {
     const rows = config.sources.map((source) => {
-      const state = store.getSourceState(source.id);
+      const state = store?.getSourceState(source.id) ?? null;
       const url = effectiveUrl(source, state);
       const gone = state?.goneUrl && state.goneUrl === url;
       return {
@@ -100,7 +103,7 @@ async function list(ctx: CommandContext): Promise<number> {
     }
     return EXIT.ok;
   } finally {
-    store.close();
+    store?.close();
   }
 }
 
