@@ -156,14 +156,20 @@ function parseHolder(text: string): Holder | null {
 
 /** Whether the holder's process still runs: its pid exists and, where known, started when the holder did. */
 function isRunning(holder: Holder): boolean {
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!processExists(holder.pid)) return false;
   if (holder.started === null) return true;
   const now = processStart(holder.pid);
   return now === null || now === holder.started;
+}
+
+/** Whether a process `pid` exists (one of another user's too: EPERM), whatever it runs. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The start time of process `pid` in clock ticks since boot (Linux /proc), or null where there is no /proc. */

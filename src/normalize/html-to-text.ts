@@ -125,7 +125,7 @@ export function htmlToText(html: string, maxDepth: number = DOCUMENT_LIMITS.maxD
       },
     },
     // References are decoded per text run (decodeEntities) rather than by the tokenizer: the same decoder and mode,
-    // but the tokenizer then skips to the next `<` instead of stepping through every character (−30 % of this
+    // but the tokenizer then skips to the next `<` instead of stepping through every character (−25 % of this
     // function's time on the race corpus; BENCHMARKS.md, session 8).
     { decodeEntities: false, lowerCaseTags: true },
   );

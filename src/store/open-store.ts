@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { StoreError } from '../lib/errors.js';
+import { processExists } from '../lib/run-lock.js';
 import type { Item, Source, Story, StoryMember } from '../model.js';
 import { MIGRATIONS } from './migrations.js';
 import { storeErrorFrom } from './store-error.js';
@@ -203,7 +204,7 @@ export function openStore(
       if (!existsSync(path)) {
         if (options.buildAside) {
           removeAbandonedBuilds(path);
-          // Not createDatabase's name: another command of this process (`sources`) may make the database meanwhile.
+          // A name of its own, apart from createDatabase's `<path>.new-<pid>`.
           aside = `${path}.new-${process.pid}-run`;
         } else createDatabase(path);
       }
@@ -594,8 +595,8 @@ export function openStore(
       if (db.inTransaction) db.exec('ROLLBACK');
     },
     close() {
-      discardAside(db, aside);
       if (aside === null) db.close();
+      else discardAside(db, aside);
       aside = null;
     },
   };
@@ -622,21 +623,12 @@ function removeAbandonedBuilds(path: string): void {
   for (const name of readdirSync(dirname(path))) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || processExists(pid)) continue;
     try {
       unlinkSync(join(dirname(path), name));
     } catch {
       // Gone already.
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
