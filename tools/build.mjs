@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run build` (and `npm start` through build-if-stale.mjs, the suite's global setup): compiles src/ into dist/
-// with tsc, then bundles the CLI and its two worker entries with esbuild into dist/bundle/, which bin/storyfeed.js
-// runs. One file instead of ~600 modules: Node 20's ES module loader resolves, reads and links each file on its own,
-// and that was half of a warm run (`storyfeed --version` 0.8 → 0.4 s; BENCHMARKS.md, issue #16). The workers sit next
-// to the CLI bundle, so `new URL('./read-worker.js', import.meta.url)` finds them from the bundle as from
-// dist/pipeline/. better-sqlite3 stays outside: a native addon, loaded from node_modules. JavaScript, not a TypeScript
-// tool: it runs before anything is built.
+// with tsc, then bundles the CLI, its two worker entries and the daemon's run process with esbuild into dist/bundle/,
+// which bin/storyfeed.js runs. One file instead of ~600 modules: Node 20's ES module loader resolves, reads and links
+// each file on its own, and that was half of a warm run (`storyfeed --version` 0.8 → 0.4 s; BENCHMARKS.md, issue #16).
+// The other entries sit next to the CLI bundle, so `new URL('./read-worker.js', import.meta.url)` finds them from the
+// bundle as from dist/pipeline/. better-sqlite3 stays outside: a native addon, loaded from node_modules. JavaScript,
+// not a TypeScript tool: it runs before anything is built.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ const ENTRIES = {
   main: 'cli/main.js',
   'read-worker': 'pipeline/read-worker.js',
   'graph-worker': 'cluster/graph-worker.js',
+  'run-process': 'cli/commands/run-process.js',
 };
 
 /**

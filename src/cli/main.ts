@@ -142,8 +142,8 @@ async function dispatch(argv: string[], stdout: (s: string) => void, stderr: (s:
       args: positionals.slice(1),
       configPath,
       loadConfig: () => loadConfig(configPath, process.env),
-      makeLogger: (config?: ResolvedConfig) =>
-        createLogger({ level: (level as LogLevel | undefined) ?? config?.log.level ?? 'info' }),
+      logLevel: (config?: ResolvedConfig) => logLevel(level, config),
+      makeLogger: (config?: ResolvedConfig) => createLogger({ level: logLevel(level, config) }),
       stdout,
       stderr,
     });
@@ -154,4 +154,9 @@ async function dispatch(argv: string[], stdout: (s: string) => void, stderr: (s:
     }
     throw error;
   }
+}
+
+/** The log level: --log-level, else the config's, else info. */
+function logLevel(flag: unknown, config?: ResolvedConfig): LogLevel {
+  return (flag as LogLevel | undefined) ?? config?.log.level ?? 'info';
 }

@@ -12,7 +12,8 @@ export type Stage =
   | 'write'
   | 'lock'
   | 'serve'
-  | 'read';
+  | 'read'
+  | 'run';
 
 // Every code storyfeed can report, one union per stage: status.json, logs and `--debug` show them, and code that
 // branches on them (`error.code === 'fetch/gone'`) is checked by the compiler against this list.
@@ -57,6 +58,8 @@ type RenderErrorCode = 'render/opml';
 type ServeErrorCode = 'serve/listen-failed';
 /** A document reader (worker thread) that stopped, or was closed with work outstanding. */
 export type ReadErrorCode = 'read/worker-stopped' | 'read/closed';
+/** A daemon's run in its own process that ended without saying how it went (killed, crashed, not started). */
+export type RunErrorCode = 'run/process-ended';
 export type ErrorCode =
   | ConfigErrorCode
   | FetchErrorCode
@@ -67,7 +70,8 @@ export type ErrorCode =
   | ClusterErrorCode
   | RenderErrorCode
   | ServeErrorCode
-  | ReadErrorCode;
+  | ReadErrorCode
+  | RunErrorCode;
 
 /** Base class of every error storyfeed throws on purpose. Message is prefixed with the stage. */
 export class StoryfeedError<Code extends ErrorCode = ErrorCode> extends Error {
@@ -157,6 +161,14 @@ export class ReadError extends StoryfeedError<ReadErrorCode> {
   constructor(code: ReadErrorCode, message: string, options?: { cause?: unknown }) {
     super('read', code, message, options);
     this.name = 'ReadError';
+  }
+}
+
+/** A daemon's run in its own process (run-process.ts) that ended without saying how it went. */
+export class RunProcessError extends StoryfeedError<RunErrorCode> {
+  constructor(code: RunErrorCode, message: string, options?: { cause?: unknown }) {
+    super('run', code, message, options);
+    this.name = 'RunProcessError';
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { ResolvedConfig } from '../../config/resolve-config.js';
-import type { Logger } from '../../lib/logger.js';
+import type { LogLevel, Logger } from '../../lib/logger.js';
 
 /** What a command handler receives from the CLI edge. */
 export interface CommandContext {
@@ -12,6 +12,8 @@ export interface CommandContext {
   loadConfig: () => Promise<ResolvedConfig>;
   /** The path --config / $STORYFEED_CONFIG / ./config.json names. */
   configPath: string;
+  /** The level of makeLogger's logger: --log-level over the config's level. */
+  logLevel: (config?: ResolvedConfig) => LogLevel;
   /** Makes the logger, honouring --log-level over the config's level. */
   makeLogger: (config?: ResolvedConfig) => Logger;
   stdout: (s: string) => void;

@@ -1,7 +1,8 @@
 import { startDaemon } from '../daemon.js';
-import { LockError, StoryfeedError, describeError } from '../../lib/errors.js';
-import { recordOfFailure, recordOfReport, writeRunRecord } from './record-run.js';
-import { runOnce } from '../../pipeline/run-once.js';
+import { StoryfeedError, describeError } from '../../lib/errors.js';
+import { errorFrom } from '../../pipeline/read-document.js';
+import { runForked } from './fork-run.js';
+import { runJob, type RunJob } from './run-job.js';
 import { serveOutput, type OutputServer } from '../../serve/serve-output.js';
 import { EXIT, type Command } from './command.js';
 import { SERVE_OPTIONS, describeServing, resolveServeOptions } from './serve-command.js';
@@ -56,17 +57,15 @@ Exit codes: 0 stopped by a signal; 1 could not listen; 2 bad usage or configurat
       }
     }
     // Daemon mode logs lines only: no progress line, even when started on a terminal.
+    // Each run in a process of its own (fork-run.ts): the memory it takes goes back to the system when it ends.
+    const job: RunJob = { config, level: ctx.logLevel(config) };
     const daemon = startDaemon(
       config,
       async () => {
-        try {
-          const report = await runOnce(config, { logger, progress: false });
-          await writeRunRecord(config.output.lastRunPath, recordOfReport(report), logger);
-        } catch (error) {
-          if (!(error instanceof LockError))
-            await writeRunRecord(config.output.lastRunPath, recordOfFailure(error, new Date()), logger);
-          throw error;
-        }
+        const forked = runForked(job);
+        if (forked) return forked;
+        const outcome = await runJob(job);
+        if (!outcome.ok) throw errorFrom(outcome.error);
       },
       logger,
     );

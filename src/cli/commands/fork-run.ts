@@ -1,0 +1,52 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RunProcessError } from '../../lib/errors.js';
+import { errorFrom } from '../../pipeline/read-document.js';
+import type { RunJob, RunOutcome } from './run-job.js';
+
+// `storyfeed daemon` runs each run in a process of its own (run-process.ts), so that what a run takes goes back to the
+// system when it ends (issue #16). Next to the bundle (dist/bundle/run-process.js) as next to this module's compiled
+// form (dist/cli/commands/); running from the TypeScript sources (the unit tests) there is none.
+const RUN_PROCESS_URL = new URL('./run-process.js', import.meta.url);
+
+/**
+ * Runs `job` in a new process and resolves once it has ended well; rejects with the error the run failed with, or
+ * with a RunProcessError when the process ended without saying (killed, crashed). Returns null when there is no run
+ * process to start: the caller runs the job itself.
+ */
+export function runForked(job: RunJob, entry: URL = RUN_PROCESS_URL): Promise<void> | null {
+  const path = fileURLToPath(entry);
+  if (!existsSync(path)) return null;
+  return new Promise<void>((resolve, reject) => {
+    let outcome: RunOutcome | undefined;
+    let settled = false;
+    const settle = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve();
+    };
+    // Its log lines go where the daemon's go; the job (a config of plain data) and the answer cross the IPC channel.
+    const child = fork(path, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    child.on('message', (message) => {
+      outcome = message as RunOutcome;
+    });
+    child.on('error', (error) =>
+      settle(new RunProcessError('run/process-ended', `the run's process failed: ${error.message}`, { cause: error })),
+    );
+    // 'close' comes after the channel has delivered every message ('exit' may come before the answer).
+    child.on('close', (code, signal) => {
+      if (outcome?.ok) settle();
+      else if (outcome) settle(errorFrom(outcome.error));
+      else
+        settle(
+          new RunProcessError(
+            'run/process-ended',
+            `the run's process ended (${signal ?? `exit code ${code}`}) before it finished: the previous feed stays`,
+          ),
+        );
+    });
+    child.send(job);
+  });
+}
