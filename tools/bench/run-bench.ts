@@ -8,12 +8,15 @@ import type { RunReport } from '../../src/model.js';
 import type { ChildJob, ChildResult } from './bench-child.js';
 import { median, type ParseComparison } from './compare-parsers.js';
 import { generateCorpusFiles, loadDevStories, type CorpusManifest } from './generate-corpus.js';
+import { renderDaemonMemory, runDaemonMemory } from './daemon-memory.js';
 import { renderRace, runPeerRace, type RaceResult } from './peer-race.js';
 import { canUseLoopbackAliases, serveCorpus, type CorpusServer } from './serve-corpus.js';
 import { repoRoot as findRepoRoot } from '../repo-root.js';
 
 // `npm run bench -- [--size small|medium|large|all] [--sources N --items M] [--runs N] [--ci] [--concurrency N] [--same-host [--polite] [--per-host N]] [--keep] [--json FILE]`
 // `npm run bench -- --race [--runs N] [--ci]`: only the peer race against newsboat (peer-race.ts, issue #16), which the default bench runs after its scenarios (`--no-race` leaves it out).
+// `npm run bench -- --daemon [--runs N] [--ci]`: only what `storyfeed daemon` holds during and after a cold run of the
+// race corpus (daemon-memory.ts, issue #16).
 //
 // The whole-pipeline benchmark (issue #7). Not a test: it never fails on time. It exits non-zero only when the bench
 // itself breaks (a child crashes, a source fails, a scenario does not do what it should). Each measured run is a fresh
@@ -52,6 +55,8 @@ interface Args {
   cpuProfDir: string | null;
   /** --race: only the peer race; --no-race: no race after the scenarios. */
   race: 'only' | 'after' | 'no';
+  /** --daemon: only the daemon's memory (daemon-memory.ts). */
+  daemon: boolean;
 }
 
 interface RunSample {
@@ -135,6 +140,7 @@ function parseArgs(argv: string[]): Args {
     heapMb: value('--heap-mb') ? Number(value('--heap-mb')) : null,
     cpuProfDir: value('--cpu-prof') ? resolve(value('--cpu-prof')!) : null,
     race: argv.includes('--race') ? 'only' : argv.includes('--no-race') ? 'no' : 'after',
+    daemon: argv.includes('--daemon'),
   };
 }
 
@@ -463,6 +469,22 @@ async function main(): Promise<void> {
       ? `text: ${pool.length} stories of the dev set (${args.devSet})`
       : 'text: dev set not found, using generated pseudo-stories',
   );
+  const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+  if (args.daemon) {
+    const size = args.ci ? 'ci' : 'full';
+    const daemon = await runDaemonMemory(
+      { size, runs: args.runs, concurrency: args.concurrency, keep: args.keep },
+      pool,
+      log,
+    );
+    process.stdout.write(`Machine: ${machine()}\nDate: ${utc(started)}–${utc(new Date()).slice(11)} UTC\n`);
+    process.stdout.write(
+      'skipped' in daemon
+        ? `daemon memory: skipped: ${daemon.skipped}\n`
+        : `\nCommand: npm run bench -- --daemon ${args.ci ? '--ci' : `--runs ${args.runs}`}\n\n${renderDaemonMemory(daemon)}\n`,
+    );
+    return;
+  }
   const results: SizeResult[] = [];
   if (args.race !== 'only') {
     for (const size of args.sizes) results.push(await benchSize(size, args, pool));
@@ -486,7 +508,6 @@ async function main(): Promise<void> {
       pool,
       log,
     );
-    const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
     if (args.race === 'only')
       process.stdout.write(`Machine: ${machine()}\nDate: ${utc(started)}–${utc(new Date()).slice(11)} UTC\n`);
     process.stdout.write(
