@@ -3,7 +3,8 @@
 // the memory a run takes (a cold import of 15,000 articles peaks at ~360 MB) goes back to the system with the process:
 // a daemon that ran the pipeline itself kept ~190–250 MB for good after its first large run (glibc keeps freed memory
 // in its heap; BENCHMARKS.md, issue #16).
-import { runJob, type RunJob } from './run-job.js';
+import { describeError } from '../../lib/errors.js';
+import { runJob, type RunJob, type RunOutcome } from './run-job.js';
 
 /** Serves one job from the parent process, then exits (an answer the parent cannot take any more changes nothing). */
 function serve(): void {
@@ -18,7 +19,10 @@ function serve(): void {
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
   process.once('message', (job: RunJob) => {
-    void runJob(job).then((outcome) => send(outcome, undefined, undefined, () => process.exit(0)));
+    // Whatever happens, an answer and no stack trace: the daemon logs it as `run failed`.
+    void runJob(job)
+      .catch((error: unknown): RunOutcome => ({ ok: false, error: describeError(error) }))
+      .then((outcome) => send(outcome, undefined, undefined, () => process.exit(0)));
   });
 }
 
