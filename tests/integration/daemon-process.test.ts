@@ -1,30 +1,21 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, writeTempConfig } from '../support/demo-config.js';
 import { serve } from '../support/loopback.js';
 import { skipReason, withSkipReason } from '../support/skip-reason.js';
+import { childrenOf as childPids } from '../../tools/bench/daemon-memory.js';
 
 // The test finds the daemon's run process among its children in /proc.
 const noProc = skipReason(!existsSync('/proc/self/stat'), 'no /proc to find child processes in (not Linux)');
 
 /** The pids of a process's children, with their command lines (Linux /proc). */
 function childrenOf(pid: number): { pid: number; cmdline: string }[] {
-  const out: { pid: number; cmdline: string }[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // The parent pid is the 4th field of stat, after the command name in parentheses (which may hold spaces).
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid)
-        out.push({ pid: Number(name), cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ') });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return childPids(pid).map((child) => ({
+    pid: child,
+    cmdline: readFileSync(`/proc/${child}/cmdline`, 'utf8').replaceAll('\0', ' '),
+  }));
 }
 
 async function until(condition: () => boolean, ms = 15_000): Promise<void> {

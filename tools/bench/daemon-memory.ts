@@ -68,8 +68,8 @@ function pssMb(pid: number): number {
   }
 }
 
-/** The pids of a process's children. */
-function childrenOf(pid: number): number[] {
+/** The pids of a process's children (also the daemon's integration test's way of finding its run process). */
+export function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
