@@ -190,11 +190,8 @@ async function fetchHttp(
   };
   const totalTimer = setTimeout(() => expire('total'), options.timeoutMs);
   let headersTimer: NodeJS.Timeout | undefined;
-  // Raced against every await, so the deadline holds even for an injected fetch that ignores `signal`.
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined); // handled by whichever race is pending; this only silences the orphan case
+  // Raced against every await (untilAborted), so the deadline holds even for an injected fetch that ignores `signal`.
+  const signal = controller.signal;
   const failure = (error: unknown, doing: string, where: URL): FetchError => {
     if (error instanceof FetchError) return error;
     const shown = redactUrl(where);
@@ -239,16 +236,16 @@ async function fetchHttp(
         headersTimer = setTimeout(() => expire('headers'), options.headersTimeoutMs);
       }
       try {
-        response = await Promise.race([
+        response = await untilAborted(
           // Redirects are followed here, not by fetch, so that each hop is counted, checked and recorded.
           fetchImpl(current.href, {
             method: 'GET',
             headers: requestHeaders,
             redirect: 'manual',
-            signal: controller.signal,
+            signal,
           }),
-          aborted,
-        ]);
+          signal,
+        );
       } catch (error) {
         throw failure(error, 'fetching', current);
       } finally {
@@ -322,7 +319,7 @@ async function fetchHttp(
     let body: Uint8Array;
     try {
       // undici undoes gzip, deflate and br while streaming, so the cap counts decoded bytes: a bomb stops at maxBytes.
-      body = await readBodyCapped(response.body, options.maxBytes, aborted, () => {
+      body = await readBodyCapped(response.body, options.maxBytes, signal, () => {
         controller.abort();
         return tooLarge(shownUrl, options.maxBytes);
       });
@@ -348,7 +345,7 @@ async function fetchHttp(
 async function readBodyCapped(
   stream: ReadableStream<Uint8Array> | null,
   maxBytes: number,
-  aborted: Promise<never>,
+  signal: AbortSignal,
   onTooLarge: () => FetchError,
 ): Promise<Uint8Array> {
   if (!stream) return new Uint8Array(0);
@@ -356,7 +353,7 @@ async function readBodyCapped(
   const chunks: Uint8Array[] = [];
   let totalBytes = 0;
   for (;;) {
-    const { done, value } = await Promise.race([reader.read(), aborted]);
+    const { done, value } = await untilAborted(reader.read(), signal);
     if (done) break;
     totalBytes += value.byteLength;
     if (totalBytes > maxBytes) {
@@ -367,6 +364,33 @@ async function readBodyCapped(
     chunks.push(value);
   }
   return Buffer.concat(chunks, totalBytes);
+}
+
+/**
+ * Returns `promise`'s outcome, or rejects with `signal`'s reason if it aborts first. Nothing of the race outlives it:
+ * its abort listener is removed once `promise` settles. (Racing each await against one promise that rejects on abort
+ * kept every result on that promise until it settled, which a request that succeeds never does, and undici holds a
+ * request's signal until a finalizer runs: each document's body chunks, 28 MB of them, lived into the cluster stage.)
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined); // abandoned: its failure changes nothing
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function tooLarge(where: string, maxBytes: number, actualBytes?: number): FetchError {
