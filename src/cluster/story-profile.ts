@@ -8,38 +8,39 @@
  * (`ids[s]`, `ws[s]` for s < end; a removed entry's id is -1), found through an open-addressing hash of term → slot.
  */
 export class Profile {
-  /** Term of each slot, -1 for a removed entry. */
-  ids: Int32Array;
+  /** Term of each slot; a removed entry's is negative (~term: the hash still finds it by its key). */
+  ids!: Int32Array;
   /** Weight of each slot. */
-  ws: Float64Array;
+  ws!: Float64Array;
   /** Slots in use (live and removed). */
   end = 0;
   /** Live entries. */
   size = 0;
-  /** Hash of term → slot: keys and slot + 1 (0: empty). A removed term keeps its key (its slot's id is -1). */
-  private keys: Int32Array;
-  private slots: Int32Array;
-  private bits: number;
+  /**
+   * Hash of term → slot + 1 (0: empty); a slot's key is its term, kept (as ~term) when the entry is removed. The three
+   * arrays are views of one buffer.
+   */
+  private hash!: Int32Array;
+  private bits = 4;
   /** Keys in the hash (live and removed). */
   private used = 0;
 
   constructor(capacity = 8) {
-    this.ids = new Int32Array(capacity);
-    this.ws = new Float64Array(capacity);
-    this.bits = 4;
-    while (1 << this.bits < capacity * 2) this.bits++;
-    this.keys = new Int32Array(1 << this.bits);
-    this.slots = new Int32Array(1 << this.bits);
+    this.allocate(capacity);
   }
 
   /** The slot holding term t, or -1 when t is not in the profile. */
   slotOf(t: number): number {
     const mask = (1 << this.bits) - 1;
+    const hash = this.hash;
+    const ids = this.ids;
     let h = Math.imul(t, 0x9e3779b1) >>> (32 - this.bits);
     for (;;) {
-      const s = this.slots[h]!;
+      const s = hash[h]!;
       if (s === 0) return -1;
-      if (this.keys[h] === t) return this.ids[s - 1] === t ? s - 1 : -1;
+      const id = ids[s - 1]!;
+      if (id === t) return s - 1;
+      if (id === ~t) return -1;
       h = (h + 1) & mask;
     }
   }
@@ -53,7 +54,7 @@ export class Profile {
   /** Adds w to term t's weight (a new term goes last, as Map.set of `(get(t) ?? 0) + w`). */
   add(t: number, w: number): void {
     const h = this.hashSlot(t);
-    const s = this.slots[h]! - 1;
+    const s = this.hash[h]! - 1;
     if (s >= 0 && this.ids[s] === t) this.ws[s] = this.ws[s]! + w;
     else this.append(h, t, 0 + w);
   }
@@ -61,7 +62,7 @@ export class Profile {
   /** Sets term t's weight (a new term goes last, as Map.set). */
   put(t: number, w: number): void {
     const h = this.hashSlot(t);
-    const s = this.slots[h]! - 1;
+    const s = this.hash[h]! - 1;
     if (s >= 0 && this.ids[s] === t) this.ws[s] = w;
     else this.append(h, t, w);
   }
@@ -70,7 +71,7 @@ export class Profile {
   remove(t: number): void {
     const s = this.slotOf(t);
     if (s < 0) return;
-    this.ids[s] = -1;
+    this.ids[s] = ~t;
     this.size--;
   }
 
@@ -84,23 +85,27 @@ export class Profile {
   /** The hash position of term t: its key's, or the empty one where it would go. */
   private hashSlot(t: number): number {
     const mask = (1 << this.bits) - 1;
+    const hash = this.hash;
+    const ids = this.ids;
     let h = Math.imul(t, 0x9e3779b1) >>> (32 - this.bits);
     for (;;) {
-      if (this.slots[h] === 0 || this.keys[h] === t) return h;
+      const s = hash[h]!;
+      if (s === 0) return h;
+      const id = ids[s - 1]!;
+      if (id === t || id === ~t) return h;
       h = (h + 1) & mask;
     }
   }
 
   /** Puts term t in a new last slot; h is its hash position (hashSlot). */
   private append(h: number, t: number, w: number): void {
-    if (this.slots[h] === 0) {
+    if (this.hash[h] === 0) {
       // A new key: grow first when the hash would be over half full (the position is then found again).
       if ((this.used + 1) * 2 > 1 << this.bits || this.end === this.ids.length) {
         this.grow();
         this.append(this.hashSlot(t), t, w);
         return;
       }
-      this.keys[h] = t;
       this.used++;
     } else if (this.end === this.ids.length) {
       this.grow();
@@ -109,35 +114,44 @@ export class Profile {
     }
     this.ids[this.end] = t;
     this.ws[this.end] = w;
-    this.slots[h] = ++this.end;
+    this.hash[h] = ++this.end;
     this.size++;
+  }
+
+  /**
+   * Makes empty arrays for `capacity` slots, all views of one buffer: a typed array's own buffer costs about as much
+   * as its data at these sizes, and the story level makes tens of thousands of profiles (BENCHMARKS.md, session 10).
+   */
+  private allocate(capacity: number): void {
+    let bits = 4;
+    while (1 << bits < capacity * 2) bits++;
+    const buffer = new ArrayBuffer(capacity * 12 + (4 << bits));
+    this.ws = new Float64Array(buffer, 0, capacity);
+    this.ids = new Int32Array(buffer, capacity * 8, capacity);
+    this.hash = new Int32Array(buffer, capacity * 12, 1 << bits);
+    this.bits = bits;
   }
 
   /** Drops removed entries (the live ones keep their order) and makes room for twice the live entries. */
   private grow(): void {
-    const capacity = Math.max(8, this.size * 2);
-    const ids = new Int32Array(capacity);
-    const ws = new Float64Array(capacity);
+    const oldIds = this.ids;
+    const oldWs = this.ws;
+    const oldEnd = this.end;
+    this.allocate(Math.max(8, this.size * 2));
+    const { ids, ws, hash } = this;
     let end = 0;
-    for (let s = 0; s < this.end; s++) {
-      if (this.ids[s]! < 0) continue;
-      ids[end] = this.ids[s]!;
-      ws[end++] = this.ws[s]!;
+    for (let s = 0; s < oldEnd; s++) {
+      if (oldIds[s]! < 0) continue;
+      ids[end] = oldIds[s]!;
+      ws[end++] = oldWs[s]!;
     }
-    this.ids = ids;
-    this.ws = ws;
     this.end = end;
-    this.bits = 4;
-    while (1 << this.bits < capacity * 2) this.bits++;
-    this.keys = new Int32Array(1 << this.bits);
-    this.slots = new Int32Array(1 << this.bits);
     this.used = end;
     const mask = (1 << this.bits) - 1;
     for (let s = 0; s < end; s++) {
       let h = Math.imul(ids[s]!, 0x9e3779b1) >>> (32 - this.bits);
-      while (this.slots[h] !== 0) h = (h + 1) & mask;
-      this.keys[h] = ids[s]!;
-      this.slots[h] = s + 1;
+      while (hash[h] !== 0) h = (h + 1) & mask;
+      hash[h] = s + 1;
     }
   }
 }

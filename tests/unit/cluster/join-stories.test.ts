@@ -143,6 +143,19 @@ describe('Profile', () => {
   });
 });
 
+describe('Profile memory', () => {
+  it('keeps its weights and terms in one buffer, before and after it grows', () => {
+    // A buffer per array cost about as much as the data at these sizes (BENCHMARKS.md, session 10).
+    const p = new Profile(4);
+    const first = p.ws.buffer;
+    expect(p.ids.buffer).toBe(first);
+    for (let t = 0; t < 100; t++) p.add(t, t / 10);
+    expect(p.ws.buffer).not.toBe(first); // it grew
+    expect(p.ids.buffer).toBe(p.ws.buffer);
+    expect(p.get(99)).toBe(9.9);
+  });
+});
+
 describe('StoryPostings', () => {
   it('holds each posted story once, with its last weight, until deleted', () => {
     const rnd = random(5);
