@@ -63,6 +63,8 @@ interface StoryState {
   fresh: boolean;
   /** Summed TF-IDF profile (term → weight, in first-insertion order) and its norm. */
   all: Profile;
+  /** Whether `all` is also the group's own profile (`unit`): copied before it changes. */
+  sharesAll?: boolean;
   norm: number;
   minTime: number;
   maxTime: number;
@@ -87,8 +89,13 @@ export function joinStories(
   // Only dated groups take part: an undated one keeps an empty state and is never looked at.
   const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
   const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g.items : [], g.fresh));
-  // Each group's own profile, kept as it was (state[g] becomes its story's as others join it).
-  const unit = groups.map((g, x) => (isDated[x] && g.fresh ? stateOf(profiles, g.items, g.fresh) : undefined));
+  // Each group's own profile, kept as it was (state[g] becomes its story's as others join it): the same profile
+  // until state[g]'s changes (most never do), then a copy of it.
+  const unit = groups.map((g, x) => {
+    if (!isDated[x] || !g.fresh) return undefined;
+    state[x]!.sharesAll = true;
+    return { ...state[x]!, sharesAll: false };
+  });
   const root = Int32Array.from({ length: n }, (_, g) => g);
   const score = new Float64Array(n).fill(1);
   const find = (g: number): number => {
@@ -420,8 +427,16 @@ function cosine(a: Profile, an: number, b: Profile, bn: number): number {
   return shared < MIN_SHARED_TERMS ? -1 : dot / (an * bn);
 }
 
+/** Makes A's profile its own before it changes (a copy of the one it shares with its group's `unit`). */
+function own(A: StoryState): void {
+  if (!A.sharesAll) return;
+  A.all = A.all.clone();
+  A.sharesAll = false;
+}
+
 /** Adds group U's profile and times to story A (U unchanged). */
 function add(A: StoryState, U: StoryState): void {
+  own(A);
   const P = U.all;
   for (let s = 0; s < P.end; s++) {
     const t = P.ids[s]!;
@@ -438,6 +453,7 @@ function add(A: StoryState, U: StoryState): void {
 
 /** Takes group U's profile and times out of story A (its date range stays: a little wider than it may be). */
 function subtract(A: StoryState, U: StoryState): void {
+  own(A);
   const P = U.all;
   for (let s = 0; s < P.end; s++) {
     const t = P.ids[s]!;
@@ -458,6 +474,7 @@ function mergeInto(A: StoryState, B: StoryState): void {
   A.version++;
   B.version++;
   B.all = new Profile(0);
+  B.sharesAll = false;
 }
 
 function windowsMeet(a: StoryState, b: StoryState, windowMs: number): boolean {

@@ -29,6 +29,16 @@ export class Profile {
     this.allocate(capacity);
   }
 
+  /** A copy: the same entries in the same slots (the same sums in the same order). */
+  clone(): Profile {
+    const copy = new Profile(this.ids.length);
+    new Uint8Array(copy.ws.buffer).set(new Uint8Array(this.ws.buffer));
+    copy.end = this.end;
+    copy.size = this.size;
+    copy.used = this.used;
+    return copy;
+  }
+
   /** The slot holding term t, or -1 when t is not in the profile. */
   slotOf(t: number): number {
     const mask = (1 << this.bits) - 1;
