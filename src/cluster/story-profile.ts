@@ -5,7 +5,8 @@
 /**
  * A sparse vector of term → weight that keeps a Map's order (first insertion; a removed term added again goes
  * last), so that sums over it run in the same order as over the Map it replaces: entries live in slots
- * (`ids[s]`, `ws[s]` for s < end; a removed entry's id is -1), found through an open-addressing hash of term → slot.
+ * (`ids[s]`, `ws[s]` for s < end; a removed entry's id is negative), found through an open-addressing hash of
+ * term → slot.
  */
 export class Profile {
   /** Term of each slot; a removed entry's is negative (~term: the hash still finds it by its key). */
