@@ -1,6 +1,6 @@
 // The process of one run of `storyfeed daemon` (daemon-command.ts): the daemon forks it for each run and sends it the
 // config it loaded at start and its log level; it runs the pipeline (run-job.ts), answers how it went and exits. All
-// the memory a run takes (a cold import of 15,000 articles peaks at ~360 MB) goes back to the system with the process:
+// the memory a run takes (a cold import of 15,000 articles peaks at ~300 MB) goes back to the system with the process:
 // a daemon that ran the pipeline itself kept ~190–250 MB for good after its first large run (glibc keeps freed memory
 // in its heap; BENCHMARKS.md, issue #16).
 import { describeError } from '../../lib/errors.js';
