@@ -11,6 +11,25 @@ import type { RunJob, RunOutcome } from './run-job.js';
 const RUN_PROCESS_URL = new URL('./run-process.js', import.meta.url);
 
 /**
+ * The run process's young generation: V8's semi-space capped at 8 MB (its own default on 64-bit is 16). Measured on the
+ * race corpus (BENCHMARKS.md, session 11): a cold import's peak −18 MB, a run of 150 new articles −10 MB, CPU within
+ * the machine's noise. A flag of node's command line, which a process cannot set for itself, so it is given here,
+ * where the daemon starts each run; one the operator gave (node's own flags, NODE_OPTIONS) is kept instead.
+ */
+const RUN_SEMI_SPACE = '--max-semi-space-size=8';
+
+/** Returns the node flags a run process starts with: the daemon's own, and RUN_SEMI_SPACE unless one is set. */
+export function runProcessFlags(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
+): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) =>
+    /^--max[-_]semi[-_]space[-_]size\b/.test(flag),
+  );
+  return given ? [...execArgv] : [...execArgv, RUN_SEMI_SPACE];
+}
+
+/**
  * Runs `job` in a new process and resolves once it has ended well; rejects with the error the run failed with, or
  * with a RunProcessError when the process ended without saying (killed, crashed). Returns null when there is no run
  * process to start: the caller runs the job itself.
@@ -28,7 +47,11 @@ export function runForked(job: RunJob, entry: URL = RUN_PROCESS_URL): Promise<vo
       else resolve();
     };
     // Its log lines go where the daemon's go; the job (a config of plain data) and the answer cross the IPC channel.
-    const child = fork(path, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(path, [], {
+      execArgv: runProcessFlags(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
     child.on('message', (message) => {
       outcome = message as RunOutcome;
     });

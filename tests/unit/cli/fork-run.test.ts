@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runForked } from '../../../src/cli/commands/fork-run.js';
+import { runForked, runProcessFlags } from '../../../src/cli/commands/fork-run.js';
 import type { RunJob } from '../../../src/cli/commands/run-job.js';
 import { describeError } from '../../../src/lib/errors.js';
 
@@ -61,5 +61,32 @@ describe('runForked', () => {
     const error2 = await runForked(job, crashed)!.catch((e: unknown) => e);
     expect(describeError(error2)).toMatchObject({ code: 'run/process-ended' });
     expect(describeError(error2).message).toContain('exit code 1');
+  });
+
+  it("starts the run process with V8's young generation capped, as node's own flag", async () => {
+    const seen = join(dir, 'argv.json');
+    const argv = entry(
+      'argv.mjs',
+      `import { writeFileSync } from 'node:fs';
+       process.once('message', () => {
+         writeFileSync(${JSON.stringify(seen)}, JSON.stringify(process.execArgv));
+         process.send({ ok: true }, undefined, undefined, () => process.exit(0));
+       });`,
+    );
+    await expect(runForked(job, argv)).resolves.toBeUndefined();
+    const { readFileSync } = await import('node:fs');
+    expect(JSON.parse(readFileSync(seen, 'utf8'))).toContain('--max-semi-space-size=8');
+  });
+});
+
+describe('runProcessFlags', () => {
+  it("adds the young generation's cap to the daemon's own flags", () => {
+    expect(runProcessFlags(['--enable-source-maps'], '')).toEqual(['--enable-source-maps', '--max-semi-space-size=8']);
+  });
+
+  it('keeps a cap the operator gave, on the command line or in NODE_OPTIONS', () => {
+    expect(runProcessFlags(['--max-semi-space-size=32'], '')).toEqual(['--max-semi-space-size=32']);
+    expect(runProcessFlags(['--max_semi_space_size', '4'], '')).toEqual(['--max_semi_space_size', '4']);
+    expect(runProcessFlags([], '--trace-warnings --max-semi-space-size=2')).toEqual([]);
   });
 });
