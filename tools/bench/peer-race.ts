@@ -28,7 +28,8 @@ import { canUseLoopbackAliases, serveCorpus, type CorpusServer } from './serve-c
 // The peer race (issue #16): storyfeed `run` against newsboat `-x reload` on the same corpus from the same
 // loopback hosts, and a bare fast-xml-parser parse of the same files (the floor). Every measured run is a fresh
 // process under `/usr/bin/time` (the same method for every runner: wall time, "Maximum resident set size", user +
-// system CPU). Cold = empty store, warm = the same corpus again (every feed answers 304). Then the one-host
+// system CPU). Cold = empty store, warm = the same corpus again (every feed answers 304), changed = the corpus's
+// changed variant (10 % of the feeds with new items, the rest 304: the run a subscriber's cron makes). Then the one-host
 // variant: the same feeds all on 127.0.0.1, storyfeed with a user's default politeness; the server counts the
 // requests in flight. A benchmark, never judged on time: it fails only when a runner crashes, storyfeed stores
 // fewer items than served, or a warm run is answered anything but 304.
@@ -49,12 +50,14 @@ export type RaceHosts = 'distinct' | 'one';
  * cold: an empty store; warm: the same corpus again, every feed answers 304. newsboat 2.21 records a new feed's
  * ETag only when it fetches the feed a second time (the first fetch stores it before the feed's row exists), so its
  * first conditional request is its third run: its warm run comes after a `second` run, which is measured and shown.
+ * changed: after warm, the corpus's changed variant (10 % of the feeds list new items; the others answer 304), the run
+ * a subscriber makes every half hour; on the main hosts model only.
  */
-export type RaceScenario = 'cold' | 'second' | 'warm';
+export type RaceScenario = 'cold' | 'second' | 'warm' | 'changed';
 /** The scenarios each tool runs, in order. */
 export const RACE_SCENARIOS: Record<'newsboat' | 'storyfeed', readonly RaceScenario[]> = {
-  newsboat: ['cold', 'second', 'warm'],
-  storyfeed: ['cold', 'warm'],
+  newsboat: ['cold', 'second', 'warm', 'changed'],
+  storyfeed: ['cold', 'warm', 'changed'],
 };
 
 /** One measured process. */
@@ -253,6 +256,7 @@ export async function runPeerRace(
           for (const tool of tools) {
             if (tool === 'newsboat' && 'skipped' in newsboat) continue;
             for (const scenario of RACE_SCENARIOS[tool]) {
+              if (scenario === 'changed' && h !== hosts[0]) continue;
               const sample = await measureTool(tool, scenario, r, ctx);
               samples.push(sample);
               problems.push(...checkSample(sample, manifest));
@@ -323,6 +327,7 @@ async function measureTool(
   }
   ctx.server.resetCounts();
   const timeFile = join(work, `time-${tool}.txt`);
+  ctx.server.setVariant(scenario === 'changed' ? 'changed' : 'base');
   const report =
     tool === 'newsboat'
       ? await timed(
@@ -335,6 +340,7 @@ async function measureTool(
           env: ctx.env,
           timeFile,
         });
+  ctx.server.setVariant('base');
   const { stdout: _out, stderr, ...time } = report;
   if (time.exitStatus !== null || time.signal !== null)
     process.stderr.write(`[race] ${tool} ${scenario}: ${stderr.slice(-1000)}\n`);
@@ -398,8 +404,17 @@ export function checkSample(sample: RaceSample, manifest: Pick<CorpusManifest, '
     problems.push(`${where}: a warm run was answered ${sample.served.ok} × 200 (expected only 304s)`);
   if (sample.scenario === 'warm' && sample.served.notModified < manifest.sources.length)
     problems.push(`${where}: ${sample.served.notModified} × 304 for ${manifest.sources.length} feeds`);
-  if (sample.runner === 'storyfeed' && (sample.itemsStored ?? 0) < items)
-    problems.push(`${where}: stored ${sample.itemsStored ?? 'no'} items of the ${items} served`);
+  if (sample.scenario === 'changed') {
+    const { changedSources } = manifest.stats;
+    const unchanged = manifest.sources.length - changedSources;
+    if (sample.served.ok !== changedSources || sample.served.notModified !== unchanged)
+      problems.push(
+        `${where}: answered ${sample.served.ok} × 200 / ${sample.served.notModified} × 304 (expected ${changedSources} / ${unchanged})`,
+      );
+  }
+  const served = sample.scenario === 'changed' ? items + manifest.stats.newItems : items;
+  if (sample.runner === 'storyfeed' && (sample.itemsStored ?? 0) < served)
+    problems.push(`${where}: stored ${sample.itemsStored ?? 'no'} items of the ${served} served`);
   return problems;
 }
 
@@ -444,13 +459,13 @@ export function renderRace(result: RaceResult): string {
   const hostName = (h: RaceHosts) => (h === 'one' ? 'one (127.0.0.1)' : 'own (127.0.1.x)');
   for (const h of result.hosts) {
     for (const runner of ['newsboat', 'storyfeed', 'floor'] as const) {
-      for (const scenario of ['cold', 'second', 'warm'] as const) {
+      for (const scenario of ['cold', 'second', 'warm', 'changed'] as const) {
         const { wall, rss, cpu, xs } = spreads(result.samples, runner, h, scenario);
         if (xs.length === 0) continue;
         const last = xs.at(-1)!;
         const runnerName = runner === 'floor' ? 'floor: fast-xml-parser parse' : runner;
         lines.push(
-          `| ${hostName(h)} | ${runnerName} | ${runner === 'floor' ? '–' : scenario === 'second' ? 'second run (stores the ETags)' : scenario === 'warm' ? 'warm (all 304)' : 'cold'} | ${fmtSpread(wall)} | ${fmtSpread(rss, 0)} | ${fmt(cpu?.median)} | ${last.itemsStored?.toLocaleString('en-US') ?? 'n/a'} | ${runner === 'floor' ? '–' : `${last.served.ok} / ${last.served.notModified}`} | ${runner === 'floor' ? '–' : Math.max(...xs.map((x) => x.maxInFlightPerHost))} |`,
+          `| ${hostName(h)} | ${runnerName} | ${runner === 'floor' ? '–' : scenario === 'second' ? 'second run (stores the ETags)' : scenario === 'warm' ? 'warm (all 304)' : scenario === 'changed' ? '10 % changed' : 'cold'} | ${fmtSpread(wall)} | ${fmtSpread(rss, 0)} | ${fmt(cpu?.median)} | ${last.itemsStored?.toLocaleString('en-US') ?? 'n/a'} | ${runner === 'floor' ? '–' : `${last.served.ok} / ${last.served.notModified}`} | ${runner === 'floor' ? '–' : Math.max(...xs.map((x) => x.maxInFlightPerHost))} |`,
         );
       }
     }
@@ -473,6 +488,14 @@ export function renderRace(result: RaceResult): string {
       [`storyfeed warm ÷ cold, wall${tag}`, ratioOf(sfWarm.wall, sfCold.wall)],
       [`newsboat warm ÷ cold, wall${tag}`, ratioOf(nbWarm.wall, nbCold.wall)],
     );
+    const sfChanged = r(h, 'storyfeed', 'changed');
+    const nbChanged = r(h, 'newsboat', 'changed');
+    if (sfChanged.xs.length > 0)
+      ratioRows.push(
+        [`storyfeed ÷ newsboat, 10 % changed wall${tag}`, ratioOf(sfChanged.wall, nbChanged.wall)],
+        [`storyfeed ÷ newsboat, 10 % changed CPU${tag}`, ratioOf(sfChanged.cpu, nbChanged.cpu)],
+        [`storyfeed ÷ newsboat, 10 % changed peak RSS${tag}`, ratioOf(sfChanged.rss, nbChanged.rss)],
+      );
   }
   const floor = r('distinct', 'floor', 'cold').wall;
   const floorCpu = r('distinct', 'floor', 'cold').cpu;

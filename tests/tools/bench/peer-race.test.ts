@@ -5,7 +5,7 @@ import { checkSample, renderRace, type RaceResult, type RaceSample } from '../..
 
 const manifest = {
   sources: Array.from({ length: 4 }, (_, i) => ({ id: `s${i}` })),
-  stats: { items: 40 },
+  stats: { items: 40, changedSources: 1, newItems: 5 },
 } as unknown as Parameters<typeof checkSample>[1];
 
 function sample(over: Partial<RaceSample>): RaceSample {
@@ -37,6 +37,10 @@ describe('checkSample', () => {
     expect(checkSample(sample({ runner: 'floor', served: { ok: 0, notModified: 0, notFound: 0 } }), manifest)).toEqual(
       [],
     );
+    // The changed variant: the one changed feed answers 200 and the 3 others 304; storyfeed keeps 40 + 5 items.
+    const changed = { scenario: 'changed', served: { ok: 1, notModified: 3, notFound: 0 } } as const;
+    expect(checkSample(sample({ ...changed, itemsStored: 45 }), manifest)).toEqual([]);
+    expect(checkSample(sample({ ...changed, runner: 'newsboat', itemsStored: 44 }), manifest)).toEqual([]);
   });
 
   it.each<[string, Partial<RaceSample>, RegExp]>([
@@ -56,6 +60,16 @@ describe('checkSample', () => {
     ],
     ['requests for unknown paths', { served: { ok: 4, notModified: 0, notFound: 1 } }, /unknown paths/],
     ['a floor that parsed too few entries', { runner: 'floor', itemsStored: 30 }, /parsed 30 entries of 40/],
+    [
+      'a changed run answered 200 by an unchanged feed',
+      { scenario: 'changed', itemsStored: 45, served: { ok: 2, notModified: 2, notFound: 0 } },
+      /answered 2 × 200 \/ 2 × 304 \(expected 1 \/ 3\)/,
+    ],
+    [
+      'a changed storyfeed run that kept fewer than the old and the new items',
+      { scenario: 'changed', itemsStored: 44, served: { ok: 1, notModified: 3, notFound: 0 } },
+      /stored 44 items of the 45 served/,
+    ],
   ])('reports %s', (_name, over, message) => {
     expect(checkSample(sample(over), manifest).join('; ')).toMatch(message);
   });
@@ -92,6 +106,8 @@ describe('renderRace', () => {
     ...runs({ runner: 'floor' }, [2, 2, 2]),
     ...runs({ runner: 'storyfeed', hosts: 'one', scenario: 'warm', maxInFlightPerHost: 1 }, [9, 9.5, 8]),
     ...runs({ runner: 'storyfeed', hosts: 'one', maxInFlightPerHost: 2 }, [100, 90, 95]),
+    ...runs({ runner: 'newsboat', scenario: 'changed', cpuS: 2 }, [2, 3, 4], [40, 40, 40]),
+    ...runs({ runner: 'storyfeed', scenario: 'changed', cpuS: 3 }, [6, 6, 9], [150, 160, 170]),
   ]);
   const text = renderRace(result);
   const row = (name: string) => text.split('\n').find((l) => l.startsWith(`| ${name} |`));
@@ -105,6 +121,13 @@ describe('renderRace', () => {
     // CPU: every sample's CPU is 1 s except storyfeed cold's 6 s.
     expect(row('storyfeed ÷ newsboat, cold CPU')).toBe('| storyfeed ÷ newsboat, cold CPU | 6.00 |');
     expect(row('storyfeed cold ÷ floor, CPU')).toBe('| storyfeed cold ÷ floor, CPU | 6.00 |');
+    expect(row('storyfeed ÷ newsboat, 10 % changed wall')).toBe('| storyfeed ÷ newsboat, 10 % changed wall | 2.00 |');
+    expect(row('storyfeed ÷ newsboat, 10 % changed CPU')).toBe('| storyfeed ÷ newsboat, 10 % changed CPU | 1.50 |');
+    expect(row('storyfeed ÷ newsboat, 10 % changed peak RSS')).toBe(
+      '| storyfeed ÷ newsboat, 10 % changed peak RSS | 4.00 |',
+    );
+    // No changed runs on one host (the race runs them on the main hosts model only): no ratio row for them.
+    expect(row('storyfeed ÷ newsboat, 10 % changed wall (one host)')).toBeUndefined();
   });
 
   it('marks the issue’s targets met or not met', () => {
@@ -120,6 +143,7 @@ describe('renderRace', () => {
 
   it('shows median (min–max) per runner and scenario, and newsboat’s rows as skipped when it is', () => {
     expect(text).toContain('| own (127.0.1.x) | newsboat | cold | 8.00 (7.00–9.00) | 45 (40–50) |');
+    expect(text).toContain('| own (127.0.1.x) | storyfeed | 10 % changed | 6.00 (6.00–9.00) | 160 (150–170) | 3.00 |');
     const skipped = renderRace({
       ...base(result.samples.filter((s) => s.runner !== 'newsboat')),
       newsboat: { skipped: 'newsboat is not installed' },
