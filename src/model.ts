@@ -268,13 +268,19 @@ export interface RunReport {
   stageMs?: Record<'fetch' | 'parse' | 'normalize' | 'readWall' | 'store' | 'cluster' | 'render' | 'write', number>;
 }
 
+/**
+ * An item as the renderers read it: everything but its plain text, which no output shows (titles and summaries are
+ * their own fields); a feed's ~1,500 member items are read without their ~6 MB of text (issue #16).
+ */
+export type ViewItem = Omit<Item, 'contentText'>;
+
 /** A story with its member items resolved, as the renderers need it. */
 export interface StoryView {
   story: Story;
   /** Member items, in the order they joined the story. */
-  items: Item[];
+  items: ViewItem[];
   /** The representative item (also in `items`). */
-  representative: Item;
+  representative: ViewItem;
 }
 
 /** Feed-level metadata for the renderers. */

@@ -5,7 +5,7 @@ import { startGraphThreads } from '../cluster/graph-threads.js';
 import { collectGarbage } from '../lib/collect-garbage.js';
 import type { Logger } from '../lib/logger.js';
 import { acquireRunLock } from '../lib/run-lock.js';
-import type { FeedMeta, Item, RunReport, Story, StoryView } from '../model.js';
+import type { FeedMeta, Item, RunReport, Story, StoryView, ViewItem } from '../model.js';
 import { renderAtom } from '../render/render-atom.js';
 import { renderHtmlPage } from '../render/render-html-page.js';
 import { renderJsonFeed } from '../render/render-json-feed.js';
@@ -402,7 +402,7 @@ function cutoffFrom(newest: string | null, now: Date, retentionDays: number): st
  * Returns what selectStoryViews(store.liveStories(), every stored item, max) returns, reading only the
  * newest-changed stories and their items instead of every story and item in the store.
  */
-export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItems'>, max: number): StoryView[] {
+export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItemViews'>, max: number): StoryView[] {
   const views: StoryView[] = [];
   // selectStoryViews skips a story none of whose items is left, so read on until `max` views or no stories remain.
   for (let offset = 0; views.length < max; ) {
@@ -410,7 +410,7 @@ export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItems'>, ma
     if (batch.length === 0) break;
     offset += batch.length;
     const ids = batch.flatMap((s) => [...s.members.map((m) => m.itemId), s.representativeItemId]);
-    const items = new Map(store.getItems([...new Set(ids)]).map((i) => [i.id, i]));
+    const items = new Map(store.getItemViews([...new Set(ids)]).map((i) => [i.id, i]));
     for (const view of selectStoryViews(batch, items, max - views.length)) views.push(view);
   }
   return views;
@@ -419,12 +419,12 @@ export function loadStoryViews(store: Pick<Store, 'topStories' | 'getItems'>, ma
 /** Returns the newest-changed stories (updated desc, then id) with their items resolved. */
 export function selectStoryViews(
   stories: readonly Story[],
-  items: ReadonlyMap<string, Item>,
+  items: ReadonlyMap<string, ViewItem>,
   max: number,
 ): StoryView[] {
   const views: StoryView[] = [];
   for (const story of stories) {
-    const members = story.members.map((m) => items.get(m.itemId)).filter((i): i is Item => i !== undefined);
+    const members = story.members.map((m) => items.get(m.itemId)).filter((i): i is ViewItem => i !== undefined);
     const representative = items.get(story.representativeItemId) ?? members[0];
     if (!representative) continue;
     views.push({ story, items: members, representative });

@@ -3,7 +3,7 @@
 // outlets (issue #12): the outputs show it outlet by outlet (selectOutlets), as README "The merged feed" says.
 import { escapeHtml } from '../lib/escape-html.js';
 import { stripInvalidXmlChars } from '../lib/strip-invalid-xml-chars.js';
-import type { Item, StoryView } from '../model.js';
+import type { StoryView, ViewItem } from '../model.js';
 
 /**
  * How many outlets a story's content lists before "+N more outlets" (the Atom related links still name every outlet).
@@ -24,7 +24,7 @@ export interface Outlet {
    * The article that stands for the outlet: the representative when it is this outlet's, else its earliest (with a
    * link, if any has one).
    */
-  best: Item;
+  best: ViewItem;
   /** How many of the story's articles are this outlet's (≥ 1). */
   articleCount: number;
 }
@@ -47,7 +47,7 @@ export function selectOutlets(view: StoryView): readonly Outlet[] {
 const outletsOf = new WeakMap<StoryView, readonly Outlet[]>();
 
 function orderOutlets(view: StoryView): Outlet[] {
-  const bySource = new Map<string, Item[]>();
+  const bySource = new Map<string, ViewItem[]>();
   for (const item of view.items) {
     const articles = bySource.get(item.sourceId);
     if (articles) articles.push(item);
@@ -75,7 +75,7 @@ function orderOutlets(view: StoryView): Outlet[] {
 }
 
 /** The outlet's earliest article, one with a link before one without, then by date (undated last) and id. */
-function earliestLinked(articles: readonly Item[]): Item | undefined {
+function earliestLinked(articles: readonly ViewItem[]): ViewItem | undefined {
   const keyed = articles.map((item) => ({ item, linked: findHttpUrl(item.url) !== null, date: dateKey(item) }));
   keyed.sort(
     (a, b) => Number(b.linked) - Number(a.linked) || compareText(a.date, b.date) || compareText(a.item.id, b.item.id),
@@ -84,7 +84,7 @@ function earliestLinked(articles: readonly Item[]): Item | undefined {
 }
 
 /** An item's date as a sort key: normalised ISO, undated last. */
-function dateKey(item: Item): string {
+function dateKey(item: ViewItem): string {
   return parseIso(item.date) ?? '\uffff';
 }
 

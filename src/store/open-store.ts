@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { StoreError } from '../lib/errors.js';
 import { processExists } from '../lib/run-lock.js';
-import type { Item, Source, Story, StoryMember } from '../model.js';
+import type { Item, Source, Story, StoryMember, ViewItem } from '../model.js';
 import { MIGRATIONS } from './migrations.js';
 import { storeErrorFrom } from './store-error.js';
 
@@ -95,6 +95,8 @@ export interface Store {
    * categories to join and decode, for the tens of thousands of texts a cold run reads back.
    */
   getItemTexts(ids: readonly string[]): ItemTextFields[];
+  /** Items by id as the renderers read them: every field but the plain text (ViewItem). */
+  getItemViews(ids: readonly string[]): ViewItem[];
   allItems(): Item[];
   countItems(): number;
   /** Live (not retired) stories with their members in join order. */
@@ -282,6 +284,11 @@ export function openStore(
   const selectItemsIn = db.prepare(
     `SELECT i.*, s.name AS source_name FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
   );
+  const selectViewsIn = db.prepare(
+    `SELECT i.id, i.source_id, i.guid, i.url, i.title, i.summary, i.authors, i.categories, i.published, i.updated,
+       i.date, i.date_source, i.language, s.name AS source_name
+     FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
+  );
   const selectTextsIn = db.prepare(
     `SELECT id, source_id, date, published, updated, date_source, title, summary, content_text FROM items
      WHERE id IN (SELECT value FROM json_each(?))`,
@@ -393,6 +400,9 @@ export function openStore(
     },
     getItemTexts(ids) {
       return readItems(ids, selectTextsIn, rowToItemText);
+    },
+    getItemViews(ids) {
+      return readItems(ids, selectViewsIn, rowToViewItem);
     },
     allItems() {
       const rows = db
@@ -792,6 +802,10 @@ function rowToItemText(
 }
 
 function rowToItem(row: ItemRow): Item {
+  return { ...rowToViewItem(row), contentText: row.content_text };
+}
+
+function rowToViewItem(row: Omit<ItemRow, 'content_text' | 'content_hash' | 'first_seen_at'>): ViewItem {
   return {
     id: row.id,
     sourceId: row.source_id,
@@ -801,7 +815,6 @@ function rowToItem(row: ItemRow): Item {
     title: row.title,
     summary: row.summary,
     contentHtml: '',
-    contentText: row.content_text,
     authors: JSON.parse(row.authors) as string[],
     categories: JSON.parse(row.categories) as string[],
     published: row.published,
