@@ -29,10 +29,11 @@ import { canUseLoopbackAliases, serveCorpus, type CorpusServer } from './serve-c
 // loopback hosts, and a bare fast-xml-parser parse of the same files (the floor). Every measured run is a fresh
 // process under `/usr/bin/time` (the same method for every runner: wall time, "Maximum resident set size", user +
 // system CPU). Cold = empty store, warm = the same corpus again (every feed answers 304), changed = the corpus's
-// changed variant (10 % of the feeds with new items, the rest 304: the run a subscriber's cron makes). Then the one-host
-// variant: the same feeds all on 127.0.0.1, storyfeed with a user's default politeness; the server counts the
-// requests in flight. A benchmark, never judged on time: it fails only when a runner crashes, storyfeed stores
-// fewer items than served, or a warm run is answered anything but 304.
+// changed variant (10 % of the feeds with new items, the rest 304: the run a subscriber's cron makes). Then the
+// one-host variant: the same feeds all on 127.0.0.1, storyfeed with a user's default politeness; the server counts
+// the requests in flight. A benchmark, never judged on time: it fails only when a runner crashes, storyfeed stores
+// fewer items than served, a warm run is answered anything but 304, or a changed run other than its changed feeds
+// answering 200 and the rest 304.
 
 export interface RaceArgs {
   size: RaceSize;
@@ -327,6 +328,7 @@ async function measureTool(
   }
   ctx.server.resetCounts();
   const timeFile = join(work, `time-${tool}.txt`);
+  // Each run sets the documents it is served: the changed variant for a changed run, else the base corpus.
   ctx.server.setVariant(scenario === 'changed' ? 'changed' : 'base');
   const report =
     tool === 'newsboat'
@@ -340,7 +342,6 @@ async function measureTool(
           env: ctx.env,
           timeFile,
         });
-  ctx.server.setVariant('base');
   const { stdout: _out, stderr, ...time } = report;
   if (time.exitStatus !== null || time.signal !== null)
     process.stderr.write(`[race] ${tool} ${scenario}: ${stderr.slice(-1000)}\n`);
