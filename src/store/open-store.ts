@@ -289,6 +289,10 @@ export function openStore(
        i.date, i.date_source, i.language, s.name AS source_name
      FROM items i LEFT JOIN sources s ON s.id = i.source_id WHERE i.id IN (SELECT value FROM json_each(?))`,
   );
+  const countStoredItems = db.prepare(`SELECT count(*) FROM items`).pluck();
+  const countMembersWithItem = db
+    .prepare(`SELECT count(*) FROM story_members m WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = m.item_id)`)
+    .pluck();
   const selectTextsIn = db.prepare(
     `SELECT id, source_id, date, published, updated, date_source, title, summary, content_text FROM items
      WHERE id IN (SELECT value FROM json_each(?))`,
@@ -466,6 +470,10 @@ export function openStore(
       })();
     },
     itemsInNoStory(cutoff, seenAt) {
+      // Nearly always every stored item is in a story: two counts over indexes say so without the scan below, which
+      // reads every item's row (~60 ms a run for 15,000 articles; BENCHMARKS.md, session 11). A member's item_id is
+      // unique, so as many members with an item as there are items means every item is a member.
+      if (countStoredItems.get() === countMembersWithItem.get()) return [];
       const rows = db
         .prepare(
           `SELECT id, date, published, updated, date_source FROM items

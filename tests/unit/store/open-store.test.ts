@@ -157,6 +157,32 @@ describe('openStore', () => {
     ]);
   });
 
+  it('finds the items in no story, also when as many members as items are stored but one member lost its item', () => {
+    const day = '2026-01-02T00:00:00.000Z';
+    const story = (id: string, itemIds: string[]) => ({
+      id,
+      representativeItemId: itemIds[0]!,
+      published: day,
+      updated: day,
+      members: itemIds.map((itemId) => ({ itemId, score: 1, terms: [] })),
+    });
+    const strays = (stories: ReturnType<typeof story>[]) => {
+      const store = openStore(':memory:', sources);
+      store.upsertItems(
+        ['a', 'b', 'c'].map((id) => makeItem({ id, date: day, published: day, dateSource: 'published' })),
+        '2026-01-01T00:00:00.000Z',
+      );
+      store.saveStories(stories, day);
+      const found = store.itemsInNoStory('2026-01-01T00:00:00.000Z', 'this run').map((k) => k.id);
+      store.close();
+      return found;
+    };
+    expect(strays([story('s1', ['a', 'b'])])).toEqual(['c']);
+    expect(strays([story('s1', ['a', 'b', 'c'])])).toEqual([]);
+    // Three members and three items, but member `gone` has no item: `c` is in no story.
+    expect(strays([story('s1', ['a', 'b']), story('s2', ['gone'])])).toEqual(['c']);
+  });
+
   it('keeps per-source fetch state', () => {
     const store = openStore(':memory:', sources);
     expect(store.getSourceState('src')).toMatchObject({ id: 'src', consecutiveFailures: 0, lastStatus: null });
