@@ -52,6 +52,15 @@ export function placeOf(frame: Pick<CallFrame, 'functionName' | 'url'>): string 
   return ours ? (ours[1] as string) : url;
 }
 
+/**
+ * The stage a function of that name begins, also under the name esbuild gives it in a bundle when a library took the
+ * name first (ours is `parseFeed5` in dist/bundle/, feedsmith having a `parseFeed`): without that, a bundle's profile
+ * put the whole parse under "other".
+ */
+function stageOfName(name: string): string | undefined {
+  return STAGES.get(name) ?? STAGES.get(name.replace(/\d+$/, ''));
+}
+
 /** The profile's sampled time (µs) by stage, by place and by function, and the total. */
 export function summarise(profile: CpuProfile): {
   total: number;
@@ -81,7 +90,7 @@ export function summarise(profile: CpuProfile): {
     const known = stageOf.get(id);
     if (known !== undefined) return known;
     const name = byId.get(id)?.callFrame.functionName;
-    let stage = name === '(garbage collector)' ? 'garbage collector' : STAGES.get(name ?? '');
+    let stage = name === '(garbage collector)' ? 'garbage collector' : stageOfName(name ?? '');
     if (stage === undefined) {
       const up = parent.get(id);
       stage = up === undefined ? 'other' : findStage(up);

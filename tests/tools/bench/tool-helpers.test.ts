@@ -69,6 +69,21 @@ describe('profile summary', () => {
     expect(total).toBe(100);
     expect(Object.fromEntries(byStage)).toEqual({ decode: 10, parse: 20, 'garbage collector': 30, other: 40 });
   });
+
+  it('knows a stage function by the name a bundle gives it (parseFeed5), and no other function by a number', () => {
+    const frame = (functionName: string) => ({ functionName, url: 'file:///repo/dist/bundle/main.js', lineNumber: 0 });
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 4] },
+        { id: 2, callFrame: frame('parseFeed5'), children: [3] },
+        { id: 3, callFrame: frame('parse4') },
+        { id: 4, callFrame: frame('steal2') },
+      ],
+      samples: [3, 2, 4],
+      timeDeltas: [10, 20, 30],
+    };
+    expect(Object.fromEntries(summarise(profile).byStage)).toEqual({ parse: 30, other: 30 });
+  });
 });
 
 describe('compareDumps', () => {
