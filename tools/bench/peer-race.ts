@@ -438,6 +438,27 @@ export function spreads(
   };
 }
 
+/**
+ * storyfeed's `value` ÷ newsboat's, round by round, over the rounds where both ran: a round's two runs are minutes
+ * apart, rounds further, and the shared machine's speed drifts between them (one race's cold ratio of medians went
+ * 1.49 → 1.77 within two hours on the same code). A ratio per round cancels that drift; its spread shows what is left.
+ */
+export function roundRatios(
+  samples: readonly RaceSample[],
+  hosts: RaceHosts,
+  scenario: RaceScenario,
+  value: (s: RaceSample) => number,
+): Spread | null {
+  const byRound = (runner: RaceRunner) => new Map(spreads(samples, runner, hosts, scenario).xs.map((s) => [s.run, s]));
+  const newsboat = byRound('newsboat');
+  const ratios: number[] = [];
+  for (const [run, ours] of byRound('storyfeed')) {
+    const theirs = newsboat.get(run);
+    if (theirs !== undefined && value(theirs) > 0) ratios.push(value(ours) / value(theirs));
+  }
+  return spreadOf(ratios);
+}
+
 const fmt = (x: number | null | undefined, digits = 2) =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
 const fmtSpread = (s: Spread | null, digits = 2) =>
@@ -512,6 +533,24 @@ export function renderRace(result: RaceResult): string {
     '|---|---|',
     ...ratioRows.map(([name, v]) => `| ${name} | ${fmt(v)} |`),
   );
+  const roundRows: string[] = [];
+  for (const h of result.hosts) {
+    const tag = h === 'one' ? ' (one host)' : '';
+    for (const scenario of ['cold', 'changed'] as const) {
+      const name = scenario === 'cold' ? 'cold' : '10 % changed';
+      const wall = roundRatios(result.samples, h, scenario, (s) => s.wallS);
+      const cpu = roundRatios(result.samples, h, scenario, (s) => s.cpuS);
+      if (wall !== null) roundRows.push(`| storyfeed ÷ newsboat, ${name} wall${tag} | ${fmtSpread(wall)} |`);
+      if (cpu !== null) roundRows.push(`| storyfeed ÷ newsboat, ${name} CPU${tag} | ${fmtSpread(cpu)} |`);
+    }
+  }
+  if (roundRows.length > 0)
+    lines.push(
+      '',
+      '| ratio per round (the two tools minutes apart), over the rounds | median (min–max) |',
+      '|---|---|',
+      ...roundRows,
+    );
 
   // The issue's targets: reported, never judged by the exit code.
   const met = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'met' : 'not met');

@@ -130,6 +130,23 @@ describe('renderRace', () => {
     expect(row('storyfeed ÷ newsboat, 10 % changed wall (one host)')).toBeUndefined();
   });
 
+  it('gives ratios round by round, the two tools of one round paired, as median (min–max)', () => {
+    const lines = text.split('\n');
+    const table = lines.slice(lines.findIndex((l) => l.startsWith('| ratio per round')));
+    const roundRow = (name: string) => table.find((l) => l.startsWith(`| ${name} |`));
+    // Cold walls 16/8, 15/7, 17/9 per round: 2.00, 2.14, 1.89 (the ratio of medians is 2.00 too).
+    expect(roundRow('storyfeed ÷ newsboat, cold wall')).toBe('| storyfeed ÷ newsboat, cold wall | 2.00 (1.89–2.14) |');
+    // Changed walls 6/2, 6/3, 9/4: 3.00, 2.00, 2.25, where the ratio of medians is 6 / 3 = 2.00.
+    expect(roundRow('storyfeed ÷ newsboat, 10 % changed wall')).toBe(
+      '| storyfeed ÷ newsboat, 10 % changed wall | 2.25 (2.00–3.00) |',
+    );
+    expect(roundRow('storyfeed ÷ newsboat, 10 % changed CPU')).toBe(
+      '| storyfeed ÷ newsboat, 10 % changed CPU | 1.50 (1.50–1.50) |',
+    );
+    // newsboat did not run on one host in this result: no pairs there.
+    expect(roundRow('storyfeed ÷ newsboat, cold wall (one host)')).toBeUndefined();
+  });
+
   it('marks the issue’s targets met or not met', () => {
     expect(row('cold ≤ 1.0× newsboat wall')).toContain('| 2.00× | not met |');
     expect(row('cold ≤ 4× the floor')).toContain('| 8.00× | not met |');
