@@ -440,8 +440,9 @@ export function spreads(
 
 /**
  * storyfeed's `value` ÷ newsboat's, round by round, over the rounds where both ran: a round's two runs are minutes
- * apart, rounds further, and the shared machine's speed drifts between them (one race's cold ratio of medians went
- * 1.49 → 1.77 within two hours on the same code). A ratio per round cancels that drift; its spread shows what is left.
+ * apart, rounds further, and the shared machine's speed drifts between them (three races of one afternoon on the same
+ * code gave cold ratios of medians of 1.49, 1.77 and 1.43). A ratio per round cancels the drift between rounds; its
+ * spread shows what is left.
  */
 export function roundRatios(
   samples: readonly RaceSample[],
