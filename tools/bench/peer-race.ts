@@ -460,6 +460,14 @@ export function roundRatios(
   return spreadOf(ratios);
 }
 
+/** A scenario as the race's tables name it. */
+const SCENARIO_NAMES: Record<RaceScenario, string> = {
+  cold: 'cold',
+  second: 'second run (stores the ETags)',
+  warm: 'warm (all 304)',
+  changed: '10 % changed',
+};
+
 const fmt = (x: number | null | undefined, digits = 2) =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
 const fmtSpread = (s: Spread | null, digits = 2) =>
@@ -488,7 +496,7 @@ export function renderRace(result: RaceResult): string {
         const last = xs.at(-1)!;
         const runnerName = runner === 'floor' ? 'floor: fast-xml-parser parse' : runner;
         lines.push(
-          `| ${hostName(h)} | ${runnerName} | ${runner === 'floor' ? '–' : scenario === 'second' ? 'second run (stores the ETags)' : scenario === 'warm' ? 'warm (all 304)' : scenario === 'changed' ? '10 % changed' : 'cold'} | ${fmtSpread(wall)} | ${fmtSpread(rss, 0)} | ${fmt(cpu?.median)} | ${last.itemsStored?.toLocaleString('en-US') ?? 'n/a'} | ${runner === 'floor' ? '–' : `${last.served.ok} / ${last.served.notModified}`} | ${runner === 'floor' ? '–' : Math.max(...xs.map((x) => x.maxInFlightPerHost))} |`,
+          `| ${hostName(h)} | ${runnerName} | ${runner === 'floor' ? '–' : SCENARIO_NAMES[scenario]} | ${fmtSpread(wall)} | ${fmtSpread(rss, 0)} | ${fmt(cpu?.median)} | ${last.itemsStored?.toLocaleString('en-US') ?? 'n/a'} | ${runner === 'floor' ? '–' : `${last.served.ok} / ${last.served.notModified}`} | ${runner === 'floor' ? '–' : Math.max(...xs.map((x) => x.maxInFlightPerHost))} |`,
         );
       }
     }
@@ -538,7 +546,7 @@ export function renderRace(result: RaceResult): string {
   for (const h of result.hosts) {
     const tag = h === 'one' ? ' (one host)' : '';
     for (const scenario of ['cold', 'changed'] as const) {
-      const name = scenario === 'cold' ? 'cold' : '10 % changed';
+      const name = SCENARIO_NAMES[scenario];
       const wall = roundRatios(result.samples, h, scenario, (s) => s.wallS);
       const cpu = roundRatios(result.samples, h, scenario, (s) => s.cpuS);
       if (wall !== null) roundRows.push(`| storyfeed ÷ newsboat, ${name} wall${tag} | ${fmtSpread(wall)} |`);

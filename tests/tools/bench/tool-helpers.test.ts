@@ -52,8 +52,10 @@ describe('profile summary', () => {
     expect(placeOf(frame)).toBe(expected);
   });
 
+  /** A frame of our bundle (where a frame's code lives does not decide its stage). */
+  const frame = (functionName: string) => ({ functionName, url: 'file:///repo/dist/bundle/main.js', lineNumber: 0 });
+
   it('gives each sample to the innermost stage function on its stack', () => {
-    const frame = (functionName: string) => ({ functionName, url: 'file:///repo/dist/x.js', lineNumber: 0 });
     const profile: CpuProfile = {
       nodes: [
         { id: 1, callFrame: frame('(root)'), children: [2, 5] },
@@ -71,7 +73,6 @@ describe('profile summary', () => {
   });
 
   it('knows a stage function by the name a bundle gives it (parseFeed5), and no other function by a number', () => {
-    const frame = (functionName: string) => ({ functionName, url: 'file:///repo/dist/bundle/main.js', lineNumber: 0 });
     const profile: CpuProfile = {
       nodes: [
         { id: 1, callFrame: frame('(root)'), children: [2, 4] },
