@@ -1,5 +1,6 @@
 // The fetch stage's one door to the world: a source URL → bytes plus what the transport said.
-// Files are read from disk; http(s) goes through `fetch` (undici in Node 20), injected for tests.
+// Files are read from disk; http(s) goes through node:http / node:https (http-exchange.ts), or an injected `fetch`
+// (tests).
 // Every failure is a FetchError with a stable `code`:
 //
 //   fetch/invalid-url           not an absolute path and not a parseable URL
@@ -9,7 +10,7 @@
 //   fetch/too-large             body (file or HTTP, after content decoding) exceeds maxBytes
 //   fetch/timeout               headers + body not received within timeoutMs (the total budget)
 //   fetch/headers-timeout       no response headers (connection included) within headersTimeoutMs
-//   fetch/connect-timeout       the runtime gave up connecting (undici's own connect timeout)
+//   fetch/connect-timeout       no connection within 10 s (http-exchange.ts; an injected fetch's own timeout)
 //   fetch/http-status           non-2xx, non-304 final response; `status` is set (HttpStatusError)
 //   fetch/gone                  HTTP 410 (HttpStatusError)
 //   fetch/rate-limited          HTTP 429 (HttpStatusError, with `retryAfter`)
@@ -25,6 +26,7 @@ import { STATUS_CODES } from 'node:http';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FetchError, type FetchErrorCode } from '../lib/errors.js';
+import { fetchExchange, type HttpAnswer, type HttpExchange, nodeExchange } from './http-exchange.js';
 import type { FetchedDocument, Source } from '../model.js';
 import { parseContentTypeCharset } from '../lib/parse-content-type-charset.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -110,7 +112,7 @@ export async function fetchSource(
   const transported =
     target.kind === 'file'
       ? { ...(await readFileCapped(target.path, options.maxBytes)), url: source.url }
-      : await fetchHttp(target.url, options, deps.fetch ?? globalThis.fetch, conditions);
+      : await fetchHttp(target.url, options, deps.fetch ? fetchExchange(deps.fetch) : nodeExchange, conditions);
   return { ...transported, durationMs: Math.max(0, Math.round(now() - startedMs)) };
 }
 
@@ -131,7 +133,14 @@ function classifyUrl(url: string): Target {
   } catch (error) {
     throw new FetchError('fetch/invalid-url', `not an absolute URL or file path: ${url}`, { cause: error });
   }
-  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return { kind: 'http', url: parsed };
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    // Sent as Basic authentication by node, and carried into item links by a feed's relative ones: not supported.
+    if (parsed.username || parsed.password) {
+      const shown = redactUrl(parsed);
+      throw new FetchError('fetch/invalid-url', `a user name or password in a source URL is not supported: ${shown}`);
+    }
+    return { kind: 'http', url: parsed };
+  }
   throw new FetchError('fetch/unsupported-protocol', `unsupported protocol ${parsed.protocol} in ${redactUrl(parsed)}`);
 }
 
@@ -178,7 +187,7 @@ function fileError(error: unknown, path: string): FetchError {
 async function fetchHttp(
   url: URL,
   options: FetchOptions,
-  fetchImpl: typeof fetch,
+  exchange: HttpExchange,
   conditions: FetchConditions,
 ): Promise<Transported> {
   const controller = new AbortController();
@@ -190,7 +199,7 @@ async function fetchHttp(
   };
   const totalTimer = setTimeout(() => expire('total'), options.timeoutMs);
   let headersTimer: NodeJS.Timeout | undefined;
-  // Raced against every await (untilAborted), so the deadline holds even for an injected fetch that ignores `signal`.
+  // Raced against every await (untilAborted), so the deadline holds even for an exchange that ignores `signal`.
   const signal = controller.signal;
   const failure = (error: unknown, doing: string, where: URL): FetchError => {
     if (error instanceof FetchError) return error;
@@ -218,7 +227,7 @@ async function fetchHttp(
   const requestHeaders: Record<string, string> = {
     'user-agent': options.userAgent,
     accept: ACCEPT,
-    // undici offers br only over https; it decodes all three either way, so ask for all three.
+    // All three are decoded (http-exchange.ts).
     'accept-encoding': 'gzip, deflate, br',
   };
   // RFC 9110 §13.1: conditional GET with the validators of the last 200.
@@ -230,20 +239,15 @@ async function fetchHttp(
   const visited = new Set<string>([url.href]);
   let current = url;
   try {
-    let response: Response;
+    let response: HttpAnswer;
     for (;;) {
       if (options.headersTimeoutMs !== undefined && options.headersTimeoutMs < options.timeoutMs) {
         headersTimer = setTimeout(() => expire('headers'), options.headersTimeoutMs);
       }
       try {
         response = await untilAborted(
-          // Redirects are followed here, not by fetch, so that each hop is counted, checked and recorded.
-          fetchImpl(current.href, {
-            method: 'GET',
-            headers: requestHeaders,
-            redirect: 'manual',
-            signal,
-          }),
+          // Redirects are followed here, not by the exchange, so that each hop is counted, checked and recorded.
+          exchange(current, requestHeaders, signal),
           signal,
         );
       } catch (error) {
@@ -252,10 +256,10 @@ async function fetchHttp(
         clearTimeout(headersTimer);
       }
       if (!REDIRECT_STATUSES.has(response.status)) break;
-      // The body of a redirect is not wanted; cancelling frees the connection (its failure changes nothing).
-      response.body?.cancel().catch(() => undefined);
-      const location = response.headers.get('location');
-      const next = location === null ? undefined : parseHttpUrl(location, current);
+      // The body of a redirect is not wanted.
+      response.release();
+      const location = response.headers.location;
+      const next = location === undefined ? undefined : parseHttpUrl(location, current);
       if (!next) {
         throw new FetchError(
           'fetch/bad-redirect',
@@ -285,20 +289,17 @@ async function fetchHttp(
     }
 
     const shownUrl = redactUrl(current);
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
-    });
+    const headers = response.headers;
     const hops = redirects.length > 0 ? { redirects } : {};
 
     // RFC 9111 §4.3.4: a 304 is an answer, not an error; the caller keeps its stored body and validators.
     if (response.status === 304) {
-      response.body?.cancel().catch(() => undefined); // a 304 has no body; nothing to lose
+      response.release(); // a 304 has no body; nothing to lose
       return { url: current.href, status: 304, headers, body: new Uint8Array(0), ...hops };
     }
 
     if (response.status < 200 || response.status > 299) {
-      controller.abort(); // the body is not wanted; free the connection
+      response.release(); // the body is not wanted
       const statusText = response.statusText || STATUS_CODES[response.status] || '';
       const code = codeForStatus(response.status);
       throw new HttpStatusError(code, `HTTP ${response.status}${statusText ? ` ${statusText}` : ''} from ${shownUrl}`, {
@@ -312,17 +313,15 @@ async function fetchHttp(
     const declaredBytes = Number(headers['content-length']);
     const identity = !headers['content-encoding'] || headers['content-encoding'] === 'identity';
     if (identity && Number.isSafeInteger(declaredBytes) && declaredBytes > options.maxBytes) {
-      controller.abort();
+      response.release();
       throw tooLarge(shownUrl, options.maxBytes, declaredBytes);
     }
 
     let body: Uint8Array;
     try {
-      // undici undoes gzip, deflate and br while streaming, so the cap counts decoded bytes: a bomb stops at maxBytes.
-      body = await readBodyCapped(response.body, options.maxBytes, signal, () => {
-        controller.abort();
-        return tooLarge(shownUrl, options.maxBytes);
-      });
+      // The exchange undoes gzip, deflate and br while streaming, so the cap counts decoded bytes: a bomb stops at
+      // maxBytes.
+      body = await readBodyCapped(response, options.maxBytes, signal, () => tooLarge(shownUrl, options.maxBytes));
     } catch (error) {
       throw failure(error, 'reading body from', current);
     }
@@ -343,27 +342,27 @@ async function fetchHttp(
 }
 
 async function readBodyCapped(
-  stream: ReadableStream<Uint8Array> | null,
+  answer: HttpAnswer,
   maxBytes: number,
   signal: AbortSignal,
   onTooLarge: () => FetchError,
 ): Promise<Uint8Array> {
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks = answer.body[Symbol.asyncIterator]();
+  const parts: Uint8Array[] = [];
   let totalBytes = 0;
   for (;;) {
-    const { done, value } = await untilAborted(reader.read(), signal);
+    const { done, value } = await untilAborted(chunks.next(), signal);
     if (done) break;
     totalBytes += value.byteLength;
     if (totalBytes > maxBytes) {
       // Stop at the first chunk past the cap: the rest is never downloaded (chunked bodies have no length to check).
-      reader.cancel().catch(() => undefined); // cancelling a stream we abandon; its failure changes nothing
+      answer.release();
+      chunks.return?.().catch(() => undefined); // an iteration we abandon; its failure changes nothing
       throw onTooLarge();
     }
-    chunks.push(value);
+    parts.push(value);
   }
-  return Buffer.concat(chunks, totalBytes);
+  return Buffer.concat(parts, totalBytes);
 }
 
 /**
@@ -402,7 +401,8 @@ function tooLarge(where: string, maxBytes: number, actualBytes?: number): FetchE
 function parseHttpUrl(text: string, base: URL): URL | undefined {
   try {
     const url = new URL(text, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+    // A Location with a user name or password is not followed (see classifyUrl).
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password ? url : undefined;
   } catch {
     return undefined; // not a URL: the caller reports a bad redirect
   }
