@@ -1,4 +1,6 @@
-import type { Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fetchSource } from '../../../src/fetch/fetch-source.js';
@@ -107,5 +109,31 @@ describe('nodeExchange: connections', () => {
     const error = await fetchError(fetchSource({ id: 's', url: `${base}/feed` }, options()));
     expect(error.code).toBe('fetch/bad-redirect');
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe('nodeExchange: https', () => {
+  it('checks the server certificate: a self-signed one is a network error naming it, and no body is read', async () => {
+    // tests/fixtures/fetch/self-signed.{crt,key}: a certificate for 127.0.0.1 signed by itself (openssl req -x509).
+    const fixture = (name: string) => readFileSync(new URL(`../../fixtures/fetch/${name}`, import.meta.url));
+    let served = 0;
+    const server = createHttpsServer(
+      { cert: fixture('self-signed.crt'), key: fixture('self-signed.key') },
+      (_req, res) => {
+        served++;
+        res.end(RSS);
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const error = await fetchError(fetchSource({ id: 's', url: `https://127.0.0.1:${port}/feed` }, options()));
+      expect(error.code).toBe('fetch/network');
+      expect(error.message).toContain('SELF_SIGNED');
+      expect(served).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
