@@ -57,7 +57,8 @@ export const nodeExchange: HttpExchange = (url, headers, signal) =>
       agent: secure ? HTTPS_AGENT : HTTP_AGENT,
       signal,
     });
-    request.once('error', reject);
+    // Every error the request emits, also one after its answer (a reset, an abort): only the first one counts.
+    request.on('error', reject);
     request.once('socket', (socket) => {
       if (!socket.connecting) return; // a kept-alive connection
       const timer = setTimeout(() => {
@@ -65,12 +66,14 @@ export const nodeExchange: HttpExchange = (url, headers, signal) =>
         request.destroy(new FetchError('fetch/connect-timeout', message));
       }, CONNECT_TIMEOUT_MS);
       const clear = () => clearTimeout(timer);
-      socket.once('connect', clear);
-      socket.once('secureConnect', clear);
+      // Over https the connection counts as open once TLS is set up, as undici's connect timeout counted it.
+      socket.once(secure ? 'secureConnect' : 'connect', clear);
       socket.once('close', clear);
       request.once('close', clear);
     });
     request.once('response', (response: IncomingMessage) => {
+      // A body's failure is seen by whoever reads it; one nobody reads (released) must not end the process.
+      response.on('error', () => undefined);
       const answerHeaders = joinHeaders(response.rawHeaders);
       let body: Readable;
       try {
@@ -80,6 +83,7 @@ export const nodeExchange: HttpExchange = (url, headers, signal) =>
         reject(error);
         return;
       }
+      body.on('error', () => undefined);
       const status = response.statusCode ?? 0;
       const bodiless = status === 304 || status === 204 || answerHeaders['content-length'] === '0';
       const answer: HttpAnswer = {
