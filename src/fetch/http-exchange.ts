@@ -6,7 +6,6 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { finished, type Readable, pipeline, Transform, type TransformCallback } from 'node:stream';
-import { FetchError } from '../lib/errors.js';
 import {
   constants,
   createBrotliDecompress,
@@ -15,6 +14,7 @@ import {
   createInflateRaw,
   type ZlibOptions,
 } from 'node:zlib';
+import { FetchError } from '../lib/errors.js';
 
 /** An answer to a GET: status, headers (names lower-cased, a repeated header's values joined by ", "), body. */
 export interface HttpAnswer {
@@ -37,7 +37,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_MS = 4_000;
 
 // One pool of connections per scheme for the process: a host's next request (a redirect, the next source on a shared
-// host, the daemon's next run) reuses an idle connection. Requests per host are limited above (schedule-by-host.ts).
+// host) reuses an idle connection. Requests per host are limited above (schedule-by-host.ts).
 const HTTP_AGENT = new HttpAgent({ keepAlive: true, timeout: KEEP_ALIVE_MS });
 const HTTPS_AGENT = new HttpsAgent({ keepAlive: true, timeout: KEEP_ALIVE_MS });
 
