@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { clusterItems, finishStory, type ItemKey } from '../cluster/cluster-items.js';
 import { startGraphThreads } from '../cluster/graph-threads.js';
 import { collectGarbage } from '../lib/collect-garbage.js';
+import { limitHeapGrowth } from '../lib/heap-growth.js';
 import type { Logger } from '../lib/logger.js';
 import { acquireRunLock } from '../lib/run-lock.js';
 import type { FeedMeta, Item, RunReport, Story, StoryView, ViewItem } from '../model.js';
@@ -37,6 +38,8 @@ export interface RunDeps {
  * work of a run is one transaction: a run killed or failing before its commit leaves the store as it was.
  */
 export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<RunReport> {
+  // A cold import's heaps otherwise grow to 3–4× their live data (lib/heap-growth.ts).
+  limitHeapGrowth();
   const now = deps.now ?? (() => new Date());
   const log = deps.logger;
   const started = now();
