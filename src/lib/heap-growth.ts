@@ -3,17 +3,18 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * How far past what the last full collection left alive V8 lets the old generation grow before the next one, in a
  * run: 50 %. V8's own choice goes up to 300 % while collecting is cheap, which on a cold import let both the main
- * thread's and the read worker's heaps grow to 3–4× their live data: the read phase peaked at 250–280 MB, ~45 MB
- * more than at 50 %, for no measurable CPU (BENCHMARKS.md, "Session 14"; issue #16).
+ * thread's and the read worker's heaps grow to 3–4× their live data: the read phase peaked at 246–274 MB against
+ * 215–221 at 50 %, for ~0.3 CPU s more of full collections in a ~14 CPU s run (BENCHMARKS.md, "Session 14";
+ * issue #16).
  */
 const RUN_HEAP_GROWING_PERCENT = 50;
 
 let applied = false;
 
 /**
- * Caps the old generation's growth (RUN_HEAP_GROWING_PERCENT) for the rest of the process, every thread included, unless
- * node was started with a `--heap-growing-percent` of the operator's own. Unlike the young generation's size, V8 reads
- * this flag at every full collection, so a process can still set it for itself. Changes no result.
+ * Caps the old generation's growth (RUN_HEAP_GROWING_PERCENT) for the rest of the process, every thread included,
+ * unless node was started with a `--heap-growing-percent` of the operator's own. Unlike the young generation's size,
+ * V8 reads this flag at every full collection, so a process can still set it for itself. Changes no result.
  */
 export function limitHeapGrowth(): void {
   if (applied) return;
