@@ -266,6 +266,11 @@ export interface RunReport {
    * (store includes the storing done as each source arrived, which readWall also counts).
    */
   stageMs?: Record<'fetch' | 'parse' | 'normalize' | 'readWall' | 'store' | 'cluster' | 'render' | 'write', number>;
+  /**
+   * The process's peak resident memory in MB (its maxRSS, so what came before the run counts too): once the read phase
+   * had ended, and once the run had. Tells which phase a run's peak was in (issue #16).
+   */
+  peakRssMb?: { read: number; run: number };
 }
 
 /**

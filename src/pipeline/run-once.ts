@@ -63,6 +63,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     st.begin();
     let results: SourceResult[];
     let inserted: ItemKey[];
+    let readPeakMb = 0;
     try {
       let cutoff: string;
       let changed: string[];
@@ -80,6 +81,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
         await reader.close();
       }
       clock.lap('read');
+      readPeakMb = peakRssMb();
       // The documents read are garbage now; the clusterer's arrays come next.
       collectGarbage();
       const stored = intake.finish();
@@ -166,6 +168,7 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
         render: round1(clock.total('render')),
         write: round1(clock.total('write')),
       },
+      peakRssMb: { read: readPeakMb, run: peakRssMb() },
     };
     await writeFileAtomic(config.output.statusPath, `${JSON.stringify(report, null, 2)}\n`);
     const failed = report.sources.filter((s) => s.status === 'failed').length;
@@ -369,6 +372,11 @@ function stageClock() {
     },
     total: (stage: string) => totals.get(stage) ?? 0,
   };
+}
+
+/** The process's peak resident memory so far, in MB (maxRSS is in kB), to one decimal. */
+function peakRssMb(): number {
+  return round1(process.resourceUsage().maxRSS / 1024);
 }
 
 function round1(ms: number): number {

@@ -118,6 +118,9 @@ describe('the demo pipeline (five outlets, one seed story)', () => {
     const { report, config } = await runDemo({}, sources);
     expect(report.feedWritten).toBe(true);
     const status = JSON.parse(readFileSync(config.output.statusPath, 'utf8')) as typeof report;
+    // The process's peak memory once the read phase had ended and once the run had: real figures, the second no lower.
+    expect(status.peakRssMb!.read).toBeGreaterThan(10);
+    expect(status.peakRssMb!.run).toBeGreaterThanOrEqual(status.peakRssMb!.read);
     const byId = Object.fromEntries(status.sources.map((s) => [s.sourceId, s]));
     expect(byId['html-page']).toMatchObject({
       status: 'failed',

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load-config.js';
+import type { RunReport } from '../../src/model.js';
 import { repoRoot as findRepoRoot } from '../repo-root.js';
 import { generateCorpusFiles, type CorpusManifest, type StoryText } from './generate-corpus.js';
 import {
@@ -72,6 +73,8 @@ export interface RaceSample extends TimeReport {
   /** Requests the corpus server answered during this run. */
   served: { ok: number; notModified: number; notFound: number };
   maxInFlightPerHost: number;
+  /** storyfeed: its peak RSS once the read phase had ended (status.json `peakRssMb.read`), MB. */
+  readPeakMb?: number;
 }
 
 export interface RaceResult {
@@ -355,7 +358,18 @@ async function measureTool(
       tool === 'newsboat' ? countRows(cache, 'rss_item') : countRows(join(work, 'state', 'storyfeed.db'), 'items'),
     served: ctx.server.counts(),
     maxInFlightPerHost: ctx.server.maxInFlightPerHost(),
+    ...(tool === 'storyfeed' ? readPeakOf(join(work, 'output', 'status.json')) : {}),
   };
+}
+
+/** storyfeed's peak RSS at the end of its read phase, from the run's status.json (none when it has none). */
+function readPeakOf(statusPath: string): { readPeakMb?: number } {
+  try {
+    const read = (JSON.parse(readFileSync(statusPath, 'utf8')) as RunReport).peakRssMb?.read;
+    return typeof read === 'number' ? { readPeakMb: read } : {};
+  } catch {
+    return {}; // a run that failed before writing it: checkSample reports the exit status
+  }
 }
 
 async function measureFloor(
@@ -500,6 +514,16 @@ export function renderRace(result: RaceResult): string {
         );
       }
     }
+  }
+  // Where storyfeed's cold peak was: its peak once the read phase had ended (the rest came in the grouping).
+  for (const h of result.hosts) {
+    const { xs } = spreads(result.samples, 'storyfeed', h, 'cold');
+    const read = spreadOf(xs.flatMap((x) => (x.readPeakMb === undefined ? [] : [x.readPeakMb])));
+    if (read !== null)
+      lines.push(
+        '',
+        `storyfeed cold, ${hostName(h)}: peak RSS ${fmtSpread(read, 0)} MB once its read phase had ended (status.json peakRssMb.read); the run's, ${fmtSpread(spreads(result.samples, 'storyfeed', h, 'cold').rss, 0)} MB, is the grouping's when higher.`,
+      );
   }
   const r = (h: RaceHosts, runner: RaceRunner, scenario: RaceScenario) => spreads(result.samples, runner, h, scenario);
   const ratioRows: [string, number | null][] = [];

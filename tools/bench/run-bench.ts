@@ -65,6 +65,8 @@ interface RunSample {
   durationMs: number;
   stageMs: NonNullable<RunReport['stageMs']>;
   maxRssMb: number;
+  /** The peak RSS once the read phase had ended (RunReport.peakRssMb): the run's peak, when equal, was the read's. */
+  readPeakMb: number;
   cpuMs: number;
   itemsSeen: number;
   newItems: number;
@@ -218,6 +220,7 @@ async function measure(
       durationMs: error.afterMs,
       stageMs: zero,
       maxRssMb: NaN,
+      readPeakMb: NaN,
       cpuMs: NaN,
       itemsSeen: 0,
       newItems: 0,
@@ -236,6 +239,7 @@ async function measure(
     durationMs: result.report.durationMs,
     stageMs: result.report.stageMs!,
     maxRssMb: result.maxRssMb,
+    readPeakMb: result.report.peakRssMb?.read ?? Number.NaN,
     cpuMs: result.cpuMs,
     itemsSeen: result.report.sources.reduce((n, o) => n + o.itemsSeen, 0),
     newItems: result.report.newItems,
@@ -390,16 +394,16 @@ function renderTables(results: SizeResult[], args: Args): string {
     '',
   );
   lines.push(
-    '| size | scenario | median s (min–max) | items/s | peak RSS MB (max) | CPU s | fetch Σ | parse Σ | normalize Σ | read wall | store | cluster | render | write |',
+    '| size | scenario | median s (min–max) | items/s | peak RSS MB (max) | read phase peak MB | CPU s | fetch Σ | parse Σ | normalize Σ | read wall | store | cluster | render | write |',
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const names: Record<Scenario, string> = { cold: 'cold', warm: 'warm (all 304)', changed: '10 % changed' };
   for (const r of results) {
     for (const scenario of ['cold', 'warm', 'changed'] as const) {
       const all = r.scenarios[scenario];
       for (const c of all.filter((x) => x.crashed))
         lines.push(
-          `| ${r.size} (${r.sources}×${r.itemsPerSource}) | ${names[scenario]} | crashed: ${c.crashed} | | | | | | | | | | | |`,
+          `| ${r.size} (${r.sources}×${r.itemsPerSource}) | ${names[scenario]} | crashed: ${c.crashed} | | | | | | | | | | | | |`,
         );
       const xs = all.filter((x) => !x.crashed);
       if (xs.length === 0) continue;
@@ -408,7 +412,7 @@ function renderTables(results: SizeResult[], args: Args): string {
       const seen = median(xs.map((x) => x.itemsSeen));
       const stage = (k: keyof RunSample['stageMs']) => fmtS(median(xs.map((x) => x.stageMs[k])));
       lines.push(
-        `| ${r.size} (${r.sources}×${r.itemsPerSource}) | ${names[scenario]} | ${fmtS(med)} (${fmtS(Math.min(...d))}–${fmtS(Math.max(...d))}) | ${seen > 0 ? Math.round(seen / (med / 1000)).toLocaleString('en-US') : '–'} | ${median(xs.map((x) => x.maxRssMb)).toFixed(0)} (${Math.max(...xs.map((x) => x.maxRssMb)).toFixed(0)}) | ${fmtS(median(xs.map((x) => x.cpuMs)))} | ${stage('fetch')} | ${stage('parse')} | ${stage('normalize')} | ${stage('readWall')} | ${stage('store')} | ${stage('cluster')} | ${stage('render')} | ${stage('write')} |`,
+        `| ${r.size} (${r.sources}×${r.itemsPerSource}) | ${names[scenario]} | ${fmtS(med)} (${fmtS(Math.min(...d))}–${fmtS(Math.max(...d))}) | ${seen > 0 ? Math.round(seen / (med / 1000)).toLocaleString('en-US') : '–'} | ${median(xs.map((x) => x.maxRssMb)).toFixed(0)} (${Math.max(...xs.map((x) => x.maxRssMb)).toFixed(0)}) | ${median(xs.map((x) => x.readPeakMb)).toFixed(0)} | ${fmtS(median(xs.map((x) => x.cpuMs)))} | ${stage('fetch')} | ${stage('parse')} | ${stage('normalize')} | ${stage('readWall')} | ${stage('store')} | ${stage('cluster')} | ${stage('render')} | ${stage('write')} |`,
       );
     }
   }

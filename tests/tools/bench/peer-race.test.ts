@@ -158,6 +158,21 @@ describe('renderRace', () => {
     );
   });
 
+  it('says where storyfeed’s cold peak was: its peak once the read phase had ended, when its runs told it', () => {
+    expect(text).not.toContain('once its read phase had ended');
+    const told = renderRace(
+      base([
+        ...result.samples.filter((s) => !(s.runner === 'storyfeed' && s.scenario === 'cold' && s.hosts === 'distinct')),
+        ...[120, 130, 125].map((readPeakMb, run) => sample({ run, maxRssMb: 150 + run, readPeakMb })),
+      ]),
+    );
+    expect(told).toContain(
+      "storyfeed cold, own (127.0.1.x): peak RSS 125 (120–130) MB once its read phase had ended (status.json peakRssMb.read); the run's, 151 (150–152) MB, is the grouping's when higher.",
+    );
+    // The one-host runs told nothing: no line for them.
+    expect(told).not.toContain('storyfeed cold, one (127.0.0.1)');
+  });
+
   it('shows median (min–max) per runner and scenario, and newsboat’s rows as skipped when it is', () => {
     expect(text).toContain('| own (127.0.1.x) | newsboat | cold | 8.00 (7.00–9.00) | 45 (40–50) |');
     expect(text).toContain('| own (127.0.1.x) | storyfeed | 10 % changed | 6.00 (6.00–9.00) | 160 (150–170) | 3.00 |');
