@@ -517,12 +517,12 @@ export function renderRace(result: RaceResult): string {
   }
   // Where storyfeed's cold peak was: its peak once the read phase had ended (the rest came in the grouping).
   for (const h of result.hosts) {
-    const { xs } = spreads(result.samples, 'storyfeed', h, 'cold');
-    const read = spreadOf(xs.flatMap((x) => (x.readPeakMb === undefined ? [] : [x.readPeakMb])));
+    const cold = spreads(result.samples, 'storyfeed', h, 'cold');
+    const read = spreadOf(cold.xs.flatMap((x) => (x.readPeakMb === undefined ? [] : [x.readPeakMb])));
     if (read !== null)
       lines.push(
         '',
-        `storyfeed cold, ${hostName(h)}: peak RSS ${fmtSpread(read, 0)} MB once its read phase had ended (status.json peakRssMb.read); the run's, ${fmtSpread(spreads(result.samples, 'storyfeed', h, 'cold').rss, 0)} MB, is the grouping's when higher.`,
+        `storyfeed cold, ${hostName(h)}: peak RSS ${fmtSpread(read, 0)} MB once its read phase had ended (status.json peakRssMb.read); the run's, ${fmtSpread(cold.rss, 0)} MB, is the grouping's when higher.`,
       );
   }
   const r = (h: RaceHosts, runner: RaceRunner, scenario: RaceScenario) => spreads(result.samples, runner, h, scenario);
