@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { givesNodeFlag } from './node-flags.js';
 
 /**
  * How far past what the last full collection left alive V8 lets the old generation grow before the next one, in a
@@ -27,8 +28,7 @@ export function limitHeapGrowth(): void {
   }
 }
 
-/** Whether node's arguments or NODE_OPTIONS give a `--heap-growing-percent` (V8 takes `_` for `-` in flag names). */
+/** Whether node's arguments or NODE_OPTIONS give a `--heap-growing-percent` of the operator's own. */
 export function setsHeapGrowth(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
-  return given.some((a) => /^--heap[-_]growing[-_]percent(=|$)/.test(a));
+  return givesNodeFlag('--heap-growing-percent', execArgv, nodeOptions);
 }

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RunProcessError } from '../../lib/errors.js';
+import { givesNodeFlag } from '../../lib/node-flags.js';
 import { errorFrom } from '../../pipeline/read-document.js';
 import type { RunJob, RunOutcome } from './run-job.js';
 
@@ -23,10 +24,7 @@ export function runProcessFlags(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions: string = process.env.NODE_OPTIONS ?? '',
 ): string[] {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) =>
-    /^--max[-_]semi[-_]space[-_]size\b/.test(flag),
-  );
-  return given ? [...execArgv] : [...execArgv, RUN_SEMI_SPACE];
+  return givesNodeFlag('--max-semi-space-size', execArgv, nodeOptions) ? [...execArgv] : [...execArgv, RUN_SEMI_SPACE];
 }
 
 /**
