@@ -522,6 +522,8 @@ function linkEdges(
   threads: GraphThreads | null,
 ): Edges {
   const n = profiles.count;
+  // The postings and the pairs as found are temporaries: given back once the edges are sorted, for agglomerate's links.
+  const mark = scratch.mark();
   // The same pairs in the same order, found by several threads or walked here.
   const shared = threads?.worthIt(n) ? threads : null;
   const pairs = shared
@@ -538,7 +540,8 @@ function linkEdges(
   for (let x = 0; x < n; x++) start[x + 1]! += start[x]!;
   const fill = scratch.int32s(n);
   fill.set(start.subarray(0, n));
-  const out: Edges = { a: scratch.int32s(size), b: scratch.int32s(size), p: scratch.float64s(size) };
+  // Arrays of their own: they outlive the scratch memory given back below.
+  const out: Edges = { a: new Int32Array(size), b: new Int32Array(size), p: new Float64Array(size) };
   for (let e = 0; e < size; e++) {
     const at = fill[as[e]!]!++;
     out.a[at] = as[e]!;
@@ -571,6 +574,7 @@ function linkEdges(
       out.p[y] = p;
     }
   }
+  scratch.release(mark);
   return out;
 }
 

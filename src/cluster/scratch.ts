@@ -7,15 +7,18 @@
  * to grow: later batches carry stories over and are larger), which later phases use too: nothing is thrown away,
  * unless the regions come to hold more than twice the largest phase, when they are made into one. Without resets
  * (a new Scratch per call), this is plain allocation. A shared Scratch hands out arrays in shared memory only, which
- * other threads can read and write (graph-threads.ts).
+ * other threads can read and write (graph-threads.ts). Within a phase, `mark` and `release` give back the arrays
+ * handed out since a mark (a step's temporaries), so the phase's next step reuses their memory.
  */
 export class Scratch {
   private regions: ArrayBufferLike[] = [];
   /** Bytes handed out from each region since the last reset. */
   private used: number[] = [];
-  /** Bytes the phase asked for in all. */
+  /** Bytes the phase holds now (handed out and not released). */
   private wanted = 0;
-  /** The most any phase asked for. */
+  /** The most the phase has held at once. */
+  private phasePeak = 0;
+  /** The most any phase held at once. */
   private most = 0;
   /** Whether a phase was started (reset): until then, plain allocation. */
   private phased = false;
@@ -25,7 +28,7 @@ export class Scratch {
   /** Starts a phase: the arrays handed out before are no longer used. */
   reset(): void {
     this.phased = true;
-    this.most = Math.max(this.most, this.wanted);
+    this.most = Math.max(this.most, this.phasePeak, this.wanted);
     const held = this.regions.reduce((sum, r) => sum + r.byteLength, 0);
     if (held > 2 * this.most && this.regions.length > 1) {
       // Many regions left over from phases of other shapes: one large enough for the largest phase instead.
@@ -33,6 +36,23 @@ export class Scratch {
     }
     this.used = this.regions.map(() => 0);
     this.wanted = 0;
+    this.phasePeak = 0;
+  }
+
+  /** Where the phase stands: what `release` goes back to. */
+  mark(): ScratchMark {
+    return { used: [...this.used], wanted: this.wanted };
+  }
+
+  /**
+   * Gives back every array handed out since `mark` (they must not be used again): the phase's next arrays take their
+   * memory. Regions made since the mark are kept, empty. A no-op before a phase is started (plain allocation).
+   */
+  release(mark: ScratchMark): void {
+    if (!this.phased) return;
+    this.phasePeak = Math.max(this.phasePeak, this.wanted);
+    this.used = this.used.map((u, i) => (i < mark.used.length ? Math.min(u, mark.used[i]!) : 0));
+    this.wanted = mark.wanted;
   }
 
   /** Returns `length` zeros as an Int32Array. */
@@ -92,7 +112,10 @@ export class Scratch {
         return [this.regions[i]!, at];
       }
     }
-    const region = this.buffer(Math.max(align(Math.ceil(size * GROWTH)), MIN_REGION_BYTES));
+    // A quarter of what is held at least: the arrays that follow (and those a release gives back) then share a few
+    // regions instead of each leaving a region of its own size behind.
+    const held = this.regions.reduce((sum, r) => sum + r.byteLength, 0);
+    const region = this.buffer(Math.max(align(Math.ceil(size * GROWTH)), MIN_REGION_BYTES, align(held / 4)));
     this.regions.push(region);
     this.used.push(size);
     return [region, 0];
@@ -102,6 +125,12 @@ export class Scratch {
   private buffer(bytes: number): ArrayBufferLike {
     return this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   }
+}
+
+/** A point in a phase (Scratch.mark): what each region had handed out, and what the phase held. */
+export interface ScratchMark {
+  readonly used: readonly number[];
+  readonly wanted: number;
 }
 
 /** Room to spare in a new region: later batches (which carry stories over) are larger than the first. */
