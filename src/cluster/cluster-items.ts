@@ -392,6 +392,9 @@ function clusterBatch(
     groupIds.map((r) => groupAt.get(r)!),
     { joinThreshold: opts.storyJoinThreshold, mergeThreshold: opts.storyMergeThreshold, windowMs },
   );
+  // The story level's profiles and postings are garbage now: collected before the stories are written out, whose
+  // objects would otherwise come on top of them (the cold import's peak, BENCHMARKS.md session 15).
+  pool.afterPhase();
   const slotOf = new Map(groupIds.map((r, k) => [r, k]));
   const seedOfItem = new Int32Array(profiles.count);
   seeds.forEach((s, g) => {
