@@ -62,8 +62,8 @@ interface ClusterInputBase {
   /** Worker threads that share the item graph of large batches (the same stories with or without). */
   graphThreads?: GraphThreads | null;
   /**
-   * Called where a phase's large temporaries have just died (a batch's texts learned; a batch done): the pipeline
-   * collects garbage there. Changes no result.
+   * Called where a phase's large temporaries have just died (a batch's texts learned; its story level done; a batch
+   * done): the pipeline collects garbage there. Changes no result.
    */
   afterPhase?: () => void;
 }
