@@ -297,6 +297,8 @@ function clusterBatch(
   priorities: Readonly<Record<string, number>>,
 ): ClusterResult {
   const windowMs = opts.windowHours * MS_PER_HOUR;
+  // Graph threads that rested since the last batch's graph start now, while this batch is learned.
+  pool.threads?.resume();
   const atHand = new Set(itemIds);
   const every = new Set(itemIds);
   for (const item of newItems) every.add(item.id);
@@ -366,6 +368,8 @@ function clusterBatch(
     pool.scratch,
     pool.threads,
   );
+  // The graph is done: its threads and their shared lists are let go for the rest of the batch.
+  pool.threads?.rest();
   const { root: pairRoot } = agglomerate(
     seeds,
     profiles.count,

@@ -57,7 +57,14 @@ export interface GraphThreads {
   readonly batches: number;
   /** Resolves once every worker has started (a worker still starting simply takes no chunk yet). */
   ready(): Promise<void>;
-  /** Stops the workers (idempotent). */
+  /**
+   * Stops the workers and lets go of the shared lists until `resume`: a batch's graph is done, and the rest of the
+   * batch (its story level, the peak of a cold run's memory) runs without them. linkPairs resumes by itself too.
+   */
+  rest(): void;
+  /** Starts the workers again after `rest` (a no-op otherwise): called well ahead of a batch's graph. */
+  resume(): void;
+  /** Stops the workers for good (idempotent). */
   close(): void;
 }
 
@@ -109,29 +116,14 @@ const ROOM = 1.25;
  */
 export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL): GraphThreads | null {
   if (threads < 1 || !existsSync(fileURLToPath(workerUrl))) return null;
-  const workers: Worker[] = [];
-  for (let i = 0; i < threads; i++) {
-    let worker: Worker;
-    try {
-      worker = new Worker(workerUrl);
-    } catch {
-      break; // no thread to be had (a process or memory limit): fewer helpers, or none, and the same stories
-    }
-    worker.unref();
-    // A worker that fails is simply not there any more: the main thread finishes its chunks (STALL_MS).
-    worker.on('error', () => undefined);
-    workers.push(worker);
-  }
+  let workers = spawnWorkers(threads, workerUrl);
   if (workers.length === 0) return null;
-  const started = Promise.all(
-    workers.map(
-      (w) => new Promise<void>((resolve) => w.once('message', () => resolve()).once('exit', () => resolve())),
-    ),
-  ).then(() => undefined);
+  let started = startedAll(workers);
+  let resting = false;
   let closed = false;
   let batches = 0;
-  // The lists and slots of the last batch, reused by the next; dropped after a stall, since a worker that stalled
-  // may still write into them (the same values, but into a batch that is no longer theirs).
+  // The lists and slots of the last batch, reused by the next unless `rest` let go of them; dropped after a stall,
+  // since a worker that stalled may still write into them (the same values, but into a batch no longer theirs).
   let spare: { near: NearLists; out: PairSlots; items: number; neighbours: number } | null = null;
   const buffersFor = (items: number, neighbours: number) => {
     if (spare === null || spare.items < items || spare.neighbours !== neighbours) {
@@ -145,10 +137,24 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
     }
     return spare;
   };
+  const resume = () => {
+    if (closed || !resting) return;
+    resting = false;
+    workers = spawnWorkers(threads, workerUrl);
+    started = startedAll(workers);
+  };
   return {
     worthIt: (items) => !closed && items >= PARALLEL_MIN_ITEMS,
     nearLists: (items, neighbours) => buffersFor(items, neighbours).near,
     ready: () => started,
+    resume,
+    rest() {
+      if (closed || resting) return;
+      resting = true;
+      for (const w of workers) void w.terminate();
+      workers = [];
+      spare = null;
+    },
     get batches() {
       return batches;
     },
@@ -165,6 +171,7 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
         out: buffersFor(n, k).out,
       };
       batches++;
+      resume();
       for (const w of workers) w.postMessage(task);
       const { control } = task;
       const work = new TaskWork(task, scratch);
@@ -214,6 +221,33 @@ export function startGraphThreads(threads: number, workerUrl: URL = WORKER_URL):
       for (const w of workers) void w.terminate();
     },
   };
+}
+
+/** Starts up to `threads` workers (fewer when no thread is to be had), unref'd: an idle one never keeps a process. */
+function spawnWorkers(threads: number, workerUrl: URL): Worker[] {
+  const workers: Worker[] = [];
+  for (let i = 0; i < threads; i++) {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl);
+    } catch {
+      break; // no thread to be had (a process or memory limit): fewer helpers, or none, and the same stories
+    }
+    worker.unref();
+    // A worker that fails is simply not there any more: the main thread finishes its chunks (STALL_MS).
+    worker.on('error', () => undefined);
+    workers.push(worker);
+  }
+  return workers;
+}
+
+/** Resolves once every worker has said it started (or exited). */
+function startedAll(workers: readonly Worker[]): Promise<void> {
+  return Promise.all(
+    workers.map(
+      (w) => new Promise<void>((resolve) => w.once('message', () => resolve()).once('exit', () => resolve())),
+    ),
+  ).then(() => undefined);
 }
 
 /** One thread's share of a task: its searcher and the pairs of an item into the item's slots. */

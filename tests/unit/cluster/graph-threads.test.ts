@@ -106,6 +106,30 @@ describe('startGraphThreads', () => {
     expect(again).toEqual(serialPairs(next, none));
   });
 
+  it('rests between batches: lets go of its lists, and its workers start again and take a share', async () => {
+    const profiles = streamOf(3_000, 5);
+    const none = new Int32Array(profiles.length).fill(-1);
+    const want = serialPairs(profiles, none);
+    threads = startGraphThreads(1, WORKER);
+    await threads!.ready();
+    const lists = threads!.nearLists(profiles.length, OPTIONS.neighbours);
+    // Without a rest, the next batch gets the same shared memory.
+    expect(threads!.nearLists(profiles.length, OPTIONS.neighbours).items.buffer).toBe(lists.items.buffer);
+    threads!.rest();
+    threads!.rest(); // idempotent
+    expect(threads!.worthIt(profiles.length)).toBe(true);
+    expect(threads!.nearLists(profiles.length, OPTIONS.neighbours).items.buffer).not.toBe(lists.items.buffer);
+    threads!.resume();
+    await threads!.ready();
+    const { got, ...have } = parallelPairs(threads!, profiles, none);
+    expect(have).toEqual(want);
+    expect(got.chunksHere).toBeLessThan(got.chunks);
+    // linkPairs after a rest with no resume starts the workers itself: the same pairs.
+    threads!.rest();
+    const { got: _, ...again } = parallelPairs(threads!, profiles, none);
+    expect(again).toEqual(want);
+  });
+
   it('does a chunk a worker took and never finished itself, with the same result', async () => {
     const profiles = streamOf(2_500, 3);
     const groupOf = new Int32Array(profiles.length).fill(-1);
@@ -122,6 +146,9 @@ describe('startGraphThreads', () => {
     threads = startGraphThreads(1, WORKER);
     expect(threads!.worthIt(100)).toBe(false);
     threads!.close();
+    expect(threads!.worthIt(100_000)).toBe(false);
+    // Closed for good: a resume starts nothing.
+    threads!.resume();
     expect(threads!.worthIt(100_000)).toBe(false);
   });
 });
