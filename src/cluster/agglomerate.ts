@@ -62,6 +62,8 @@ export function agglomerate(
     fresh[g] = s.fresh ? 1 : 0;
     sources.push(s.sources);
   });
+  // The links are this call's alone: their scratch memory is given back before it returns (for the story level).
+  const mark = scratch.mark();
   const links = Links.of(n, groupOfItem, edges, scratch);
   const root = Int32Array.from(seeds, (_, g) => g);
   const mergedAt = new Float64Array(n).fill(1);
@@ -109,6 +111,7 @@ export function agglomerate(
     while (root[r] !== r) r = root[r]!;
     root[g] = r;
   }
+  scratch.release(mark);
   return { root, mergedAt };
 }
 

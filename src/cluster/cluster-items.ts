@@ -395,6 +395,7 @@ function clusterBatch(
     profiles,
     groupIds.map((r) => groupAt.get(r)!),
     { joinThreshold: opts.storyJoinThreshold, mergeThreshold: opts.storyMergeThreshold, windowMs },
+    pool.scratch,
   );
   // The story level's profiles and postings are garbage now: collected before the stories are written out, whose
   // objects would otherwise come on top of them (the cold import's peak, BENCHMARKS.md session 15).

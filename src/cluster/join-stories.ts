@@ -16,6 +16,7 @@
 
 import { MaxHeap } from './agglomerate.js';
 import type { ProfileTable, SparseRows } from './corpus.js';
+import type { Scratch } from './scratch.js';
 import { Profile, StoryPostings } from './story-profile.js';
 
 /** A group as agglomerate left it: its items, and whether it holds a new item (else: a story of an earlier run). */
@@ -81,14 +82,34 @@ export function joinStories(
   profiles: ProfileTable,
   groups: readonly Group[],
   options: StoryLevelOptions,
+  scratch?: Scratch,
 ): { root: Int32Array; score: Float64Array } {
   const n = groups.length;
   // Similarities are at most 1: thresholds above it switch the story level off.
   if (profiles.count < MIN_ITEMS || (options.joinThreshold > 1 && options.mergeThreshold > 1))
     return { root: Int32Array.from({ length: n }, (_, g) => g), score: new Float64Array(n).fill(1) };
+  // The stories' profiles are this call's alone: made in `scratch` (the memory the batch's graph no longer uses), and
+  // given back before it returns. The postings' position profiles stay in buffers of their own: they grow a few times
+  // each, and every grown copy would stay in the scratch until the return (BENCHMARKS.md, session 15).
+  const mark = scratch?.mark();
+  try {
+    return joinIn(profiles, groups, options, scratch);
+  } finally {
+    if (mark) scratch!.release(mark);
+  }
+}
+
+/** joinStories' work, the stories' profiles in `memory` (none: buffers of their own). */
+function joinIn(
+  profiles: ProfileTable,
+  groups: readonly Group[],
+  options: StoryLevelOptions,
+  memory: Scratch | undefined,
+): { root: Int32Array; score: Float64Array } {
+  const n = groups.length;
   // Only dated groups take part: an undated one keeps an empty state and is never looked at.
   const isDated = groups.map((g) => g.items.some((i) => !Number.isNaN(profiles.time[i]!)));
-  const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g.items : [], g.fresh));
+  const state = groups.map((g, x) => stateOf(profiles, isDated[x] ? g.items : [], g.fresh, memory));
   // Each group's own profile, kept as it was (state[g] becomes its story's as others join it): the same profile
   // until state[g]'s changes (most never do), then a copy of it.
   const unit = groups.map((g, x) => {
@@ -109,7 +130,7 @@ export function joinStories(
     return cos < 0 ? 0 : cos * closeness(a, b, options.windowMs);
   };
   const join = (a: number, b: number, at: number): void => {
-    mergeInto(state[a]!, state[b]!);
+    mergeInto(state[a]!, state[b]!, memory);
     root[b] = a;
     score[b] = at;
   };
@@ -286,10 +307,10 @@ export function joinStories(
   return { root, score };
 }
 
-function stateOf(profiles: ProfileTable, items: readonly number[], fresh: boolean): StoryState {
+function stateOf(profiles: ProfileTable, items: readonly number[], fresh: boolean, memory?: Scratch): StoryState {
   const s: StoryState = {
     fresh,
-    all: new Profile(Math.min(items.length * STORY_TERMS, 1024)),
+    all: new Profile(Math.min(items.length * STORY_TERMS, 1024), memory),
     norm: 0,
     minTime: Number.NaN,
     maxTime: Number.NaN,
@@ -468,12 +489,12 @@ function subtract(A: StoryState, U: StoryState): void {
 }
 
 /** Story B joins story A (B is left empty). */
-function mergeInto(A: StoryState, B: StoryState): void {
+function mergeInto(A: StoryState, B: StoryState, memory: Scratch | undefined): void {
   A.fresh = A.fresh || B.fresh;
   add(A, B);
   A.version++;
   B.version++;
-  B.all = new Profile(0);
+  B.all = new Profile(0, memory);
   B.sharesAll = false;
 }
 

@@ -1,3 +1,5 @@
+import type { Scratch } from './scratch.js';
+
 // The story level's data (join-stories.ts) in typed arrays: a story's profile (term → summed weight) and the
 // story-level inverted index (term → story → weight). Both were Maps; a Map boxes every double it holds, and the
 // story level's lookups and sums were most of the clusterer's time and garbage on dated full texts (issue #16).
@@ -26,14 +28,20 @@ export class Profile {
   /** Keys in the hash (live and removed). */
   private used = 0;
 
-  constructor(capacity = 8) {
+  /** `memory`: where its arrays come from (a phase of the clusterer's scratch); none: a buffer of its own. */
+  constructor(
+    capacity = 8,
+    private readonly memory?: Scratch,
+  ) {
     this.allocate(capacity);
   }
 
-  /** A copy: the same entries in the same slots (the same sums in the same order). */
+  /** A copy: the same entries in the same slots (the same sums in the same order), in the same memory. */
   clone(): Profile {
-    const copy = new Profile(this.ids.length);
-    new Uint8Array(copy.ws.buffer).set(new Uint8Array(this.ws.buffer));
+    const copy = new Profile(this.ids.length, this.memory);
+    copy.ws.set(this.ws);
+    copy.ids.set(this.ids);
+    copy.hash.set(this.hash);
     copy.end = this.end;
     copy.size = this.size;
     copy.used = this.used;
@@ -130,17 +138,24 @@ export class Profile {
   }
 
   /**
-   * Makes empty arrays for `capacity` slots, all views of one buffer: a typed array's own buffer costs about as much
-   * as its data at these sizes, and the story level makes tens of thousands of profiles (BENCHMARKS.md, session 10).
+   * Makes empty arrays for `capacity` slots, from `memory` or all views of one buffer: a typed array's own buffer costs
+   * about as much as its data at these sizes, and the story level makes tens of thousands of profiles (BENCHMARKS.md,
+   * session 10).
    */
   private allocate(capacity: number): void {
     let bits = 4;
     while (1 << bits < capacity * 2) bits++;
+    this.bits = bits;
+    if (this.memory) {
+      this.ws = this.memory.float64s(capacity);
+      this.ids = this.memory.int32s(capacity);
+      this.hash = this.memory.int32s(1 << bits);
+      return;
+    }
     const buffer = new ArrayBuffer(capacity * 12 + (4 << bits));
     this.ws = new Float64Array(buffer, 0, capacity);
     this.ids = new Int32Array(buffer, capacity * 8, capacity);
     this.hash = new Int32Array(buffer, capacity * 12, 1 << bits);
-    this.bits = bits;
   }
 
   /** Drops removed entries (the live ones keep their order) and makes room for twice the live entries. */

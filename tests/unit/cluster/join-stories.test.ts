@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileTable } from '../../../src/cluster/corpus.js';
 import { joinStories, kthSmallest, type Group } from '../../../src/cluster/join-stories.js';
+import { Scratch } from '../../../src/cluster/scratch.js';
 import { Profile, StoryPostings } from '../../../src/cluster/story-profile.js';
 import { joinStoriesReference } from './join-stories-reference.js';
 
@@ -97,6 +98,17 @@ describe('joinStories', () => {
         const want = joinStoriesReference(profiles, groups, options);
         expect(Array.from(got.root)).toEqual(Array.from(want.root));
         expect(Array.from(got.score)).toEqual(Array.from(want.score));
+        // With its profiles in a phase's scratch memory (as clusterItems runs it): the same, and the memory given back.
+        const scratch = new Scratch();
+        scratch.reset();
+        const before = scratch.mark();
+        const inScratch = joinStories(profiles, groups, options, scratch);
+        expect(Array.from(inScratch.root)).toEqual(Array.from(want.root));
+        expect(Array.from(inScratch.score)).toEqual(Array.from(want.score));
+        const after = scratch.mark();
+        expect(after.wanted).toBe(before.wanted);
+        expect(after.used.slice(0, before.used.length)).toEqual(before.used);
+        expect(after.used.slice(before.used.length).every((u) => u === 0)).toBe(true);
         const roots = new Set(got.root).size;
         fewest = Math.min(fewest, roots);
         most = Math.max(most, roots);
@@ -109,9 +121,20 @@ describe('joinStories', () => {
 });
 
 describe('Profile', () => {
-  it('keeps a Map’s order and values through adds, puts and removals', () => {
+  for (const where of ['its own buffer', 'a phase of scratch memory']) {
+    it(`keeps a Map’s order and values through adds, puts, removals and clones, in ${where}`, () => {
+      const memory = where === 'its own buffer' ? undefined : new Scratch();
+      memory?.reset();
+      keepsMapOrder(new Profile(8, memory));
+    });
+  }
+});
+
+/** Runs adds, puts and removals on `p` and on a Map, checking they agree (a clone of `p` midway goes on instead). */
+function keepsMapOrder(start: Profile): void {
+  {
     const rnd = random(11);
-    const p = new Profile();
+    let p = start;
     const m = new Map<number, number>();
     for (let step = 0; step < 20_000; step++) {
       const t = Math.floor(rnd() * 300) * 7919;
@@ -136,12 +159,19 @@ describe('Profile', () => {
       }
       expect(p.get(t)).toBe(m.get(t) ?? 0);
       expect(p.slotOf(t) >= 0).toBe(m.has(t));
+      if (step === 10_000) {
+        const copy = p.clone();
+        // The copy is a profile of its own: the original's changes do not reach it.
+        p.add(t, 1);
+        expect(copy.get(t)).toBe(m.get(t) ?? 0);
+        p = copy;
+      }
     }
     let sq = 0;
     for (const w of m.values()) sq += w * w;
     expect(p.norm()).toBe(Math.sqrt(sq));
-  });
-});
+  }
+}
 
 describe('Profile memory', () => {
   it('keeps its weights and terms in one buffer, before and after it grows', () => {
