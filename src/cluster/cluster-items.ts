@@ -297,11 +297,12 @@ function clusterBatch(
   priorities: Readonly<Record<string, number>>,
 ): ClusterResult {
   const windowMs = opts.windowHours * MS_PER_HOUR;
-  // Graph threads that rested since the last batch's graph start now, while this batch is learned.
-  pool.threads?.resume();
   const atHand = new Set(itemIds);
   const every = new Set(itemIds);
   for (const item of newItems) every.add(item.id);
+  // Graph threads that rested since the last batch's graph start now, while this batch is learned: only for a batch
+  // large enough to share its graph (a long import's small slices would start and stop a thread each for nothing).
+  if (pool.threads?.worthIt(every.size)) pool.threads.resume();
   pool.focus(every);
   const corpus = pool.corpus;
   // A story's member is placed when it is among itemIds and found.
