@@ -11,6 +11,11 @@ import { ReadError } from '../lib/errors.js';
 export interface DocumentReader {
   /** Reads one document; it may take the body's memory (moved to a worker): the caller must not use it afterwards. */
   read(job: DocumentJob): Promise<DocumentResult>;
+  /**
+   * Says how many documents the run expects to read (its sources never read before: a first run's, or new ones). With
+   * enough of them to start a worker (START_WORKERS), the first starts now, while the first documents are fetched.
+   */
+  expect(documents: number): void;
   /** Stops the workers; pending reads are rejected. */
   close(): Promise<void>;
 }
@@ -18,6 +23,7 @@ export interface DocumentReader {
 /** Reads on the calling thread. */
 export const inlineReader: DocumentReader = {
   read: async (job) => readDocument(job),
+  expect: () => undefined,
   close: async () => undefined,
 };
 
@@ -188,6 +194,14 @@ export function createDocumentReader(
         queue.push({ job, resolve, reject });
         dispatch();
       });
+    },
+    expect(documents) {
+      if (closed || broken || posted.size > 0 || documents < startAt.reads) return;
+      try {
+        spawn();
+      } catch {
+        broken = true; // no thread to be had: this thread reads
+      }
     },
     async close() {
       closed = true;

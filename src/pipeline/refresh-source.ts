@@ -62,7 +62,7 @@ export interface ReadSourceDeps {
   /** Jitter source for back-off, in [0, 1). */
   random?: () => number;
   /** Where documents are decoded, parsed and normalised (default: on this thread). */
-  reader?: DocumentReader;
+  reader?: Pick<DocumentReader, 'read'>;
   /** The source's host slot (readSources): released as soon as the response is read, before parsing. */
   hostSlot?: HostSlot;
 }

@@ -60,6 +60,8 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // back a slice at a time.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
     const reader = createDocumentReader(deps.readThreads ?? readThreadsFor(config));
+    // Sources never read before (a first run's) bring a document each: the read worker starts before they arrive.
+    reader.expect(config.sources.filter((s) => !st.getSourceState(s.id)?.lastSuccessAt).length);
     st.begin();
     let results: SourceResult[];
     let inserted: ItemKey[];

@@ -141,7 +141,6 @@ describe('one host, many feeds (issue #16), observed at the server', () => {
           order.push('read');
           return inlineReader.read(job);
         },
-        close: async () => undefined,
       },
     });
     expect(result.outcome.status).toBe('ok');

@@ -195,6 +195,33 @@ describe('document reader pool', () => {
     }
   });
 
+  it('starts its worker at once when told that as many documents as START_WORKERS asks for are coming', async () => {
+    // The stand-in worker never answers: a document given to it is read only if this thread reads it.
+    const few = createDocumentReader(1, fixtureWorker('silent-worker.mjs'), { reads: 8, waiting: 3 });
+    try {
+      few.expect(7);
+      expect((await few.read(namedJob('a'))).ok).toBe(true);
+    } finally {
+      await few.close();
+    }
+    const many = createDocumentReader(1, fixtureWorker('silent-worker.mjs'), { reads: 8, waiting: 3 });
+    try {
+      many.expect(8);
+      // The very first document goes to the worker already running, which never answers.
+      const first = many.read(namedJob('a')).then(
+        () => 'read',
+        () => 'closed',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await many.close();
+      expect(await first).toBe('closed');
+    } finally {
+      await many.close();
+    }
+    // The reader of the calling thread has nothing to start.
+    expect(() => inlineReader.expect(1_000)).not.toThrow();
+  });
+
   it('uses read threads only for runs of 20 sources or more, and never more than the cores less one', () => {
     const cores = availableParallelism();
     const config = (sources: number, readThreads: number) => ({
