@@ -187,6 +187,16 @@ describe('helpers', () => {
       expect(collapseWhitespace(text), JSON.stringify(text)).toBe(text.replace(/\s+/g, ' ').trim());
   });
 
+  it('collapseWhitespace reads every UTF-16 code unit as \\s and trim do (alone, doubled, at the ends)', () => {
+    const differ: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const u = String.fromCharCode(c);
+      for (const text of [`a${u}b`, `a${u}${u}b`, `${u}a${u}`, `a ${u}`])
+        if (collapseWhitespace(text) !== text.replace(/\s+/g, ' ').trim()) differ.push(c.toString(16));
+    }
+    expect(differ).toEqual([]);
+  });
+
   it.each([
     ['named, numeric and hex references', 'a &amp; b &#8217; &#x2014; &eacute;', 'a & b \u2019 \u2014 é'],
     ['markup stays literal', '<b>x</b> &lt;i&gt;', '<b>x</b> <i>'],
