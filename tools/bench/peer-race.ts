@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { RUN_MALLOC_TRIM, RUN_SEMI_SPACE, runProcessEnv } from '../../src/cli/commands/fork-run.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RunReport } from '../../src/model.js';
 import { repoRoot as findRepoRoot } from '../repo-root.js';
@@ -44,6 +45,11 @@ export interface RaceArgs {
   keep: boolean;
   /** Tries `apt-get install newsboat` when it is missing and we are root. */
   installNewsboat: boolean;
+  /**
+   * Runs storyfeed as `node bin/storyfeed.js run`, without what `npm start` gives it (node's young generation cap and
+   * glibc's trim threshold: RUN_SEMI_SPACE, RUN_MALLOC_TRIM), as the races before session 16 did.
+   */
+  bare?: boolean;
 }
 
 export type RaceRunner = 'newsboat' | 'storyfeed' | 'floor';
@@ -94,6 +100,8 @@ export interface RaceResult {
   samples: RaceSample[];
   /** What broke (the bench exits non-zero when this is not empty). */
   problems: string[];
+  /** storyfeed's command line (the flag and environment `npm start` gives, unless RaceArgs.bare). */
+  storyfeedCommand: string;
 }
 
 const repoRoot = findRepoRoot();
@@ -251,7 +259,7 @@ export async function runPeerRace(
           hostSpacingMs: resolved.fetch.hostSpacingMs,
           concurrency: resolved.fetch.concurrency,
         };
-        const ctx = { work, env, server, manifest, hosts: h, configPath };
+        const ctx = { work, env, server, manifest, hosts: h, configPath, bare: args.bare === true };
 
         for (let r = 0; r < args.runs; r++) {
           // Alternate which tool goes first, so neither always meets the warmer page cache or the quieter minute.
@@ -291,6 +299,7 @@ export async function runPeerRace(
       runs: args.runs,
       newsboat,
       politeness: politeness!,
+      storyfeedCommand: storyfeedCommand(args.bare === true),
       hosts,
       samples,
       problems,
@@ -308,6 +317,8 @@ interface ToolContext {
   manifest: CorpusManifest;
   hosts: RaceHosts;
   configPath: string;
+  /** RaceArgs.bare. */
+  bare: boolean;
 }
 
 async function measureTool(
@@ -340,11 +351,17 @@ async function measureTool(
           ['-x', 'reload', '-u', join(work, 'urls'), '-c', cache, '-C', join(work, 'newsboat.conf')],
           { cwd: work, env: ctx.env, timeFile },
         )
-      : await timed(process.execPath, [join(repoRoot, 'bin', 'storyfeed.js'), 'run', '--config', ctx.configPath], {
-          cwd: work,
-          env: ctx.env,
-          timeFile,
-        });
+      : await timed(
+          process.execPath,
+          [
+            ...(ctx.bare ? [] : [RUN_SEMI_SPACE]),
+            join(repoRoot, 'bin', 'storyfeed.js'),
+            'run',
+            '--config',
+            ctx.configPath,
+          ],
+          { cwd: work, env: ctx.bare ? ctx.env : runProcessEnv(ctx.env), timeFile },
+        );
   const { stdout: _out, stderr, ...time } = report;
   if (time.exitStatus !== null || time.signal !== null)
     process.stderr.write(`[race] ${tool} ${scenario}: ${stderr.slice(-1000)}\n`);
@@ -487,6 +504,15 @@ const fmt = (x: number | null | undefined, digits = 2) =>
 const fmtSpread = (s: Spread | null, digits = 2) =>
   s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a';
 
+/**
+ * storyfeed's command in the race: as `npm start` runs it (package.json; the daemon gives its runs the same), or bare.
+ */
+export function storyfeedCommand(bare: boolean): string {
+  return bare
+    ? 'node bin/storyfeed.js run'
+    : `${RUN_MALLOC_TRIM.name}=${RUN_MALLOC_TRIM.value} node ${RUN_SEMI_SPACE} bin/storyfeed.js run (as npm start)`;
+}
+
 /** Markdown tables of a race: one row per runner, hosts model and scenario; then ratios and the issue's targets. */
 export function renderRace(result: RaceResult): string {
   const lines: string[] = [];
@@ -495,7 +521,7 @@ export function renderRace(result: RaceResult): string {
     `Peer race (issue #16): ${result.sources} feeds × ${result.itemsPerSource} items = ${result.items.toLocaleString('en-US')} items, ${(result.bytes / 1e6).toFixed(1)} MB ` +
       `(${result.formats.join(', ')}), text from ${result.fromDevSet ? 'the dev set' : 'generated pseudo-stories'}; ${result.runs} run(s) each, median (min–max). ` +
       `Every run a fresh process under /usr/bin/time (wall; peak RSS = "Maximum resident set size"; CPU = user + system). ` +
-      `newsboat: ${nb} (-x reload, reload-threads ${NEWSBOAT_RELOAD_THREADS}); storyfeed: bin/storyfeed.js run, fetch.concurrency ${result.politeness.concurrency}, ` +
+      `newsboat: ${nb} (-x reload, reload-threads ${NEWSBOAT_RELOAD_THREADS}); storyfeed: ${result.storyfeedCommand}, fetch.concurrency ${result.politeness.concurrency}, ` +
       `perHostConcurrency ${result.politeness.perHostConcurrency}, hostSpacingMs ${result.politeness.hostSpacingMs} (the defaults).`,
     '',
     '| hosts | runner | scenario | wall s | peak RSS MB | CPU s | items stored | requests 200 / 304 | max in flight per host |',

@@ -53,6 +53,8 @@ interface Args {
   heapMb: number | null;
   /** --cpu-prof: a V8 CPU profile of every measured child, written to this folder (`node --cpu-prof-dir`). */
   cpuProfDir: string | null;
+  /** --bare: the race runs `node bin/storyfeed.js run`, without npm start's flag and environment. */
+  bareRace: boolean;
   /** --race: only the peer race; --no-race: no race after the scenarios. */
   race: 'only' | 'after' | 'no';
   /** --daemon: only the daemon's memory (daemon-memory.ts). */
@@ -142,6 +144,7 @@ function parseArgs(argv: string[]): Args {
     heapMb: value('--heap-mb') ? Number(value('--heap-mb')) : null,
     cpuProfDir: value('--cpu-prof') ? resolve(value('--cpu-prof')!) : null,
     race: argv.includes('--race') ? 'only' : argv.includes('--no-race') ? 'no' : 'after',
+    bareRace: argv.includes('--bare'),
     daemon: argv.includes('--daemon'),
   };
 }
@@ -508,6 +511,7 @@ async function main(): Promise<void> {
         concurrency: args.concurrency,
         keep: args.keep,
         installNewsboat: true,
+        bare: args.bareRace,
       },
       pool,
       log,
@@ -515,7 +519,7 @@ async function main(): Promise<void> {
     if (args.race === 'only')
       process.stdout.write(`Machine: ${machine()}\nDate: ${utc(started)}–${utc(new Date()).slice(11)} UTC\n`);
     process.stdout.write(
-      `\nCommand: npm run bench -- ${args.race === 'only' ? '--race ' : ''}${args.ci ? '--ci' : `--runs ${args.runs}`}\n\n${renderRace(race)}\n`,
+      `\nCommand: npm run bench -- ${args.race === 'only' ? '--race ' : ''}${args.bareRace ? '--bare ' : ''}${args.ci ? '--ci' : `--runs ${args.runs}`}\n\n${renderRace(race)}\n`,
     );
     if (race.problems.length > 0) {
       process.stderr.write(`bench: the peer race broke: ${race.problems.join('; ')}\n`);

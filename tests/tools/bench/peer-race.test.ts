@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkSample, renderRace, type RaceResult, type RaceSample } from '../../../tools/bench/peer-race.js';
+import {
+  checkSample,
+  renderRace,
+  storyfeedCommand,
+  type RaceResult,
+  type RaceSample,
+} from '../../../tools/bench/peer-race.js';
 
 // What makes the peer race exit non-zero (never time), and the table's ratios and targets from known samples.
 
@@ -91,6 +97,7 @@ describe('renderRace', () => {
     runs: 3,
     newsboat: { version: 'newsboat 2.21.0' },
     politeness: { perHostConcurrency: 1, hostSpacingMs: 250, concurrency: 8 },
+    storyfeedCommand: storyfeedCommand(false),
     hosts: ['distinct', 'one'],
     samples,
     problems: [],
@@ -111,6 +118,15 @@ describe('renderRace', () => {
   ]);
   const text = renderRace(result);
   const row = (name: string) => text.split('\n').find((l) => l.startsWith(`| ${name} |`));
+
+  it('says how storyfeed was run: as npm start runs it, or bare', () => {
+    expect(text.split('\n')[0]).toContain(
+      'storyfeed: MALLOC_TRIM_THRESHOLD_=1048576 node --max-semi-space-size=8 bin/storyfeed.js run (as npm start),',
+    );
+    expect(renderRace({ ...result, storyfeedCommand: storyfeedCommand(true) }).split('\n')[0]).toContain(
+      'storyfeed: node bin/storyfeed.js run,',
+    );
+  });
 
   it('gives ratios of medians', () => {
     expect(row('storyfeed ÷ newsboat, cold wall')).toBe('| storyfeed ÷ newsboat, cold wall | 2.00 |');

@@ -1,9 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runForked, runProcessFlags } from '../../../src/cli/commands/fork-run.js';
+import {
+  RUN_MALLOC_TRIM,
+  RUN_SEMI_SPACE,
+  runForked,
+  runProcessEnv,
+  runProcessFlags,
+} from '../../../src/cli/commands/fork-run.js';
 import type { RunJob } from '../../../src/cli/commands/run-job.js';
 import { describeError } from '../../../src/lib/errors.js';
 
@@ -15,6 +21,7 @@ function entry(name: string, body: string): URL {
   writeFileSync(path, body);
   return pathToFileURL(path);
 }
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const job = { config: { sources: [{ id: 'a' }] }, level: 'silent' } as unknown as RunJob;
 
 describe('runForked', () => {
@@ -63,19 +70,56 @@ describe('runForked', () => {
     expect(describeError(error2).message).toContain('exit code 1');
   });
 
-  it("starts the run process with V8's young generation capped, as node's own flag", async () => {
+  it("starts the run process with V8's young generation capped, as node's own flag, and glibc's trim threshold", async () => {
     const seen = join(dir, 'argv.json');
     const argv = entry(
       'argv.mjs',
       `import { writeFileSync } from 'node:fs';
        process.once('message', () => {
-         writeFileSync(${JSON.stringify(seen)}, JSON.stringify(process.execArgv));
+         writeFileSync(${JSON.stringify(seen)}, JSON.stringify([process.execArgv, process.env.MALLOC_TRIM_THRESHOLD_]));
          process.send({ ok: true }, undefined, undefined, () => process.exit(0));
        });`,
     );
-    await expect(runForked(job, argv)).resolves.toBeUndefined();
-    const { readFileSync } = await import('node:fs');
-    expect(JSON.parse(readFileSync(seen, 'utf8'))).toContain('--max-semi-space-size=8');
+    const before = process.env.MALLOC_TRIM_THRESHOLD_;
+    delete process.env.MALLOC_TRIM_THRESHOLD_;
+    try {
+      await expect(runForked(job, argv)).resolves.toBeUndefined();
+    } finally {
+      if (before !== undefined) process.env.MALLOC_TRIM_THRESHOLD_ = before;
+    }
+    const [execArgv, trim] = JSON.parse(readFileSync(seen, 'utf8')) as [string[], string];
+    expect(execArgv).toContain('--max-semi-space-size=8');
+    expect(trim).toBe('1048576');
+  });
+});
+
+describe('runProcessEnv', () => {
+  it("adds glibc's trim threshold to the daemon's environment", () => {
+    expect(runProcessEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_TRIM_THRESHOLD_: '1048576' });
+  });
+
+  it("keeps a threshold the operator set, as the variable or as glibc's tunable", () => {
+    expect(runProcessEnv({ MALLOC_TRIM_THRESHOLD_: '0' })).toEqual({ MALLOC_TRIM_THRESHOLD_: '0' });
+    const tunables = { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=65536' };
+    expect(runProcessEnv(tunables)).toEqual(tunables);
+    // Another malloc setting is not a trim threshold: ours is still added.
+    expect(runProcessEnv({ MALLOC_ARENA_MAX: '2' })).toEqual({
+      MALLOC_ARENA_MAX: '2',
+      MALLOC_TRIM_THRESHOLD_: '1048576',
+    });
+  });
+
+  it("is what `npm start` and the cron lines of the docs give a run, with the young generation's cap", () => {
+    const setting = `${RUN_MALLOC_TRIM.name}=${RUN_MALLOC_TRIM.value}`;
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    expect(pkg.scripts.start).toBe(`${setting} node ${RUN_SEMI_SPACE} bin/storyfeed.js run`);
+    for (const doc of ['README.md', 'docs/subscribing.md']) {
+      const cron = readFileSync(join(ROOT, doc), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('*/30 '));
+      expect(cron.length, doc).toBeGreaterThan(0);
+      for (const line of cron) expect(line, doc).toContain(`${setting} node ${RUN_SEMI_SPACE} bin/storyfeed.js run`);
+    }
   });
 });
 
