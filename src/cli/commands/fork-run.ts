@@ -23,8 +23,8 @@ export const RUN_SEMI_SPACE = '--max-semi-space-size=8';
  * The run process's malloc (glibc): memory freed at the top of a heap goes back to the system once 1 MiB of it is
  * free. glibc's own threshold starts at 128 KiB but rises with the largest block freed, up to 64 MiB, and a run frees
  * large blocks (its documents, the grouping's arrays) phase after phase. Measured on the race corpus's cold run
- * (BENCHMARKS.md, session 16): peak RSS 239–240 → 212–214 MB with RUN_SEMI_SPACE, for ~0.5 s more system CPU; 128 KiB
- * gave the same peak for ~0.9 s, 4 MiB only 225–229 MB. glibc reads it when a process starts (a process cannot set it
+ * (BENCHMARKS.md, session 16): peak RSS 239–240 → 212–214 MB with RUN_SEMI_SPACE, for ~0.3 s more system CPU; 128 KiB
+ * gave the same peak for ~0.6 s, 4 MiB only 225–229 MB. glibc reads it when a process starts (a process cannot set it
  * for itself), so it is given here, in `npm start` and in the cron lines of the docs; musl and macOS ignore it.
  */
 export const RUN_MALLOC_TRIM = { name: 'MALLOC_TRIM_THRESHOLD_', value: '1048576' } as const;
