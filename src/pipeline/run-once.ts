@@ -13,7 +13,7 @@ import { renderJsonFeed } from '../render/render-json-feed.js';
 import { createDocumentReader } from './read-pool.js';
 import { readSources, type SourceResult } from './refresh-source.js';
 import { createTerminalProgress, type RunProgress } from './run-progress.js';
-import { openStore, type Store } from '../store/open-store.js';
+import { openStore, type SourceState, type Store } from '../store/open-store.js';
 import { withStoreErrorsTyped } from '../store/store-error.js';
 import { PROJECT_URL, VERSION } from '../lib/version.js';
 import { writeFileAtomic, writeFileSet } from '../write/write-file-atomic.js';
@@ -60,8 +60,9 @@ export async function runOnce(config: ResolvedConfig, deps: RunDeps): Promise<Ru
     // back a slice at a time.
     const intake = storeAsRead(st, config.sources.length, started, config.store.retentionDays, fetchedAt);
     const reader = createDocumentReader(deps.readThreads ?? readThreadsFor(config));
-    // Sources never read before (a first run's) bring a document each: the read worker starts before they arrive.
-    reader.expect(config.sources.filter((s) => !st.getSourceState(s.id)?.lastSuccessAt).length);
+    // Sources never read before (a first run's, new ones; not those failing since) bring a document each: the read
+    // worker starts before they arrive.
+    reader.expect(config.sources.filter((s) => neverRead(st.getSourceState(s.id))).length);
     st.begin();
     let results: SourceResult[];
     let inserted: ItemKey[];
@@ -222,6 +223,11 @@ export function readThreadsFor(config: {
 function spareCores(wanted: number): number {
   return Math.max(0, Math.min(wanted, availableParallelism() - 1));
 }
+/** Whether a source was never read and never failed: its next fetch brings a document to read. */
+export function neverRead(state: SourceState | null): boolean {
+  return state === null || (state.lastSuccessAt === null && state.consecutiveFailures === 0);
+}
+
 /** Fewer new items than this are clustered on the main thread alone: a worker's start costs more than it gives. */
 const GRAPH_THREADS_MIN_NEW = 1_000;
 

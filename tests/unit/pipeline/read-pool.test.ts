@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describeError, ParseError } from '../../../src/lib/errors.js';
 import { errorFrom, readDocument, type DocumentJob, type DocumentResult } from '../../../src/pipeline/read-document.js';
 import { createDocumentReader, inlineReader } from '../../../src/pipeline/read-pool.js';
-import { readThreadsFor } from '../../../src/pipeline/run-once.js';
+import { neverRead, readThreadsFor } from '../../../src/pipeline/run-once.js';
 import { DEFAULTS } from '../../../src/config/schema.js';
 
 // Documents read in worker threads must come back exactly as read on the main thread (issue #7).
@@ -220,6 +220,26 @@ describe('document reader pool', () => {
     }
     // The reader of the calling thread has nothing to start.
     expect(() => inlineReader.expect(1_000)).not.toThrow();
+  });
+
+  it('counts as never read a source with no state or a row of its own only, not one read or failing before', () => {
+    const row = {
+      id: 's',
+      url: 'https://example.com/feed',
+      name: 'S',
+      lastStatus: null,
+      lastError: null,
+      lastFetchedAt: null,
+      lastSuccessAt: null,
+      consecutiveFailures: 0,
+      etag: null,
+      lastModified: null,
+      bodyHash: null,
+    };
+    expect(neverRead(null)).toBe(true);
+    expect(neverRead(row)).toBe(true);
+    expect(neverRead({ ...row, lastSuccessAt: '2026-01-01T00:00:00.000Z' })).toBe(false);
+    expect(neverRead({ ...row, consecutiveFailures: 3, lastError: 'timeout' })).toBe(false);
   });
 
   it('uses read threads only for runs of 20 sources or more, and never more than the cores less one', () => {
