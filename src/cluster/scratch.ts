@@ -29,8 +29,7 @@ export class Scratch {
   reset(): void {
     this.phased = true;
     this.most = Math.max(this.most, this.phasePeak, this.wanted);
-    const held = this.regions.reduce((sum, r) => sum + r.byteLength, 0);
-    if (held > 2 * this.most && this.regions.length > 1) {
+    if (this.held() > 2 * this.most && this.regions.length > 1) {
       // Many regions left over from phases of other shapes: one large enough for the largest phase instead.
       this.regions = [this.buffer(align(Math.ceil(this.most * GROWTH)))];
     }
@@ -114,11 +113,15 @@ export class Scratch {
     }
     // A quarter of what is held at least: the arrays that follow (and those a release gives back) then share a few
     // regions instead of each leaving a region of its own size behind.
-    const held = this.regions.reduce((sum, r) => sum + r.byteLength, 0);
-    const region = this.buffer(Math.max(align(Math.ceil(size * GROWTH)), MIN_REGION_BYTES, align(held / 4)));
+    const region = this.buffer(Math.max(align(Math.ceil(size * GROWTH)), MIN_REGION_BYTES, align(this.held() / 4)));
     this.regions.push(region);
     this.used.push(size);
     return [region, 0];
+  }
+
+  /** Bytes of every region. */
+  private held(): number {
+    return this.regions.reduce((sum, r) => sum + r.byteLength, 0);
   }
 
   /** A new zeroed buffer of `bytes`, shared or not. */

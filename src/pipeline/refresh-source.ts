@@ -507,7 +507,8 @@ function successState(
   };
 }
 
-function initialState(source: Source): SourceState {
+/** A source's state before its first fetch: nothing known of it yet. */
+export function initialState(source: Source): SourceState {
   return {
     id: source.id,
     url: source.url,

@@ -223,6 +223,7 @@ export function readThreadsFor(config: {
 function spareCores(wanted: number): number {
   return Math.max(0, Math.min(wanted, availableParallelism() - 1));
 }
+
 /** Whether a source was never read and never failed: its next fetch brings a document to read. */
 export function neverRead(state: SourceState | null): boolean {
   return state === null || (state.lastSuccessAt === null && state.consecutiveFailures === 0);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describeError, ParseError } from '../../../src/lib/errors.js';
 import { errorFrom, readDocument, type DocumentJob, type DocumentResult } from '../../../src/pipeline/read-document.js';
 import { createDocumentReader, inlineReader } from '../../../src/pipeline/read-pool.js';
+import { initialState } from '../../../src/pipeline/refresh-source.js';
 import { neverRead, readThreadsFor } from '../../../src/pipeline/run-once.js';
 import { DEFAULTS } from '../../../src/config/schema.js';
 
@@ -223,19 +224,8 @@ describe('document reader pool', () => {
   });
 
   it('counts as never read a source with no state or a row of its own only, not one read or failing before', () => {
-    const row = {
-      id: 's',
-      url: 'https://example.com/feed',
-      name: 'S',
-      lastStatus: null,
-      lastError: null,
-      lastFetchedAt: null,
-      lastSuccessAt: null,
-      consecutiveFailures: 0,
-      etag: null,
-      lastModified: null,
-      bodyHash: null,
-    };
+    // A source's state before its first fetch, as readSource starts it.
+    const row = initialState({ id: 's', url: 'https://example.com/feed', name: 'S', priority: 0 });
     expect(neverRead(null)).toBe(true);
     expect(neverRead(row)).toBe(true);
     expect(neverRead({ ...row, lastSuccessAt: '2026-01-01T00:00:00.000Z' })).toBe(false);
